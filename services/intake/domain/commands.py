@@ -1,0 +1,24 @@
+"""What a petitioner (or a cadre on their behalf) asks intake to do."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.events.intake import Attachment, Petitioner
+from shared.vocabulary import Channel
+
+
+class SubmitPetition(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    case_id: str
+    tracking_code: str
+    access_code_hash: str
+    channel: Channel
+    division_code: str
+    category: str
+    title: str
+    content: str
+    petitioner: Petitioner
+    attachments: tuple[Attachment, ...] = ()
+    recorded_by: str | None = None

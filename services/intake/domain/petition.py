@@ -1,0 +1,51 @@
+"""A petition as intake holds it: decide what a command records, evolve state from events."""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from pydantic import BaseModel, ConfigDict
+
+from services.intake.domain.commands import SubmitPetition
+from shared.events import Event, PetitionSubmitted
+
+
+class Petition(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    case_id: str | None = None
+    tracking_code: str | None = None
+    access_code_hash: str | None = None
+    version: int = 0
+
+    @property
+    def exists(self) -> bool:
+        return self.case_id is not None
+
+
+class PetitionAlreadyExists(Exception):
+    pass
+
+
+def decide_submit(state: Petition, command: SubmitPetition) -> list[Event]:
+    if state.exists:
+        raise PetitionAlreadyExists(command.case_id)
+    return [PetitionSubmitted(**command.model_dump())]
+
+
+@singledispatch
+def evolve(event: Event, state: Petition) -> Petition:
+    return state.model_copy(update={"version": state.version + 1})
+
+
+@evolve.register
+def _(event: PetitionSubmitted, state: Petition) -> Petition:
+    return state.model_copy(update={"case_id": event.case_id, "tracking_code": event.tracking_code,
+                                    "access_code_hash": event.access_code_hash, "version": state.version + 1})
+
+
+def fold(events: list[Event]) -> Petition:
+    state = Petition()
+    for event in events:
+        state = evolve(event, state)
+    return state

@@ -1,0 +1,41 @@
+"""Events intake publishes: petitions as received, and the petitioner's own actions."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.events.base import Event
+from shared.vocabulary import Channel
+
+
+class Petitioner(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    phone: str
+    id_number: str | None = None
+    anonymous: bool = False
+
+
+class Attachment(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    url: str
+    content_type: str | None = None
+
+
+class PetitionSubmitted(Event):
+    case_id: str
+    tracking_code: str
+    # Only a hash of the petitioner's secret travels: the code itself is shown once, to them.
+    access_code_hash: str
+    channel: Channel
+    division_code: str
+    category: str
+    title: str
+    content: str
+    petitioner: Petitioner
+    attachments: tuple[Attachment, ...] = ()
+    # The cadre who recorded it for the citizen (proxy, door_to_door, visits), if any.
+    recorded_by: str | None = None

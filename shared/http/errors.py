@@ -1,0 +1,69 @@
+"""The error shape of api.md, and the handlers that turn every client mistake into it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = structlog.get_logger()
+
+
+class ApiError(Exception):
+    """An error a client should see: HTTP status, stable code, message, details."""
+
+    def __init__(self, status: int, code: str, message: str, details: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details or []
+
+
+def error_body(code: str, message: str, details: list[Any] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details or []}}
+
+
+def not_found(what: str) -> ApiError:
+    return ApiError(404, "not_found", f"{what} not found")
+
+
+def conflict(message: str, status: str | None) -> ApiError:
+    return ApiError(409, "conflict", message, [{"current_status": status}] if status else [])
+
+
+_STATUS_CODES = {400: "malformed", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                 405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "too_many_requests"}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def on_api_error(_: Request, error: ApiError) -> JSONResponse:
+        return JSONResponse(error_body(error.code, error.message, error.details), status_code=error.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        problems = error.errors()
+        if any(p.get("type") == "json_invalid" for p in problems):
+            return JSONResponse(error_body("malformed", "the body is not valid JSON"), status_code=400)
+        details = [
+            {"field": ".".join(str(part) for part in p["loc"] if part != "body"), "message": p["msg"],
+             "type": p["type"]}
+            for p in problems
+        ]
+        return JSONResponse(error_body("invalid", "some fields are invalid", details), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = _STATUS_CODES.get(error.status_code, "error")
+        return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code)
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("http.unexpected", path=request.url.path)
+        return JSONResponse(error_body("internal", "an internal error occurred; nothing was changed"),
+                            status_code=500)

@@ -1,0 +1,105 @@
+"""Consuming events effectively once: inbox row and state change commit together.
+
+A record that cannot be decoded or validated goes to the dead-letter topic with the reason and
+the consumer goes on; a failure of our own (database down) raises, so the batch is redelivered
+and the inbox makes the repeat harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer, ConsumerRecord
+from pydantic import ValidationError
+
+from shared.events import REGISTRY, Event, RecordedEvent
+from shared.events.registry import EventRegistry
+from shared.eventstore.errors import ConcurrencyError
+from shared.messaging.codec import UndecodableMessage, decode
+
+log = structlog.get_logger()
+
+Handler = Callable[[asyncpg.Connection, RecordedEvent, Any], Awaitable[None]]
+CONCURRENCY_RETRIES = 5
+
+
+class EventConsumer:
+    """Applies handlers (by event type name) to Kafka records inside PostgreSQL transactions."""
+
+    def __init__(
+        self,
+        name: str,
+        schema: str,
+        pool: asyncpg.Pool,
+        handlers: Mapping[str, Handler],
+        dead_letters: DeadLetters,
+        registry: EventRegistry = REGISTRY,
+    ) -> None:
+        self.name = name
+        self._schema = schema
+        self._pool = pool
+        self._handlers = handlers
+        self._dead_letters = dead_letters
+        self._registry = registry
+        self.processed = 0
+
+    async def process(self, records: Iterable[ConsumerRecord[bytes, bytes]]) -> None:
+        for record in records:
+            await self.process_one(record)
+
+    async def process_one(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        try:
+            event = decode(dict(record.headers), record.key, record.value or b"")
+            handler = self._handlers.get(event.type)
+            if handler is None:
+                return  # an event this service does not act on
+            payload = self._registry.decode(event)
+        except (UndecodableMessage, ValidationError, KeyError) as error:
+            await self._dead_letters.send(record, self.name, str(error))
+            return
+        await self._apply(handler, event, payload)
+
+    async def _apply(self, handler: Handler, event: RecordedEvent, payload: Event) -> None:
+        for attempt in range(1, CONCURRENCY_RETRIES + 1):
+            try:
+                async with self._pool.acquire() as conn, conn.transaction():
+                    fresh = await conn.fetchval(
+                        f"""INSERT INTO {self._schema}.inbox (consumer, event_id) VALUES ($1, $2)
+                            ON CONFLICT DO NOTHING RETURNING true""",
+                        self.name,
+                        event.id,
+                    )
+                    if fresh:
+                        await handler(conn, event, payload)
+                self.processed += 1
+                return
+            except ConcurrencyError:
+                if attempt == CONCURRENCY_RETRIES:
+                    raise
+                log.info("consumer.retry_concurrent", consumer=self.name, event=str(event.id))
+
+
+class DeadLetters:
+    """Publishes unreadable records, with why, to the dead-letter topic before we move past them."""
+
+    def __init__(self, producer: AIOKafkaProducer, topic: str) -> None:
+        self._producer = producer
+        self._topic = topic
+        self.sent = 0
+
+    async def send(self, record: ConsumerRecord[bytes, bytes], consumer: str, reason: str) -> None:
+        log.warning("consumer.dead_letter", consumer=consumer, topic=record.topic,
+                    partition=record.partition, offset=record.offset, reason=reason)
+        headers = [
+            *(record.headers or ()),
+            ("dlq_reason", reason.encode()[:4000]),
+            ("dlq_consumer", consumer.encode()),
+            ("dlq_topic", record.topic.encode()),
+            ("dlq_partition", str(record.partition).encode()),
+            ("dlq_offset", str(record.offset).encode()),
+        ]
+        await self._producer.send_and_wait(self._topic, value=record.value, key=record.key, headers=headers)
+        self.sent += 1

@@ -1,0 +1,13 @@
+"""Run a service's ASGI app with uvicorn: `python -m services.<name>`."""
+
+from __future__ import annotations
+
+import os
+
+import uvicorn
+
+
+def serve(factory: str, default_port: int) -> None:
+    port = int(os.environ.get("PORT", default_port))
+    uvicorn.run(factory, factory=True, host=os.environ.get("HOST", "127.0.0.1"), port=port,
+                loop="uvloop", log_level="warning", access_log=False)

@@ -1,0 +1,193 @@
+"""The runtime every service shares: pool, event store, relay, consumer, clock, health.
+
+A service describes itself with a `ServiceSpec`; `create_app` wires the rest explicitly, so
+the four services differ only in their domain, handlers and routes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer, TopicPartition
+from fastapi import APIRouter, FastAPI, Request
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.middlewares import AckPolicy
+
+from shared.clock import SystemClock
+from shared.eventstore.schema import migrate
+from shared.eventstore.store import PostgresEventStore
+from shared.events.base import RecordedEvent
+from shared.http.errors import install_error_handlers
+from shared.http.health import health_router
+from shared.http.limits import BodySizeLimit
+from shared.logs import configure_logging
+from shared.messaging.clock_follower import ClockFollower
+from shared.messaging.consumer import DeadLetters, EventConsumer, Handler
+from shared.messaging.relay import OutboxRelay
+from shared.messaging.topics import Topics
+from shared.runtime import supervise
+from shared.settings import Settings
+
+log = structlog.get_logger()
+
+
+@dataclass
+class Context:
+    """What a running service instance holds; handlers and routes reach it via app.state.ctx."""
+
+    name: str
+    settings: Settings
+    pool: asyncpg.Pool
+    store: PostgresEventStore
+    clock: SystemClock
+    producer: AIOKafkaProducer
+    topics: Topics
+    relay: OutboxRelay
+    follower: ClockFollower
+    consumer: EventConsumer | None = None
+    broker: KafkaBroker | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    async def consumer_lag(self) -> int:
+        """Records on our assigned partitions not yet consumed (0 when we consume nothing)."""
+        if self.broker is None:
+            return 0
+        lag = 0
+        for subscriber in self.broker.subscribers:
+            kafka = getattr(subscriber, "consumer", None)
+            if kafka is None:
+                continue
+            for tp in kafka.assignment():
+                high = kafka.highwater(tp)
+                if high is not None:
+                    lag += max(0, high - await kafka.position(tp))
+        return lag
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    routers: Sequence[APIRouter] = ()
+    extra_ddl: Sequence[str] = ()
+    consumes: Sequence[str] = ()  # names of the services whose topics we read
+    handlers: Callable[[Context], Mapping[str, Handler]] = lambda _: {}
+    topic_for: Callable[[Topics, RecordedEvent], str] | None = None
+    background: Sequence[Callable[[Context], Awaitable[None]]] = ()
+    on_start: Callable[[Context], Awaitable[None]] | None = None
+
+
+def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(spec.name)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ctx = await _start(spec, settings)
+        app.state.ctx = ctx
+        tasks = [asyncio.create_task(supervise(f"{spec.name}.{job.__name__}", lambda job=job: job(ctx)))
+                 for job in (_run_relay, _run_follower, *spec.background)]
+        try:
+            if spec.on_start is not None:
+                await spec.on_start(ctx)
+            if ctx.broker is not None:
+                await ctx.broker.start()
+            log.info("service.started", service=spec.name)
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if ctx.broker is not None:
+                await ctx.broker.stop()
+            await ctx.producer.stop()
+            await ctx.pool.close()
+
+    app = FastAPI(title=f"Pujiang {spec.name}", lifespan=lifespan)
+    app.state.settings = settings
+    app.add_middleware(BodySizeLimit, max_bytes=settings.pujiang_max_body_bytes)
+    install_error_handlers(app)
+    app.include_router(health_router(_readiness))
+    for router in spec.routers:
+        app.include_router(router)
+    return app
+
+
+async def _start(spec: ServiceSpec, settings: Settings) -> Context:
+    pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=settings.pujiang_db_pool_size)
+    await migrate(pool, spec.name, *(ddl.format(schema=spec.name) for ddl in spec.extra_ddl))
+    clock = SystemClock()
+    topics = Topics(settings.pujiang_topic_prefix)
+    store = PostgresEventStore(spec.name, f"/pujiang/{spec.name}", clock)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=True,
+                                linger_ms=5)
+    await producer.start()
+    topic_for = spec.topic_for or (lambda t, _e: t.of(spec.name))
+    relay = OutboxRelay(pool, store, producer, lambda event: topic_for(topics, event))
+    follower = ClockFollower(settings.kafka_bootstrap_servers, topics.clock, clock)
+    ctx = Context(spec.name, settings, pool, store, clock, producer, topics, relay, follower)
+    if spec.consumes:
+        ctx.consumer = EventConsumer(spec.name, spec.name, pool, spec.handlers(ctx),
+                                     DeadLetters(producer, topics.dead_letter))
+        ctx.broker = _broker(ctx, [topics.of(s) for s in spec.consumes])
+    return ctx
+
+
+def _broker(ctx: Context, topic_names: list[str]) -> KafkaBroker:
+    broker = KafkaBroker(ctx.settings.kafka_bootstrap_servers, logger=None)
+    consumer = ctx.consumer
+    assert consumer is not None
+
+    @broker.subscriber(*topic_names, group_id=f"{ctx.topics.prefix}.{ctx.name}", batch=True, max_records=500,
+                       batch_timeout_ms=50, auto_offset_reset="earliest", ack_policy=AckPolicy.NACK_ON_ERROR)
+    async def on_events(message: KafkaMessage) -> None:
+        raw = message.raw_message
+        await consumer.process(raw if isinstance(raw, tuple) else (raw,))
+
+    return broker
+
+
+async def _run_relay(ctx: Context) -> None:
+    await ctx.relay.run()
+
+
+async def _run_follower(ctx: Context) -> None:
+    await ctx.follower.run()
+
+
+async def _readiness(request: Request) -> dict[str, Any]:
+    ctx: Context | None = getattr(request.app.state, "ctx", None)
+    if ctx is None:
+        return {"startup": {"ok": False}}
+    checks: dict[str, Any] = {}
+    try:
+        async with asyncio.timeout(2):
+            await ctx.pool.fetchval("SELECT 1")
+        checks["postgres"] = {"ok": True}
+    except Exception as error:  # readiness reports, it never raises
+        checks["postgres"] = {"ok": False, "error": repr(error)}
+    try:
+        async with asyncio.timeout(2):
+            await ctx.producer.client.fetch_all_metadata()
+        checks["kafka"] = {"ok": True}
+    except Exception as error:
+        checks["kafka"] = {"ok": False, "error": repr(error)}
+    checks["clock"] = {"ok": ctx.follower.caught_up.is_set(), "offset_s": ctx.clock.offset.total_seconds()}
+    lag = await ctx.consumer_lag()
+    checks["consumer"] = {"ok": ctx.broker is None or _subscribed(ctx), "lag": lag}
+    checks["relay"] = {"ok": True, "leader": ctx.relay.is_leader, "published": ctx.relay.published}
+    return checks
+
+
+def _subscribed(ctx: Context) -> bool:
+    assert ctx.broker is not None
+    return all(getattr(s, "consumer", None) is not None for s in ctx.broker.subscribers)
+
+
+__all__ = ["Context", "ServiceSpec", "TopicPartition", "create_app"]
