@@ -31,7 +31,7 @@ from shared.logs import configure_logging
 from shared.messaging.clock_follower import ClockFollower
 from shared.messaging.consumer import DeadLetters, EventConsumer, Handler
 from shared.messaging.relay import OutboxRelay
-from shared.messaging.topics import Topics
+from shared.messaging.topics import Topics, ensure_topics
 from shared.runtime import supervise
 from shared.settings import Settings
 
@@ -120,6 +120,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
 
 
 async def _start(spec: ServiceSpec, settings: Settings) -> Context:
+    await ensure_topics(settings)
     pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=settings.pujiang_db_pool_size)
     await migrate(pool, spec.name, *(ddl.format(schema=spec.name) for ddl in spec.extra_ddl))
     clock = SystemClock()

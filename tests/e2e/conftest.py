@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support.infra import ROOT, Infra
+from tests.support.system import System, start_system
+
+
+@pytest.fixture(scope="session")
+def system(infra: Infra, test_database_url: str) -> Iterator[System]:
+    prefix = f"e2e{uuid.uuid4().hex[:8]}"
+    running = start_system(infra.kafka, test_database_url, prefix, ROOT / "test-artifacts" / "logs" / prefix)
+    running.topic_prefix = prefix  # type: ignore[attr-defined]
+    yield running
+    running.stop()

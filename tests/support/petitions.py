@@ -1,0 +1,39 @@
+"""Petitions as a client would send them, and waiting for what the system makes of them."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+import httpx
+
+PUJIANG_VILLAGE = "330726001001"
+
+
+def a_petition(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "channel": "online",
+        "division_code": PUJIANG_VILLAGE,
+        "category": "neighbourhood_dispute",
+        "title": "鄰居的牆擋住了排水",
+        "content": f"The neighbour's new wall blocks the drain ({uuid.uuid4().hex[:6]}).",
+        "petitioner": {"name": "王芳", "phone": "13800000000", "anonymous": False},
+    }
+    body.update(overrides)
+    return body
+
+
+def wait_for_case(client: httpx.Client, projections: str, case_id: str, headers: dict[str, str],
+                  until: Any = None, timeout: float = 30) -> dict[str, Any]:
+    """Poll the read model until the case exists (and `until(case)` holds)."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        response = client.get(f"{projections}/v1/cases/{case_id}", headers=headers)
+        if response.status_code == 200:
+            last = response.json()
+            if until is None or until(last):
+                return last  # type: ignore[no-any-return]
+        time.sleep(0.1)
+    raise AssertionError(f"case {case_id} did not reach the expected state in {timeout}s; last seen: {last}")

@@ -1,0 +1,113 @@
+"""The whole system as real processes: four services on free ports, against real Kafka and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from shared.http.auth import issue_token
+from shared.settings import DEV_JWT_SECRET
+from shared.vocabulary import Role
+from tests.support.infra import ROOT
+
+SERVICES = ("intake", "routing", "sla", "projections")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port: int
+    env: dict[str, str]
+    log_path: Path
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen([sys.executable, "-m", f"services.{self.name}"], cwd=ROOT,
+                                     env={**self.env, "PORT": str(self.port)}, stdout=log, stderr=log)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks, no flushing; what is not committed is lost."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log_path}")
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"{self.name} not ready after {timeout}s; see {self.log_path}")
+
+
+@dataclass
+class System:
+    services: dict[str, ServiceProcess] = field(default_factory=dict)
+    jwt_secret: str = DEV_JWT_SECRET
+
+    def url(self, service: str) -> str:
+        return self.services[service].url
+
+    def token(self, role: Role = Role.SUPERVISOR, division: str = "330000000000", sub: str = "tester") -> str:
+        return issue_token(self.jwt_secret, sub, role, division)
+
+    def auth(self, role: Role = Role.SUPERVISOR, division: str = "330000000000", sub: str = "tester") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(role, division, sub)}"}
+
+    def restart(self, service: str) -> None:
+        self.services[service].kill()
+        self.services[service].start()
+        self.services[service].wait_ready()
+
+    def stop(self) -> None:
+        for process in self.services.values():
+            process.stop()
+
+
+def start_system(kafka: str, database_url: str, topic_prefix: str, log_dir: Path) -> System:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka, "DATABASE_URL": database_url,
+           "PUJIANG_TOPIC_PREFIX": topic_prefix, "PUJIANG_ENV": "dev", "PUJIANG_PARTITIONS": "3"}
+    system = System()
+    for name in SERVICES:
+        system.services[name] = ServiceProcess(name, free_port(), env, log_dir / f"{name}.log")
+        system.services[name].start()
+    try:
+        for process in system.services.values():
+            process.wait_ready()
+    except Exception:
+        system.stop()
+        raise
+    return system
