@@ -9,5 +9,12 @@ import uvicorn
 
 def serve(factory: str, default_port: int) -> None:
     port = int(os.environ.get("PORT", default_port))
-    uvicorn.run(factory, factory=True, host=os.environ.get("HOST", "127.0.0.1"), port=port,
-                loop="uvloop", log_level="warning", access_log=False)
+    uvicorn.run(
+        factory,
+        factory=True,
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=port,
+        loop="uvloop",
+        log_level="warning",
+        access_log=False,
+    )

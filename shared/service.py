@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import asyncpg
@@ -21,9 +22,9 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
 
 from shared.clock import SystemClock
+from shared.events.base import RecordedEvent
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
-from shared.events.base import RecordedEvent
 from shared.http.errors import install_error_handlers
 from shared.http.health import health_router
 from shared.http.limits import BodySizeLimit
@@ -91,8 +92,8 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ctx = await _start(spec, settings)
         app.state.ctx = ctx
-        tasks = [asyncio.create_task(supervise(f"{spec.name}.{job.__name__}", lambda job=job: job(ctx)))
-                 for job in (_run_relay, _run_follower, *spec.background)]
+        jobs = (_run_relay, _run_follower, *spec.background)
+        tasks = [asyncio.create_task(supervise(f"{spec.name}.{job.__name__}", partial(job, ctx))) for job in jobs]
         try:
             if spec.on_start is not None:
                 await spec.on_start(ctx)
@@ -126,16 +127,18 @@ async def _start(spec: ServiceSpec, settings: Settings) -> Context:
     clock = SystemClock()
     topics = Topics(settings.pujiang_topic_prefix)
     store = PostgresEventStore(spec.name, f"/pujiang/{spec.name}", clock)
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=True,
-                                linger_ms=5)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=True, linger_ms=5
+    )
     await producer.start()
     topic_for = spec.topic_for or (lambda t, _e: t.of(spec.name))
     relay = OutboxRelay(pool, store, producer, lambda event: topic_for(topics, event))
     follower = ClockFollower(settings.kafka_bootstrap_servers, topics.clock, clock)
     ctx = Context(spec.name, settings, pool, store, clock, producer, topics, relay, follower)
     if spec.consumes:
-        ctx.consumer = EventConsumer(spec.name, spec.name, pool, spec.handlers(ctx),
-                                     DeadLetters(producer, topics.dead_letter))
+        ctx.consumer = EventConsumer(
+            spec.name, spec.name, pool, spec.handlers(ctx), DeadLetters(producer, topics.dead_letter)
+        )
         ctx.broker = _broker(ctx, [topics.of(s) for s in spec.consumes])
     return ctx
 
@@ -145,8 +148,15 @@ def _broker(ctx: Context, topic_names: list[str]) -> KafkaBroker:
     consumer = ctx.consumer
     assert consumer is not None
 
-    @broker.subscriber(*topic_names, group_id=f"{ctx.topics.prefix}.{ctx.name}", batch=True, max_records=500,
-                       batch_timeout_ms=50, auto_offset_reset="earliest", ack_policy=AckPolicy.NACK_ON_ERROR)
+    @broker.subscriber(
+        *topic_names,
+        group_id=f"{ctx.topics.prefix}.{ctx.name}",
+        batch=True,
+        max_records=500,
+        batch_timeout_ms=50,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+    )
     async def on_events(message: KafkaMessage) -> None:
         raw = message.raw_message
         await consumer.process(raw if isinstance(raw, tuple) else (raw,))

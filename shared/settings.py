@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_JWT_SECRET = "pujiang-dev-secret-change-me-in-production-0123456789"  # documented in README
+DEV_JWT_SECRET = "pujiang-dev-secret-change-me-in-production-0123456789"  # noqa: S105 (dev only, documented)
 
 
 class Settings(BaseSettings):

@@ -47,15 +47,15 @@ async def submit_petition(
     )
     actor = recorded_by or f"petitioner:{tracking_code}"
     metadata = Metadata(correlation_id=uuid.uuid4(), actor=actor, actor_unit=None)
-    answer = {"case_id": case_id, "tracking_code": tracking_code, "access_code": access_code,
-              "status": "submitted"}
+    answer = {"case_id": case_id, "tracking_code": tracking_code, "access_code": access_code, "status": "submitted"}
     async with ctx.pool.acquire() as conn, conn.transaction():
         if idempotency_key is not None:
             try:
                 earlier = await idempotency.claim(conn, ctx.name, idempotency_key, request_fingerprint(body))
             except idempotency.KeyReused as error:
-                raise ApiError(409, "idempotency_key_reused",
-                               "this Idempotency-Key was used with a different request") from error
+                raise ApiError(
+                    409, "idempotency_key_reused", "this Idempotency-Key was used with a different request"
+                ) from error
             if earlier is not None:
                 return earlier
         events = decide_submit(Petition(), command)
@@ -64,4 +64,3 @@ async def submit_petition(
             await idempotency.remember(conn, ctx.name, idempotency_key, 201, answer)
     ctx.relay.poke()
     return 201, answer
-

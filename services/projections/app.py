@@ -24,8 +24,13 @@ def _handlers(ctx: Context) -> Mapping[str, Handler]:
     }
 
 
-SPEC = ServiceSpec(name="projections", routers=[router], extra_ddl=[CASE_VIEW_DDL],
-                   consumes=["intake", "routing", "sla"], handlers=_handlers)
+SPEC = ServiceSpec(
+    name="projections",
+    routers=[router],
+    extra_ddl=[CASE_VIEW_DDL],
+    consumes=["intake", "routing", "sla"],
+    handlers=_handlers,
+)
 
 
 def build(settings: Settings | None = None) -> FastAPI:

@@ -36,16 +36,26 @@ async def move_clock(ctx: Context, advance: timedelta | None, set_to: datetime |
     """Move the whole system's simulated time forward; it never runs backwards."""
     target = set_to if set_to is not None else ctx.clock.now() + (advance or timedelta(0))
     if target < ctx.clock.now():
-        raise ApiError(422, "invalid", "the simulated clock only moves forward",
-                       [{"field": "set" if set_to else "advance", "message": "would move time backwards"}])
+        raise ApiError(
+            422,
+            "invalid",
+            "the simulated clock only moves forward",
+            [{"field": "set" if set_to else "advance", "message": "would move time backwards"}],
+        )
     offset = ctx.clock.offset + (target - ctx.clock.now())
     moved = SystemClockMoved(offset_ms=int(offset.total_seconds() * 1000), now=target)
     async with ctx.pool.acquire() as conn, conn.transaction():
         version = await conn.fetchval(
             f"SELECT coalesce(max(version), 0) FROM {ctx.name}.events WHERE stream_id = $1", CLOCK_STREAM
         )
-        await ctx.store.append(conn, CLOCK_STREAM, version, [moved],
-                               Metadata(correlation_id=uuid.uuid4(), actor=actor), subject=CLOCK_STREAM)
+        await ctx.store.append(
+            conn,
+            CLOCK_STREAM,
+            version,
+            [moved],
+            Metadata(correlation_id=uuid.uuid4(), actor=actor),
+            subject=CLOCK_STREAM,
+        )
     ctx.clock.set_offset(timedelta(milliseconds=moved.offset_ms))
     ctx.relay.poke()
     return ctx.clock.now()

@@ -80,9 +80,23 @@ class PostgresEventStore:
                     actor_unit, data, prev_hash, hash)
                     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13::jsonb,$14,$15)""",
                 [
-                    (e.stream_id, e.version, e.id, e.type, e.schema_version, e.subject, e.source,
-                     e.time, e.correlation_id, e.causation_id, e.actor, e.actor_unit,
-                     orjson.dumps(e.data).decode(), e.prev_hash, e.hash)
+                    (
+                        e.stream_id,
+                        e.version,
+                        e.id,
+                        e.type,
+                        e.schema_version,
+                        e.subject,
+                        e.source,
+                        e.time,
+                        e.correlation_id,
+                        e.causation_id,
+                        e.actor,
+                        e.actor_unit,
+                        orjson.dumps(e.data).decode(),
+                        e.prev_hash,
+                        e.hash,
+                    )
                     for e in recorded
                 ],
             )

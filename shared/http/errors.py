@@ -36,8 +36,16 @@ def conflict(message: str, status: str | None) -> ApiError:
     return ApiError(409, "conflict", message, [{"current_status": status}] if status else [])
 
 
-_STATUS_CODES = {400: "malformed", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "too_many_requests"}
+_STATUS_CODES = {
+    400: "malformed",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    429: "too_many_requests",
+}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -51,8 +59,11 @@ def install_error_handlers(app: FastAPI) -> None:
         if any(p.get("type") == "json_invalid" for p in problems):
             return JSONResponse(error_body("malformed", "the body is not valid JSON"), status_code=400)
         details = [
-            {"field": ".".join(str(part) for part in p["loc"] if part != "body"), "message": p["msg"],
-             "type": p["type"]}
+            {
+                "field": ".".join(str(part) for part in p["loc"] if part != "body"),
+                "message": p["msg"],
+                "type": p["type"],
+            }
             for p in problems
         ]
         return JSONResponse(error_body("invalid", "some fields are invalid", details), status_code=422)
@@ -64,6 +75,5 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("http.unexpected", path=request.url.path)
-        return JSONResponse(error_body("internal", "an internal error occurred; nothing was changed"),
-                            status_code=500)
+        log.error("http.unexpected", path=request.url.path, exc_info=error)
+        return JSONResponse(error_body("internal", "an internal error occurred; nothing was changed"), status_code=500)

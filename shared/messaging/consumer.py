@@ -91,8 +91,14 @@ class DeadLetters:
         self.sent = 0
 
     async def send(self, record: ConsumerRecord[bytes, bytes], consumer: str, reason: str) -> None:
-        log.warning("consumer.dead_letter", consumer=consumer, topic=record.topic,
-                    partition=record.partition, offset=record.offset, reason=reason)
+        log.warning(
+            "consumer.dead_letter",
+            consumer=consumer,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            reason=reason,
+        )
         headers = [
             *(record.headers or ()),
             ("dlq_reason", reason.encode()[:4000]),

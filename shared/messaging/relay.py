@@ -16,7 +16,7 @@ import structlog
 from aiokafka import AIOKafkaProducer
 
 from shared.events.base import RecordedEvent
-from shared.eventstore.store import START, PostgresEventStore, Position
+from shared.eventstore.store import START, Position, PostgresEventStore
 from shared.messaging.codec import encode
 
 log = structlog.get_logger()
@@ -48,8 +48,8 @@ class OutboxRelay:
     async def run(self) -> None:
         schema = self._store.schema
         async with self._pool.acquire() as conn:
-            while not await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", f"relay:{schema}"):
-                await asyncio.sleep(1.0)
+            # Standby until the leader's session ends (it holds the lock for as long as it lives).
+            await conn.fetchval("SELECT pg_advisory_lock(hashtext($1))", f"relay:{schema}")
             self.is_leader = True
             log.info("relay.leader", schema=schema)
             try:

@@ -20,8 +20,13 @@ def test_a_petition_is_assigned_at_village_level_with_its_acceptance_clock(syste
         created = answer.json()
         assert set(created) >= {"case_id", "tracking_code", "access_code"}
 
-        case = wait_for_case(client, system.url("projections"), created["case_id"], system.auth(),
-                             until=lambda c: c["status"] == "assigned" and c["clocks"])
+        case = wait_for_case(
+            client,
+            system.url("projections"),
+            created["case_id"],
+            system.auth(),
+            until=lambda c: c["status"] == "assigned" and c["clocks"],
+        )
     assert case["level"] == "village"
     assert case["division_code"] == PUJIANG_VILLAGE
     assert case["unit_id"] == PUJIANG_VILLAGE
@@ -35,13 +40,20 @@ def test_a_petition_is_assigned_at_village_level_with_its_acceptance_clock(syste
 
 def test_a_land_matter_starts_at_county_and_litigation_is_not_accepted(system: System):
     with httpx.Client(timeout=10) as client:
-        land = client.post(f"{system.url('intake')}/v1/petitions",
-                           json=a_petition(category="land_expropriation")).json()
+        land = client.post(
+            f"{system.url('intake')}/v1/petitions", json=a_petition(category="land_expropriation")
+        ).json()
         court = client.post(f"{system.url('intake')}/v1/petitions", json=a_petition(category="litigation")).json()
-        land_case = wait_for_case(client, system.url("projections"), land["case_id"], system.auth(),
-                                  until=lambda c: c["status"] == "assigned")
-        court_case = wait_for_case(client, system.url("projections"), court["case_id"], system.auth(),
-                                   until=lambda c: c["status"] == "not_accepted")
+        land_case = wait_for_case(
+            client, system.url("projections"), land["case_id"], system.auth(), until=lambda c: c["status"] == "assigned"
+        )
+        court_case = wait_for_case(
+            client,
+            system.url("projections"),
+            court["case_id"],
+            system.auth(),
+            until=lambda c: c["status"] == "not_accepted",
+        )
     assert (land_case["level"], land_case["division_code"]) == ("county", "330726000000")
     assert court_case["level"] == "county"
 

@@ -44,8 +44,7 @@ def _from_local_processes() -> Infra:
     subprocess.run([str(ROOT / "scripts" / "infra.sh"), "up"], check=True)
     port = os.environ.get("PUJIANG_PG_PORT", "5432")
     kafka_port = os.environ.get("PUJIANG_KAFKA_PORT", "9092")
-    return Infra(kafka=f"127.0.0.1:{kafka_port}",
-                 database_url=f"postgresql://pujiang:pujiang@127.0.0.1:{port}/pujiang")
+    return Infra(kafka=f"127.0.0.1:{kafka_port}", database_url=f"postgresql://pujiang:pujiang@127.0.0.1:{port}/pujiang")
 
 
 def resolve() -> Infra:

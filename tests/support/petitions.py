@@ -24,8 +24,14 @@ def a_petition(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-def wait_for_case(client: httpx.Client, projections: str, case_id: str, headers: dict[str, str],
-                  until: Any = None, timeout: float = 30) -> dict[str, Any]:
+def wait_for_case(
+    client: httpx.Client,
+    projections: str,
+    case_id: str,
+    headers: dict[str, str],
+    until: Any = None,
+    timeout: float = 30,
+) -> dict[str, Any]:
     """Poll the read model until the case exists (and `until(case)` holds)."""
     deadline = time.monotonic() + timeout
     last: Any = None

@@ -41,8 +41,13 @@ class ServiceProcess:
 
     def start(self) -> None:
         log = self.log_path.open("ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", f"services.{self.name}"], cwd=ROOT,
-                                     env={**self.env, "PORT": str(self.port)}, stdout=log, stderr=log)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", f"services.{self.name}"],
+            cwd=ROOT,
+            env={**self.env, "PORT": str(self.port)},
+            stdout=log,
+            stderr=log,
+        )
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hooks, no flushing; what is not committed is lost."""
@@ -98,8 +103,14 @@ class System:
 
 def start_system(kafka: str, database_url: str, topic_prefix: str, log_dir: Path) -> System:
     log_dir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka, "DATABASE_URL": database_url,
-           "PUJIANG_TOPIC_PREFIX": topic_prefix, "PUJIANG_ENV": "dev", "PUJIANG_PARTITIONS": "3"}
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka,
+        "DATABASE_URL": database_url,
+        "PUJIANG_TOPIC_PREFIX": topic_prefix,
+        "PUJIANG_ENV": "dev",
+        "PUJIANG_PARTITIONS": "3",
+    }
     system = System()
     for name in SERVICES:
         system.services[name] = ServiceProcess(name, free_port(), env, log_dir / f"{name}.log")

@@ -34,14 +34,20 @@ def decide_submit(state: Petition, command: SubmitPetition) -> list[Event]:
 
 
 @singledispatch
-def evolve(event: Event, state: Petition) -> Petition:
+def evolve(_event: Event, state: Petition) -> Petition:
     return state.model_copy(update={"version": state.version + 1})
 
 
 @evolve.register
 def _(event: PetitionSubmitted, state: Petition) -> Petition:
-    return state.model_copy(update={"case_id": event.case_id, "tracking_code": event.tracking_code,
-                                    "access_code_hash": event.access_code_hash, "version": state.version + 1})
+    return state.model_copy(
+        update={
+            "case_id": event.case_id,
+            "tracking_code": event.tracking_code,
+            "access_code_hash": event.access_code_hash,
+            "version": state.version + 1,
+        }
+    )
 
 
 def fold(events: list[Event]) -> Petition:

@@ -75,5 +75,3 @@ async def submit_petition(
         recorded_by = current_principal(request).sub
     status, body = await handlers.submit_petition(ctx, petition.model_dump(mode="json"), idempotency_key, recorded_by)
     return JSONResponse(body, status_code=status)
-
-

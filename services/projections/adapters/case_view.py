@@ -41,9 +41,19 @@ CREATE INDEX IF NOT EXISTS case_view_county ON {schema}.case_view (county_code, 
 
 
 def timeline_entry(event: RecordedEvent) -> str:
-    return orjson.dumps([{"event_id": str(event.id), "type": event.type, "time": event.time.isoformat(),
-                          "actor": event.actor, "actor_unit": event.actor_unit, "version": event.version,
-                          "source": event.source}]).decode()
+    return orjson.dumps(
+        [
+            {
+                "event_id": str(event.id),
+                "type": event.type,
+                "time": event.time.isoformat(),
+                "actor": event.actor,
+                "actor_unit": event.actor_unit,
+                "version": event.version,
+                "source": event.source,
+            }
+        ]
+    ).decode()
 
 
 class CaseViewWriter:
@@ -58,8 +68,15 @@ class CaseViewWriter:
                 ON CONFLICT (case_id) DO UPDATE SET tracking_code = $2, location_code = $3, channel = $5,
                     title = $6, anonymous = $7, submitted_at = $8, timeline = v.timeline || $9::jsonb,
                     category = coalesce(v.category, $4)""",
-            p.case_id, p.tracking_code, p.division_code, p.category, p.channel.value, p.title,
-            p.petitioner.anonymous, event.time, timeline_entry(event),
+            p.case_id,
+            p.tracking_code,
+            p.division_code,
+            p.category,
+            p.channel.value,
+            p.title,
+            p.petitioner.anonymous,
+            event.time,
+            timeline_entry(event),
         )
 
     async def routed(self, conn: asyncpg.Connection, event: RecordedEvent, e: CaseAssigned | CaseNotAccepted) -> None:
@@ -75,20 +92,42 @@ class CaseViewWriter:
                     updated_at = greatest(v.updated_at, $10), routing_version = $11,
                     timeline = v.timeline || $12::jsonb
                 WHERE v.routing_version < $11""",
-            e.case_id, status, e.level.value, e.division_code, unit_id, unit_name, e.county_code, e.category,
-            e.channel.value, event.time, event.version, timeline_entry(event),
+            e.case_id,
+            status,
+            e.level.value,
+            e.division_code,
+            unit_id,
+            unit_name,
+            e.county_code,
+            e.category,
+            e.channel.value,
+            event.time,
+            event.version,
+            timeline_entry(event),
         )
 
     async def clock_started(self, conn: asyncpg.Connection, event: RecordedEvent, c: ClockStarted) -> None:
-        clock = {"clock_id": c.clock_id, "kind": c.kind, "started": c.started_at.isoformat(),
-                 "due": c.due_at.isoformat(), "policy": c.policy, "paused": False, "warned": [],
-                 "breached": False, "stopped": False}
+        clock = {
+            "clock_id": c.clock_id,
+            "kind": c.kind,
+            "started": c.started_at.isoformat(),
+            "due": c.due_at.isoformat(),
+            "policy": c.policy,
+            "paused": False,
+            "warned": [],
+            "breached": False,
+            "stopped": False,
+        }
         await conn.execute(
             f"""INSERT INTO {self.t} AS v (case_id, status, updated_at, clocks, timeline)
                 VALUES ($1, 'submitted', $2, jsonb_build_object($3::text, $4::jsonb), $5::jsonb)
                 ON CONFLICT (case_id) DO UPDATE SET clocks = v.clocks || jsonb_build_object($3::text, $4::jsonb),
                     updated_at = greatest(v.updated_at, $2), timeline = v.timeline || $5::jsonb""",
-            c.case_id, event.time, c.clock_id, orjson.dumps(clock).decode(), timeline_entry(event),
+            c.case_id,
+            event.time,
+            c.clock_id,
+            orjson.dumps(clock).decode(),
+            timeline_entry(event),
         )
 
 

@@ -36,15 +36,29 @@ def decide_assignment(state: Case, petition: PetitionSubmitted, where: Jurisdict
     start = where.starting_level(petition.category)
     if start is None:
         county = county_of(petition.division_code)
-        return [CaseNotAccepted(
-            case_id=petition.case_id, division_code=county, level=level_of(county), county_code=county,
-            category=petition.category, channel=petition.channel,
-            reason=f"category {petition.category} is not handled through petitions",
-            redirect_to=where.redirect_for(petition.category),
-        )]
+        return [
+            CaseNotAccepted(
+                case_id=petition.case_id,
+                division_code=county,
+                level=level_of(county),
+                county_code=county,
+                category=petition.category,
+                channel=petition.channel,
+                reason=f"category {petition.category} is not handled through petitions",
+                redirect_to=where.redirect_for(petition.category),
+            )
+        ]
     division = starting_division(petition.division_code, start)
-    return [CaseAssigned(
-        case_id=petition.case_id, division_code=division, level=level_of(division), unit_id=division,
-        unit_name=where.unit_name(division), county_code=county_of(petition.division_code),
-        category=petition.category, channel=petition.channel, location_code=petition.division_code,
-    )]
+    return [
+        CaseAssigned(
+            case_id=petition.case_id,
+            division_code=division,
+            level=level_of(division),
+            unit_id=division,
+            unit_name=where.unit_name(division),
+            county_code=county_of(petition.division_code),
+            category=petition.category,
+            channel=petition.channel,
+            location_code=petition.division_code,
+        )
+    ]

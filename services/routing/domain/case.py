@@ -24,26 +24,39 @@ class Case(BaseModel):
 
 
 @singledispatch
-def evolve(event: Event, state: Case) -> Case:
+def evolve(_event: Event, state: Case) -> Case:
     return state.model_copy(update={"version": state.version + 1})
 
 
 @evolve.register
 def _assigned(event: CaseAssigned, state: Case) -> Case:
-    return state.model_copy(update={
-        "case_id": event.case_id, "status": CaseStatus.ASSIGNED, "division_code": event.division_code,
-        "level": event.level, "unit_id": event.unit_id, "county_code": event.county_code,
-        "category": event.category, "version": state.version + 1,
-    })
+    return state.model_copy(
+        update={
+            "case_id": event.case_id,
+            "status": CaseStatus.ASSIGNED,
+            "division_code": event.division_code,
+            "level": event.level,
+            "unit_id": event.unit_id,
+            "county_code": event.county_code,
+            "category": event.category,
+            "version": state.version + 1,
+        }
+    )
 
 
 @evolve.register
 def _not_accepted(event: CaseNotAccepted, state: Case) -> Case:
-    return state.model_copy(update={
-        "case_id": event.case_id, "status": CaseStatus.NOT_ACCEPTED, "division_code": event.division_code,
-        "level": event.level, "county_code": event.county_code, "category": event.category,
-        "version": state.version + 1,
-    })
+    return state.model_copy(
+        update={
+            "case_id": event.case_id,
+            "status": CaseStatus.NOT_ACCEPTED,
+            "division_code": event.division_code,
+            "level": event.level,
+            "county_code": event.county_code,
+            "category": event.category,
+            "version": state.version + 1,
+        }
+    )
 
 
 def fold(events: list[Event], state: Case | None = None) -> Case:

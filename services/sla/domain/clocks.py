@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict
 
 from shared.events import CaseAssigned, ClockStarted, Event
 
-DueFn = Callable[[datetime, str], tuple[datetime, int, str, str]]
-"""(start, kind) -> (due, amount, unit, policy name): the policy, applied to a start time."""
+DueFn = Callable[[datetime, str, str, str], tuple[datetime, int, str, str]]
+"""(start, kind, category, channel) -> (due, amount, unit, policy name): the policy applied."""
 
 
 class ClockState(BaseModel):
@@ -39,22 +39,37 @@ def decide_on_assignment(state: CaseClocks, assigned: CaseAssigned, at: datetime
     """A unit that receives a petition has the acceptance limit to tell the petitioner."""
     if state.running("acceptance"):
         return []
-    due_at, amount, unit, policy = due(at, "acceptance")
+    due_at, amount, unit, policy = due(at, "acceptance", assigned.category, assigned.channel.value)
     n = sum(1 for c in state.clocks.values() if c.kind == "acceptance") + 1
-    return [ClockStarted(case_id=assigned.case_id, clock_id=f"acceptance-{n}", kind="acceptance",
-                         policy=policy, started_at=at, due_at=due_at, amount=amount, unit=unit)]
+    return [
+        ClockStarted(
+            case_id=assigned.case_id,
+            clock_id=f"acceptance-{n}",
+            kind="acceptance",
+            policy=policy,
+            started_at=at,
+            due_at=due_at,
+            amount=amount,
+            unit=unit,
+        )
+    ]
 
 
 @singledispatch
-def evolve(event: Event, state: CaseClocks) -> CaseClocks:
+def evolve(_event: Event, state: CaseClocks) -> CaseClocks:
     return state.model_copy(update={"version": state.version + 1})
 
 
 @evolve.register
 def _started(event: ClockStarted, state: CaseClocks) -> CaseClocks:
     clock = ClockState(clock_id=event.clock_id, kind=event.kind, started_at=event.started_at, due_at=event.due_at)
-    return state.model_copy(update={"case_id": event.case_id, "clocks": {**state.clocks, event.clock_id: clock},
-                                    "version": state.version + 1})
+    return state.model_copy(
+        update={
+            "case_id": event.case_id,
+            "clocks": {**state.clocks, event.clock_id: clock},
+            "version": state.version + 1,
+        }
+    )
 
 
 def fold(events: list[Event]) -> CaseClocks:

@@ -57,8 +57,19 @@ async def case_clocks(request: Request, case_id: str) -> dict[str, Any]:
     if not history:
         raise not_found("case clocks")
     state = fold([REGISTRY.decode(e) for e in history])
-    return {"case_id": case_id, "clocks": [
-        {"clock_id": c.clock_id, "kind": c.kind, "started": c.started_at, "due": c.due_at,
-         "paused": False, "warned": [], "breached": False, "stopped": not c.running}
-        for c in state.clocks.values()
-    ]}
+    return {
+        "case_id": case_id,
+        "clocks": [
+            {
+                "clock_id": c.clock_id,
+                "kind": c.kind,
+                "started": c.started_at,
+                "due": c.due_at,
+                "paused": False,
+                "warned": [],
+                "breached": False,
+                "stopped": not c.running,
+            }
+            for c in state.clocks.values()
+        ],
+    }

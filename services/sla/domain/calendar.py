@@ -1,0 +1,178 @@
+"""Statutory time: working days, and when a clock falls due (Civil Code arts. 201, 203).
+
+A day-based period ends at 24:00 local time of its last day, which this module writes as the
+instant 00:00 of the next local day: a clock is breached once `now >= due`. Every instant
+returned is timezone-aware and in UTC; days are counted in the deployment's time zone.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Literal, NamedTuple
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+
+Unit = Literal["calendar_days", "working_days", "hours"]
+WarnPoint = float | timedelta
+"""A fraction of the clock's running time (0.75), or how much running time is left (3 days)."""
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_DAY = timedelta(days=1)
+_LONGEST_CLOSURE = 366  # a calendar with no working day in a year is misconfigured
+_OPEN = datetime.max.replace(tzinfo=UTC)  # the end of a pause not yet resumed
+
+
+class WorkingCalendar(ABC):
+    """Which local dates are working days."""
+
+    @abstractmethod
+    def is_working_day(self, day: date) -> bool: ...
+
+    @abstractmethod
+    def covers(self, year: int) -> bool:
+        """Whether `year` comes from real data rather than a weekends-only guess."""
+
+
+class WeekendCalendar(WorkingCalendar):
+    """Monday to Friday: the fallback outside known years, and a plain calendar for tests."""
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5
+
+    def covers(self, year: int) -> bool:  # noqa: ARG002 - a weekend is a weekend in every year
+        return True
+
+
+class ChineseStatutoryCalendar(WorkingCalendar):
+    """China's statutory holidays and make-up working days (调休), from `chinesecalendar`.
+
+    The package raises outside the years it knows; there this calendar answers weekends-only
+    and `covers` says False, so callers can flag deadlines that rest on a guess.
+    """
+
+    first_year: int = min(chinese_calendar.holidays).year
+    last_year: int = max(chinese_calendar.holidays).year
+
+    def is_working_day(self, day: date) -> bool:
+        if not self.covers(day.year):
+            return day.weekday() < 5
+        return _statutory_working_day(day)
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year
+
+
+@cache  # the package scans its whole table on every call; covered dates are few thousand
+def _statutory_working_day(day: date) -> bool:
+    return bool(chinese_calendar.is_workday(day))
+
+
+def due_at(start: datetime, amount: int, unit: Unit, calendar: WorkingCalendar, tz: ZoneInfo = SHANGHAI) -> datetime:
+    """When a clock of `amount` `unit`s that started at `start` falls due (UTC)."""
+    # Art. 201: the starting day, taken in local time, is not counted.
+    return _count(start, start.astimezone(tz).date(), amount, unit, calendar, tz=tz)
+
+
+def extended_due(
+    due: datetime, amount: int, unit: Unit, calendar: WorkingCalendar, tz: ZoneInfo = SHANGHAI
+) -> datetime:
+    """The new due instant once a clock due at `due` is extended by `amount` `unit`s."""
+    # `due` closes the period's last day (already moved off a holiday); count on from that day.
+    return _count(due, (due.astimezone(tz) - timedelta(microseconds=1)).date(), amount, unit, calendar, tz=tz)
+
+
+def _count(
+    start: datetime, start_day: date, amount: int, unit: Unit, calendar: WorkingCalendar, *, tz: ZoneInfo
+) -> datetime:
+    if start.utcoffset() is None or amount < 1:
+        raise ValueError(f"need an aware start and a positive amount, got {start!r}, {amount}")
+    if unit == "hours":
+        return start.astimezone(UTC) + timedelta(hours=amount)
+    if unit == "working_days":
+        last = start_day
+        for _ in range(amount):
+            last = _first_working_day(last + _DAY, calendar)
+    elif unit == "calendar_days":
+        # Art. 203: a period whose last day is a holiday ends on the next working day.
+        last = _first_working_day(start_day + amount * _DAY, calendar)
+    else:
+        raise ValueError(f"unknown unit {unit!r}")
+    return datetime.combine(last + _DAY, time(), tzinfo=tz).astimezone(UTC)
+
+
+def _first_working_day(day: date, calendar: WorkingCalendar) -> date:
+    for _ in range(_LONGEST_CLOSURE):
+        if calendar.is_working_day(day):
+            return day
+        day += _DAY
+    raise ValueError(f"no working day in the {_LONGEST_CLOSURE} days before {day}")
+
+
+class Pause(NamedTuple):
+    """A span in which the clock does not run (a hearing); open while `resumed_at` is None."""
+
+    paused_at: datetime
+    resumed_at: datetime | None = None
+
+
+def due_after_pauses(due: datetime, pauses: Iterable[Pause]) -> datetime | None:
+    """`due` pushed out by the paused time before it; None while a pause is open."""
+    return _running_to_wall(due, _merged(pauses))
+
+
+def remaining(due: datetime, pauses: Iterable[Pause], now: datetime) -> timedelta:
+    """Running time left at `now` (negative once overdue); it stands still while paused."""
+    closed = [Pause(p.paused_at, p.resumed_at or max(now, p.paused_at)) for p in pauses]
+    effective = _running_to_wall(due, _merged(closed))
+    assert effective is not None  # every pause was closed just above
+    return effective - now
+
+
+def warning_times(
+    started: datetime, due: datetime, points: Sequence[WarnPoint], pauses: Iterable[Pause] = ()
+) -> list[tuple[str, datetime]]:
+    """When each warning point falls, in order; `due` is the unpaused due, points past an open
+    pause or outside the clock's span are left out."""
+    span, merged = due - started, _merged(pauses)
+    found = []
+    for point in points:
+        offset = span - point if isinstance(point, timedelta) else span * point
+        at = _running_to_wall(started + offset, merged) if timedelta(0) < offset < span else None
+        if at is not None:
+            found.append((_label(point), at))
+    return sorted(found, key=lambda w: w[1])
+
+
+def _label(point: WarnPoint) -> str:
+    if not isinstance(point, timedelta):
+        return f"{point * 100:g}%"
+    if point % _DAY:
+        return f"{point / timedelta(hours=1):g}h before"
+    return f"{point // _DAY}d before"
+
+
+def _merged(pauses: Iterable[Pause]) -> list[tuple[datetime, datetime]]:
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in sorted((p.paused_at, p.resumed_at or _OPEN) for p in pauses):
+        if end < start:
+            raise ValueError(f"a pause cannot end ({end}) before it starts ({start})")
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))  # overlapping pauses count once
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _running_to_wall(instant: datetime, merged: list[tuple[datetime, datetime]]) -> datetime | None:
+    # Pauses are sorted and disjoint, so each one that starts before the (moving) instant delays it.
+    for start, end in merged:
+        if start >= instant:
+            break
+        if end == _OPEN:
+            return None
+        instant += end - start
+    return instant
