@@ -1,0 +1,10 @@
+# One image for all four services; docker-compose.yml picks the service with its command.
+FROM python:3.11-slim
+ENV UV_PYTHON_DOWNLOADS=never PYTHONUNBUFFERED=1 HOST=0.0.0.0
+RUN pip install --no-cache-dir uv==0.13.9
+WORKDIR /app
+COPY pyproject.toml uv.lock README.md ./
+COPY shared ./shared
+COPY services ./services
+RUN uv sync --frozen --no-dev
+ENV PATH="/app/.venv/bin:$PATH"

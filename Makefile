@@ -1,0 +1,52 @@
+# One task runner for people and CI. `make up` runs the system; `make test` passes the tests.
+SHELL := /bin/bash
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+export UV_PYTHON_DOWNLOADS := never
+PYTEST := $(UV) run --frozen pytest
+
+.PHONY: up down status deps test test-unit test-integration test-e2e lint typecheck check bench token
+
+up:  ## install what is missing, start PostgreSQL, Kafka and the four services
+	@scripts/system.sh up
+
+down:  ## stop everything (data stays in .data/)
+	@scripts/system.sh down
+
+status:
+	@scripts/system.sh status
+
+deps:  ## the Python environment, exactly as locked
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
+	@$(UV) sync --frozen --quiet
+
+test: deps  ## the whole suite: unit, integration, end-to-end (starts what is not running)
+	@scripts/infra.sh up
+	$(PYTEST) tests
+
+test-unit: deps
+	$(PYTEST) -m unit tests/unit
+
+test-integration: deps
+	@scripts/infra.sh up
+	$(PYTEST) -m integration tests/integration
+
+test-e2e: deps
+	@scripts/infra.sh up
+	$(PYTEST) -m e2e tests/e2e
+
+lint: deps
+	$(UV) run --frozen ruff check shared services tests bench
+	$(UV) run --frozen ruff format --check shared services tests bench
+
+typecheck: deps
+	$(UV) run --frozen mypy shared services
+
+check: lint typecheck test-unit
+
+bench: deps  ## throughput and latency against raw Kafka and PostgreSQL (N=… C=… to change)
+	@scripts/infra.sh up
+	$(UV) run --frozen python -m bench --petitions $${N:-2000} --concurrency $${C:-16}
+
+token:  ## print a development supervisor JWT (ROLE=… DIVISION=… to change)
+	@$(UV) run --frozen python -m shared.http.devtoken --role $${ROLE:-supervisor} --division $${DIVISION:-330000000000}

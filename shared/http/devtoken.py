@@ -1,0 +1,22 @@
+"""Print a development JWT: `python -m shared.http.devtoken --role supervisor --division 330726000000`."""
+
+from __future__ import annotations
+
+import argparse
+
+from shared.http.auth import issue_token
+from shared.settings import Settings
+from shared.vocabulary import Role
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--role", choices=[r.value for r in Role], default=Role.SUPERVISOR.value)
+    parser.add_argument("--division", default="330000000000")
+    parser.add_argument("--sub", default="dev-user")
+    args = parser.parse_args()
+    print(issue_token(Settings().pujiang_jwt_secret, args.sub, Role(args.role), args.division))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Where a new petition goes: lowest competent level covering the location, redirects otherwise."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.routing.domain.assignment import decide_assignment, starting_division
+from services.routing.domain.case import Case, fold
+from shared.events import CaseAssigned, CaseNotAccepted, PetitionSubmitted
+from shared.events.intake import Petitioner
+from shared.vocabulary import CaseStatus, Channel, Level
+
+pytestmark = pytest.mark.unit
+
+VILLAGE = "330726101203"
+
+
+class Catalogue:
+    starts = {"neighbourhood_dispute": Level.VILLAGE, "labour_wages": Level.TOWNSHIP,
+              "land_expropriation": Level.COUNTY}
+
+    def starting_level(self, category: str) -> Level | None:
+        return self.starts.get(category)
+
+    def redirect_for(self, category: str) -> str | None:
+        return "the courts" if category == "litigation" else None
+
+    def unit_name(self, division_code: str) -> str:
+        return f"unit of {division_code}"
+
+
+def petition(category: str, where: str = VILLAGE) -> PetitionSubmitted:
+    return PetitionSubmitted(case_id="c-1", tracking_code="MH1", access_code_hash="h", channel=Channel.ONLINE,
+                             division_code=where, category=category, title="t", content="c",
+                             petitioner=Petitioner(name="n", phone="13800000000"))
+
+
+@pytest.mark.parametrize(
+    ("category", "division", "level"),
+    [("neighbourhood_dispute", VILLAGE, Level.VILLAGE),
+     ("labour_wages", "330726101000", Level.TOWNSHIP),
+     ("land_expropriation", "330726000000", Level.COUNTY)],
+)
+def test_each_category_starts_at_its_level_within_the_location(category, division, level):
+    (event,) = decide_assignment(Case(), petition(category), Catalogue())
+    assert isinstance(event, CaseAssigned)
+    assert (event.division_code, event.level, event.county_code) == (division, level, "330726000000")
+    assert event.location_code == VILLAGE
+
+
+def test_a_matter_filed_at_county_level_cannot_start_lower():
+    assert starting_division("330726000000", Level.VILLAGE) == "330726000000"
+    (event,) = decide_assignment(Case(), petition("neighbourhood_dispute", "330726000000"), Catalogue())
+    assert isinstance(event, CaseAssigned) and event.level == Level.COUNTY
+
+
+def test_matters_for_the_courts_are_not_accepted_and_redirected():
+    (event,) = decide_assignment(Case(), petition("litigation"), Catalogue())
+    assert isinstance(event, CaseNotAccepted)
+    assert event.redirect_to == "the courts"
+    assert fold([event]).status == CaseStatus.NOT_ACCEPTED
+
+
+def test_a_redelivered_petition_assigns_nothing_twice():
+    state = fold(decide_assignment(Case(), petition("neighbourhood_dispute"), Catalogue()))
+    assert state.status == CaseStatus.ASSIGNED
+    assert decide_assignment(state, petition("neighbourhood_dispute"), Catalogue()) == []
