@@ -159,7 +159,14 @@ def _broker(ctx: Context, topic_names: list[str]) -> KafkaBroker:
     )
     async def on_events(message: KafkaMessage) -> None:
         raw = message.raw_message
-        await consumer.process(raw if isinstance(raw, tuple) else (raw,))
+        try:
+            await consumer.process(raw if isinstance(raw, tuple) else (raw,))
+        except Exception:
+            # Our own failure (e.g. PostgreSQL away): the batch is rewound and redelivered;
+            # the pause keeps a persistent fault from spinning.
+            log.exception("consumer.batch_failed", consumer=ctx.name)
+            await asyncio.sleep(1.0)
+            raise
 
     return broker
 
@@ -191,7 +198,10 @@ async def _readiness(request: Request) -> dict[str, Any]:
         checks["kafka"] = {"ok": False, "error": repr(error)}
     checks["clock"] = {"ok": ctx.follower.caught_up.is_set(), "offset_s": ctx.clock.offset.total_seconds()}
     lag = await ctx.consumer_lag()
-    checks["consumer"] = {"ok": ctx.broker is None or _subscribed(ctx), "lag": lag}
+    checks["consumer"] = {
+        "ok": ctx.broker is None or (_subscribed(ctx) and lag <= ctx.settings.pujiang_ready_max_lag),
+        "lag": lag,
+    }
     checks["relay"] = {"ok": True, "leader": ctx.relay.is_leader, "published": ctx.relay.published}
     return checks
 

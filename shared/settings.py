@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     pujiang_timezone: str = "Asia/Shanghai"
     pujiang_max_body_bytes: int = 1_000_000
     pujiang_db_pool_size: int = 10
+    pujiang_ready_max_lag: int = Field(default=1000, description="unconsumed records above which /readyz says 503")
 
     @property
     def dev(self) -> bool:
