@@ -1,25 +1,82 @@
 """Event schemas every service agrees on, and the registry that decodes them."""
 
 from shared.events.base import GENESIS_HASH, Event, Metadata, RecordedEvent, chain_hash, verify_chain
-from shared.events.intake import PetitionSubmitted
+from shared.events.intake import FeedbackGiven, PetitionSubmitted, RepeatPetitionReceived, ReviewRequested
 from shared.events.registry import EventRegistry, UnknownEventType
-from shared.events.routing import CaseAssigned, CaseNotAccepted
-from shared.events.sla import ClockStarted, SystemClockMoved
+from shared.events.routing import (
+    CaseAccepted,
+    CaseAssigned,
+    CaseClosed,
+    CaseNotAccepted,
+    CaseReopenedForReview,
+    CaseResolved,
+    ExtensionGranted,
+    LeaderAssigned,
+    SupervisionIssued,
+)
+from shared.events.sla import (
+    ClockBreached,
+    ClockExtended,
+    ClockPaused,
+    ClockResumed,
+    ClockStarted,
+    ClockStopped,
+    ClockWarned,
+    SystemClockMoved,
+)
 
 REGISTRY = EventRegistry()
-REGISTRY.register(PetitionSubmitted, CaseAssigned, CaseNotAccepted, ClockStarted, SystemClockMoved)
+REGISTRY.register(
+    PetitionSubmitted,
+    RepeatPetitionReceived,
+    FeedbackGiven,
+    ReviewRequested,
+    CaseAssigned,
+    CaseAccepted,
+    CaseNotAccepted,
+    ExtensionGranted,
+    LeaderAssigned,
+    CaseResolved,
+    CaseReopenedForReview,
+    CaseClosed,
+    SupervisionIssued,
+    ClockStarted,
+    ClockPaused,
+    ClockResumed,
+    ClockExtended,
+    ClockWarned,
+    ClockBreached,
+    ClockStopped,
+    SystemClockMoved,
+)
 
 __all__ = [
     "GENESIS_HASH",
     "REGISTRY",
+    "CaseAccepted",
     "CaseAssigned",
+    "CaseClosed",
     "CaseNotAccepted",
+    "CaseReopenedForReview",
+    "CaseResolved",
+    "ClockBreached",
+    "ClockExtended",
+    "ClockPaused",
+    "ClockResumed",
     "ClockStarted",
+    "ClockStopped",
+    "ClockWarned",
     "Event",
     "EventRegistry",
+    "ExtensionGranted",
+    "FeedbackGiven",
+    "LeaderAssigned",
     "Metadata",
     "PetitionSubmitted",
     "RecordedEvent",
+    "RepeatPetitionReceived",
+    "ReviewRequested",
+    "SupervisionIssued",
     "SystemClockMoved",
     "UnknownEventType",
     "chain_hash",

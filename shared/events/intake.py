@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
 
 from shared.events.base import Event
@@ -39,3 +41,30 @@ class PetitionSubmitted(Event):
     attachments: tuple[Attachment, ...] = ()
     # The cadre who recorded it for the citizen (proxy, door_to_door, visits), if any.
     recorded_by: str | None = None
+
+
+class RepeatPetitionReceived(Event):
+    """The same petitioner raised an open matter again (重複信訪): linked, not opened anew."""
+
+    case_id: str
+    channel: Channel
+    title: str
+    content: str
+    recorded_by: str | None = None
+
+
+class FeedbackGiven(Event):
+    """The petitioner's answer to the written reply (回訪)."""
+
+    case_id: str
+    satisfied: bool
+    comment: str = ""
+    round: Literal["first", "review", "re_review"] = "first"
+
+
+class ReviewRequested(Event):
+    """The petitioner disagrees and asks the next level up: review (復查), then re-review (復核)."""
+
+    case_id: str
+    reason: str
+    round: Literal["review", "re_review"]

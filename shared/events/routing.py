@@ -1,13 +1,24 @@
-"""Events routing publishes: where a case is and what its handling unit decided."""
+"""Events routing publishes: where a case is, what its handling unit decided, who acted.
+
+A case is at exactly one unit at any moment: every move (first assignment, transfer,
+escalation, review by the level above, takeover after a breach) is a `CaseAssigned` whose
+`reason` says why, so every reader follows one shape.
+"""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from shared.events.base import Event
 from shared.vocabulary import Channel, Level
 
+AssignmentReason = Literal["initial", "transfer", "escalation", "review", "re_review", "takeover"]
+ClosingReason = Literal["satisfied", "final", "withdrawn", "no_feedback", "not_accepted"]
+Round = Literal["first", "review", "re_review"]
+
 
 class CaseAssigned(Event):
-    """The case is now at this unit; `reason` says why (first assignment, transfer, escalation)."""
+    """The case is now at this unit; `reason` says why."""
 
     case_id: str
     division_code: str
@@ -18,7 +29,15 @@ class CaseAssigned(Event):
     category: str
     channel: Channel
     location_code: str
-    reason: str = "initial"
+    reason: AssignmentReason = "initial"
+    previous_unit_id: str | None = None
+    note: str = ""
+
+
+class CaseAccepted(Event):
+    case_id: str
+    unit_id: str
+    level: Level
 
 
 class CaseNotAccepted(Event):
@@ -30,3 +49,54 @@ class CaseNotAccepted(Event):
     channel: Channel
     reason: str
     redirect_to: str | None = None
+
+
+class ExtensionGranted(Event):
+    """Handling extended once, approved by the unit's head, the reason told to the petitioner."""
+
+    case_id: str
+    days: int
+    reason: str
+
+
+class LeaderAssigned(Event):
+    """A leader takes personal charge of a hard case (包案)."""
+
+    case_id: str
+    leader: str
+
+
+class CaseResolved(Event):
+    """A written reply (答覆意見) was given; `level` is where it was resolved: what 631 counts."""
+
+    case_id: str
+    reply: str
+    unit_id: str
+    division_code: str
+    level: Level
+    round: Round = "first"
+
+
+class CaseReopenedForReview(Event):
+    """The petitioner's review request was received: the case goes one level up."""
+
+    case_id: str
+    round: Literal["review", "re_review"]
+    reason: str
+
+
+class CaseClosed(Event):
+    case_id: str
+    reason: ClosingReason
+    satisfied: bool | None = None
+
+
+class SupervisionIssued(Event):
+    """What routing's escalation policy did about a breached deadline (催辦, 督辦, takeover)."""
+
+    case_id: str
+    step: Literal["reminder", "supervision", "takeover"]
+    clock_id: str
+    clock_kind: str
+    by_division: str
+    breach_count: int

@@ -16,6 +16,56 @@ class ClockStarted(Event):
     due_at: datetime
     amount: int
     unit: str
+    unit_id: str | None = None
+
+
+class ClockPaused(Event):
+    """Time in hearings and the like is not counted."""
+
+    case_id: str
+    clock_id: str
+    reason: str
+    paused_at: datetime
+
+
+class ClockResumed(Event):
+    case_id: str
+    clock_id: str
+    resumed_at: datetime
+    due_at: datetime
+
+
+class ClockExtended(Event):
+    case_id: str
+    clock_id: str
+    days: int
+    due_at: datetime
+
+
+class ClockWarned(Event):
+    case_id: str
+    clock_id: str
+    kind: str
+    point: str
+    due_at: datetime
+
+
+class ClockBreached(Event):
+    case_id: str
+    clock_id: str
+    kind: str
+    due_at: datetime
+    unit_id: str | None = None
+
+
+class ClockStopped(Event):
+    """The clock's obligation was met (or no longer applies); `met` says whether on time."""
+
+    case_id: str
+    clock_id: str
+    kind: str
+    reason: str
+    met_on_time: bool
 
 
 class SystemClockMoved(Event):
