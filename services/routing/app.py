@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 
 from fastapi import FastAPI
 
-from services.routing import handlers
+from services.routing.adapters.case_index import CASE_INDEX_DDL
 from services.routing.adapters.jurisdictions import load_jurisdictions
-from shared.events import PetitionSubmitted
+from services.routing.domain.commands import Rules
+from services.routing.entrypoints.http import router
+from services.routing.handlers import Routing
+from shared.events import ClockBreached, FeedbackGiven, PetitionSubmitted, ReviewRequested
 from shared.messaging.consumer import Handler
 from shared.service import Context, ServiceSpec, create_app
 from shared.settings import Settings
 
 
 def _handlers(ctx: Context) -> Mapping[str, Handler]:
-    where = load_jurisdictions()
-    ctx.extras["jurisdictions"] = where
-    return {PetitionSubmitted.type_name(): partial(handlers.on_petition_submitted, ctx, where)}
+    routing = Routing(ctx, load_jurisdictions(), Rules())
+    ctx.extras["routing"] = routing
+    return {
+        PetitionSubmitted.type_name(): routing.on_petition_submitted,
+        FeedbackGiven.type_name(): routing.on_feedback,
+        ReviewRequested.type_name(): routing.on_review_requested,
+        ClockBreached.type_name(): routing.on_clock_breached,
+    }
 
 
-SPEC = ServiceSpec(name="routing", consumes=["intake"], handlers=_handlers)
+SPEC = ServiceSpec(
+    name="routing", routers=[router], extra_ddl=[CASE_INDEX_DDL], consumes=["intake", "sla"], handlers=_handlers
+)
 
 
 def build(settings: Settings | None = None) -> FastAPI:

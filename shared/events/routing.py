@@ -15,6 +15,7 @@ from shared.vocabulary import Channel, Level
 AssignmentReason = Literal["initial", "transfer", "escalation", "review", "re_review", "takeover"]
 ClosingReason = Literal["satisfied", "final", "withdrawn", "no_feedback", "not_accepted"]
 Round = Literal["first", "review", "re_review"]
+EscalationStep = Literal["reminder", "supervision", "takeover"]
 
 
 class CaseAssigned(Event):
@@ -95,7 +96,7 @@ class SupervisionIssued(Event):
     """What routing's escalation policy did about a breached deadline (催辦, 督辦, takeover)."""
 
     case_id: str
-    step: Literal["reminder", "supervision", "takeover"]
+    step: EscalationStep
     clock_id: str
     clock_kind: str
     by_division: str

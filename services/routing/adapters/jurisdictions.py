@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from shared.divisions import level_of
+from services.routing.domain.assignment import Unit
+from shared.divisions import is_valid_code, level_of
 from shared.vocabulary import Level
 
 _STARTS = {
-    "neighbourhood_dispute": Level.VILLAGE, "village_affairs": Level.VILLAGE, "other": Level.VILLAGE,
-    "labour_wages": Level.TOWNSHIP, "environment": Level.TOWNSHIP, "urban_management": Level.TOWNSHIP,
-    "social_security": Level.TOWNSHIP, "land_expropriation": Level.COUNTY, "public_security": Level.COUNTY,
+    "neighbourhood_dispute": Level.VILLAGE,
+    "village_affairs": Level.VILLAGE,
+    "other": Level.VILLAGE,
+    "labour_wages": Level.TOWNSHIP,
+    "environment": Level.TOWNSHIP,
+    "urban_management": Level.TOWNSHIP,
+    "social_security": Level.TOWNSHIP,
+    "land_expropriation": Level.COUNTY,
+    "public_security": Level.COUNTY,
 }
 _REDIRECTS = {"litigation": "the people's courts", "discipline": "the discipline inspection bodies"}
 
@@ -22,8 +29,13 @@ class SimpleJurisdictions:
     def redirect_for(self, category: str) -> str | None:
         return _REDIRECTS.get(category)
 
-    def unit_name(self, division_code: str) -> str:
-        return f"{level_of(division_code).value} unit {division_code}"
+    def unit(self, unit_id: str) -> Unit | None:
+        code = unit_id.split(":", maxsplit=1)[0]
+        if not is_valid_code(code):
+            return None
+        return Unit(
+            unit_id=unit_id, division_code=code, level=level_of(code), name=f"{level_of(code).value} unit {unit_id}"
+        )
 
 
 def load_jurisdictions() -> SimpleJurisdictions:

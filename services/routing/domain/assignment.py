@@ -1,13 +1,27 @@
-"""Where a new petition goes: the lowest competent level that covers its location."""
+"""Where a case goes: the lowest competent level that covers its location, and unit lookups."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from pydantic import BaseModel, ConfigDict
+
 from services.routing.domain.case import Case
 from shared.divisions import county_of, level_of, truncate_to
 from shared.events import CaseAssigned, CaseNotAccepted, Event, PetitionSubmitted
+from shared.events.routing import AssignmentReason
 from shared.vocabulary import Level
+
+
+class Unit(BaseModel):
+    """A handling unit: a division's own unit, or a county's functional department."""
+
+    model_config = ConfigDict(frozen=True)
+
+    unit_id: str
+    division_code: str
+    level: Level
+    name: str
 
 
 class Jurisdictions(Protocol):
@@ -18,7 +32,8 @@ class Jurisdictions(Protocol):
 
     def redirect_for(self, category: str) -> str | None: ...
 
-    def unit_name(self, division_code: str) -> str: ...
+    def unit(self, unit_id: str) -> Unit | None:
+        """A division's unit (by its 12-digit code) or a department (`<county>:<dept>`), if it exists."""
 
 
 def starting_division(location: str, start: Level) -> str:
@@ -30,12 +45,26 @@ def starting_division(location: str, start: Level) -> str:
     return truncate_to(location, start) if level_of(location).rank <= start.rank else location
 
 
+def assigned_to(state: Case, unit: Unit, reason: AssignmentReason, note: str = "") -> CaseAssigned:
+    return CaseAssigned(
+        **state.model_dump(include={"case_id", "category", "channel", "location_code"}),
+        division_code=unit.division_code,
+        level=unit.level,
+        unit_id=unit.unit_id,
+        unit_name=unit.name,
+        county_code=county_of(state.location_code or unit.division_code),
+        reason=reason,
+        previous_unit_id=state.unit_id,
+        note=note,
+    )
+
+
 def decide_assignment(state: Case, petition: PetitionSubmitted, where: Jurisdictions) -> list[Event]:
     if state.version > 0:
         return []  # already routed: a redelivered petition changes nothing
     start = where.starting_level(petition.category)
+    county = county_of(petition.division_code)
     if start is None:
-        county = county_of(petition.division_code)
         return [
             CaseNotAccepted(
                 case_id=petition.case_id,
@@ -49,16 +78,13 @@ def decide_assignment(state: Case, petition: PetitionSubmitted, where: Jurisdict
             )
         ]
     division = starting_division(petition.division_code, start)
-    return [
-        CaseAssigned(
-            case_id=petition.case_id,
-            division_code=division,
-            level=level_of(division),
-            unit_id=division,
-            unit_name=where.unit_name(division),
-            county_code=county_of(petition.division_code),
-            category=petition.category,
-            channel=petition.channel,
-            location_code=petition.division_code,
-        )
-    ]
+    unit = where.unit(division) or Unit(
+        unit_id=division, division_code=division, level=level_of(division), name=division
+    )
+    initial = Case(
+        case_id=petition.case_id,
+        category=petition.category,
+        channel=petition.channel,
+        location_code=petition.division_code,
+    )
+    return [assigned_to(initial, unit, "initial")]

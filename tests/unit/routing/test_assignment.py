@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.routing.domain.assignment import decide_assignment, starting_division
+from services.routing.domain.assignment import Unit, decide_assignment, starting_division
 from services.routing.domain.case import Case, fold
+from shared.divisions import level_of
 from shared.events import CaseAssigned, CaseNotAccepted, PetitionSubmitted
 from shared.events.intake import Petitioner
 from shared.vocabulary import CaseStatus, Channel, Level
@@ -25,8 +26,8 @@ class Catalogue:
     def redirect_for(self, category: str) -> str | None:
         return "the courts" if category == "litigation" else None
 
-    def unit_name(self, division_code: str) -> str:
-        return f"unit of {division_code}"
+    def unit(self, unit_id: str) -> Unit | None:
+        return Unit(unit_id=unit_id, division_code=unit_id, level=level_of(unit_id), name=f"unit of {unit_id}")
 
 
 def petition(category: str, where: str = VILLAGE) -> PetitionSubmitted:

@@ -1,0 +1,52 @@
+"""What officials ask routing to do with a case (api.md, "Routing")."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.events.routing import EscalationStep
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Accept(Command):
+    pass
+
+
+class Reject(Command):
+    reason: str
+    redirect_to: str | None = None
+
+
+class Extend(Command):
+    days: int
+    reason: str
+
+
+class Transfer(Command):
+    division_code: str
+    reason: str
+
+
+class Escalate(Command):
+    reason: str
+
+
+class Resolve(Command):
+    reply: str
+
+
+class AssignLeader(Command):
+    leader: str
+
+
+class Rules(BaseModel):
+    """The deployment's limits: extensions, and what a breach leads to, step by step."""
+
+    model_config = ConfigDict(frozen=True)
+
+    max_extension_days: int = 30
+    max_extensions: int = 1
+    escalation_steps: tuple[EscalationStep, ...] = ("reminder", "supervision", "takeover")

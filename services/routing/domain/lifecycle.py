@@ -1,0 +1,121 @@
+"""What each official's command records, given the case as it stands. Pure: no I/O."""
+
+from __future__ import annotations
+
+from functools import singledispatch
+
+from services.routing.domain.assignment import Jurisdictions, Unit, assigned_to
+from services.routing.domain.case import Case
+from services.routing.domain.commands import (
+    Accept,
+    AssignLeader,
+    Command,
+    Escalate,
+    Extend,
+    Reject,
+    Resolve,
+    Rules,
+    Transfer,
+)
+from services.routing.domain.errors import InvalidCommand, NotAllowed
+from shared.divisions import county_of, parent_of
+from shared.events import (
+    CaseAccepted,
+    CaseClosed,
+    CaseNotAccepted,
+    CaseResolved,
+    Event,
+    ExtensionGranted,
+    LeaderAssigned,
+)
+from shared.vocabulary import CaseStatus
+
+OPEN_FOR_HANDLING = {CaseStatus.ASSIGNED, CaseStatus.ACCEPTED}
+RESOLVABLE = {CaseStatus.ACCEPTED, CaseStatus.UNDER_REVIEW, CaseStatus.UNDER_RE_REVIEW}
+LEADABLE = {*OPEN_FOR_HANDLING, CaseStatus.UNDER_REVIEW, CaseStatus.UNDER_RE_REVIEW, CaseStatus.RESOLVED}
+
+
+def _require(state: Case, allowed: set[CaseStatus], action: str) -> None:
+    if state.status not in allowed:
+        raise NotAllowed(f"cannot {action} a case that is {state.status}", state.status)
+
+
+def next_level_unit(state: Case, where: Jurisdictions) -> Unit:
+    """The unit one level above the case's current division (its parent)."""
+    parent = parent_of(state.division_code) if state.division_code else None
+    unit = where.unit(parent) if parent else None
+    if unit is None:
+        raise NotAllowed("there is no level above this one", state.status)
+    return unit
+
+
+def decide(state: Case, command: Command, where: Jurisdictions, rules: Rules) -> list[Event]:
+    """The events an official's command records; NotAllowed / InvalidCommand otherwise."""
+    if state.version == 0 or state.case_id is None:
+        raise NotAllowed("the case has not been routed yet", state.status)
+    return _decide(command, state, where, rules)
+
+
+@singledispatch
+def _decide(command: Command, _state: Case, _where: Jurisdictions, _rules: Rules) -> list[Event]:
+    raise InvalidCommand("command", f"unknown command {type(command).__name__}")
+
+
+@_decide.register
+def _(_c: Accept, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
+    _require(state, {CaseStatus.ASSIGNED}, "accept")
+    return [CaseAccepted(case_id=state.case_id, unit_id=state.unit_id, level=state.level)]
+
+
+@_decide.register
+def _(c: Reject, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
+    _require(state, {CaseStatus.ASSIGNED}, "reject")
+    fields = state.model_dump(include={"case_id", "division_code", "level", "county_code", "category", "channel"})
+    return [CaseNotAccepted(**fields, reason=c.reason, redirect_to=c.redirect_to)]
+
+
+@_decide.register
+def _(c: Extend, state: Case, _w: Jurisdictions, rules: Rules) -> list[Event]:
+    _require(state, {CaseStatus.ACCEPTED}, "extend")
+    if not 0 < c.days <= rules.max_extension_days:
+        raise InvalidCommand("days", f"must be between 1 and {rules.max_extension_days}")
+    if state.extensions >= rules.max_extensions:
+        raise NotAllowed("handling may be extended only once", state.status)
+    if state.handling_breached:
+        raise NotAllowed("an extension must be asked for before the handling deadline", state.status)
+    return [ExtensionGranted(case_id=state.case_id, days=c.days, reason=c.reason)]
+
+
+@_decide.register
+def _(c: Transfer, state: Case, where: Jurisdictions, _r: Rules) -> list[Event]:
+    _require(state, OPEN_FOR_HANDLING, "transfer")
+    unit = where.unit(c.division_code)
+    if unit is None:
+        raise InvalidCommand("division_code", "no such unit")
+    if unit.unit_id == state.unit_id:
+        raise InvalidCommand("division_code", "the case is already at this unit")
+    if county_of(unit.division_code) != state.county_code:
+        raise InvalidCommand("division_code", "a transfer stays within the case's county; escalate instead")
+    return [assigned_to(state, unit, "transfer", c.reason)]
+
+
+@_decide.register
+def _(c: Escalate, state: Case, where: Jurisdictions, _r: Rules) -> list[Event]:
+    _require(state, OPEN_FOR_HANDLING, "escalate")
+    return [assigned_to(state, next_level_unit(state, where), "escalation", c.reason)]
+
+
+@_decide.register
+def _(c: Resolve, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
+    _require(state, RESOLVABLE, "resolve")
+    fields = state.model_dump(include={"case_id", "unit_id", "division_code", "level", "round"})
+    resolved = CaseResolved(**fields, reply=c.reply)
+    # After re-review the matter is final (終結): nothing more can be asked.
+    final = [CaseClosed(case_id=resolved.case_id, reason="final")] if state.round == "re_review" else []
+    return [resolved, *final]
+
+
+@_decide.register
+def _(c: AssignLeader, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
+    _require(state, LEADABLE, "assign a leader to")
+    return [LeaderAssigned(case_id=state.case_id, leader=c.leader)]
