@@ -17,8 +17,11 @@ VILLAGE = "330726101203"
 
 
 class Catalogue:
-    starts = {"neighbourhood_dispute": Level.VILLAGE, "labour_wages": Level.TOWNSHIP,
-              "land_expropriation": Level.COUNTY}
+    starts = {
+        "neighbourhood_dispute": Level.VILLAGE,
+        "labour_wages": Level.TOWNSHIP,
+        "land_expropriation": Level.COUNTY,
+    }
 
     def starting_level(self, category: str) -> Level | None:
         return self.starts.get(category)
@@ -31,16 +34,26 @@ class Catalogue:
 
 
 def petition(category: str, where: str = VILLAGE) -> PetitionSubmitted:
-    return PetitionSubmitted(case_id="c-1", tracking_code="MH1", access_code_hash="h", channel=Channel.ONLINE,
-                             division_code=where, category=category, title="t", content="c",
-                             petitioner=Petitioner(name="n", phone="13800000000"))
+    return PetitionSubmitted(
+        case_id="c-1",
+        tracking_code="MH1",
+        access_code_hash="h",
+        channel=Channel.ONLINE,
+        division_code=where,
+        category=category,
+        title="t",
+        content="c",
+        petitioner=Petitioner(name="n", phone="13800000000"),
+    )
 
 
 @pytest.mark.parametrize(
     ("category", "division", "level"),
-    [("neighbourhood_dispute", VILLAGE, Level.VILLAGE),
-     ("labour_wages", "330726101000", Level.TOWNSHIP),
-     ("land_expropriation", "330726000000", Level.COUNTY)],
+    [
+        ("neighbourhood_dispute", VILLAGE, Level.VILLAGE),
+        ("labour_wages", "330726101000", Level.TOWNSHIP),
+        ("land_expropriation", "330726000000", Level.COUNTY),
+    ],
 )
 def test_each_category_starts_at_its_level_within_the_location(category, division, level):
     (event,) = decide_assignment(Case(), petition(category), Catalogue())

@@ -54,17 +54,28 @@ commands = st.one_of(
     st.just(Accept()),
     st.builds(Reject, reason=st.just("not ours")),
     st.builds(Extend, days=st.integers(-5, 40), reason=st.just("hearing")),
-    st.builds(Transfer, division_code=st.sampled_from(["330726101000", "330726000000:labour", "330782000000",
-                                                      "x", VILLAGE]), reason=st.just("r")),
+    st.builds(
+        Transfer,
+        division_code=st.sampled_from(["330726101000", "330726000000:labour", "330782000000", "x", VILLAGE]),
+        reason=st.just("r"),
+    ),
     st.builds(Escalate, reason=st.just("too hard")),
     st.builds(Resolve, reply=st.just("reply")),
     st.builds(AssignLeader, leader=st.just("leader-zhang")),
     st.builds(FeedbackGiven, case_id=st.just("c"), satisfied=st.booleans()),
-    st.builds(ReviewRequested, case_id=st.just("c"), reason=st.just("disagree"),
-              round=st.sampled_from(["review", "re_review"])),
-    st.builds(ClockBreached, case_id=st.just("c"), clock_id=st.just("k"),
-              kind=st.sampled_from(["acceptance", "handling", "review_request_window"]),
-              due_at=st.just(datetime(2026, 1, 1, tzinfo=UTC))),
+    st.builds(
+        ReviewRequested,
+        case_id=st.just("c"),
+        reason=st.just("disagree"),
+        round=st.sampled_from(["review", "re_review"]),
+    ),
+    st.builds(
+        ClockBreached,
+        case_id=st.just("c"),
+        clock_id=st.just("k"),
+        kind=st.sampled_from(["acceptance", "handling", "review_request_window"]),
+        due_at=st.just(datetime(2026, 1, 1, tzinfo=UTC)),
+    ),
 )
 
 
@@ -83,9 +94,17 @@ def step(state: Case, action: Command | Event) -> list[Event]:
 @settings(max_examples=300, deadline=None)
 @given(category=st.sampled_from(["other", "litigation"]), actions=st.lists(commands, max_size=25))
 def test_any_sequence_keeps_the_case_consistent(category: str, actions: list[Command | Event]):
-    petition = PetitionSubmitted(case_id="c", tracking_code="MH1", access_code_hash="h", channel=Channel.ONLINE,
-                                 division_code=VILLAGE, category=category, title="t", content="c",
-                                 petitioner=Petitioner(name="n", phone="13800000000"))
+    petition = PetitionSubmitted(
+        case_id="c",
+        tracking_code="MH1",
+        access_code_hash="h",
+        channel=Channel.ONLINE,
+        division_code=VILLAGE,
+        category=category,
+        title="t",
+        content="c",
+        petitioner=Petitioner(name="n", phone="13800000000"),
+    )
     log = decide_assignment(Case(), petition, TREE)
     state = fold(log)
     for action in actions:
