@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 
 from services.routing.domain.assignment import Unit, decide_assignment, starting_division
@@ -17,7 +19,7 @@ VILLAGE = "330726101203"
 
 
 class Catalogue:
-    starts = {
+    starts: ClassVar[dict[str, Level]] = {
         "neighbourhood_dispute": Level.VILLAGE,
         "labour_wages": Level.TOWNSHIP,
         "land_expropriation": Level.COUNTY,
@@ -65,7 +67,8 @@ def test_each_category_starts_at_its_level_within_the_location(category, divisio
 def test_a_matter_filed_at_county_level_cannot_start_lower():
     assert starting_division("330726000000", Level.VILLAGE) == "330726000000"
     (event,) = decide_assignment(Case(), petition("neighbourhood_dispute", "330726000000"), Catalogue())
-    assert isinstance(event, CaseAssigned) and event.level == Level.COUNTY
+    assert isinstance(event, CaseAssigned)
+    assert event.level == Level.COUNTY
 
 
 def test_matters_for_the_courts_are_not_accepted_and_redirected():

@@ -43,7 +43,7 @@ class Tree:
         return "courts"
 
     def unit(self, unit_id: str) -> Unit | None:
-        code = unit_id.split(":")[0]
+        code = unit_id.split(":", maxsplit=1)[0]
         if not is_valid_code(code):
             return None
         return Unit(unit_id=unit_id, division_code=code, level=level_of(code), name=unit_id)
@@ -119,6 +119,7 @@ def test_any_sequence_keeps_the_case_consistent(category: str, actions: list[Com
         log += events
         assert state.version == before.version + len(events)  # versions only grow
         if state.status != "not_accepted":
-            assert state.unit_id is not None and state.division_code is not None  # at exactly one unit
+            assert state.unit_id is not None
+            assert state.division_code is not None
         assert state.extensions <= RULES.max_extensions
     assert fold(log) == state  # replaying the events gives the same state
