@@ -8,9 +8,9 @@ from fastapi import FastAPI
 
 from services.routing.adapters.case_index import CASE_INDEX_DDL
 from services.routing.adapters.jurisdictions import load_jurisdictions
-from services.routing.domain.commands import Rules
 from services.routing.entrypoints.http import router
 from services.routing.handlers import Routing
+from services.routing.settings import RoutingSettings
 from shared.events import ClockBreached, FeedbackGiven, PetitionSubmitted, ReviewRequested
 from shared.messaging.consumer import Handler
 from shared.service import Context, ServiceSpec, create_app
@@ -18,7 +18,7 @@ from shared.settings import Settings
 
 
 def _handlers(ctx: Context) -> Mapping[str, Handler]:
-    routing = Routing(ctx, load_jurisdictions(), Rules())
+    routing = Routing(ctx, load_jurisdictions(), RoutingSettings().rules())
     ctx.extras["routing"] = routing
     return {
         PetitionSubmitted.type_name(): routing.on_petition_submitted,
