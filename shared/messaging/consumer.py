@@ -47,25 +47,31 @@ class EventConsumer:
         self.processed = 0
 
     async def process(self, records: Iterable[ConsumerRecord[bytes, bytes]]) -> None:
-        for record in records:
-            await self.process_one(record)
+        """Apply a batch in one transaction (one commit, one fsync), each event in a savepoint."""
+        work = [item for record in records if (item := await self._readable(record)) is not None]
+        if not work:
+            return
+        async with self._pool.acquire() as conn, conn.transaction():
+            for handler, event, payload in work:
+                await self._apply(conn, handler, event, payload)
+        self.processed += len(work)
 
-    async def process_one(self, record: ConsumerRecord[bytes, bytes]) -> None:
+    async def _readable(self, record: ConsumerRecord[bytes, bytes]) -> tuple[Handler, RecordedEvent, Event] | None:
+        """The handler and decoded event, or None: not ours to act on, or dead-lettered."""
         try:
             event = decode(dict(record.headers), record.key, record.value or b"")
             handler = self._handlers.get(event.type)
             if handler is None:
-                return  # an event this service does not act on
-            payload = self._registry.decode(event)
+                return None
+            return handler, event, self._registry.decode(event)
         except (UndecodableMessage, ValidationError, KeyError) as error:
             await self._dead_letters.send(record, self.name, str(error))
-            return
-        await self._apply(handler, event, payload)
+            return None
 
-    async def _apply(self, handler: Handler, event: RecordedEvent, payload: Event) -> None:
+    async def _apply(self, conn: asyncpg.Connection, handler: Handler, event: RecordedEvent, payload: Event) -> None:
         for attempt in range(1, CONCURRENCY_RETRIES + 1):
             try:
-                async with self._pool.acquire() as conn, conn.transaction():
+                async with conn.transaction():  # a savepoint: a lost race undoes this event only
                     fresh = await conn.fetchval(
                         f"""INSERT INTO {self._schema}.inbox (consumer, event_id) VALUES ($1, $2)
                             ON CONFLICT DO NOTHING RETURNING true""",
@@ -74,7 +80,6 @@ class EventConsumer:
                     )
                     if fresh:
                         await handler(conn, event, payload)
-                self.processed += 1
                 return
             except ConcurrencyError:
                 if attempt == CONCURRENCY_RETRIES:

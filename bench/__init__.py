@@ -1,0 +1,4 @@
+"""Benchmark: petitions through the whole system, against the raw Kafka and PostgreSQL limits.
+
+`uv run python -m bench --petitions N --concurrency C` (see bench/__main__.py).
+"""

@@ -1,0 +1,103 @@
+"""The printed table and the JSON file of one run."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+Row = tuple[str, float | None, str, float | None]  # figure, ours, raw bound, raw
+
+
+def rows(r: dict[str, Any]) -> list[Row]:
+    """Each of our figures next to the raw figure that bounds it (several bounds: several rows)."""
+    ours, kafka, pg = r["ours"], r["raw_kafka"], r["raw_pg"]
+    http, lag, tx = ours["http_latency_s"], ours["visible_lag_s"], pg["one_per_tx_latency_s"]
+    one = f"pg insert 1 row/tx, {pg['connections']} conns, rows/s"
+    return [
+        ("sustained petitions/s", ours["sustained_per_s"], "kafka end-to-end msg/s", kafka["end_to_end_per_s"]),
+        ("", None, "kafka consume msg/s", kafka["consume_per_s"]),
+        ("", None, one, pg["one_per_tx_per_s"]),
+        ("", None, f"pg insert batched ({pg['batch_rows']}/tx) rows/s", pg["batched_per_s"]),
+        ("submit-only petitions/s", ours["submit_per_s"], one, pg["one_per_tx_per_s"]),
+        ("", None, "kafka produce msg/s", kafka["produce_per_s"]),
+        ("HTTP latency p50 ms", _ms(http["p50"]), "pg insert tx p50 ms", _ms(tx["p50"])),
+        ("HTTP latency p99 ms", _ms(http["p99"]), "pg insert tx p99 ms", _ms(tx["p99"])),
+        ("submit->visible lag p50 ms", _ms(lag["p50"]), "", None),
+        ("submit->visible lag p99 ms", _ms(lag["p99"]), "", None),
+    ]
+
+
+def table(r: dict[str, Any]) -> str:
+    m, ours = r["machine"], r["ours"]
+    lines = [
+        f"Pujiang bench  N={r['petitions']}  C={r['concurrency']}  nproc={m['nproc']}  "
+        f"python {m['python']}  load {m['loadavg_at_start'][0]:.2f}  {r['started_at']}",
+        f"record {r['raw_kafka']['record_bytes']} B on Kafka, row {r['raw_pg']['row_bytes']} B in PostgreSQL; "
+        f"visible {ours['visible']}/{ours['accepted']}, HTTP answers {ours['statuses']}",
+        "",
+    ]
+    body = [("figure", "ours", "raw bound", "raw", "ours/raw")]
+    compared: float | None = None
+    for figure, mine, bound, raw in rows(r):
+        # A row without a figure of ours adds another bound to the figure above it.
+        compared = mine if figure else compared
+        ratio = compared / raw if compared is not None and raw else None
+        body.append((figure, _num(mine) if figure else "", bound, _num(raw) if bound else "", _ratio(ratio)))
+    lines += _align(body, right={1, 3, 4})
+    return "\n".join([*lines, *_hops(r), *_resources(r)])
+
+
+def _hops(r: dict[str, Any]) -> list[str]:
+    lag = r["ours"]["visible_lag_s"]
+    hop_rows = [("hop", "p50 ms", "p99 ms")]
+    hop_rows += [(name, _num(_ms(s["p50"])), _num(_ms(s["p99"]))) for name, s in r["hops"]["hops_s"].items()]
+    hop_rows.append(
+        ("(client) submit -> visible, incl. HTTP + 50 ms poll", _num(_ms(lag["p50"])), _num(_ms(lag["p99"])))
+    )
+    return ["", f"where the lag goes ({r['hops']['cases_traced']} cases traced)", *_align(hop_rows, right={1, 2})]
+
+
+def _resources(r: dict[str, Any]) -> list[str]:
+    rss = "  ".join(f"{name} {_num(kib / 1024 if kib else None)}" for name, kib in r["peak_rss_kib"].items())
+    cpu = r["cpu_s"]
+    ours = {name: s for name, s in cpu.items() if not name.startswith("machine")}
+    # The rest of the busy time is PostgreSQL, Kafka and whatever else runs on this machine.
+    ours["rest (pg, kafka, others)"] = cpu["machine busy"] - sum(s or 0 for s in ours.values())
+    used = "  ".join(f"{name} {_num(s)}" for name, s in ours.items())
+    busy = f"machine busy {_num(cpu['machine busy'])} of {_num(cpu['machine total'])}"
+    top = [f"  {_num(p['cpu_s']):>7} s  pid {p['pid']:<7} {p['command']}" for p in r["top_cpu"]]
+    lines = ["", f"peak RSS (VmHWM) MiB: {rss}", f"CPU-seconds while ours ran ({busy}): {used}"]
+    return [*lines, "busiest processes meanwhile (PostgreSQL backends counted with their server):", *top]
+
+
+def write(path: Path, result: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS) + b"\n")
+
+
+def _ratio(ratio: float | None) -> str:
+    return "" if ratio is None else f"{ratio:.3g}"
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds * 1000
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.1f}"
+
+
+def _align(table_rows: Sequence[tuple[str, ...]], right: set[int]) -> list[str]:
+    widths = [max(len(row[i]) for row in table_rows) for i in range(len(table_rows[0]))]
+    out = []
+    for row in table_rows:
+        cells = [
+            cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        out.append("  ".join(cells).rstrip())
+    return out
