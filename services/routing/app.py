@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from services.routing.adapters.case_index import CASE_INDEX_DDL
 from services.routing.adapters.jurisdictions import load_jurisdictions
+from services.routing.entrypoints import jurisdiction_http
 from services.routing.entrypoints.http import router
 from services.routing.handlers import Routing
 from services.routing.settings import RoutingSettings
@@ -29,7 +30,11 @@ def _handlers(ctx: Context) -> Mapping[str, Handler]:
 
 
 SPEC = ServiceSpec(
-    name="routing", routers=[router], extra_ddl=[CASE_INDEX_DDL], consumes=["intake", "sla"], handlers=_handlers
+    name="routing",
+    routers=[router, jurisdiction_http.router],
+    extra_ddl=[CASE_INDEX_DDL],
+    consumes=["intake", "sla"],
+    handlers=_handlers,
 )
 
 

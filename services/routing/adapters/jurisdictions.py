@@ -1,42 +1,45 @@
-"""The division tree and category catalogue routing decides with (loaded from data)."""
+"""Routing's view of the deployment's division tree and category catalogue (shared data)."""
 
 from __future__ import annotations
 
 from services.routing.domain.assignment import Unit
-from shared.divisions import is_valid_code, level_of
+from shared.jurisdiction.catalogue import Catalogue
+from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
+from shared.jurisdiction.division_tree import DivisionTree
 from shared.vocabulary import Level
 
-_STARTS = {
-    "neighbourhood_dispute": Level.VILLAGE,
-    "village_affairs": Level.VILLAGE,
-    "other": Level.VILLAGE,
-    "labour_wages": Level.TOWNSHIP,
-    "environment": Level.TOWNSHIP,
-    "urban_management": Level.TOWNSHIP,
-    "social_security": Level.TOWNSHIP,
-    "land_expropriation": Level.COUNTY,
-    "public_security": Level.COUNTY,
-}
-_REDIRECTS = {"litigation": "the people's courts", "discipline": "the discipline inspection bodies"}
 
+class TreeJurisdictions:
+    """Answers the domain's `Jurisdictions` questions from the loaded tree and catalogue."""
 
-class SimpleJurisdictions:
+    def __init__(self, tree: DivisionTree, catalogue: Catalogue) -> None:
+        self.tree = tree
+        self.catalogue = catalogue
+
     def starting_level(self, category: str) -> Level | None:
-        if category in _REDIRECTS:
-            return None
-        return _STARTS.get(category, Level.VILLAGE)
+        found = self.catalogue.get(category)
+        # Intake refuses unknown categories; one recorded before a catalogue change starts lowest.
+        return Level.VILLAGE if found is None else found.starting_level
 
     def redirect_for(self, category: str) -> str | None:
-        return _REDIRECTS.get(category)
+        found = self.catalogue.get(category)
+        if found is None or found.accepted:
+            return None
+        return f"{found.redirect_zh} / {found.redirect_en}"
 
     def unit(self, unit_id: str) -> Unit | None:
-        code = unit_id.split(":", maxsplit=1)[0]
-        if not is_valid_code(code):
+        department = self.tree.department(unit_id)
+        if department is not None:
+            return Unit(
+                unit_id=department.id, division_code=department.county, level=Level.COUNTY, name=department.name_zh
+            )
+        division = self.tree.get(unit_id)
+        if division is None:
             return None
         return Unit(
-            unit_id=unit_id, division_code=code, level=level_of(code), name=f"{level_of(code).value} unit {unit_id}"
+            unit_id=division.code, division_code=division.code, level=division.level, name=division.unit_name_zh
         )
 
 
-def load_jurisdictions() -> SimpleJurisdictions:
-    return SimpleJurisdictions()
+def load_jurisdictions() -> TreeJurisdictions:
+    return TreeJurisdictions(deployment_tree(), deployment_catalogue())

@@ -19,6 +19,8 @@ from shared.events import (
 from shared.vocabulary import CaseStatus
 
 REQUEST_WINDOWS = {"review_request_window", "re_review_request_window"}
+# The receiving unit's window to object to a transfer: when it passes, the transfer simply stands.
+UNIT_WINDOWS = {"forward_objection"}
 # Which round's answer a review request of each kind follows.
 _FOLLOWS = {"review": "first", "re_review": "review"}
 
@@ -46,7 +48,7 @@ def on_review_requested(state: Case, request: ReviewRequested, where: Jurisdicti
 
 def on_breach(state: Case, breach: ClockBreached, where: Jurisdictions, rules: Rules) -> list[Event]:
     """A missed request window closes the case; any other breach climbs the escalation steps."""
-    if state.terminal or state.case_id is None or state.division_code is None:
+    if state.terminal or state.case_id is None or state.division_code is None or breach.kind in UNIT_WINDOWS:
         return []
     if breach.kind in REQUEST_WINDOWS:
         if state.status != CaseStatus.RESOLVED:

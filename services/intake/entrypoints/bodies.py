@@ -1,0 +1,75 @@
+"""What intake's HTTP API accepts: every field checked before anything is recorded."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
+from shared.vocabulary import Channel
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PetitionerIn(Body):
+    name: str = Field(min_length=1, max_length=100)
+    phone: str = Field(pattern=r"^\+?[0-9][0-9\- ]{4,19}$")
+    id_number: str | None = Field(default=None, pattern=r"^\d{17}[\dXx]$")
+    anonymous: bool = False
+
+
+class AttachmentIn(Body):
+    name: str = Field(min_length=1, max_length=200)
+    url: str = Field(min_length=1, max_length=2000)
+    content_type: str | None = Field(default=None, max_length=100)
+
+
+class PetitionIn(Body):
+    channel: Channel
+    division_code: str
+    category: str = Field(pattern=r"^[a-z][a-z_]{1,49}$")
+    title: str = Field(min_length=1, max_length=200)
+    content: str = Field(min_length=1, max_length=20_000)
+    petitioner: PetitionerIn
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
+
+    @field_validator("division_code")
+    @classmethod
+    def _division(cls, value: str) -> str:
+        if value not in deployment_tree():
+            raise ValueError("must be the 12-digit code of a division of this deployment (GET /v1/divisions)")
+        return value
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, value: str) -> str:
+        # Categories that are not accepted are still recorded: routing answers them with a redirect.
+        if deployment_catalogue().get(value) is None:
+            raise ValueError(f"must be one of the catalogue's categories: {', '.join(deployment_catalogue().keys())}")
+        return value
+
+    @field_validator("title", "content")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+class FeedbackIn(Body):
+    access_code: str = Field(min_length=1, max_length=100)
+    satisfied: bool
+    comment: str = Field(default="", max_length=2000)
+
+
+class ReviewIn(Body):
+    access_code: str = Field(min_length=1, max_length=100)
+    reason: str = Field(min_length=1, max_length=2000)
+
+    @field_validator("reason")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
