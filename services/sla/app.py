@@ -3,46 +3,72 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
 
-from services.sla import handlers
 from services.sla.adapters.policy_file import read_policies
-from services.sla.domain.calendar import ChineseStatutoryCalendar, WorkingCalendar
-from services.sla.domain.clocks import DueFn
-from services.sla.domain.policies import PolicySet
+from services.sla.adapters.timers import TIMERS_DDL, TimerStore
+from services.sla.domain.calendar import ChineseStatutoryCalendar
+from services.sla.domain.rules import ClockRules
 from services.sla.entrypoints.http import router
-from shared.events import CaseAssigned, RecordedEvent
+from services.sla.entrypoints.timer_loop import fire_timers
+from services.sla.handlers import CLOCK_STREAM, Sla
+from services.sla.settings import SlaSettings
+from shared.events import (
+    CaseAccepted,
+    CaseAssigned,
+    CaseClosed,
+    CaseNotAccepted,
+    CaseReopenedForReview,
+    CaseResolved,
+    ExtensionGranted,
+    RecordedEvent,
+)
 from shared.messaging.consumer import Handler
 from shared.messaging.topics import Topics
 from shared.service import Context, ServiceSpec, create_app
 from shared.settings import Settings
 
+ROUTING_EVENTS = (
+    CaseAssigned,
+    CaseAccepted,
+    CaseNotAccepted,
+    ExtensionGranted,
+    CaseResolved,
+    CaseReopenedForReview,
+    CaseClosed,
+)
 
-def statutory_due(policies: PolicySet, calendar: WorkingCalendar, tz: ZoneInfo) -> DueFn:
-    """The deployment's policies, applied on its holiday calendar in its time zone."""
 
-    def due(start: datetime, kind: str, category: str, channel: str) -> tuple[datetime, int, str, str]:
-        policy = policies.resolve(category=category, channel=channel)
-        spec = policy.clock(kind)
-        return spec.due(start, calendar, tz), spec.amount, spec.unit, policy.name
-
-    return due
+def clock_rules(settings: Settings, sla: SlaSettings) -> ClockRules:
+    """The deployment's policies, applied on the statutory holiday calendar in its time zone."""
+    policies = read_policies(sla.policies_file)
+    base = sla.policy or policies.default
+    if base not in policies.policies:
+        raise ValueError(f"PUJIANG_SLA_POLICY={base!r} names no policy; known: {sorted(policies.policies)}")
+    return ClockRules(policies, ChineseStatutoryCalendar(), ZoneInfo(settings.pujiang_timezone), base)
 
 
 def _handlers(ctx: Context) -> Mapping[str, Handler]:
-    due = statutory_due(read_policies(), ChineseStatutoryCalendar(), ZoneInfo(ctx.settings.pujiang_timezone))
-    return {CaseAssigned.type_name(): partial(handlers.on_case_assigned, ctx, due)}
+    sla = Sla(ctx.store, TimerStore(ctx.name), clock_rules(ctx.settings, SlaSettings()), ctx.relay.poke)
+    ctx.extras["sla"] = sla
+    return {event.type_name(): sla.on_routing_event for event in ROUTING_EVENTS}
 
 
 def _topic_for(topics: Topics, event: RecordedEvent) -> str:
-    return topics.clock if event.stream_id == handlers.CLOCK_STREAM else topics.of("sla")
+    return topics.clock if event.stream_id == CLOCK_STREAM else topics.of("sla")
 
 
-SPEC = ServiceSpec(name="sla", routers=[router], consumes=["routing"], handlers=_handlers, topic_for=_topic_for)
+SPEC = ServiceSpec(
+    name="sla",
+    routers=[router],
+    extra_ddl=[TIMERS_DDL],
+    consumes=["routing"],
+    handlers=_handlers,
+    topic_for=_topic_for,
+    background=[fire_timers],
+)
 
 
 def build(settings: Settings | None = None) -> FastAPI:

@@ -1,79 +1,160 @@
-"""The clocks of one case: which are running, when they fall due. Pure: no I/O."""
+"""The clocks of one case as sla's events record them. Pure: no I/O.
+
+`fold` takes each event with the time it was recorded: a warning, a breach and a stop are
+facts about a moment, and the stream's own timestamps say when they happened.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from functools import singledispatch
 
 from pydantic import BaseModel, ConfigDict
 
-from shared.events import CaseAssigned, ClockStarted, Event
+from shared.events import (
+    ClockBreached,
+    ClockExtended,
+    ClockPaused,
+    ClockResumed,
+    ClockStarted,
+    ClockStopped,
+    ClockWarned,
+    Event,
+)
 
-DueFn = Callable[[datetime, str, str, str], tuple[datetime, int, str, str]]
-"""(start, kind, category, channel) -> (due, amount, unit, policy name): the policy applied."""
 
-
-class ClockState(BaseModel):
+class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
+
+class PauseSpan(Frozen):
+    reason: str
+    paused_at: datetime
+    resumed_at: datetime | None = None
+
+
+class Warned(Frozen):
+    point: str
+    at: datetime
+
+
+class Stop(Frozen):
+    reason: str
+    met_on_time: bool
+    at: datetime
+
+
+class Clock(Frozen):
     clock_id: str
     kind: str
+    policy: str
+    amount: int
+    unit: str
+    unit_id: str | None
     started_at: datetime
     due_at: datetime
-    running: bool = True
+    """The due instant as last recorded; while paused, the due the clock had when it paused."""
+    pauses: tuple[PauseSpan, ...] = ()
+    warned: tuple[Warned, ...] = ()
+    extended_days: int = 0
+    breached_at: datetime | None = None
+    stopped: Stop | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.stopped is None
+
+    @property
+    def open_pause(self) -> PauseSpan | None:
+        return self.pauses[-1] if self.pauses and self.pauses[-1].resumed_at is None else None
+
+    @property
+    def status(self) -> str:
+        return "stopped" if not self.running else "paused" if self.open_pause else "running"
+
+    def paused_for(self, now: datetime) -> timedelta:
+        """Wall time spent paused up to `now`, the open pause included."""
+        return sum(((p.resumed_at or max(now, p.paused_at)) - p.paused_at for p in self.pauses), timedelta())
+
+    def on_time_at(self, at: datetime) -> bool:
+        """Whether the obligation is met when it ends at `at`: before the due, or paused before it."""
+        pause = self.open_pause
+        return at < self.due_at or (pause is not None and pause.paused_at < self.due_at)
 
 
-class CaseClocks(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class CaseClocks(Frozen):
     case_id: str | None = None
-    clocks: dict[str, ClockState] = {}
+    clocks: dict[str, Clock] = {}
     version: int = 0
 
-    def running(self, kind: str) -> bool:
-        return any(c.kind == kind and c.running for c in self.clocks.values())
+    def running(self, *kinds: str) -> list[Clock]:
+        return [c for c in self.clocks.values() if c.running and (not kinds or c.kind in kinds)]
 
-
-def decide_on_assignment(state: CaseClocks, assigned: CaseAssigned, at: datetime, due: DueFn) -> list[Event]:
-    """A unit that receives a petition has the acceptance limit to tell the petitioner."""
-    if state.running("acceptance"):
-        return []
-    due_at, amount, unit, policy = due(at, "acceptance", assigned.category, assigned.channel.value)
-    n = sum(1 for c in state.clocks.values() if c.kind == "acceptance") + 1
-    return [
-        ClockStarted(
-            case_id=assigned.case_id,
-            clock_id=f"acceptance-{n}",
-            kind="acceptance",
-            policy=policy,
-            started_at=at,
-            due_at=due_at,
-            amount=amount,
-            unit=unit,
-        )
-    ]
+    def next_id(self, kind: str) -> str:
+        return f"{kind}-{sum(1 for c in self.clocks.values() if c.kind == kind) + 1}"
 
 
 @singledispatch
-def evolve(_event: Event, state: CaseClocks) -> CaseClocks:
-    return state.model_copy(update={"version": state.version + 1})
+def _apply(_event: Event, state: CaseClocks, _at: datetime) -> CaseClocks:
+    return state
 
 
-@evolve.register
-def _started(event: ClockStarted, state: CaseClocks) -> CaseClocks:
-    clock = ClockState(clock_id=event.clock_id, kind=event.kind, started_at=event.started_at, due_at=event.due_at)
-    return state.model_copy(
-        update={
-            "case_id": event.case_id,
-            "clocks": {**state.clocks, event.clock_id: clock},
-            "version": state.version + 1,
-        }
+def _change(state: CaseClocks, clock_id: str, **update: object) -> CaseClocks:
+    clock = state.clocks[clock_id]
+    return state.model_copy(update={"clocks": {**state.clocks, clock_id: clock.model_copy(update=update)}})
+
+
+@_apply.register
+def _(e: ClockStarted, state: CaseClocks, _at: datetime) -> CaseClocks:
+    clock = Clock(
+        **e.model_dump(include={"clock_id", "kind", "policy", "amount", "unit", "unit_id", "started_at", "due_at"})
     )
+    return state.model_copy(update={"case_id": e.case_id, "clocks": {**state.clocks, e.clock_id: clock}})
 
 
-def fold(events: list[Event]) -> CaseClocks:
-    state = CaseClocks()
-    for event in events:
-        state = evolve(event, state)
+@_apply.register
+def _(e: ClockPaused, state: CaseClocks, _at: datetime) -> CaseClocks:
+    pauses = (*state.clocks[e.clock_id].pauses, PauseSpan(reason=e.reason, paused_at=e.paused_at))
+    return _change(state, e.clock_id, pauses=pauses)
+
+
+@_apply.register
+def _(e: ClockResumed, state: CaseClocks, _at: datetime) -> CaseClocks:
+    *closed, last = state.clocks[e.clock_id].pauses
+    pauses = (*closed, last.model_copy(update={"resumed_at": e.resumed_at}))
+    return _change(state, e.clock_id, pauses=pauses, due_at=e.due_at)
+
+
+@_apply.register
+def _(e: ClockExtended, state: CaseClocks, _at: datetime) -> CaseClocks:
+    days = state.clocks[e.clock_id].extended_days + e.days
+    return _change(state, e.clock_id, due_at=e.due_at, extended_days=days)
+
+
+@_apply.register
+def _(e: ClockWarned, state: CaseClocks, at: datetime) -> CaseClocks:
+    return _change(state, e.clock_id, warned=(*state.clocks[e.clock_id].warned, Warned(point=e.point, at=at)))
+
+
+@_apply.register
+def _(e: ClockBreached, state: CaseClocks, at: datetime) -> CaseClocks:
+    return _change(state, e.clock_id, breached_at=at)
+
+
+@_apply.register
+def _(e: ClockStopped, state: CaseClocks, at: datetime) -> CaseClocks:
+    return _change(state, e.clock_id, stopped=Stop(reason=e.reason, met_on_time=e.met_on_time, at=at))
+
+
+def evolve(event: Event, state: CaseClocks, at: datetime) -> CaseClocks:
+    """The next state; every recorded event of the stream moves the version on."""
+    return _apply(event, state, at).model_copy(update={"version": state.version + 1})
+
+
+def fold(history: Iterable[tuple[Event, datetime]], state: CaseClocks | None = None) -> CaseClocks:
+    """The clocks after `history`: each event with the time it was recorded."""
+    state = state or CaseClocks()
+    for event, at in history:
+        state = evolve(event, state, at)
     return state

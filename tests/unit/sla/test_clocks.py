@@ -1,4 +1,4 @@
-"""Clocks start from the time the unit received the case, by the deployment's policy."""
+"""Which clocks each routing event starts and stops (docs/lifecycle.md), timed by the event."""
 
 from __future__ import annotations
 
@@ -6,33 +6,192 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.sla.domain.clocks import decide_on_assignment, fold
-from shared.events import CaseAssigned, ClockStarted
+from services.sla.adapters.policy_file import read_policies
+from services.sla.domain.calendar import SHANGHAI, ChineseStatutoryCalendar
+from services.sla.domain.clocks import CaseClocks
+from services.sla.domain.rules import ClockRules
+from shared.events import (
+    CaseAccepted,
+    CaseClosed,
+    CaseNotAccepted,
+    CaseReopenedForReview,
+    CaseResolved,
+    ClockExtended,
+    ClockStarted,
+    ClockStopped,
+    ExtensionGranted,
+)
 from shared.vocabulary import Channel, Level
+from tests.unit.sla.support import (
+    ACCEPTANCE_DUE,
+    CASE,
+    NEXT_VILLAGE,
+    RECEIVED,
+    VILLAGE,
+    assigned,
+    run,
+    step,
+)
 
 pytestmark = pytest.mark.unit
 
-RECEIVED = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+ACCEPTED = RECEIVED + 3 * DAY
+RESOLVED = ACCEPTED + 20 * DAY
 
 
-def assigned() -> CaseAssigned:
-    return CaseAssigned(case_id="c-1", division_code="330726101203", level=Level.VILLAGE, unit_id="330726101203",
-                        unit_name="村委會", county_code="330726000000", category="other", channel=Channel.HOTLINE,
-                        location_code="330726101203")
+def accepted(unit: str = VILLAGE) -> CaseAccepted:
+    return CaseAccepted(case_id=CASE, unit_id=unit, level=Level.VILLAGE)
 
 
-def fifteen_days(start: datetime, kind: str, category: str, channel: str) -> tuple[datetime, int, str, str]:
-    assert (kind, category, channel) == ("acceptance", "other", "hotline")
-    return start + timedelta(days=15), 15, "calendar_days", "national"
+def resolved(round_: str = "first") -> CaseResolved:
+    return CaseResolved(
+        case_id=CASE, reply="done", unit_id=VILLAGE, division_code=VILLAGE, level=Level.VILLAGE, round=round_
+    )  # type: ignore[arg-type]
 
 
-def test_an_assignment_starts_the_acceptance_clock_from_the_time_received():
-    (event,) = decide_on_assignment(fold([]), assigned(), RECEIVED, fifteen_days)
-    assert isinstance(event, ClockStarted)
-    assert (event.kind, event.started_at, event.due_at) == ("acceptance", RECEIVED, RECEIVED + timedelta(days=15))
+def kinds(state: CaseClocks) -> dict[str, str]:
+    return {c.clock_id: c.status for c in state.clocks.values()}
 
 
-def test_a_running_acceptance_clock_is_not_started_again():
-    state = fold(decide_on_assignment(fold([]), assigned(), RECEIVED, fifteen_days))
-    assert state.running("acceptance")
-    assert decide_on_assignment(state, assigned(), RECEIVED, fifteen_days) == []
+def test_the_first_assignment_starts_acceptance_from_the_time_received():
+    state, (started,) = step(CaseClocks(), assigned(), RECEIVED)
+    assert isinstance(started, ClockStarted)
+    assert (started.clock_id, started.kind, started.policy, started.unit_id) == (
+        "acceptance-1",
+        "acceptance",
+        "national",
+        VILLAGE,
+    )
+    assert (started.started_at, started.due_at, started.amount, started.unit) == (
+        RECEIVED,
+        ACCEPTANCE_DUE,
+        15,
+        "calendar_days",
+    )
+    assert state.case_id == CASE
+    assert state.version == 1
+
+
+def test_a_hotline_petition_also_runs_the_hotlines_own_clocks_from_its_first_assignment():
+    state, events = step(CaseClocks(), assigned(channel=Channel.HOTLINE), RECEIVED)
+    assert [e.kind for e in events] == ["acceptance", "hotline_signoff", "first_contact"]  # type: ignore[attr-defined]
+    signoff = state.clocks["hotline_signoff-1"]
+    assert (signoff.policy, signoff.due_at) == ("national+channel:hotline", RECEIVED + timedelta(hours=4))
+    moved, _ = step(state, assigned("transfer", NEXT_VILLAGE, channel=Channel.HOTLINE), RECEIVED + DAY)
+    assert moved.clocks["hotline_signoff-1"].running, "a transfer does not restart or stop the hotline's promise"
+    assert "hotline_signoff-2" not in moved.clocks
+
+
+def test_a_redelivered_assignment_starts_nothing_twice():
+    state, _ = step(CaseClocks(), assigned(), RECEIVED)
+    assert step(state, assigned(), RECEIVED)[1] == []
+
+
+def test_a_transfer_stops_the_previous_units_clocks_and_starts_acceptance_and_objection_for_the_next():
+    state, events = step(run((assigned(), RECEIVED)), assigned("transfer", NEXT_VILLAGE), RECEIVED + DAY)
+    stopped, *started = events
+    assert isinstance(stopped, ClockStopped)
+    assert (stopped.clock_id, stopped.reason, stopped.met_on_time) == ("acceptance-1", "moved", True)
+    assert [(s.clock_id, s.unit_id) for s in started] == [  # type: ignore[attr-defined]
+        ("acceptance-2", NEXT_VILLAGE),
+        ("forward_objection-1", NEXT_VILLAGE),
+    ]
+    assert state.clocks["forward_objection-1"].due_at == datetime(2026, 3, 10, 16, tzinfo=UTC)  # 5 working days
+
+
+@pytest.mark.parametrize("reason", ["escalation", "takeover"])
+def test_escalation_and_takeover_move_handling_too_and_start_only_acceptance(reason):
+    state = run((assigned(), RECEIVED), (accepted(), ACCEPTED))
+    state, events = step(state, assigned(reason, "330726101000"), ACCEPTED + DAY)
+    assert [(e.clock_id, type(e).__name__) for e in events] == [  # type: ignore[attr-defined]
+        ("handling-1", "ClockStopped"),
+        ("acceptance-2", "ClockStarted"),
+    ]
+
+
+@pytest.mark.parametrize("reason", ["review", "re_review"])
+def test_an_assignment_for_review_starts_nothing(reason):
+    assert step(run((assigned(), RECEIVED)), assigned(reason, "330726101000"), RESOLVED)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("at", "on_time"), [(ACCEPTED, True), (ACCEPTANCE_DUE - timedelta(seconds=1), True), (ACCEPTANCE_DUE, False)]
+)
+def test_acceptance_stops_met_on_time_when_accepted_before_the_due_and_handling_starts(at, on_time):
+    state, (stop, start) = step(run((assigned(), RECEIVED)), accepted(), at)
+    assert (stop.reason, stop.met_on_time) == ("accepted", on_time)  # type: ignore[attr-defined]
+    assert (start.kind, start.started_at, start.unit_id) == ("handling", at, VILLAGE)  # type: ignore[attr-defined]
+    assert kinds(state) == {"acceptance-1": "stopped", "handling-1": "running"}
+
+
+def test_acceptance_or_refusal_ends_the_objection_window_and_the_local_promises():
+    hotline = run(
+        (assigned(channel=Channel.HOTLINE), RECEIVED),
+        (assigned("transfer", NEXT_VILLAGE, channel=Channel.HOTLINE), RECEIVED + DAY),
+    )
+    refused = CaseNotAccepted(
+        case_id=CASE,
+        division_code=NEXT_VILLAGE,
+        level=Level.VILLAGE,
+        county_code="330726000000",
+        category="other",
+        channel=Channel.HOTLINE,
+        reason="not ours",
+    )
+    state, events = step(hotline, refused, RECEIVED + 2 * DAY)
+    assert {e.clock_id for e in events} == {
+        "acceptance-2",
+        "forward_objection-1",
+        "hotline_signoff-1",
+        "first_contact-1",
+    }  # type: ignore[attr-defined]
+    assert not state.running()
+    assert [e.met_on_time for e in events if e.clock_id == "hotline_signoff-1"] == [False]  # type: ignore[attr-defined]
+
+
+def test_an_extension_moves_the_handling_due_counting_on_from_its_last_day():
+    state = run((assigned(), RECEIVED), (accepted(), ACCEPTED))
+    # 60 days end on 4 May, in the Labour Day holiday: the period runs to the end of 6 May.
+    assert state.clocks["handling-1"].due_at == datetime(2026, 5, 6, 16, tzinfo=UTC)
+    _, (extended,) = step(state, ExtensionGranted(case_id=CASE, days=30, reason="hearing"), ACCEPTED + 50 * DAY)
+    assert isinstance(extended, ClockExtended)
+    assert (extended.clock_id, extended.days, extended.due_at) == (
+        "handling-1",
+        30,
+        datetime(2026, 6, 5, 16, tzinfo=UTC),
+    )
+
+
+def test_the_first_answer_opens_the_review_request_window_and_a_request_starts_the_review():
+    state = run((assigned(), RECEIVED), (accepted(), ACCEPTED))
+    state, events = step(state, resolved(), RESOLVED)
+    assert [(e.clock_id, type(e).__name__) for e in events] == [  # type: ignore[attr-defined]
+        ("handling-1", "ClockStopped"),
+        ("review_request_window-1", "ClockStarted"),
+    ]
+    reopened = CaseReopenedForReview(case_id=CASE, round="review", reason="unfair")
+    state, (stop, start) = step(state, reopened, RESOLVED + 10 * DAY)
+    assert (stop.clock_id, stop.reason, stop.met_on_time) == ("review_request_window-1", "review_requested", True)  # type: ignore[attr-defined]
+    assert (start.kind, start.unit_id) == ("review", None)  # type: ignore[attr-defined]
+    state, events = step(state, resolved("review"), RESOLVED + 20 * DAY)
+    assert [e.clock_id for e in events] == ["review-1", "re_review_request_window-1"]  # type: ignore[attr-defined]
+    state, _ = step(state, CaseReopenedForReview(case_id=CASE, round="re_review", reason="still"), RESOLVED + 21 * DAY)
+    state, events = step(state, resolved("re_review"), RESOLVED + 30 * DAY)
+    assert [(e.clock_id, e.reason) for e in events] == [("re_review-1", "resolved")]  # type: ignore[attr-defined]
+    assert not state.running()
+
+
+def test_closing_the_case_stops_every_running_clock():
+    state = run((assigned(channel=Channel.HOTLINE), RECEIVED))
+    state, events = step(state, CaseClosed(case_id=CASE, reason="withdrawn"), RECEIVED + DAY)
+    assert len(events) == 3
+    assert all(e.reason == "closed" for e in events)
+    assert not state.running()
+
+
+def test_the_deployments_policy_decides_the_limits():
+    zhejiang = ClockRules(read_policies(), ChineseStatutoryCalendar(), SHANGHAI, "zhejiang")
+    state = run((assigned(), RECEIVED), (accepted(), ACCEPTED), rules=zhejiang)
+    assert state.clocks["acceptance-1"].due_at == datetime(2026, 3, 9, 16, tzinfo=UTC)  # 5 working days
+    assert (state.clocks["handling-1"].policy, state.clocks["handling-1"].amount) == ("zhejiang", 30)

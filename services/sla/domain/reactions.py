@@ -1,0 +1,139 @@
+"""Which clocks start and stop when routing records a step (docs/lifecycle.md, "Clocks"). Pure.
+
+`at` is the routing event's own time: a deadline runs from when the unit received the case,
+and an obligation is met when routing recorded it, never when sla happened to read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from functools import singledispatch
+
+from services.sla.domain.clocks import CaseClocks, Clock
+from services.sla.domain.policies import Policy
+from services.sla.domain.rules import STATUTORY, ClockRules, local_kinds
+from shared.events import (
+    CaseAccepted,
+    CaseAssigned,
+    CaseClosed,
+    CaseNotAccepted,
+    CaseReopenedForReview,
+    CaseResolved,
+    ClockExtended,
+    ClockStarted,
+    ClockStopped,
+    Event,
+    ExtensionGranted,
+)
+
+HELD_BY_UNIT = ("acceptance", "forward_objection", "handling")
+MOVES = frozenset({"initial", "transfer", "escalation", "takeover"})
+# A decision on acceptance also ends the unit's right to object, and a local promise such as
+# a hotline's sign-off: a clock that outlived the decision would only ever breach.
+_DECIDED = ("acceptance", "forward_objection")
+_AFTER_ROUND = {"first": ("handling", "review_request_window"), "review": ("review", "re_review_request_window")}
+
+
+@singledispatch
+def react(_event: Event, _state: CaseClocks, _at: datetime, _rules: ClockRules) -> list[Event]:
+    """The clock events a routing event leads to (none for events that concern no clock)."""
+    return []
+
+
+@react.register
+def _(e: CaseAssigned, state: CaseClocks, at: datetime, rules: ClockRules) -> list[Event]:
+    if e.reason not in MOVES or _started_at(state, "acceptance", at):
+        return []  # review rounds start with CaseReopenedForReview; the rest is a redelivery
+    policy = rules.policy_for(e.category, e.channel.value)
+    kinds = ["acceptance", *(["forward_objection"] if e.reason == "transfer" else [])]
+    kinds += local_kinds(policy) if e.reason == "initial" else []
+    started = [_start(e.case_id, state, rules, policy, kind, at, e.unit_id) for kind in kinds]
+    return [*_stop(e.case_id, state.running(*HELD_BY_UNIT), "moved", at), *(s for s in started if s)]
+
+
+@react.register
+def _(e: CaseAccepted, state: CaseClocks, at: datetime, rules: ClockRules) -> list[Event]:
+    if _started_at(state, "handling", at):
+        return []
+    handling = _start(e.case_id, state, rules, _case_policy(state, rules), "handling", at, e.unit_id)
+    return [*_stop(e.case_id, _decided(state), "accepted", at), *([handling] if handling else [])]
+
+
+@react.register
+def _(e: CaseNotAccepted, state: CaseClocks, at: datetime, _rules: ClockRules) -> list[Event]:
+    return list(_stop(e.case_id, _decided(state), "not_accepted", at))
+
+
+@react.register
+def _(e: ExtensionGranted, state: CaseClocks, _at: datetime, rules: ClockRules) -> list[Event]:
+    return [
+        ClockExtended(case_id=e.case_id, clock_id=c.clock_id, days=e.days, due_at=rules.extend(c, e.days))
+        for c in state.running("handling")
+    ]
+
+
+@react.register
+def _(e: CaseResolved, state: CaseClocks, at: datetime, rules: ClockRules) -> list[Event]:
+    if e.round == "re_review":
+        return list(_stop(e.case_id, state.running("re_review"), "resolved", at))
+    answered, window = _AFTER_ROUND[e.round]
+    if _started_at(state, window, at):
+        return []
+    started = _start(e.case_id, state, rules, _case_policy(state, rules), window, at, e.unit_id)
+    return [*_stop(e.case_id, state.running(answered), "resolved", at), *([started] if started else [])]
+
+
+@react.register
+def _(e: CaseReopenedForReview, state: CaseClocks, at: datetime, rules: ClockRules) -> list[Event]:
+    if _started_at(state, e.round, at):
+        return []
+    # The reviewing unit is named by the CaseAssigned that follows; the clock starts now, unit unknown.
+    started = _start(e.case_id, state, rules, _case_policy(state, rules), e.round, at, None)
+    window = state.running(f"{e.round}_request_window")
+    return [*_stop(e.case_id, window, "review_requested", at), *([started] if started else [])]
+
+
+@react.register
+def _(e: CaseClosed, state: CaseClocks, at: datetime, _rules: ClockRules) -> list[Event]:
+    return list(_stop(e.case_id, state.running(), "closed", at))
+
+
+def _start(
+    case_id: str, state: CaseClocks, rules: ClockRules, policy: Policy, kind: str, at: datetime, unit_id: str | None
+) -> ClockStarted | None:
+    spec = policy.clocks.get(kind)
+    if spec is None:
+        return None  # this deployment runs no such clock
+    return ClockStarted(
+        case_id=case_id,
+        clock_id=state.next_id(kind),
+        kind=kind,
+        policy=policy.name,
+        started_at=at,
+        due_at=rules.due(spec, at),
+        amount=spec.amount,
+        unit=spec.unit,
+        unit_id=unit_id,
+    )
+
+
+def _stop(case_id: str, clocks: Iterable[Clock], reason: str, at: datetime) -> Iterable[ClockStopped]:
+    return (
+        ClockStopped(case_id=case_id, clock_id=c.clock_id, kind=c.kind, reason=reason, met_on_time=c.on_time_at(at))
+        for c in clocks
+    )
+
+
+def _decided(state: CaseClocks) -> list[Clock]:
+    return [c for c in state.running() if c.kind in _DECIDED or c.kind not in STATUTORY]
+
+
+def _case_policy(state: CaseClocks, rules: ClockRules) -> Policy:
+    """The policy the case's clocks run under: the latest clock's (its category and channel)."""
+    latest = max(state.clocks.values(), key=lambda c: c.started_at, default=None)
+    return rules.named(latest.policy) if latest else rules.policy_for(None, None)
+
+
+def _started_at(state: CaseClocks, kind: str, at: datetime) -> bool:
+    return any(c.kind == kind and c.started_at == at for c in state.clocks.values())

@@ -1,0 +1,57 @@
+"""The clock domain's test vocabulary: routing's events, the packaged rules, a step function."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from services.sla.adapters.policy_file import read_policies
+from services.sla.domain.calendar import SHANGHAI, ChineseStatutoryCalendar
+from services.sla.domain.clocks import CaseClocks, fold
+from services.sla.domain.reactions import react
+from services.sla.domain.rules import ClockRules
+from shared.events import CaseAssigned, Event
+from shared.vocabulary import Channel, Level
+
+CASE = "c-1"
+VILLAGE = "330726101203"
+NEXT_VILLAGE = "330726101204"
+# Monday 2 March 2026, 09:00 in Shanghai: no holiday within a fortnight either side.
+RECEIVED = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+ACCEPTANCE_DUE = datetime(2026, 3, 17, 16, 0, tzinfo=UTC)  # 24:00 of 17 March, local
+RULES = ClockRules(read_policies(), ChineseStatutoryCalendar(), SHANGHAI, "national")
+
+
+def assigned(
+    reason: str = "initial", unit: str = VILLAGE, channel: Channel = Channel.ONLINE, case_id: str = CASE, **more: Any
+) -> CaseAssigned:
+    return CaseAssigned(
+        case_id=case_id,
+        division_code=unit,
+        level=Level.VILLAGE,
+        unit_id=unit,
+        unit_name="村委會",
+        county_code="330726000000",
+        category="other",
+        channel=channel,
+        location_code=VILLAGE,
+        reason=reason,  # type: ignore[arg-type]
+        **more,
+    )
+
+
+def step(state: CaseClocks, event: Event, at: datetime, rules: ClockRules = RULES) -> tuple[CaseClocks, list[Event]]:
+    """React to a routing event recorded at `at`; sla records its answer at the same moment."""
+    events = react(event, state, at, rules)
+    return fold(((e, at) for e in events), state), events
+
+
+def record(state: CaseClocks, events: list[Event], at: datetime) -> CaseClocks:
+    return fold(((e, at) for e in events), state)
+
+
+def run(*steps: tuple[Event, datetime], rules: ClockRules = RULES) -> CaseClocks:
+    state = CaseClocks()
+    for event, at in steps:
+        state, _ = step(state, event, at, rules)
+    return state

@@ -1,0 +1,99 @@
+"""Officials pause a clock for a hearing and resume it; extensions count on the unpaused period."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from services.sla.domain.clocks import CaseClocks
+from services.sla.domain.commands import pause, resume
+from services.sla.domain.errors import NotAllowed, UnknownClock
+from services.sla.domain.rules import unpaused_due
+from shared.events import CaseAccepted, CaseClosed, ClockPaused, ClockResumed, ExtensionGranted
+from shared.vocabulary import Level
+from tests.unit.sla.support import ACCEPTANCE_DUE, CASE, RECEIVED, VILLAGE, assigned, record, run, step
+
+pytestmark = pytest.mark.unit
+
+DAY = timedelta(days=1)
+
+
+def paused(at: datetime = RECEIVED + DAY, reason: str = "hearing") -> CaseClocks:
+    state = run((assigned(), RECEIVED))
+    return record(state, pause(state, "acceptance-1", reason, at), at)
+
+
+def test_a_pause_records_its_reason_and_moment_and_the_clock_stands_still():
+    state = run((assigned(), RECEIVED))
+    (event,) = pause(state, "acceptance-1", "hearing", RECEIVED + DAY)
+    assert isinstance(event, ClockPaused)
+    assert (event.case_id, event.clock_id, event.reason, event.paused_at) == (
+        CASE,
+        "acceptance-1",
+        "hearing",
+        RECEIVED + DAY,
+    )
+    clock = record(state, [event], RECEIVED + DAY).clocks["acceptance-1"]
+    assert clock.status == "paused"
+    assert clock.open_pause is not None
+    assert clock.open_pause.reason == "hearing"
+    assert clock.paused_for(RECEIVED + 3 * DAY) == 2 * DAY
+
+
+def test_resuming_moves_the_due_out_by_the_paused_time():
+    state = paused()
+    (event,) = resume(state, "acceptance-1", RECEIVED + 3 * DAY)
+    assert isinstance(event, ClockResumed)
+    assert event.due_at == ACCEPTANCE_DUE + 2 * DAY
+    clock = record(state, [event], RECEIVED + 3 * DAY).clocks["acceptance-1"]
+    assert (clock.status, clock.due_at, clock.paused_for(RECEIVED + 9 * DAY)) == (
+        "running",
+        ACCEPTANCE_DUE + 2 * DAY,
+        2 * DAY,
+    )
+    assert unpaused_due(clock) == ACCEPTANCE_DUE
+
+
+def test_a_pause_after_the_due_does_not_undo_the_delay():
+    state = paused(ACCEPTANCE_DUE + DAY)
+    (event,) = resume(state, "acceptance-1", ACCEPTANCE_DUE + 3 * DAY)
+    assert event.due_at == ACCEPTANCE_DUE  # type: ignore[attr-defined]
+
+
+def test_a_case_accepted_while_paused_before_its_due_is_on_time():
+    state = paused(ACCEPTANCE_DUE - DAY)
+    accepted = CaseAccepted(case_id=CASE, unit_id=VILLAGE, level=Level.VILLAGE)
+    _, (stop, _handling) = step(state, accepted, ACCEPTANCE_DUE + 5 * DAY)
+    assert stop.met_on_time  # type: ignore[attr-defined]
+
+
+def test_pausing_a_paused_clock_or_resuming_a_running_one_is_not_allowed():
+    with pytest.raises(NotAllowed) as refused:
+        pause(paused(), "acceptance-1", "again", RECEIVED + 2 * DAY)
+    assert refused.value.status == "paused"
+    with pytest.raises(NotAllowed) as refused:
+        resume(run((assigned(), RECEIVED)), "acceptance-1", RECEIVED + 2 * DAY)
+    assert refused.value.status == "running"
+
+
+def test_a_stopped_clock_can_neither_pause_nor_resume_and_an_unknown_one_is_unknown():
+    state, _ = step(run((assigned(), RECEIVED)), CaseClosed(case_id=CASE, reason="withdrawn"), RECEIVED + DAY)
+    with pytest.raises(NotAllowed, match="stopped"):
+        pause(state, "acceptance-1", "hearing", RECEIVED + 2 * DAY)
+    with pytest.raises(NotAllowed, match="stopped"):
+        resume(state, "acceptance-1", RECEIVED + 2 * DAY)
+    with pytest.raises(UnknownClock):
+        pause(state, "handling-9", "hearing", RECEIVED)
+
+
+def test_an_extension_adds_its_days_to_the_unpaused_period_and_keeps_the_paused_time():
+    accepted_at = datetime(2026, 3, 5, 1, tzinfo=UTC)
+    state = run((assigned(), RECEIVED), (CaseAccepted(case_id=CASE, unit_id=VILLAGE, level=Level.VILLAGE), accepted_at))
+    hearing = accepted_at + 10 * DAY
+    state = record(state, pause(state, "handling-1", "hearing", hearing), hearing)
+    state = record(state, resume(state, "handling-1", hearing + timedelta(hours=30)), hearing + timedelta(hours=30))
+    assert state.clocks["handling-1"].due_at == datetime(2026, 5, 6, 16, tzinfo=UTC) + timedelta(hours=30)
+    _, (extended,) = step(state, ExtensionGranted(case_id=CASE, days=30, reason="survey"), accepted_at + 40 * DAY)
+    # 30 days on from 6 May is 5 June (a Friday); the 30 paused hours still count on top.
+    assert extended.due_at == datetime(2026, 6, 5, 16, tzinfo=UTC) + timedelta(hours=30)  # type: ignore[attr-defined]
