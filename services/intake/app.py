@@ -2,14 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import FastAPI
 
+from services.intake import handlers
+from services.intake.adapters.access_failures import ACCESS_FAILURES_DDL
+from services.intake.adapters.case_progress import CASE_PROGRESS_DDL
 from services.intake.adapters.idempotency import IDEMPOTENCY_DDL
+from services.intake.adapters.petition_index import PETITION_INDEX_DDL
 from services.intake.entrypoints.http import router
-from shared.service import ServiceSpec, create_app
+from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
+from shared.messaging.consumer import Handler
+from shared.service import Context, ServiceSpec, create_app
 from shared.settings import Settings
 
-SPEC = ServiceSpec(name="intake", routers=[router], extra_ddl=[IDEMPOTENCY_DDL])
+
+def _handlers(ctx: Context) -> Mapping[str, Handler]:
+    # Load the jurisdiction data now: a bad data file fails the start, not the first petition.
+    deployment_tree(), deployment_catalogue()
+    intake = handlers.Intake.of(ctx)
+    ctx.extras["intake"] = intake
+    return handlers.followed_handlers(intake)
+
+
+async def _on_start(ctx: Context) -> None:
+    await handlers.backfill(ctx.extras["intake"])
+
+
+SPEC = ServiceSpec(
+    name="intake",
+    routers=[router],
+    extra_ddl=[IDEMPOTENCY_DDL, PETITION_INDEX_DDL, CASE_PROGRESS_DDL, ACCESS_FAILURES_DDL],
+    consumes=["routing", "sla"],
+    handlers=_handlers,
+    on_start=_on_start,
+)
 
 
 def build(settings: Settings | None = None) -> FastAPI:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 
 # Crockford base32: no I, L, O, U, so codes read aloud over the hotline are unambiguous.
@@ -29,3 +30,12 @@ def hash_access_code(tracking_code: str, access_code: str) -> str:
 
 def access_code_matches(tracking_code: str, access_code: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_access_code(tracking_code, access_code), stored_hash)
+
+
+_TRACKING = re.compile(r"^MH[0-9A-HJKMNP-TV-Z]{10}$")
+
+
+def normalize_tracking_code(text: str) -> str | None:
+    """The tracking code as issued (read aloud, it may come back in lower case), or None if it is not one."""
+    code = text.strip().upper()
+    return code if _TRACKING.match(code) else None

@@ -22,3 +22,16 @@ class SubmitPetition(BaseModel):
     petitioner: Petitioner
     attachments: tuple[Attachment, ...] = ()
     recorded_by: str | None = None
+
+
+class GiveFeedback(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    satisfied: bool
+    comment: str = ""
+
+
+class RequestReview(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    reason: str

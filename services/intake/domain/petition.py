@@ -7,7 +7,7 @@ from functools import singledispatch
 from pydantic import BaseModel, ConfigDict
 
 from services.intake.domain.commands import SubmitPetition
-from shared.events import Event, PetitionSubmitted
+from shared.events import Event, PetitionSubmitted, RepeatPetitionReceived
 
 
 class Petition(BaseModel):
@@ -27,10 +27,22 @@ class PetitionAlreadyExists(Exception):
     pass
 
 
+class PetitionNotFound(Exception):
+    pass
+
+
 def decide_submit(state: Petition, command: SubmitPetition) -> list[Event]:
     if state.exists:
         raise PetitionAlreadyExists(command.case_id)
     return [PetitionSubmitted(**command.model_dump())]
+
+
+def decide_repeat(state: Petition, command: SubmitPetition) -> list[Event]:
+    """The same petitioner raised this open matter again: linked to it, not opened anew."""
+    if state.case_id is None:
+        raise PetitionNotFound(command.case_id)
+    fields = command.model_dump(include={"channel", "title", "content", "recorded_by"})
+    return [RepeatPetitionReceived(case_id=state.case_id, **fields)]
 
 
 @singledispatch

@@ -1,77 +1,66 @@
-"""Intake's HTTP API (api.md, "Intake")."""
+"""Intake's HTTP API (api.md, "Intake"): submitting, and the petitioner's own side of the case."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.intake import handlers
-from shared.divisions import is_valid_code
+from services.intake.domain.commands import GiveFeedback, RequestReview
+from services.intake.entrypoints.bodies import FeedbackIn, PetitionIn, ReviewIn
+from services.intake.handlers import Intake
 from shared.http.auth import current_principal
-from shared.service import Context
-from shared.vocabulary import Channel
+from shared.vocabulary import Channel, Role
 
 router = APIRouter(prefix="/v1", tags=["petitions"])
 
-# Channels where a cadre records the petition and must say who they are.
+# Channels where a cadre records the petition and must say who they are. On any other channel
+# (a walk-in visit, a leader's reception day) a cadre may still identify themselves, and is recorded.
 CADRE_CHANNELS = {Channel.PROXY, Channel.DOOR_TO_DOOR}
+RECORDING_ROLES = (Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN)
 
 
-class PetitionerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=100)
-    phone: str = Field(pattern=r"^\+?[0-9][0-9\- ]{4,19}$")
-    id_number: str | None = Field(default=None, pattern=r"^\d{17}[\dXx]$")
-    anonymous: bool = False
+def intake(request: Request) -> Intake:
+    return request.app.state.ctx.extras["intake"]  # type: ignore[no-any-return]
 
 
-class AttachmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=200)
-    url: str = Field(min_length=1, max_length=2000)
-    content_type: str | None = Field(default=None, max_length=100)
-
-
-class PetitionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    channel: Channel
-    division_code: str
-    category: str = Field(pattern=r"^[a-z][a-z_]{1,49}$")
-    title: str = Field(min_length=1, max_length=200)
-    content: str = Field(min_length=1, max_length=20_000)
-    petitioner: PetitionerIn
-    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
-
-    @field_validator("division_code")
-    @classmethod
-    def _division(cls, value: str) -> str:
-        if not is_valid_code(value):
-            raise ValueError("must be a 12-digit division code naming one level")
-        return value
-
-    @field_validator("title", "content")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
+IntakeDep = Annotated[Intake, Depends(intake)]
 
 
 @router.post("/petitions", status_code=201)
 async def submit_petition(
     request: Request,
     petition: PetitionIn,
+    intake: IntakeDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> JSONResponse:
-    ctx: Context = request.app.state.ctx
-    recorded_by = None
+    recorded_by = recorder_unit = None
     if petition.channel in CADRE_CHANNELS or request.headers.get("authorization"):
-        recorded_by = current_principal(request).sub
-    status, body = await handlers.submit_petition(ctx, petition.model_dump(mode="json"), idempotency_key, recorded_by)
+        cadre = current_principal(request)
+        cadre.require_role(*RECORDING_ROLES)
+        cadre.require_covers(petition.division_code)
+        recorded_by, recorder_unit = cadre.sub, cadre.division
+    status, body = await handlers.submit_petition(
+        intake, petition.model_dump(mode="json"), idempotency_key, recorded_by, recorder_unit
+    )
     return JSONResponse(body, status_code=status)
+
+
+@router.get("/petitions/{tracking_code}")
+async def view_petition(
+    tracking_code: str, intake: IntakeDep, access_code: Annotated[str, Query(max_length=100)] = ""
+) -> dict[str, Any]:
+    return await handlers.view_petition(intake, tracking_code, access_code)
+
+
+@router.post("/petitions/{tracking_code}/feedback", status_code=201)
+async def give_feedback(tracking_code: str, body: FeedbackIn, intake: IntakeDep) -> dict[str, Any]:
+    command = GiveFeedback(satisfied=body.satisfied, comment=body.comment)
+    return await handlers.give_feedback(intake, tracking_code, body.access_code, command)
+
+
+@router.post("/petitions/{tracking_code}/review", status_code=201)
+async def request_review(tracking_code: str, body: ReviewIn, intake: IntakeDep) -> dict[str, Any]:
+    return await handlers.request_review(intake, tracking_code, body.access_code, RequestReview(reason=body.reason))

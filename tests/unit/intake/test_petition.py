@@ -4,8 +4,15 @@ import pytest
 
 from services.intake.domain import codes
 from services.intake.domain.commands import SubmitPetition
-from services.intake.domain.petition import Petition, PetitionAlreadyExists, decide_submit, fold
-from shared.events import PetitionSubmitted
+from services.intake.domain.petition import (
+    Petition,
+    PetitionAlreadyExists,
+    PetitionNotFound,
+    decide_repeat,
+    decide_submit,
+    fold,
+)
+from shared.events import PetitionSubmitted, RepeatPetitionReceived
 from shared.events.intake import Petitioner
 from shared.vocabulary import Channel
 
@@ -14,8 +21,14 @@ pytestmark = pytest.mark.unit
 
 def a_command() -> SubmitPetition:
     return SubmitPetition(
-        case_id="c-1", tracking_code="MH0123456789", access_code_hash="h", channel=Channel.HOTLINE,
-        division_code="330726101203", category="labour_wages", title="欠薪", content="Three months unpaid.",
+        case_id="c-1",
+        tracking_code="MH0123456789",
+        access_code_hash="h",
+        channel=Channel.HOTLINE,
+        division_code="330726101203",
+        category="labour_wages",
+        title="欠薪",
+        content="Three months unpaid.",
         petitioner=Petitioner(name="李明", phone="13900000000"),
     )
 
@@ -28,16 +41,37 @@ def test_a_new_petition_records_petition_submitted_with_everything_given():
 
 def test_a_petition_is_recorded_once():
     state = fold(decide_submit(Petition(), a_command()))
-    assert state.exists and state.version == 1
+    assert state.exists
+    assert state.version == 1
     with pytest.raises(PetitionAlreadyExists):
         decide_submit(state, a_command())
 
 
 def test_codes_are_readable_aloud_and_the_access_code_is_checked_by_hash():
     tracking, access = codes.new_tracking_code(), codes.new_access_code()
-    assert tracking.startswith("MH") and len(tracking) == 12
+    assert tracking.startswith("MH")
+    assert len(tracking) == 12
     assert not set(tracking + access) & set("ILOU")
     stored = codes.hash_access_code(tracking, access)
     assert access not in stored
     assert codes.access_code_matches(tracking, access.lower(), stored)
     assert not codes.access_code_matches(tracking, codes.new_access_code(), stored)
+
+
+def test_a_repeat_is_recorded_on_the_existing_petition_without_its_petitioner_again():
+    existing = fold(decide_submit(Petition(), a_command()))
+    again = a_command().model_copy(update={"case_id": "c-2", "channel": Channel.VISIT, "recorded_by": "cadre-li"})
+    (event,) = decide_repeat(existing, again)
+    assert event == RepeatPetitionReceived(
+        case_id="c-1", channel=Channel.VISIT, title="欠薪", content="Three months unpaid.", recorded_by="cadre-li"
+    )
+    assert fold([*decide_submit(Petition(), a_command()), event]).version == 2
+    with pytest.raises(PetitionNotFound):
+        decide_repeat(Petition(), again)
+
+
+def test_a_tracking_code_read_back_in_lower_case_is_still_recognised():
+    code = codes.new_tracking_code()
+    assert codes.normalize_tracking_code(f" {code.lower()} ") == code
+    assert codes.normalize_tracking_code("MH012345678I") is None  # I is not in the alphabet
+    assert codes.normalize_tracking_code("../etc/passwd") is None

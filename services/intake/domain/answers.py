@@ -1,0 +1,83 @@
+"""The petitioner's answers to a reply: feedback (回訪), review (復查), re-review (復核). Pure: no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Literal
+
+from services.intake.domain.commands import GiveFeedback, RequestReview
+from services.intake.domain.progress import CaseProgress
+from shared.events import Event, FeedbackGiven, ReviewRequested
+from shared.vocabulary import CaseStatus
+
+REVIEW_WINDOW = timedelta(days=30)
+ReviewRound = Literal["review", "re_review"]
+# The review a reply of each round can be followed by; after re-review the matter is final.
+NEXT_REVIEW: dict[str, ReviewRound] = {"first": "review", "review": "re_review"}
+# sla's clock for the petitioner's window to ask, after a reply of each round.
+WINDOW_CLOCK = {"first": "review_request_window", "review": "re_review_request_window"}
+
+
+class NotAllowed(Exception):
+    """Not allowed in the case's current state (409, naming the status)."""
+
+    def __init__(self, message: str, status: CaseStatus) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _require_answerable(progress: CaseProgress, what: str) -> str:
+    if progress.status != CaseStatus.RESOLVED or progress.case_id is None:
+        raise NotAllowed(f"{what} is possible only once the case is resolved", progress.status)
+    return progress.case_id
+
+
+def review_deadline(progress: CaseProgress) -> datetime | None:
+    """sla's statutory window when it is known, else 30 days from the reply."""
+    windows = [d for d in progress.deadlines.values() if d.kind == WINDOW_CLOCK.get(progress.round) and not d.stopped]
+    if windows:
+        return max(windows, key=lambda d: d.started).due
+    return None if progress.replied_at is None else progress.replied_at + REVIEW_WINDOW
+
+
+def decide_feedback(progress: CaseProgress, command: GiveFeedback) -> list[Event]:
+    """One feedback per reply, and none once a review of that reply was asked for."""
+    case_id = _require_answerable(progress, "feedback")
+    if progress.round in progress.feedback:
+        raise NotAllowed("feedback on this reply was already given", progress.status)
+    if NEXT_REVIEW.get(progress.round) in progress.reviews_requested:
+        raise NotAllowed("a review of this reply was already requested", progress.status)
+    return [FeedbackGiven(case_id=case_id, satisfied=command.satisfied, comment=command.comment, round=progress.round)]
+
+
+def decide_review(progress: CaseProgress, command: RequestReview, now: datetime) -> list[Event]:
+    """Review after the first reply, re-review after the review answer, within the window, then final."""
+    case_id = _require_answerable(progress, "asking for review")
+    wanted = NEXT_REVIEW.get(progress.round)
+    if wanted is None:
+        raise NotAllowed("the matter is final after re-review", progress.status)
+    if progress.feedback.get(progress.round) is True:
+        raise NotAllowed("the petitioner said they are satisfied with this reply", progress.status)
+    if wanted in progress.reviews_requested:
+        raise NotAllowed(f"{wanted.replace('_', '-')} was already requested", progress.status)
+    deadline = review_deadline(progress)
+    if deadline is not None and now > deadline:
+        raise NotAllowed("the time to ask for review has passed", progress.status)
+    return [ReviewRequested(case_id=case_id, reason=command.reason, round=wanted)]
+
+
+def _permitted(attempt: Callable[[], list[Event]]) -> bool:
+    try:
+        attempt()
+    except NotAllowed:
+        return False
+    return True
+
+
+def allowed(progress: CaseProgress, now: datetime) -> dict[str, bool]:
+    """What the petitioner can do next, for the view."""
+    return {
+        "give_feedback": _permitted(lambda: decide_feedback(progress, GiveFeedback(satisfied=True))),
+        "request_review": _permitted(lambda: decide_review(progress, RequestReview(reason="-"), now)),
+    }

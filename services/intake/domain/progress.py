@@ -1,0 +1,150 @@
+"""The case as its petitioner may see it, folded from every service's events. Pure: no I/O.
+
+Events arrive over several topics in any order. Each stream is folded in its own version
+order and the streams touch different facts (routing: where the case is; sla: deadlines;
+intake: the petitioner's own steps), so the result depends on the set of events only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from functools import singledispatch
+from typing import NamedTuple
+
+from pydantic import BaseModel, ConfigDict
+
+from services.intake.domain.deadlines import Deadline, follow_clock
+from services.intake.domain.timeline import describe
+from shared.events import (
+    CaseAccepted,
+    CaseAssigned,
+    CaseClosed,
+    CaseNotAccepted,
+    CaseReopenedForReview,
+    CaseResolved,
+    Event,
+    FeedbackGiven,
+    PetitionSubmitted,
+    RepeatPetitionReceived,
+    ReviewRequested,
+)
+from shared.events.routing import Round
+from shared.vocabulary import CaseStatus, Channel, Level
+
+STREAMS = ("petition", "case", "clocks")  # intake's, routing's, sla's streams of one case
+_STATUS_AFTER_ASSIGNMENT = {"review": CaseStatus.UNDER_REVIEW, "re_review": CaseStatus.UNDER_RE_REVIEW}
+
+
+class Fact(NamedTuple):
+    """One event of the case: from which stream, at which version, when."""
+
+    stream: str
+    version: int
+    time: datetime
+    event: Event
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    time: datetime
+    type: str
+    text: str
+
+
+class CaseProgress(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    case_id: str | None = None
+    tracking_code: str | None = None
+    channel: Channel | None = None
+    category: str | None = None
+    title: str | None = None
+    division_code: str | None = None
+    submitted_at: datetime | None = None
+    status: CaseStatus = CaseStatus.SUBMITTED
+    level: Level | None = None
+    unit_name: str | None = None
+    round: Round = "first"
+    reply: str | None = None
+    replied_at: datetime | None = None
+    closed_reason: str | None = None
+    redirect_to: str | None = None
+    feedback: dict[str, bool] = {}  # round -> satisfied
+    reviews_requested: tuple[str, ...] = ()
+    repeats: int = 0
+    deadlines: dict[str, Deadline] = {}  # by clock id: internal, never shown
+    timeline: tuple[Entry, ...] = ()
+
+
+def fold_progress(facts: Iterable[Fact]) -> CaseProgress:
+    state = CaseProgress()
+    entries: list[tuple[tuple[datetime, int, int], Entry]] = []
+    for fact in sorted(facts, key=lambda f: (STREAMS.index(f.stream), f.version)):
+        if fact.stream == "clocks":
+            state = state.model_copy(update={"deadlines": follow_clock(fact.event, state.deadlines)})
+        else:
+            state = _apply(fact.event, state, fact.time)
+        text = describe(fact.event)
+        if text is not None:
+            entry = Entry(time=fact.time, type=fact.event.type_name(), text=text)
+            entries.append(((fact.time, STREAMS.index(fact.stream), fact.version), entry))
+    return state.model_copy(update={"timeline": tuple(e for _, e in sorted(entries, key=lambda p: p[0]))})
+
+
+@singledispatch
+def _apply(_event: Event, state: CaseProgress, _at: datetime) -> CaseProgress:
+    return state
+
+
+@_apply.register
+def _(e: PetitionSubmitted, s: CaseProgress, at: datetime) -> CaseProgress:
+    fields = e.model_dump(include={"case_id", "tracking_code", "channel", "category", "title", "division_code"})
+    return s.model_copy(update={**fields, "submitted_at": at})
+
+
+@_apply.register
+def _(_e: RepeatPetitionReceived, s: CaseProgress, _at: datetime) -> CaseProgress:
+    return s.model_copy(update={"repeats": s.repeats + 1})
+
+
+@_apply.register
+def _(e: FeedbackGiven, s: CaseProgress, _at: datetime) -> CaseProgress:
+    return s.model_copy(update={"feedback": {**s.feedback, e.round: e.satisfied}})
+
+
+@_apply.register
+def _(e: ReviewRequested, s: CaseProgress, _at: datetime) -> CaseProgress:
+    return s.model_copy(update={"reviews_requested": (*s.reviews_requested, e.round)})
+
+
+@_apply.register
+def _(e: CaseAssigned, s: CaseProgress, _at: datetime) -> CaseProgress:
+    status = _STATUS_AFTER_ASSIGNMENT.get(e.reason, CaseStatus.ASSIGNED)
+    return s.model_copy(update={"status": status, "level": e.level, "unit_name": e.unit_name})
+
+
+@_apply.register
+def _(e: CaseNotAccepted, s: CaseProgress, _at: datetime) -> CaseProgress:
+    return s.model_copy(update={"status": CaseStatus.NOT_ACCEPTED, "level": e.level, "redirect_to": e.redirect_to})
+
+
+@_apply.register
+def _(_e: CaseAccepted, s: CaseProgress, _at: datetime) -> CaseProgress:
+    return s.model_copy(update={"status": CaseStatus.ACCEPTED})
+
+
+@_apply.register
+def _(e: CaseResolved, s: CaseProgress, at: datetime) -> CaseProgress:
+    return s.model_copy(update={"status": CaseStatus.RESOLVED, "round": e.round, "reply": e.reply, "replied_at": at})
+
+
+@_apply.register
+def _(e: CaseReopenedForReview, s: CaseProgress, _at: datetime) -> CaseProgress:
+    return s.model_copy(update={"round": e.round})
+
+
+@_apply.register
+def _(e: CaseClosed, s: CaseProgress, _at: datetime) -> CaseProgress:
+    return s.model_copy(update={"status": CaseStatus.CLOSED, "closed_reason": e.reason})

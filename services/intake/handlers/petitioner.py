@@ -1,0 +1,95 @@
+"""The petitioner follows and answers their own case with tracking code plus access code.
+
+A wrong or missing access code looks exactly like an unknown tracking code (404), and wrong
+codes for one tracking code are throttled: after `MAX_WRONG_CODES` within `WRONG_CODE_WINDOW`
+every attempt is a 429 until the oldest of them ages out, the right code included (otherwise
+the throttle would still let a guesser find it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+
+from services.intake.adapters import access_failures, case_progress, petition_index
+from services.intake.domain import codes
+from services.intake.domain.answers import NotAllowed, decide_feedback, decide_review
+from services.intake.domain.commands import GiveFeedback, RequestReview
+from services.intake.domain.document import petitioner_document
+from services.intake.domain.progress import CaseProgress
+from services.intake.handlers import cases
+from services.intake.handlers.cases import Intake
+from shared.events import Event
+from shared.eventstore.errors import ConcurrencyError
+from shared.http.errors import ApiError, conflict, not_found
+
+MAX_WRONG_CODES = 10
+WRONG_CODE_WINDOW = timedelta(minutes=10)
+# Compared against when the tracking code is unknown, so both answers take the same time.
+_DECOY_HASH = codes.hash_access_code("MH0000000000", "000000000000")
+
+
+async def _authenticate(intake: Intake, conn: asyncpg.Connection, tracking_code: str, access_code: str) -> str:
+    """The case id, or 404 / 429; never says whether the tracking code exists."""
+    code = codes.normalize_tracking_code(tracking_code)
+    if code is None:
+        raise not_found("petition")
+    if await access_failures.recent(conn, intake.schema, code, WRONG_CODE_WINDOW) >= MAX_WRONG_CODES:
+        raise ApiError(
+            429,
+            "too_many_requests",
+            "too many wrong access codes for this tracking code; try again later",
+            [{"retry_after_seconds": int(WRONG_CODE_WINDOW.total_seconds())}],
+        )
+    found = await petition_index.credentials(conn, intake.schema, code)
+    matches = codes.access_code_matches(code, access_code, found[1] if found else _DECOY_HASH)
+    if found is None or not matches:
+        if access_code:
+            await access_failures.failed(conn, intake.schema, code, WRONG_CODE_WINDOW)
+        raise not_found("petition")
+    return found[0]
+
+
+async def view_petition(intake: Intake, tracking_code: str, access_code: str) -> dict[str, Any]:
+    async with intake.pool.acquire() as conn:
+        case_id = await _authenticate(intake, conn, tracking_code, access_code)
+        progress = await case_progress.load_view(conn, intake.schema, case_id)
+    if progress is None:
+        raise not_found("petition")
+    return petitioner_document(progress, intake.clock.now())
+
+
+async def give_feedback(intake: Intake, tracking_code: str, access_code: str, command: GiveFeedback) -> dict[str, Any]:
+    return await _answer(intake, tracking_code, access_code, lambda p: decide_feedback(p, command))
+
+
+async def request_review(
+    intake: Intake, tracking_code: str, access_code: str, command: RequestReview
+) -> dict[str, Any]:
+    return await _answer(intake, tracking_code, access_code, lambda p: decide_review(p, command, intake.clock.now()))
+
+
+async def _answer(
+    intake: Intake, tracking_code: str, access_code: str, decide: Callable[[CaseProgress], list[Event]]
+) -> dict[str, Any]:
+    """Decide on the case as it stands (held against concurrent answers), record, show the view."""
+    async with intake.pool.acquire() as conn:
+        case_id = await _authenticate(intake, conn, tracking_code, access_code)
+        async with conn.transaction():
+            await petition_index.lock(conn, intake.schema, case_id)
+            loaded = await cases.load(intake, conn, case_id)
+            current = loaded.progress
+            try:
+                events = decide(current)
+                actor = f"petitioner:{current.tracking_code}"
+                loaded = await cases.append(intake, conn, loaded, events, loaded.caused_by(actor))
+            except NotAllowed as refused:
+                raise conflict(str(refused), refused.status.value) from refused
+            except ConcurrencyError as race:
+                raise conflict("the case changed concurrently; try again", current.status.value) from race
+            progress = await cases.save(intake, conn, loaded.facts)
+    intake.poke()
+    return petitioner_document(progress, intake.clock.now())

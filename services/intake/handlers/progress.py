@@ -1,0 +1,60 @@
+"""Following routing's and sla's events into the petitioner's view and the index's status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import partial
+
+import asyncpg
+import structlog
+
+from services.intake.adapters import case_progress, petition_index
+from services.intake.domain.progress import STREAMS, Fact
+from services.intake.domain.repeats import matter
+from services.intake.handlers import cases
+from services.intake.handlers.cases import Intake
+from shared.events import Event, PetitionSubmitted, RecordedEvent
+from shared.messaging.consumer import Handler
+
+log = structlog.get_logger()
+
+
+async def on_followed(intake: Intake, conn: asyncpg.Connection, event: RecordedEvent, payload: Event) -> None:
+    """Keep the event, then refold the case: the view never depends on the order of arrival."""
+    stream = case_progress.stream_kind(event.stream_id)
+    if stream not in STREAMS[1:]:
+        return
+    fact = Fact(stream, event.version, event.time, payload)
+    if not await case_progress.record(conn, intake.schema, event.subject, fact):
+        return
+    if not await petition_index.lock(conn, intake.schema, event.subject):
+        return  # not a petition of ours (yet): the kept event counts once its petition is indexed
+    await cases.save(intake, conn, (await cases.load(intake, conn, event.subject)).facts)
+
+
+def followed_handlers(intake: Intake) -> Mapping[str, Handler]:
+    handler = partial(on_followed, intake)
+    return {cls.type_name(): handler for cls in case_progress.FOLLOWED}
+
+
+async def backfill(intake: Intake) -> int:
+    """Index petitions recorded before the index existed; returns how many."""
+    async with intake.pool.acquire() as conn:
+        missing = await conn.fetch(
+            f"""SELECT e.subject FROM {intake.schema}.events e
+                WHERE e.type = 'PetitionSubmitted' AND NOT EXISTS
+                    (SELECT 1 FROM {intake.schema}.petition_index i WHERE i.case_id = e.subject)"""
+        )
+        for row in missing:
+            async with conn.transaction():
+                loaded = await cases.load(intake, conn, row["subject"])
+                first = loaded.facts[0]
+                submitted = first.event
+                assert isinstance(submitted, PetitionSubmitted)
+                s = submitted
+                new = matter(s.case_id, s.petitioner, s.category, s.division_code, s.title, s.content)
+                await petition_index.add(conn, intake.schema, new, s.tracking_code, s.access_code_hash, first.time)
+                await cases.save(intake, conn, loaded.facts)
+    if missing:
+        log.info("intake.backfilled", petitions=len(missing))
+    return len(missing)

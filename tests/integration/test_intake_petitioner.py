@@ -1,0 +1,171 @@
+"""The petitioner's side against a real PostgreSQL: the view fed by routing's and sla's events,
+access by tracking code plus access code, throttling, feedback and review requests."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+import pytest
+
+from services.intake import handlers
+from services.intake.adapters import case_progress
+from services.intake.app import SPEC
+from services.intake.domain.commands import GiveFeedback, RequestReview
+from services.intake.handlers import Intake
+from services.intake.handlers.petitioner import MAX_WRONG_CODES
+from shared.clock import FixedClock
+from shared.events import REGISTRY, CaseAccepted, CaseClosed, Event
+from shared.eventstore.schema import migrate
+from shared.eventstore.store import PostgresEventStore
+from shared.http.errors import ApiError
+from tests.support.petitions import a_petition
+from tests.unit.intake.facts import T0, VILLAGE, assigned, clock, recorded, resolved
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def intake(pg_pool: asyncpg.Pool, schema: str) -> Intake:
+    await migrate(pg_pool, schema, *(ddl.format(schema=schema) for ddl in SPEC.extra_ddl))
+    clock_ = FixedClock(T0)
+    return Intake(schema, pg_pool, PostgresEventStore(schema, "/pujiang/intake", clock_), clock_, lambda: None)
+
+
+async def submit(intake: Intake, **overrides: Any) -> dict[str, Any]:
+    body = a_petition(**overrides)
+    body["petitioner"]["phone"] = f"139{random.randrange(10**8):08d}"
+    status, answer = await handlers.submit_petition(intake, body, None, None)
+    assert status == 201
+    return answer
+
+
+async def deliver(intake: Intake, case_id: str, stream: str, *numbered: tuple[int, Event]) -> None:
+    """Routing's or sla's events reaching intake (an hour apart), one consumer transaction each."""
+    for version, event in numbered:
+        payload = event.model_copy(update={"case_id": case_id})
+        fact = recorded(payload, stream, version, T0 + timedelta(hours=version), case_id)
+        async with intake.pool.acquire() as conn, conn.transaction():
+            await handlers.on_followed(intake, conn, fact, REGISTRY.decode(fact))
+
+
+async def resolve(intake: Intake, case_id: str) -> None:
+    await deliver(
+        intake,
+        case_id,
+        "case",
+        (1, assigned()),
+        (2, CaseAccepted(case_id="", unit_id=VILLAGE, level="village")),
+        (3, resolved()),
+    )
+
+
+async def petition_events(intake: Intake, case_id: str) -> list[str]:
+    async with intake.pool.acquire() as conn:
+        return [e.type for e in await intake.store.load(conn, f"petition-{case_id}")]
+
+
+async def test_the_view_follows_routing_and_sla_in_whatever_order_they_arrive(intake):
+    case = await submit(intake)
+    first = await handlers.view_petition(intake, case["tracking_code"], case["access_code"])
+    assert (first["status"], first["handling_unit"], first["deadlines"]) == ("submitted", None, [])
+    accepted = CaseAccepted(case_id="", unit_id=VILLAGE, level="village")
+    await deliver(intake, case["case_id"], "clocks", (1, clock("acceptance", 1, T0, 15)))
+    await deliver(intake, case["case_id"], "case", (2, accepted), (1, assigned()), (2, accepted))  # late, twice
+    view = await handlers.view_petition(intake, case["tracking_code"].lower(), case["access_code"])
+    assert (view["status"], view["level"], view["handling_unit"]) == ("accepted", "village", "浦陽街道某村村委會")
+    assert view["deadlines"] == [
+        {"kind": "acceptance", "due": (T0 + timedelta(days=15)).isoformat(), "state": "running"}
+    ]
+    assert [e["text"] for e in view["timeline"]] == [
+        "petition received (online)",
+        "assigned to 浦陽街道某村村委會",
+        "accepted",
+    ]
+    async with intake.pool.acquire() as conn:
+        stored = await case_progress.load_view(conn, intake.schema, case["case_id"])
+        status = await conn.fetchval(
+            f"SELECT status FROM {intake.schema}.petition_index WHERE case_id = $1", case["case_id"]
+        )
+    assert stored is not None
+    assert stored.status == status == "accepted"
+
+
+async def test_a_wrong_missing_or_foreign_code_looks_like_no_petition_at_all(intake):
+    mine, theirs = await submit(intake), await submit(intake)
+    attempts = [
+        (mine["tracking_code"], "WRONGWRONG00"),
+        (mine["tracking_code"], ""),
+        (mine["tracking_code"], theirs["access_code"]),
+        ("MH0000000000", mine["access_code"]),
+        ("not-a-code", mine["access_code"]),
+    ]
+    for tracking_code, access_code in attempts:
+        with pytest.raises(ApiError) as refused:
+            await handlers.view_petition(intake, tracking_code, access_code)
+        assert (refused.value.status, refused.value.message) == (404, "petition not found")
+
+
+async def test_wrong_codes_for_one_tracking_code_are_throttled_even_for_the_right_code(intake):
+    case, other = await submit(intake), await submit(intake)
+    for _ in range(MAX_WRONG_CODES):
+        with pytest.raises(ApiError, match="not found"):
+            await handlers.view_petition(intake, case["tracking_code"], "WRONGWRONG00")
+    with pytest.raises(ApiError) as throttled:
+        await handlers.view_petition(intake, case["tracking_code"], case["access_code"])
+    assert throttled.value.status == 429
+    with pytest.raises(ApiError) as also:
+        await handlers.give_feedback(intake, case["tracking_code"], case["access_code"], GiveFeedback(satisfied=True))
+    assert also.value.status == 429
+    assert (await handlers.view_petition(intake, other["tracking_code"], other["access_code"]))["status"]
+
+
+async def test_feedback_before_resolution_is_a_409_naming_the_status_and_records_nothing(intake):
+    case = await submit(intake)
+    await deliver(intake, case["case_id"], "case", (1, assigned()))
+    with pytest.raises(ApiError) as refused:
+        await handlers.give_feedback(intake, case["tracking_code"], case["access_code"], GiveFeedback(satisfied=True))
+    assert (refused.value.status, refused.value.details) == (409, [{"current_status": "assigned"}])
+    assert await petition_events(intake, case["case_id"]) == ["PetitionSubmitted"]
+
+
+async def test_feedback_after_the_reply_is_recorded_once(intake):
+    case = await submit(intake)
+    await resolve(intake, case["case_id"])
+    feedback = GiveFeedback(satisfied=False, comment="the wall is still there")
+    view = await handlers.give_feedback(intake, case["tracking_code"], case["access_code"], feedback)
+    assert view["feedback"] == [{"round": "first", "satisfied": False}]
+    assert view["may"] == {"give_feedback": False, "request_review": True}
+    with pytest.raises(ApiError) as again:
+        await handlers.give_feedback(intake, case["tracking_code"], case["access_code"], feedback)
+    assert (again.value.status, again.value.details) == (409, [{"current_status": "resolved"}])
+    assert await petition_events(intake, case["case_id"]) == ["PetitionSubmitted", "FeedbackGiven"]
+
+
+async def test_review_is_asked_within_30_days_of_the_reply_once(intake):
+    late, timely = await submit(intake), await submit(intake)
+    for case in (late, timely):
+        await resolve(intake, case["case_id"])
+    why = RequestReview(reason="nothing changed")
+    intake.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
+    view = await handlers.request_review(intake, timely["tracking_code"], timely["access_code"], why)
+    assert view["review_requests"] == ["review"]
+    assert view["timeline"][-1]["text"] == "review requested: nothing changed"
+    with pytest.raises(ApiError, match="already requested"):
+        await handlers.request_review(intake, timely["tracking_code"], timely["access_code"], why)
+    intake.clock.advance(timedelta(days=30))  # type: ignore[attr-defined]
+    with pytest.raises(ApiError, match="passed") as refused:
+        await handlers.request_review(intake, late["tracking_code"], late["access_code"], why)
+    assert refused.value.details == [{"current_status": "resolved"}]
+    assert await petition_events(intake, late["case_id"]) == ["PetitionSubmitted"]
+
+
+async def test_nothing_is_answered_once_the_case_is_closed(intake):
+    case = await submit(intake)
+    await resolve(intake, case["case_id"])
+    await deliver(intake, case["case_id"], "case", (4, CaseClosed(case_id="", reason="satisfied", satisfied=True)))
+    with pytest.raises(ApiError) as refused:
+        await handlers.request_review(intake, case["tracking_code"], case["access_code"], RequestReview(reason="r"))
+    assert refused.value.details == [{"current_status": "closed"}]

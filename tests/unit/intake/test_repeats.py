@@ -1,0 +1,112 @@
+"""A repeat (重複信訪): same person, category and place, similar text, and the matter still open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from services.intake.domain.repeats import (
+    Matter,
+    find_repeat,
+    jaccard,
+    matter,
+    person_keys,
+    same_person,
+    same_place,
+    similarity,
+    tokens,
+)
+from shared.events.intake import Petitioner
+from shared.vocabulary import CaseStatus
+
+pytestmark = pytest.mark.unit
+
+VILLAGE, NEXT_VILLAGE, TOWNSHIP, COUNTY = "330726101203", "330726101204", "330726101000", "330726000000"
+WANG = Petitioner(name="王芳", phone="13800000000")
+TITLE, CONTENT = "鄰居的牆擋住了排水", "The neighbour's new wall blocks the drain behind my house."
+
+
+def a_matter(
+    case_id: str = "old", petitioner: Petitioner = WANG, status: CaseStatus = CaseStatus.ASSIGNED, **overrides: Any
+) -> Matter:
+    fields = {"category": "neighbourhood_dispute", "division_code": VILLAGE, "title": TITLE, "content": CONTENT}
+    fields.update(overrides)
+    return matter(case_id, petitioner, **fields).model_copy(update={"status": status})
+
+
+def test_chinese_is_compared_by_character_pairs_and_latin_by_words():
+    assert tokens("牆擋住") == {"牆擋", "擋住"}
+    assert tokens("The WALL, the wall!") == {"the", "wall"}
+    assert tokens("排 water") == {"排", "water"}
+    assert tokens("ＷＡＬＬ") == {"wall"}  # full-width letters, as typed on a Chinese keyboard
+
+
+def test_jaccard_and_similarity():
+    assert jaccard(frozenset("ab"), frozenset("bc")) == pytest.approx(1 / 3)
+    assert jaccard(frozenset(), frozenset()) == 0.0
+    retold = a_matter("new", title="牆擋住了排水溝", content="My neighbour built a wall; it blocks the drain.")
+    assert similarity(retold, a_matter()) >= 0.5
+    other = a_matter("new", title="村裡的路燈壞了", content="The street lamp has been broken for a month.")
+    assert similarity(other, a_matter()) < 0.5
+
+
+def test_a_person_is_their_id_number_when_both_give_one_else_their_phone_and_name():
+    with_id = Petitioner(name="王芳", phone="13800000000", id_number="33072619900101123x")
+    assert same_person(person_keys(with_id), person_keys(WANG))
+    assert same_person(person_keys(Petitioner(name=" 王 芳", phone="+86 138-0000-0000")), person_keys(WANG))
+    same_id_new_phone = Petitioner(name="王芳", phone="13900000000", id_number="33072619900101123X")
+    assert same_person(person_keys(with_id), person_keys(same_id_new_phone))
+    namesake = Petitioner(name="王芳", phone="13800000000", id_number="330726199202021234")
+    assert not same_person(person_keys(with_id), person_keys(namesake))
+    assert not same_person(person_keys(Petitioner(name="李明", phone="13800000000")), person_keys(WANG))
+
+
+def test_keys_are_hashes_that_do_not_carry_the_person():
+    keys = person_keys(Petitioner(name="王芳", phone="13800000000", id_number="330726199001011234"))
+    assert "13800000000" not in keys.model_dump_json()
+    assert "王芳" not in keys.model_dump_json()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (VILLAGE, VILLAGE, True),
+        (VILLAGE, TOWNSHIP, True),
+        (TOWNSHIP, VILLAGE, True),
+        (VILLAGE, NEXT_VILLAGE, False),
+        (VILLAGE, COUNTY, False),
+        (COUNTY, COUNTY, True),
+    ],
+)
+def test_the_same_place_is_the_same_division_or_a_village_and_its_township(a, b, same):
+    assert same_place(a, b) is same
+
+
+def test_the_open_matter_of_the_same_person_category_and_place_is_found():
+    new = a_matter("new", content="The new wall of my neighbour still blocks the drain behind my house.")
+    assert find_repeat(new, [a_matter()]) == a_matter()
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        a_matter(status=CaseStatus.CLOSED),
+        a_matter(status=CaseStatus.NOT_ACCEPTED),
+        a_matter(category="environment"),
+        a_matter(division_code=NEXT_VILLAGE),
+        a_matter(petitioner=Petitioner(name="李明", phone="13900000000")),
+        a_matter(title="路燈壞了", content="The street lamp is broken."),
+    ],
+    ids=["closed", "not-accepted", "other-category", "other-village", "other-person", "other-matter"],
+)
+def test_anything_else_is_a_new_case(old):
+    assert find_repeat(a_matter("new"), [old]) is None
+
+
+def test_of_several_open_matters_the_most_similar_wins_and_the_earliest_on_a_tie():
+    near = a_matter("near", content="The neighbour's new wall blocks the drain behind my house!")
+    far = a_matter("far", content="A wall was built. Water floods the yard after rain, please help us.")
+    assert find_repeat(a_matter("new"), [far, near]).case_id == "near"
+    twin = a_matter("twin")
+    assert find_repeat(a_matter("new"), [a_matter("first"), twin]).case_id == "first"
