@@ -1,35 +1,47 @@
-"""Wiring of the projections service."""
+"""Wiring of the projections service: consume all three topics, serve queries, stream, dashboard."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+import structlog
 from fastapi import FastAPI
 
-from services.projections.adapters.case_view import CASE_VIEW_DDL, CaseViewWriter
-from services.projections.entrypoints.http import router
-from shared.events import CaseAssigned, CaseNotAccepted, ClockStarted, PetitionSubmitted
+from services.projections.adapters.schema import ensure_read_model
+from services.projections.domain.evolve import PROJECTED
+from services.projections.entrypoints import audit, cases, dashboard, stats, stream
+from services.projections.handlers import projections_of
 from shared.messaging.consumer import Handler
 from shared.service import Context, ServiceSpec, create_app
 from shared.settings import Settings
 
+log = structlog.get_logger()
+
 
 def _handlers(ctx: Context) -> Mapping[str, Handler]:
-    view = CaseViewWriter(ctx.name)
-    return {
-        PetitionSubmitted.type_name(): view.petition_submitted,
-        CaseAssigned.type_name(): view.routed,
-        CaseNotAccepted.type_name(): view.routed,
-        ClockStarted.type_name(): view.clock_started,
-    }
+    on_event = projections_of(ctx).on_event
+    return dict.fromkeys(PROJECTED, on_event)
+
+
+async def _prepare(ctx: Context) -> None:
+    schema = await ensure_read_model(ctx.pool, ctx.name)
+    empty = not await ctx.pool.fetchval(f"SELECT EXISTS (SELECT 1 FROM {schema}.event_log)")
+    if empty and await ctx.pool.fetchval(f"SELECT EXISTS (SELECT 1 FROM {ctx.name}.inbox)"):
+        log.warning("projections.empty_read_model", hint="run python -m services.projections.rebuild once")
+    log.info("projections.serving", schema=schema)
+
+
+async def _listen(ctx: Context) -> None:
+    await projections_of(ctx).hub.listen(ctx.settings.database_url, ctx.name)
 
 
 SPEC = ServiceSpec(
     name="projections",
-    routers=[router],
-    extra_ddl=[CASE_VIEW_DDL],
+    routers=[cases.router, stats.router, audit.router, stream.router, dashboard.router],
     consumes=["intake", "routing", "sla"],
     handlers=_handlers,
+    background=[_listen],
+    on_start=_prepare,
 )
 
 

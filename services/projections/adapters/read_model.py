@@ -1,0 +1,156 @@
+"""Applying events to a generation of the read models: event log, case rows, roll-up counters.
+
+One code path for the live consumer (one event per transaction) and for rebuilds (thousands):
+log the events not seen before, lock their cases, fold each case's whole history, write the
+case rows and move the counters by the difference of contributions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import orjson
+
+from services.projections.adapters import event_log
+from services.projections.adapters.schema import LEVEL_COLUMNS
+from services.projections.domain.case import CaseState, document
+from services.projections.domain.evolve import fold
+from services.projections.domain.rollup import Cell, Count, contribution, delta
+from shared.divisions import ancestors, is_valid_code, parent_of
+from shared.events.base import RecordedEvent
+
+_CASE_COLUMNS = (
+    "case_id, division, " + ", ".join(LEVEL_COLUMNS) + ", division_code, status, level, category, channel, "
+    "overdue, at_risk, opened_at, updated_at, doc, contrib"
+)
+_CASE_TYPES = ["text"] * 12 + ["boolean", "boolean", "timestamptz", "timestamptz", "text", "text"]
+
+
+@cache
+def _parent(division: str) -> str | None:
+    return parent_of(division) if is_valid_code(division) else None
+
+
+def _places(division: str | None) -> list[str | None]:
+    """The case's division at each level column, province first (None below where it is named)."""
+    if division is None or not is_valid_code(division):
+        return [None] * len(LEVEL_COLUMNS)
+    chain = [*reversed(ancestors(division)), division]
+    return [*chain, *([None] * (len(LEVEL_COLUMNS) - len(chain)))]
+
+
+def _row(state: CaseState, counts: dict[Count, int]) -> list[Any]:
+    assert state.opened_at is not None
+    assert state.updated_at is not None
+    return [
+        state.case_id,
+        state.division,
+        *_places(state.division),
+        state.division_code,
+        state.status.value,
+        state.level.value if state.level else None,
+        state.category,
+        state.channel.value if state.channel else None,
+        state.overdue,
+        state.at_risk,
+        state.opened_at,
+        state.updated_at,
+        orjson.dumps(document(state)).decode(),
+        orjson.dumps([[m, k, n] for (m, k), n in sorted(counts.items())]).decode(),
+    ]
+
+
+async def _write_cases(conn: asyncpg.Connection, schema: str, rows: list[list[Any]]) -> None:
+    names = [c.strip() for c in _CASE_COLUMNS.split(",")]
+    arrays = ", ".join(f"${i}::{t}[]" for i, t in enumerate(_CASE_TYPES, start=1))
+    select = ", ".join(f"{n}::jsonb" if n in {"doc", "contrib"} else n for n in names)
+    updates = ", ".join(f"{n} = EXCLUDED.{n}" for n in names[1:])
+    await conn.execute(
+        f"""INSERT INTO {schema}.case_view ({_CASE_COLUMNS})
+            SELECT {select} FROM unnest({arrays}) AS u({_CASE_COLUMNS})
+            ON CONFLICT (case_id) DO UPDATE SET {updates}""",
+        *([row[i] for row in rows] for i in range(len(names))),
+    )
+
+
+async def _move_counters(conn: asyncpg.Connection, schema: str, moves: dict[Cell, int]) -> None:
+    if not moves:
+        return
+    cells = sorted(moves)  # one lock order for every writer: no deadlocks between instances
+    divisions, metrics, keys = ([c[i] for c in cells] for i in range(3))
+    parents = [_parent(d) for d in divisions]
+    emptied = await conn.fetchval(
+        f"""WITH moved AS (
+                INSERT INTO {schema}.rollup AS r (division, metric, key, parent, n)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+                ON CONFLICT (division, metric, key) DO UPDATE SET n = r.n + EXCLUDED.n RETURNING n)
+            SELECT count(*) FILTER (WHERE n = 0) FROM moved""",
+        divisions,
+        metrics,
+        keys,
+        parents,
+        [moves[c] for c in cells],
+    )
+    if not emptied:
+        return
+    await conn.execute(
+        f"""DELETE FROM {schema}.rollup WHERE n = 0
+              AND (division, metric, key) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))""",
+        divisions,
+        metrics,
+        keys,
+    )
+
+
+async def apply(
+    conn: asyncpg.Connection, schema: str, events: Sequence[RecordedEvent], tz: ZoneInfo
+) -> list[dict[str, Any]]:
+    """Apply events (in the caller's transaction); one change notice per case that changed."""
+    touched = sorted(await event_log.append(conn, schema, events))
+    if not touched:
+        return []
+    # Instances consuming different partitions may hold events of one case: one at a time per case.
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(hashtext($1 || c)) FROM (SELECT unnest($2::text[]) AS c ORDER BY 1) AS s",
+        schema,
+        touched,
+    )
+    histories = await event_log.of_cases(conn, schema, touched)
+    before = {
+        row["case_id"]: (row["division"], {(m, k): n for m, k, n in orjson.loads(row["contrib"])})
+        for row in await conn.fetch(
+            f"SELECT case_id, division, contrib FROM {schema}.case_view WHERE case_id = ANY($1::text[])", touched
+        )
+    }
+    rows, moves, changes = [], Counter[Cell](), []
+    for case_id in touched:
+        state = fold(case_id, histories[case_id])
+        counts = contribution(state, tz)
+        old_division, old_counts = before.get(case_id, (None, {}))
+        moves.update(delta(old_division, old_counts, state.division, counts))
+        rows.append(_row(state, counts))
+        changes.append(change_notice(state))
+    await _write_cases(conn, schema, rows)
+    await _move_counters(conn, schema, {cell: n for cell, n in moves.items() if n})
+    return changes
+
+
+def change_notice(state: CaseState) -> dict[str, Any]:
+    """What subscribers of a division hear about a case that changed (kept well under NOTIFY's 8 kB)."""
+    last = state.timeline[-1] if state.timeline else None
+    return {
+        "case_id": state.case_id,
+        "division": state.division,
+        "division_code": state.division_code,
+        "status": state.status.value,
+        "level": state.level.value if state.level else None,
+        "overdue": state.overdue,
+        "at_risk": state.at_risk,
+        "event": last.type if last else None,
+        "time": state.updated_at.isoformat() if state.updated_at else None,
+    }

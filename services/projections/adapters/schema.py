@@ -1,0 +1,142 @@
+"""Where the read models live: one schema per generation, and a pointer to the one that serves.
+
+A rebuild fills a fresh generation while the current one keeps serving, then moves the
+pointer in one transaction. Every writer holds the switch lock shared for its transaction,
+the switch takes it exclusively: no write lands in a generation after it stopped serving.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import asyncpg
+
+LEVEL_COLUMNS = ("in_province", "in_city", "in_county", "in_township", "in_village")
+
+
+def pointer_ddl(base: str) -> str:
+    return f"""
+CREATE SCHEMA IF NOT EXISTS {base};
+CREATE TABLE IF NOT EXISTS {base}.read_model (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    schema    text NOT NULL,
+    since     timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE TABLE IF NOT EXISTS {base}.rebuilds (
+    schema      text PRIMARY KEY,
+    previous    text,
+    started_at  timestamptz NOT NULL,
+    switched_at timestamptz,
+    events      bigint NOT NULL DEFAULT 0,
+    offsets     jsonb NOT NULL DEFAULT '{{}}'
+);
+"""
+
+
+def generation_ddl(schema: str) -> str:
+    by_place = "\n".join(
+        f"CREATE INDEX {col}_recent ON {schema}.case_view ({col}, opened_at DESC, case_id DESC);"
+        for col in LEVEL_COLUMNS
+    )
+    return f"""
+CREATE SCHEMA {schema};
+-- A copy of every consumed event: what case history, audit replay and verification read.
+CREATE TABLE {schema}.event_log (
+    event_id       uuid PRIMARY KEY,
+    case_id        text NOT NULL,
+    stream_id      text NOT NULL,
+    version        integer NOT NULL,
+    type           text NOT NULL,
+    schema_version integer NOT NULL,
+    source         text NOT NULL,
+    time           timestamptz NOT NULL,
+    correlation_id uuid NOT NULL,
+    causation_id   uuid,
+    actor          text NOT NULL,
+    actor_unit     text,
+    data           jsonb NOT NULL,
+    prev_hash      text NOT NULL,
+    hash           text NOT NULL
+);
+CREATE INDEX event_log_case ON {schema}.event_log (case_id, time);
+CREATE INDEX event_log_stream ON {schema}.event_log (stream_id, version);
+CREATE FUNCTION {schema}.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the event log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE TRIGGER event_log_append_only BEFORE UPDATE OR DELETE ON {schema}.event_log
+    FOR EACH ROW EXECUTE FUNCTION {schema}.refuse_change();
+
+CREATE TABLE {schema}.case_view (
+    case_id       text PRIMARY KEY,
+    division      text,
+    in_province   text,
+    in_city       text,
+    in_county     text,
+    in_township   text,
+    in_village    text,
+    division_code text,
+    status        text NOT NULL,
+    level         text,
+    category      text,
+    channel       text,
+    overdue       boolean NOT NULL,
+    at_risk       boolean NOT NULL,
+    opened_at     timestamptz NOT NULL,
+    updated_at    timestamptz NOT NULL,
+    doc           jsonb NOT NULL,
+    contrib       jsonb NOT NULL
+);
+{by_place}
+CREATE INDEX case_view_updated ON {schema}.case_view (updated_at);
+
+-- Counters per division at every level: (division, metric, key) -> n; parent for drill-down.
+CREATE TABLE {schema}.rollup (
+    division text NOT NULL,
+    metric   text NOT NULL,
+    key      text NOT NULL,
+    parent   text,
+    n        bigint NOT NULL,
+    PRIMARY KEY (division, metric, key)
+);
+CREATE INDEX rollup_children ON {schema}.rollup (parent, metric, key);
+"""
+
+
+def new_generation_name(base: str) -> str:
+    return f"{base}_rm_{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+
+
+def switch_lock(base: str) -> str:
+    return f"{base}:read-model-switch"
+
+
+async def create_generation(conn: asyncpg.Connection, base: str) -> str:
+    schema = new_generation_name(base)
+    await conn.execute(generation_ddl(schema))
+    return schema
+
+
+async def ensure_read_model(pool: asyncpg.Pool, base: str) -> str:
+    """The serving generation, creating the pointer and a first, empty generation when missing."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"migrate:{base}:read-model")
+        await conn.execute(pointer_ddl(base))
+        current = await conn.fetchval(f"SELECT schema FROM {base}.read_model")
+        if current is not None:
+            return str(current)
+        schema = await create_generation(conn, base)
+        await conn.execute(f"INSERT INTO {base}.read_model (schema) VALUES ($1)", schema)
+        return schema
+
+
+async def serving(conn: asyncpg.Connection, base: str) -> str:
+    """The generation that answers queries now."""
+    return str(await conn.fetchval(f"SELECT schema FROM {base}.read_model"))
+
+
+async def writing(conn: asyncpg.Connection, base: str) -> str:
+    """The serving generation, held for the rest of the caller's transaction (no switch meanwhile)."""
+    await conn.execute("SELECT pg_advisory_xact_lock_shared(hashtext($1))", switch_lock(base))
+    # A statement of its own: its snapshot is taken after the lock, so it sees a switch that just committed.
+    return await serving(conn, base)

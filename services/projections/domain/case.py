@@ -1,0 +1,158 @@
+"""A case as supervisors see it, folded from the events of every service. Pure: no I/O.
+
+The same fold serves the live read model, audit replay as of any moment, and rebuilds, so a
+case looks the same whichever of them is asked.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.events.base import RecordedEvent
+from shared.vocabulary import CaseStatus, Channel, Level
+
+TERMINAL = frozenset({CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED})
+
+
+def petitioner_clock(kind: str) -> bool:
+    """The request windows run against the petitioner, not against an official's deadline."""
+    return kind.endswith("_request_window")
+
+
+class ClockView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    clock_id: str
+    kind: str = "unknown"
+    policy: str | None = None
+    started: datetime | None = None
+    due: datetime | None = None
+    paused: bool = False
+    warned: tuple[str, ...] = ()
+    breached: bool = False
+    stopped: bool = False
+    stopped_reason: str | None = None
+    met_on_time: bool | None = None
+    extended_days: int = 0
+
+    @property
+    def counts_for_officials(self) -> bool:
+        return not petitioner_clock(self.kind)
+
+
+class TimelineEntry(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    event_id: str
+    type: str
+    time: datetime
+    actor: str
+    actor_unit: str | None
+    source: str
+    stream_id: str
+    version: int
+    detail: dict[str, Any]
+
+
+class CaseState(BaseModel):
+    """Everything the read model knows of one case; missing facts stay None until their event arrives."""
+
+    model_config = ConfigDict(frozen=True)
+
+    case_id: str
+    tracking_code: str | None = None
+    status: CaseStatus = CaseStatus.SUBMITTED
+    level: Level | None = None
+    division_code: str | None = None
+    unit_id: str | None = None
+    unit_name: str | None = None
+    county_code: str | None = None
+    location_code: str | None = None
+    category: str | None = None
+    channel: Channel | None = None
+    title: str | None = None
+    anonymous: bool | None = None
+    submitted_at: datetime | None = None
+    opened_at: datetime | None = None
+    updated_at: datetime | None = None
+    leader: str | None = None
+    round: str = "first"
+    resolved_level: Level | None = None
+    resolved_round: str | None = None
+    resolved_at: datetime | None = None
+    review_requests: int = 0
+    reviews: int = 0
+    repeats: int = 0
+    extensions: int = 0
+    transfers: int = 0
+    escalations: int = 0
+    supervision: str | None = None
+    breaches: int = 0
+    feedback_satisfied: int = 0
+    feedback_unsatisfied: int = 0
+    satisfied: bool | None = None
+    closed_reason: str | None = None
+    not_accepted_reason: str | None = None
+    redirect_to: str | None = None
+    clocks: dict[str, ClockView] = {}
+    timeline: tuple[TimelineEntry, ...] = ()
+
+    @property
+    def open(self) -> bool:
+        return self.status not in TERMINAL
+
+    @property
+    def division(self) -> str | None:
+        """Where the matter is: what statistics and jurisdiction count it under."""
+        return self.location_code or self.division_code
+
+    @property
+    def overdue(self) -> bool:
+        """An official's deadline passed and its obligation is still unmet."""
+        return self.open and any(c.breached and not c.stopped and c.counts_for_officials for c in self.clocks.values())
+
+    @property
+    def at_risk(self) -> bool:
+        """Warned, not yet breached, not yet met."""
+        return self.open and any(
+            c.warned and not c.breached and not c.stopped and c.counts_for_officials for c in self.clocks.values()
+        )
+
+    @property
+    def first_time(self) -> bool | None:
+        """Resolved in one go (初次信訪一次性化解): None while that is not yet settled."""
+        if self.review_requests or self.reviews or self.feedback_unsatisfied:
+            return False
+        if self.resolved_at is not None and (self.feedback_satisfied or self.status == CaseStatus.CLOSED):
+            return True
+        return None
+
+
+def document(state: CaseState) -> dict[str, Any]:
+    """The case as the API shows it: clocks in start order, the timeline in causal order, the flags."""
+    body = state.model_dump(mode="json", exclude={"clocks"})
+    clocks = sorted(state.clocks.values(), key=lambda c: (c.started is None, c.started, c.clock_id))
+    body["clocks"] = [c.model_dump(mode="json") for c in clocks]
+    body |= {"overdue": state.overdue, "at_risk": state.at_risk, "first_time": state.first_time}
+    body["division"] = state.division
+    return body
+
+
+_PRIVATE = {"case_id", "petitioner", "content", "access_code_hash", "attachments"}
+
+
+def timeline_entry(event: RecordedEvent) -> TimelineEntry:
+    return TimelineEntry(
+        event_id=str(event.id),
+        type=event.type,
+        time=event.time,
+        actor=event.actor,
+        actor_unit=event.actor_unit,
+        source=event.source,
+        stream_id=event.stream_id,
+        version=event.version,
+        detail={k: v for k, v in event.data.items() if k not in _PRIVATE},
+    )

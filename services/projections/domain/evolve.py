@@ -1,0 +1,155 @@
+"""How each event moves a case on: one registration per event type, folded in causal order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import singledispatch
+
+from services.projections.domain.case import CaseState, timeline_entry
+from services.projections.domain.clocks import Changes, clock_changes
+from services.projections.domain.order import causal_order
+from shared.events import (
+    REGISTRY,
+    CaseAccepted,
+    CaseAssigned,
+    CaseClosed,
+    CaseNotAccepted,
+    CaseReopenedForReview,
+    CaseResolved,
+    Event,
+    ExtensionGranted,
+    FeedbackGiven,
+    LeaderAssigned,
+    PetitionSubmitted,
+    RecordedEvent,
+    RepeatPetitionReceived,
+    ReviewRequested,
+    SupervisionIssued,
+)
+from shared.vocabulary import CaseStatus
+
+_AFTER_ASSIGNMENT = {"review": CaseStatus.UNDER_REVIEW, "re_review": CaseStatus.UNDER_RE_REVIEW}
+
+
+@singledispatch
+def _changes(event: Event, s: CaseState, _r: RecordedEvent) -> Changes:
+    return clock_changes(event, s)
+
+
+@_changes.register
+def _(e: PetitionSubmitted, s: CaseState, r: RecordedEvent) -> Changes:
+    return {
+        "tracking_code": e.tracking_code,
+        "location_code": e.division_code,
+        "category": s.category or e.category,
+        "channel": s.channel or e.channel,
+        "title": e.title,
+        "anonymous": e.petitioner.anonymous,
+        "submitted_at": r.time,
+        "county_code": s.county_code or e.division_code[:6] + "000000",
+    }
+
+
+@_changes.register
+def _(_e: RepeatPetitionReceived, s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"repeats": s.repeats + 1}
+
+
+@_changes.register
+def _(e: FeedbackGiven, s: CaseState, _r: RecordedEvent) -> Changes:
+    if e.satisfied:
+        return {"feedback_satisfied": s.feedback_satisfied + 1, "satisfied": True}
+    return {"feedback_unsatisfied": s.feedback_unsatisfied + 1, "satisfied": False}
+
+
+@_changes.register
+def _(_e: ReviewRequested, s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"review_requests": s.review_requests + 1}
+
+
+@_changes.register
+def _(e: CaseAssigned, s: CaseState, _r: RecordedEvent) -> Changes:
+    return {
+        "status": _AFTER_ASSIGNMENT.get(e.reason, CaseStatus.ASSIGNED),
+        **e.model_dump(include={"level", "division_code", "unit_id", "unit_name", "county_code", "category"}),
+        "channel": e.channel,
+        "location_code": e.location_code or s.location_code,
+        "transfers": s.transfers + (e.reason == "transfer"),
+        "escalations": s.escalations + (e.reason in {"escalation", "takeover"}),
+    }
+
+
+@_changes.register
+def _(e: CaseNotAccepted, _s: CaseState, _r: RecordedEvent) -> Changes:
+    return {
+        "status": CaseStatus.NOT_ACCEPTED,
+        **e.model_dump(include={"division_code", "level", "county_code", "category", "redirect_to"}),
+        "channel": e.channel,
+        "not_accepted_reason": e.reason,
+    }
+
+
+@_changes.register
+def _(_e: CaseAccepted, _s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"status": CaseStatus.ACCEPTED}
+
+
+@_changes.register
+def _(_e: ExtensionGranted, s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"extensions": s.extensions + 1}
+
+
+@_changes.register
+def _(e: LeaderAssigned, _s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"leader": e.leader}
+
+
+@_changes.register
+def _(e: CaseResolved, _s: CaseState, r: RecordedEvent) -> Changes:
+    return {
+        "status": CaseStatus.RESOLVED,
+        "resolved_level": e.level,
+        "resolved_round": e.round,
+        "resolved_at": r.time,
+        "round": e.round,
+    }
+
+
+@_changes.register
+def _(e: CaseReopenedForReview, s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"status": _AFTER_ASSIGNMENT[e.round], "round": e.round, "reviews": s.reviews + 1}
+
+
+@_changes.register
+def _(e: CaseClosed, s: CaseState, _r: RecordedEvent) -> Changes:
+    satisfied = s.satisfied if e.satisfied is None else e.satisfied
+    return {"status": CaseStatus.CLOSED, "closed_reason": e.reason, "satisfied": satisfied}
+
+
+@_changes.register
+def _(e: SupervisionIssued, s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"supervision": e.step, "breaches": max(s.breaches, e.breach_count)}
+
+
+def evolve(state: CaseState, event: RecordedEvent, payload: Event) -> CaseState:
+    changes = _changes(payload, state, event)
+    opened = event.time if state.opened_at is None else min(state.opened_at, event.time)
+    updated = event.time if state.updated_at is None else max(state.updated_at, event.time)
+    timeline = (*state.timeline, timeline_entry(event))
+    return state.model_copy(update={**changes, "opened_at": opened, "updated_at": updated, "timeline": timeline})
+
+
+def fold(case_id: str, events: Iterable[RecordedEvent]) -> CaseState:
+    """The case after all these events (in any arrival order): the same answer every time."""
+    state = CaseState(case_id=case_id)
+    for event in causal_order(events):
+        state = evolve(state, event, REGISTRY.decode(event))
+    return state
+
+
+# The event types the read models are built from: every type the fold knows.
+PROJECTED = frozenset(
+    cls.type_name()
+    for cls in (*_changes.registry, *clock_changes.registry)
+    if isinstance(cls, type) and issubclass(cls, Event) and cls is not Event
+)

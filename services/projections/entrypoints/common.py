@@ -1,0 +1,57 @@
+"""What every projections route needs: the runtime, the serving generation, the caller's scope."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+from fastapi import Request
+
+from services.projections.adapters.schema import serving
+from services.projections.handlers import Projections, projections_of
+from shared.divisions import is_valid_code
+from shared.http.auth import Principal, current_principal, decode_token
+from shared.http.errors import ApiError
+from shared.service import Context
+
+
+def context(request: Request) -> tuple[Context, Projections]:
+    ctx: Context = request.app.state.ctx
+    return ctx, projections_of(ctx)
+
+
+@asynccontextmanager
+async def reading(request: Request) -> AsyncIterator[tuple[asyncpg.Connection, str]]:
+    """A connection and the generation serving right now."""
+    ctx, projections = context(request)
+    async with ctx.pool.acquire() as conn:
+        yield conn, await serving(conn, projections.base)
+
+
+def principal(request: Request, access_token: str | None = None) -> Principal:
+    """The caller from the Authorization header, or from ?access_token= (EventSource sends no headers)."""
+    if access_token and not request.headers.get("authorization"):
+        return decode_token(request.app.state.settings.pujiang_jwt_secret, access_token)
+    return current_principal(request)
+
+
+def scoped_division(who: Principal, division: str | None) -> str:
+    """The division asked for (the caller's own by default), if the caller may see it."""
+    division = division or who.division
+    if not is_valid_code(division):
+        raise ApiError(
+            422,
+            "invalid",
+            "some fields are invalid",
+            [{"field": "division", "message": "not a 12-digit division code"}],
+        )
+    who.require_covers(division)
+    return division
+
+
+def require_case_scope(who: Principal, doc: dict[str, Any]) -> None:
+    places = [code for code in (doc.get("location_code"), doc.get("division_code")) if code]
+    if not any(who.covers(code) for code in places):
+        raise ApiError(403, "forbidden", "this case is outside your jurisdiction")

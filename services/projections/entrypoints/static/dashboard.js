@@ -1,0 +1,362 @@
+// The supervisor's live page: figures from /v1/stats, lists from /v1/cases, updates from /v1/stream.
+// No framework and no build step: the page is served as is. Text from petitions only ever goes
+// through textContent, never innerHTML.
+"use strict";
+
+const T = {
+  zh: {
+    title: "信訪監督台", division: "轄區", go: "查看", last_event: "最新事件", lag: "待處理", token: "訪問令牌 (JWT)",
+    pyramid: "\u201c631\u201d 化解層級 (實際 / 目標)", rates: "指標", open_by_level: "在辦案件 (層級 × 狀態)",
+    hot_spots: "熱點", days: "天", overdue_list: "已超期", at_risk_list: "臨期預警", more: "更多", case: "案件",
+    clocks: "時限", timeline: "經過", as_of: "截至", replay: "回放", verify: "核驗防篡改鏈",
+    total: "案件總數", open: "在辦", overdue: "已超期", at_risk: "臨期", escalated: "已上報/提級", resolved: "已辦結",
+    new_7d: "近 7 天新增", first_time: "初次信訪一次性化解率", satisfaction: "滿意率", on_time: "按期辦結率",
+    online: "網上信訪佔比", target: "目標", none: "無", ago: "秒前", live: "實時", offline: "連線中斷",
+    no_cases: "沒有案件", opened: "登記", status_col: "狀態", level_col: "層級", category_col: "類別", place: "地點",
+    unit: "承辦單位", channel_col: "渠道", leader: "包案領導", due: "到期", kind: "時限", chain_ok: "鏈完整",
+    chain_bad: "被篡改", all_levels: "合計", cases_in: "案件：", bad_token: "令牌無效或已過期",
+    status: { submitted: "已登記", assigned: "已交辦", accepted: "已受理", not_accepted: "不予受理",
+      resolved: "已辦結", under_review: "復查中", under_re_review: "復核中", closed: "已結案" },
+    level: { village: "村", township: "鄉鎮", county: "縣", city: "市", province: "省", none: "未定" },
+    category: { neighbourhood_dispute: "鄰里糾紛", village_affairs: "村務", labour_wages: "勞資欠薪",
+      environment: "環境", urban_management: "城市管理", social_security: "社保", land_expropriation: "征地拆遷",
+      public_security: "治安", litigation: "涉法涉訴", discipline: "紀檢監察", other: "其他" },
+    chan: { online: "網上", hotline: "12345", letter: "來信", visit: "來訪", leader_reception: "領導接訪",
+      door_to_door: "上門走訪", proxy: "代辦" },
+  },
+  en: {
+    title: "Petition supervision", division: "Division", go: "Show", last_event: "Last event", lag: "lag",
+    token: "Access token (JWT)", pyramid: "The 631 pyramid (actual / target)", rates: "Rates",
+    open_by_level: "Open cases (level × status)", hot_spots: "Hot spots", days: "days", overdue_list: "Overdue",
+    at_risk_list: "At risk", more: "More", case: "Case", clocks: "Clocks", timeline: "Timeline", as_of: "As of",
+    replay: "Replay", verify: "Verify hash chain", total: "All cases", open: "Open", overdue: "Overdue",
+    at_risk: "At risk", escalated: "Escalated", resolved: "Resolved", new_7d: "New, last 7 days",
+    first_time: "First-time resolution", satisfaction: "Satisfaction", on_time: "On time", online: "Online share",
+    target: "target", none: "none", ago: "s ago", live: "live", offline: "reconnecting", no_cases: "No cases",
+    opened: "Opened", status_col: "Status", level_col: "Level", category_col: "Category", place: "Place",
+    unit: "Unit", channel_col: "Channel", leader: "Leader", due: "Due", kind: "Clock", chain_ok: "chain intact",
+    chain_bad: "tampered", all_levels: "All", cases_in: "Cases: ", bad_token: "The token is invalid or expired",
+    status: { submitted: "submitted", assigned: "assigned", accepted: "accepted", not_accepted: "not accepted",
+      resolved: "resolved", under_review: "under review", under_re_review: "under re-review", closed: "closed" },
+    level: { village: "village", township: "township", county: "county", city: "city", province: "province",
+      none: "unset" },
+    category: {}, chan: {},
+  },
+};
+const LEVELS = ["village", "township", "county", "city", "province"];
+const OPEN_STATUSES = ["submitted", "assigned", "accepted", "resolved", "under_review", "under_re_review"];
+
+const state = {
+  lang: localStorage.getItem("pujiang.lang") || "zh", token: null, division: null, stats: null,
+  lastEvent: null, source: null, refreshTimer: null, drill: null, caseId: null, hotWindow: "last_7d",
+};
+const $ = (id) => document.getElementById(id);
+const t = (key) => T[state.lang][key] ?? T.zh[key] ?? key;
+const word = (group, key) => {
+  if (key == null) return "—";
+  const found = T[state.lang][group][key];
+  if (found) return found;
+  return state.lang === "zh" ? T.zh[group][key] ?? key : String(key).replace(/_/g, " ");
+};
+const pct = (rate) => (rate == null ? "—" : `${(rate * 100).toFixed(1)}%`);
+const when = (iso) => (iso ? new Date(iso).toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB") : "—");
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "onclick") node.addEventListener("click", v);
+    else if (k === "class") node.className = v;
+    else node.setAttribute(k, v);
+  }
+  for (const child of children.flat()) node.append(child instanceof Node ? child : String(child ?? ""));
+  return node;
+}
+
+function jwtClaims(token) {
+  try {
+    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    return JSON.parse(decodeURIComponent(escape(atob(part))));
+  } catch { return {}; }
+}
+
+async function api(path, params = {}) {
+  const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v != null && v !== ""));
+  const response = await fetch(`${path}${query.size ? "?" + query : ""}`, {
+    headers: { Authorization: `Bearer ${state.token}` },
+  });
+  if (response.status === 401) { showLogin(t("bad_token")); throw new Error("unauthorized"); }
+  const body = await response.json();
+  if (!response.ok) throw new Error(body?.error?.message || response.statusText);
+  return body;
+}
+
+// ---- figures ---------------------------------------------------------------------------------
+function counter(id, label, value, filter, tone = "") {
+  const num = el("a", { class: "num", id: `count-${id}`, "data-value": value }, value);
+  if (filter) num.addEventListener("click", () => openDrill(label, filter));
+  return el("div", { class: `counter ${value > 0 ? tone : ""}` }, el("span", { class: "label" }, label), num);
+}
+
+function renderCounters(s) {
+  const resolved = s.pyramid.resolved;
+  const box = $("counters");
+  const before = Object.fromEntries([...box.querySelectorAll(".num")].map((n) => [n.id, n.dataset.value]));
+  box.replaceChildren(
+    counter("total", t("total"), s.cases.total, {}),
+    counter("open", t("open"), s.cases.open, { status: "open" }),
+    counter("overdue", t("overdue"), s.overdue, { overdue: true }, "bad"),
+    counter("at-risk", t("at_risk"), s.at_risk, { at_risk: true }, "warn"),
+    counter("escalated", t("escalated"), s.escalated, null),
+    counter("resolved", t("resolved"), resolved, { status: "resolved,closed" }),
+    counter("new-7d", t("new_7d"), s.new_cases.last_7d, null),
+  );
+  for (const n of box.querySelectorAll(".num")) {
+    if (before[n.id] !== undefined && before[n.id] !== n.dataset.value) n.parentElement.classList.add("flash");
+  }
+}
+
+function bar(label, share, target, text, onclick, tone = "") {
+  const fill = el("div", { class: "fill", style: `width:${Math.min(100, (share || 0) * 100)}%` });
+  const mark = target != null ? el("div", { class: "target", style: `left:${target * 100}%` }) : "";
+  const name = el("span", { class: onclick ? "link" : "" }, label);
+  if (onclick) name.addEventListener("click", onclick);
+  return el("div", { class: `bar-row ${tone}` }, name, el("div", { class: "bar" }, fill, mark), el("span", {}, text));
+}
+
+function renderPyramid(s) {
+  $("pyramid").replaceChildren(...s.pyramid.levels.filter((l) => l.count || l.target).map((l) =>
+    bar(word("level", l.level), l.share, l.target, `${l.count} · ${pct(l.share)} / ${pct(l.target)}`,
+      () => openDrill(`${t("resolved")} · ${word("level", l.level)}`, { resolved_level: l.level }))));
+}
+
+function renderRates(s) {
+  const rows = [
+    ["first_time", s.first_time_resolution, s.first_time_resolution.settled, { status: "closed" }],
+    ["satisfaction", s.satisfaction, s.satisfaction.feedback, null],
+    ["on_time", s.on_time, s.on_time.stopped, null],
+    ["online", s.online_share, s.online_share.cases, { channel: "online" }],
+  ];
+  $("rates").replaceChildren(...rows.map(([key, fig, whole, filter]) => {
+    const tone = fig.rate == null || fig.target == null ? "" : fig.rate >= fig.target ? "ok" : "low";
+    const text = `${pct(fig.rate)} (${whole})${fig.target != null ? ` / ${pct(fig.target)}` : ""}`;
+    return bar(t(key), fig.rate, fig.target ?? null, text, filter && (() => openDrill(t(key), filter)), `rate ${tone}`);
+  }));
+}
+
+function renderOpenGrid(s) {
+  const grid = s.open.by_level_and_status;
+  const levels = [...LEVELS, "none"].filter((l) => grid[l]);
+  const statuses = OPEN_STATUSES.filter((st) => levels.some((l) => grid[l][st]));
+  const cell = (level, status, n) => {
+    if (!n) return el("td", { class: "n muted" }, "0");
+    const filter = { status: status || "open", ...(level && level !== "none" ? { level } : {}) };
+    const label = `${level ? word("level", level) : t("all_levels")} · ${status ? word("status", status) : t("open")}`;
+    return el("td", { class: "n" }, el("a", { onclick: () => openDrill(label, filter) }, n));
+  };
+  $("open-grid").replaceChildren(
+    el("tr", {}, el("th"), ...statuses.map((st) => el("th", {}, word("status", st))), el("th", {}, t("all_levels"))),
+    ...levels.map((l) => el("tr", {}, el("th", {}, word("level", l)),
+      ...statuses.map((st) => cell(l, st, grid[l][st] || 0)), cell(l, null, s.open.by_level[l] || 0))),
+  );
+}
+
+function renderHot(s) {
+  const spots = s.hot_spots[state.hotWindow];
+  if (!spots.length) { $("hot").replaceChildren(el("tr", {}, el("td", { class: "muted" }, t("no_cases")))); return; }
+  $("hot").replaceChildren(
+    el("tr", {}, el("th", {}, t("place")), el("th", {}, t("category_col")), el("th", { class: "n" }, "7"),
+      el("th", { class: "n" }, "30")),
+    ...spots.map((h) => el("tr", {},
+      el("td", {}, el("a", { onclick: () => { $("division").value = h.division; setDivision(h.division); } },
+        h.division)),
+      el("td", {}, el("a", { onclick: () => openDrill(`${h.division} · ${word("category", h.category)}`,
+        { category: h.category }, h.division) }, word("category", h.category))),
+      el("td", { class: "n" }, `${h.last_7d} `, el("span", { class: h.rising ? "up" : "flat" }, h.rising ? "▲" : "")),
+      el("td", { class: "n" }, h.last_30d))),
+  );
+}
+
+function caseRows(cases) {
+  if (!cases.length) return [el("tr", {}, el("td", { class: "muted" }, t("no_cases")))];
+  return cases.map((c) => el("tr", {},
+    el("td", {}, el("a", { onclick: () => showCase(c.case_id) }, c.title || c.case_id.slice(0, 8))),
+    el("td", {}, word("status", c.status)), el("td", {}, word("level", c.level)),
+    el("td", {}, word("category", c.category)), el("td", {}, c.unit_name || c.division_code || ""),
+    el("td", { class: "muted" }, when(c.opened_at))));
+}
+
+async function renderLists() {
+  const [overdue, risky] = await Promise.all([
+    api("/v1/cases", { division: state.division, overdue: true, limit: 10 }),
+    api("/v1/cases", { division: state.division, at_risk: true, limit: 10 }),
+  ]);
+  $("overdue-list").replaceChildren(...caseRows(overdue.cases));
+  $("at-risk-list").replaceChildren(...caseRows(risky.cases));
+}
+
+function renderFreshness(f) {
+  state.lastEvent = f.last_event_time;
+  $("last-event").textContent = when(f.last_event_time);
+  $("lag").textContent = f.consumer_lag;
+  $("freshness").title = `${f.read_model} · now ${f.now}`;
+  tickFreshness();
+}
+
+function tickFreshness() {
+  if (!state.lastEvent) return;
+  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(state.lastEvent)) / 1000));
+  $("last-event-ago").textContent = `(${seconds} ${t("ago")})`;
+}
+
+async function refresh() {
+  state.refreshTimer = null;
+  const stats = await api("/v1/stats", { division: state.division });
+  state.stats = stats;
+  render();
+  await renderLists();
+  if (state.drill) await loadDrill(false);
+  if (state.caseId) await showCase(state.caseId, false);
+}
+
+function render() {
+  const s = state.stats;
+  if (!s) return;
+  $("scope-name").textContent = `${s.division} · ${word("level", s.level)}`;
+  renderCounters(s); renderPyramid(s); renderRates(s); renderOpenGrid(s); renderHot(s); renderFreshness(s.freshness);
+}
+
+function scheduleRefresh() {
+  if (state.refreshTimer === null) state.refreshTimer = setTimeout(() => refresh().catch(console.error), 400);
+}
+
+// ---- drill-down and one case -----------------------------------------------------------------
+function openDrill(title, filter, division = state.division) {
+  state.drill = { title, filter, division, cases: [], cursor: null };
+  loadDrill(false).catch(console.error);
+}
+
+async function loadDrill(more) {
+  const d = state.drill;
+  const page = await api("/v1/cases", { division: d.division, ...d.filter, limit: 25, cursor: more ? d.cursor : null });
+  d.cases = more ? [...d.cases, ...page.cases] : page.cases;
+  d.cursor = page.next_cursor;
+  $("drill").hidden = false;
+  $("drill-title").textContent = `${t("cases_in")}${d.title}`;
+  $("drill-list").replaceChildren(
+    el("tr", {}, ...["case", "status_col", "level_col", "category_col", "unit", "opened"].map((k) => el("th", {}, t(k)))),
+    ...caseRows(d.cases));
+  $("drill-more").hidden = !d.cursor;
+}
+
+async function showCase(caseId, scroll = true) {
+  state.caseId = caseId;
+  const c = await api(`/v1/cases/${encodeURIComponent(caseId)}`);
+  renderCase(c, c.timeline);
+  if (scroll) $("case").scrollIntoView({ behavior: "smooth" });
+}
+
+function renderCase(c, timeline) {
+  $("case").hidden = false;
+  $("case-id").textContent = c.tracking_code || c.case_id;
+  const facts = [["status_col", word("status", c.status)], ["level_col", word("level", c.level)],
+    ["unit", c.unit_name || c.division_code], ["place", c.location_code], ["category_col", word("category", c.category)],
+    ["channel_col", word("chan", c.channel)], ["leader", c.leader || "—"], ["opened", when(c.submitted_at || c.opened_at)]];
+  $("case-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", {}, t(k)), el("dd", {}, v ?? "—")]));
+  $("case-clocks").replaceChildren(...c.clocks.map((k) => el("tr", {}, el("td", {}, k.kind), el("td", {}, when(k.due)),
+    el("td", {}, [k.breached ? "⚠ breached" : "", k.warned.length ? `warned ${k.warned.join(",")}` : "",
+      k.stopped ? `stopped (${k.stopped_reason}${k.met_on_time === false ? ", late" : ""})` : "running"]
+      .filter(Boolean).join(" · ")))));
+  $("case-timeline").replaceChildren(...timeline.map((e) => el("li", {}, el("b", {}, e.type), " · ", when(e.time),
+    " · ", e.actor, e.actor_unit ? ` (${e.actor_unit})` : "",
+    el("span", { class: "muted" }, ` ${Object.entries(e.detail || e.data || {}).filter(([k]) => !["case_id",
+      "petitioner", "content", "access_code_hash"].includes(k)).map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(" ").slice(0, 200)}`))));
+}
+
+async function replay() {
+  const local = $("as-of").value;
+  const history = await api(`/v1/cases/${encodeURIComponent(state.caseId)}/history`,
+    { as_of: local ? new Date(local).toISOString() : null });
+  if (history.case) renderCase(history.case, history.events);
+}
+
+async function verify() {
+  const r = await api("/v1/audit/verify", { case_id: state.caseId });
+  const out = $("audit-result");
+  out.className = r.ok ? "" : "error";
+  out.textContent = r.ok ? `✔ ${t("chain_ok")} (${r.events_checked})`
+    : `✘ ${t("chain_bad")}: ${r.first_bad.type} v${r.first_bad.version} ${r.first_bad.event_id} — ${r.first_bad.reason}`;
+}
+
+// ---- live stream -----------------------------------------------------------------------------
+function connect() {
+  if (state.source) state.source.close();
+  const query = new URLSearchParams({ division: state.division, access_token: state.token });
+  const source = new EventSource(`/v1/stream?${query}`);
+  state.source = source;
+  source.addEventListener("open", () => { $("live-dot").className = "dot on"; });
+  source.addEventListener("error", () => { $("live-dot").className = "dot off"; });
+  source.addEventListener("change", scheduleRefresh);
+  source.addEventListener("rebuilt", scheduleRefresh);
+  source.addEventListener("freshness", (e) => renderFreshness(JSON.parse(e.data)));
+}
+
+// ---- wiring ----------------------------------------------------------------------------------
+function translate() {
+  document.documentElement.lang = state.lang === "zh" ? "zh" : "en";
+  document.title = `${state.lang === "zh" ? "浦江" : "Pujiang"} · ${t("title")}`;
+  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  $("lang").textContent = state.lang === "zh" ? "EN" : "中文";
+  render();
+  if (state.stats) renderLists().catch(console.error);
+  if (state.drill) loadDrill(false).catch(console.error);
+  if (state.caseId) showCase(state.caseId, false).catch(console.error);
+}
+
+function showLogin(message = "") {
+  $("login").hidden = false; $("board").hidden = true; $("login-error").textContent = message;
+}
+
+function setDivision(division) {
+  state.division = division;
+  state.drill = null; state.caseId = null; $("drill").hidden = true; $("case").hidden = true;
+  const url = new URL(location.href);
+  url.searchParams.set("division", division);
+  url.searchParams.delete("access_token");
+  history.replaceState(null, "", url);
+  connect();
+  refresh().catch(console.error);
+}
+
+function start(token) {
+  state.token = token;
+  localStorage.setItem("pujiang.token", token);
+  $("login").hidden = true; $("board").hidden = false;
+  const division = new URLSearchParams(location.search).get("division") || jwtClaims(token).division;
+  $("division").value = division;
+  setDivision(division);
+}
+
+$("lang").addEventListener("click", () => {
+  state.lang = state.lang === "zh" ? "en" : "zh";
+  localStorage.setItem("pujiang.lang", state.lang);
+  translate();
+});
+$("scope").addEventListener("submit", (e) => { e.preventDefault(); setDivision($("division").value.trim()); });
+$("login-form").addEventListener("submit", (e) => { e.preventDefault(); start($("token").value.trim()); });
+$("hot-window").addEventListener("change", (e) => { state.hotWindow = e.target.value; render(); });
+$("drill-more").addEventListener("click", () => loadDrill(true).catch(console.error));
+$("replay").addEventListener("click", () => replay().catch(console.error));
+$("verify").addEventListener("click", () => verify().catch(console.error));
+for (const b of document.querySelectorAll("[data-close]")) {
+  b.addEventListener("click", () => {
+    $(b.dataset.close).hidden = true;
+    if (b.dataset.close === "drill") state.drill = null; else state.caseId = null;
+  });
+}
+setInterval(tickFreshness, 1000);
+
+translate();
+const fromUrl = new URLSearchParams(location.search).get("access_token");
+const saved = fromUrl || localStorage.getItem("pujiang.token");
+if (saved) start(saved); else showLogin();

@@ -1,0 +1,145 @@
+"""The dashboard in Debian's headless Chromium, driven over the DevTools protocol: it changes without a reload."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import itertools
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+import websockets
+
+from shared.vocabulary import Role
+from tests.e2e.test_projections_live import submit
+from tests.support.infra import ROOT
+from tests.support.system import System, free_port
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = Path("/usr/bin/chromium")
+PUJIANG = "330726000000"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+class DevTools:
+    """Just enough of the Chrome DevTools Protocol: commands and their answers over one websocket."""
+
+    def __init__(self, socket: websockets.ClientConnection) -> None:
+        self._socket = socket
+        self._ids = itertools.count(1)
+
+    async def send(self, method: str, **params: Any) -> dict[str, Any]:
+        sent = next(self._ids)
+        await self._socket.send(orjson.dumps({"id": sent, "method": method, "params": params}).decode())
+        while True:  # events arrive in between; we only wait for our answer
+            message = orjson.loads(await asyncio.wait_for(self._socket.recv(), 30))
+            if message.get("id") == sent:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return dict(message.get("result", {}))
+
+    async def evaluate(self, expression: str) -> Any:
+        answer = await self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        return answer.get("result", {}).get("value")
+
+    async def wait_for(self, expression: str, within: float = 30) -> Any:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            value = await self.evaluate(expression)
+            if value not in (None, False, ""):
+                return value
+            await asyncio.sleep(0.2)
+        raise AssertionError(f"never true in the page: {expression}")
+
+    async def screenshot(self, path: Path) -> None:
+        shot = await self.send("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+        await asyncio.to_thread(_save, path, base64.b64decode(shot["data"]))
+
+
+def _save(path: Path, png: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(png)
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """Headless Chromium with a DevTools port; Debian's package installed first when missing."""
+    if not CHROMIUM.exists():
+        subprocess.run([str(ROOT / "scripts" / "browser.sh")], check=True, timeout=900)
+    port = free_port()
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1600",
+    ]
+    profile = tmp_path_factory.mktemp("chromium")
+    browser = subprocess.Popen(
+        [str(CHROMIUM), *flags, f"--user-data-dir={profile}", f"--remote-debugging-port={port}", "about:blank"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield port
+    finally:
+        browser.terminate()
+        try:
+            browser.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            browser.kill()
+
+
+@pytest.fixture
+async def page(chromium: int) -> AsyncIterator[DevTools]:
+    deadline, targets = time.monotonic() + 30, []
+    async with httpx.AsyncClient(timeout=5) as client:
+        while not targets and time.monotonic() < deadline:
+            try:
+                found = (await client.get(f"http://127.0.0.1:{chromium}/json/list")).json()
+                targets = [t for t in found if t["type"] == "page"]
+            except httpx.HTTPError:
+                await asyncio.sleep(0.2)
+    assert targets, "Chromium did not open its DevTools port"
+    async with websockets.connect(targets[0]["webSocketDebuggerUrl"], max_size=None) as socket:
+        tools = DevTools(socket)
+        await tools.send("Page.enable")
+        await tools.send("Runtime.enable")
+        yield tools
+
+
+async def test_the_dashboard_counts_a_new_petition_without_a_reload(system: System, page: DevTools):
+    token = system.token(Role.SUPERVISOR, PUJIANG)
+    await page.send("Page.navigate", url=f"{system.url('projections')}/dashboard?access_token={token}")
+    before = int(await page.wait_for("document.querySelector('#count-total')?.dataset.value"))
+    await page.wait_for("document.getElementById('live-dot').classList.contains('on')")
+    await page.evaluate("window.__sameDocument = 'yes'")  # gone if the page ever reloads
+
+    with httpx.Client(timeout=10) as client:
+        submit(system, client)
+    after = await page.wait_for(
+        f"(v => v > {before} && v)(Number(document.querySelector('#count-total').dataset.value))"
+    )
+    assert after == before + 1
+    assert await page.evaluate("window.__sameDocument") == "yes"
+    assert await page.evaluate("document.getElementById('scope-name').textContent") == f"{PUJIANG} · 縣"
+    assert await page.wait_for("document.getElementById('last-event').textContent !== '—'")
+    await page.screenshot(ARTIFACTS / "dashboard.png")
+
+    await page.evaluate("document.getElementById('lang').click()")
+    assert await page.evaluate("document.querySelector('h1 [data-i18n=title]').textContent") == "Petition supervision"
+    await page.evaluate("document.getElementById('count-total').click()")
+    rows = await page.wait_for("document.querySelectorAll('#drill-list tr').length > 1 && 1")
+    assert rows == 1
+    await page.screenshot(ARTIFACTS / "dashboard-en.png")

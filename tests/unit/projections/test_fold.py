@@ -1,0 +1,117 @@
+"""The case fold: one answer whatever order the topics deliver a case's events in."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.projections.domain.case import document
+from services.projections.domain.evolve import PROJECTED, fold
+from services.projections.domain.order import causal_order
+from services.projections.domain.rollup import contribution
+from services.projections.synthetic import CaseWriter, case_history
+from shared.events import (
+    CaseAccepted,
+    CaseResolved,
+    ClockBreached,
+    ClockStarted,
+    ClockStopped,
+    ClockWarned,
+    FeedbackGiven,
+    RecordedEvent,
+)
+from shared.vocabulary import CaseStatus, Level
+
+pytestmark = pytest.mark.unit
+START = datetime(2025, 3, 3, 9, tzinfo=UTC)
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def a_case(seed: int) -> list[RecordedEvent]:
+    return [event for _, event in case_history(random.Random(seed), START)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), shuffle=st.randoms(use_true_random=False))
+def test_any_arrival_order_folds_to_the_same_case(seed: int, shuffle: random.Random):
+    events = a_case(seed)
+    arrived = events[:]
+    shuffle.shuffle(arrived)
+    case_id = events[0].subject
+    assert document(fold(case_id, arrived)) == document(fold(case_id, events))
+    assert contribution(fold(case_id, arrived), TZ) == contribution(fold(case_id, events), TZ)
+
+
+def test_a_redelivered_event_counts_once():
+    events = a_case(3)
+    case_id = events[0].subject
+    assert document(fold(case_id, events + events[:3])) == document(fold(case_id, events))
+
+
+def test_causal_order_puts_causes_first_even_when_clocks_disagree():
+    events = a_case(11)
+    skewed = [e.model_copy(update={"time": START}) if e.stream_id.startswith("clocks-") else e for e in events]
+    ordered = causal_order(reversed(skewed))
+    seen: set[object] = set()
+    for event in ordered:
+        assert event.causation_id is None or event.causation_id in seen
+        seen.add(event.id)
+
+
+def test_the_synthetic_lifecycle_only_uses_projected_types():
+    assert {e.type for seed in range(30) for e in a_case(seed)} <= PROJECTED
+
+
+def lifecycle() -> tuple[CaseWriter, list[RecordedEvent]]:
+    w = CaseWriter("case-1", START)
+    history = [event for _, event in case_history(random.Random(0), START)]
+    return w, history
+
+
+def test_clock_flags_follow_warnings_breaches_and_stops():
+    w = CaseWriter("c1", START)
+    started = w.record(
+        "clocks",
+        ClockStarted(case_id="c1", clock_id="acceptance-1", kind="acceptance", policy="national",
+                     started_at=START, due_at=START, amount=15, unit="calendar_days"),
+        None,
+    )  # fmt: skip
+    warned = w.record(
+        "clocks", ClockWarned(case_id="c1", clock_id="acceptance-1", kind="acceptance", point="50%", due_at=START), None
+    )
+    state = fold("c1", [started, warned])
+    assert (state.at_risk, state.overdue) == (True, False)
+    breached = w.record(
+        "clocks", ClockBreached(case_id="c1", clock_id="acceptance-1", kind="acceptance", due_at=START), None
+    )
+    state = fold("c1", [started, warned, breached])
+    assert (state.at_risk, state.overdue) == (False, True)
+    stopped = w.record(
+        "clocks",
+        ClockStopped(case_id="c1", clock_id="acceptance-1", kind="acceptance", reason="met", met_on_time=False),
+        None,
+    )
+    state = fold("c1", [started, warned, breached, stopped])
+    assert (state.at_risk, state.overdue) == (False, False)
+    assert contribution(state, TZ) == {}  # no location known yet: counted nowhere until it is
+
+
+def test_first_time_resolution_needs_a_settled_outcome():
+    w = CaseWriter("c2", START)
+    accepted = w.record("case", CaseAccepted(case_id="c2", unit_id="330726001001", level=Level.VILLAGE), None)
+    resolved = w.record(
+        "case",
+        CaseResolved(case_id="c2", reply="ok", unit_id="u", division_code="330726001001", level=Level.VILLAGE),
+        accepted,
+    )
+    state = fold("c2", [accepted, resolved])
+    assert (state.status, state.resolved_level, state.first_time) == (CaseStatus.RESOLVED, Level.VILLAGE, None)
+    happy = w.record("petition", FeedbackGiven(case_id="c2", satisfied=True), resolved)
+    assert fold("c2", [accepted, resolved, happy]).first_time is True
+    unhappy = happy.model_copy(update={"data": {**happy.data, "satisfied": False}})
+    assert fold("c2", [accepted, resolved, unhappy]).first_time is False
