@@ -27,7 +27,34 @@ def rows(r: dict[str, Any]) -> list[Row]:
         ("HTTP latency p99 ms", _ms(http["p99"]), "pg insert tx p99 ms", _ms(tx["p99"])),
         ("submit->visible lag p50 ms", _ms(lag["p50"]), "", None),
         ("submit->visible lag p99 ms", _ms(lag["p99"]), "", None),
+        *_replay_rows(r.get("replay")),
+        *_timer_rows(r.get("timers")),
     ]
+
+
+def _replay_rows(replay: dict[str, Any] | None) -> list[Row]:
+    if not replay:
+        return []
+    raw = f"kafka read of the same {replay['events']:,} events/s"
+    return [
+        ("full rebuild events/s", replay["rebuild_per_s"], raw, replay["raw_read_per_s"]),
+        ("", None, "... read and decoded events/s", replay["decoded_read_per_s"]),
+    ]
+
+
+def _timer_rows(timers: dict[str, Any] | None) -> list[Row]:
+    """Timer lateness and memory at the full count of open clocks (no raw bound: a property of ours)."""
+    if not timers:
+        return []
+    late, rss = timers["lateness"], timers["rss_kib"][str(timers["clocks"])]["after_passes"]
+    biggest = [p for p in timers["passes"] if p["open"] == timers["clocks"]]
+    rows: list[Row] = [
+        ("timer lateness p50 ms", late["p50_ms"], "", None),
+        ("timer lateness p99 ms", late["p99_ms"], "", None),
+        (f"RSS MiB at {timers['clocks']:,} open clocks", rss / 1024, "", None),
+    ]
+    rows += [(f"firing pass ms, {p['due']:,} due of {p['open']:,}", p["ms_per_pass"], "", None) for p in biggest]
+    return rows
 
 
 def table(r: dict[str, Any]) -> str:

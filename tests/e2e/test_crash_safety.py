@@ -59,13 +59,14 @@ async def effects(database_url: str, case_ids: list[str]) -> dict[str, dict[str,
     conn = await asyncpg.connect(database_url)
     try:
         counts: dict[str, dict[str, int]] = {}
+        view = await conn.fetchval("SELECT schema FROM projections.read_model")  # the serving generation
         for label, sql in {
             "submitted": "SELECT subject, count(*) FROM intake.events WHERE type='PetitionSubmitted' GROUP BY 1",
             "assigned": "SELECT subject, count(*) FROM routing.events WHERE type='CaseAssigned' GROUP BY 1",
             "clock": "SELECT subject, count(*) FROM sla.events WHERE type='ClockStarted' GROUP BY 1",
-            "view": "SELECT case_id, count(*) FROM projections.case_view WHERE status='assigned' "
-            "AND clocks <> '{}' GROUP BY 1",
-            "timeline": "SELECT case_id, jsonb_array_length(timeline) FROM projections.case_view",
+            "view": f"SELECT case_id, count(*) FROM {view}.case_view WHERE status='assigned' "
+            "AND jsonb_array_length(doc->'clocks') > 0 GROUP BY 1",
+            "timeline": f"SELECT case_id, jsonb_array_length(doc->'timeline') FROM {view}.case_view",
         }.items():
             rows = await conn.fetch(sql)
             counts[label] = {r[0]: r[1] for r in rows if r[0] in set(case_ids)}

@@ -32,13 +32,25 @@ def routed_case(system: System, client: httpx.Client, unit: str = PUJIANG_VILLAG
     case_id = client.post(f"{system.url('intake')}/v1/petitions", json=a_petition(**overrides)).json()["case_id"]
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        work = client.get(
-            f"{system.url('routing')}/v1/worklist", headers=system.auth(Role.OFFICIAL, unit), params={"limit": 500}
-        )
-        if any(c["case_id"] == case_id for c in work.json()["cases"]):
+        if case_id in worklist(system, client, unit):
             return str(case_id)
         time.sleep(0.1)
     raise AssertionError(f"the case never reached the worklist of {unit}")
+
+
+def worklist(system: System, client: httpx.Client, unit: str) -> set[str]:
+    """Every case id on the unit's worklist, page by page (other tests file at the same village)."""
+    found: set[str] = set()
+    cursor: str | None = ""
+    while cursor is not None:
+        page = client.get(
+            f"{system.url('routing')}/v1/worklist",
+            headers=system.auth(Role.OFFICIAL, unit),
+            params={"limit": 500, "cursor": cursor},
+        ).json()
+        found |= {c["case_id"] for c in page["cases"]}
+        cursor = page["next_cursor"]
+    return found
 
 
 def act(

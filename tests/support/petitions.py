@@ -18,7 +18,7 @@ def a_petition(**overrides: Any) -> dict[str, Any]:
         "category": "neighbourhood_dispute",
         "title": "鄰居的牆擋住了排水",
         "content": f"The neighbour's new wall blocks the drain ({uuid.uuid4().hex[:6]}).",
-        "petitioner": {"name": "王芳", "phone": "13800000000", "anonymous": False},
+        "petitioner": {"name": "王芳", "phone": f"138{uuid.uuid4().int % 10**8:08d}", "anonymous": False},
     }
     body.update(overrides)
     return body

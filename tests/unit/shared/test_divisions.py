@@ -14,8 +14,13 @@ VILLAGE = "330726101203"
 
 @pytest.mark.parametrize(
     ("code", "level"),
-    [("330000000000", Level.PROVINCE), ("330700000000", Level.CITY), (PUJIANG, Level.COUNTY),
-     (TOWN, Level.TOWNSHIP), (VILLAGE, Level.VILLAGE)],
+    [
+        ("330000000000", Level.PROVINCE),
+        ("330700000000", Level.CITY),
+        (PUJIANG, Level.COUNTY),
+        (TOWN, Level.TOWNSHIP),
+        (VILLAGE, Level.VILLAGE),
+    ],
 )
 def test_the_zero_padding_names_the_level(code, level):
     assert level_of(code) == level

@@ -19,10 +19,21 @@ def recorded(
     version: int, prev_hash: str, data: dict[str, object] | None = None, causation: uuid.UUID | None = None
 ) -> RecordedEvent:
     draft = RecordedEvent(
-        id=uuid.uuid4(), source="/pujiang/test", type="Noted", subject="case-1",
-        time=datetime(2026, 11, 26, 8, 30, 0, 123456, tzinfo=UTC), stream_id="s-1", version=version,
-        schema_version=1, correlation_id=uuid.uuid4(), causation_id=causation, actor="official:li",
-        actor_unit="330726000000", data=data or {"n": version}, prev_hash=prev_hash, hash="",
+        id=uuid.uuid4(),
+        source="/pujiang/test",
+        type="Noted",
+        subject="case-1",
+        time=datetime(2026, 11, 26, 8, 30, 0, 123456, tzinfo=UTC),
+        stream_id="s-1",
+        version=version,
+        schema_version=1,
+        correlation_id=uuid.uuid4(),
+        causation_id=causation,
+        actor="official:li",
+        actor_unit="330726000000",
+        data=data or {"n": version},
+        prev_hash=prev_hash,
+        hash="",
     )
     return draft.model_copy(update={"hash": chain_hash(hashed_fields(draft), prev_hash)})
 
@@ -65,8 +76,10 @@ def test_the_kafka_binding_round_trips_every_attribute():
 
 @pytest.mark.parametrize(
     ("headers", "value"),
-    [({}, b"plain bytes"), ({"ce_type": b"com.other.Thing", "ce_id": b"1", "ce_source": b"/x",
-                             "ce_specversion": b"1.0"}, b"{}")],
+    [
+        ({}, b"plain bytes"),
+        ({"ce_type": b"com.other.Thing", "ce_id": b"1", "ce_source": b"/x", "ce_specversion": b"1.0"}, b"{}"),
+    ],
 )
 def test_records_that_are_not_our_cloud_events_are_undecodable(headers, value):
     with pytest.raises(UndecodableMessage):
