@@ -54,4 +54,6 @@ class ClockFollower:
             log.warning("clock.unreadable", reason=str(error))
             return
         assert isinstance(moved, SystemClockMoved)
-        self._clock.set_offset(timedelta(milliseconds=moved.offset_ms))
+        # Moves only go forward, so their offsets never shrink: a replayed or stray older move
+        # must not take this process's time back (events would be stamped before earlier ones).
+        self._clock.set_offset(max(self._clock.offset, timedelta(milliseconds=moved.offset_ms)))

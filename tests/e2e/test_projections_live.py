@@ -212,3 +212,34 @@ async def overwrite(conn: asyncpg.Connection, table: str, event_id: uuid.UUID, d
         await conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         await conn.execute(f"UPDATE {table} SET data = $2::jsonb WHERE event_id = $1", event_id, data)
         await conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+
+
+def test_another_countys_case_is_in_none_of_a_county_supervisors_lists_or_streams(system: System):
+    projections, yiwu_village = system.url("projections"), "330782001001"
+    county = system.auth(Role.SUPERVISOR, PUJIANG)
+    params = {"division": PUJIANG, "access_token": system.token(Role.SUPERVISOR, PUJIANG)}
+    with (
+        httpx.Client(timeout=httpx.Timeout(10, read=15)) as client,
+        client.stream("GET", f"{projections}/v1/stream", params=params) as stream,
+    ):
+        notices: list[dict[str, Any]] = []
+        kind, ours, deadline = None, None, time.monotonic() + 30
+        for line in stream.iter_lines():
+            assert time.monotonic() < deadline, "no notice of the Pujiang case"
+            if line.startswith("event:"):
+                kind = line.partition(":")[2].strip()
+                if kind == "hello" and ours is None:
+                    # Yiwu's case is in the read model (its notices sent) before Pujiang's is filed.
+                    theirs = submit(system, client, division_code=yiwu_village)
+                    wait_for_case(client, projections, theirs, system.auth())
+                    ours = submit(system, client)
+            elif line.startswith("data:") and kind == "change":
+                notices.append(orjson.loads(line.partition(":")[2]))
+                if notices[-1]["case_id"] == ours:
+                    break
+        assert theirs not in {n["case_id"] for n in notices}
+        assert all(n["division"].startswith("330726") for n in notices)
+        listed = client.get(f"{projections}/v1/cases", params={"limit": 200}, headers=county).json()["cases"]
+        assert ours in {c["case_id"] for c in listed}
+        assert theirs not in {c["case_id"] for c in listed}
+        assert client.get(f"{projections}/v1/cases/{theirs}", headers=county).status_code == 403
