@@ -202,8 +202,10 @@ kafka_wait_ready() {
             show_log_tail "$KAFKA_LOG" 40
             die "Kafka exited during startup (see $KAFKA_LOG)"
         fi
+        # Not `tail | grep -q`: grep stops at the first match, tail dies of SIGPIPE on a long log,
+        # and with pipefail the check would fail for as long as we waited.
         if port_open "$KAFKA_PORT" &&
-            tail -c "+$((log_offset + 1))" "$KAFKA_LOG" | grep -q 'Kafka Server started'; then
+            grep -q 'Kafka Server started' < <(tail -c "+$((log_offset + 1))" "$KAFKA_LOG"); then
             break
         fi
         if ((SECONDS >= deadline)); then

@@ -139,13 +139,14 @@ class PostgresEventStore:
         return [(Position(int(row["tx_id"]), row["position"]), to_recorded(row)) for row in rows]
 
 
-def to_recorded(row: asyncpg.Record) -> RecordedEvent:
+def to_recorded(row: asyncpg.Record, subject: str = "subject") -> RecordedEvent:
+    """An event from a row of an event table (or of a copy of one whose subject column is named otherwise)."""
     data = row["data"]
     return RecordedEvent(
         id=row["event_id"],
         source=row["source"],
         type=row["type"],
-        subject=row["subject"],
+        subject=row[subject],
         time=row["time"],
         stream_id=row["stream_id"],
         version=row["version"],
@@ -157,7 +158,7 @@ def to_recorded(row: asyncpg.Record) -> RecordedEvent:
         data=orjson.loads(data) if isinstance(data, str) else data,
         prev_hash=row["prev_hash"],
         hash=row["hash"],
-        position=row["position"],
+        position=row.get("position"),
     )
 
 

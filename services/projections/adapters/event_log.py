@@ -10,6 +10,7 @@ import asyncpg
 import orjson
 
 from shared.events.base import RecordedEvent
+from shared.eventstore import store
 
 COLUMNS = (
     "event_id, case_id, stream_id, version, type, schema_version, source, time, correlation_id, causation_id, "
@@ -62,24 +63,7 @@ async def append(conn: asyncpg.Connection, schema: str, events: Sequence[Recorde
 
 
 def to_recorded(row: asyncpg.Record) -> RecordedEvent:
-    data = row["data"]
-    return RecordedEvent(
-        id=row["event_id"],
-        source=row["source"],
-        type=row["type"],
-        subject=row["case_id"],
-        time=row["time"],
-        stream_id=row["stream_id"],
-        version=row["version"],
-        schema_version=row["schema_version"],
-        correlation_id=row["correlation_id"],
-        causation_id=row["causation_id"],
-        actor=row["actor"],
-        actor_unit=row["actor_unit"],
-        data=orjson.loads(data) if isinstance(data, str) else data,
-        prev_hash=row["prev_hash"],
-        hash=row["hash"],
-    )
+    return store.to_recorded(row, subject="case_id")
 
 
 async def of_cases(conn: asyncpg.Connection, schema: str, case_ids: Sequence[str]) -> dict[str, list[RecordedEvent]]:
