@@ -19,8 +19,9 @@ POLL_S = 0.05
 HTTP_TIMEOUT_S = 30
 # One query for every case still awaited: cheaper for the system than a GET per case, so
 # watching does not slow down what is watched.
-VISIBLE_SQL = """SELECT case_id FROM projections.case_view
-                 WHERE case_id = ANY($1::text[]) AND status = 'assigned' AND clocks <> '{}'::jsonb"""
+# The read model lives in the generation `projections.read_model` points at.
+VISIBLE_SQL = """SELECT case_id FROM {view}.case_view
+                 WHERE case_id = ANY($1::text[]) AND status = 'assigned' AND jsonb_array_length(doc->'clocks') > 0"""
 
 
 @dataclass
@@ -98,11 +99,12 @@ async def _watch(
 ) -> None:
     """Note when each case first shows up assigned with a clock; give up `give_up_after` s after the last submit."""
     deadline: float | None = None
+    visible_sql = VISIBLE_SQL.format(view=await conn.fetchval("SELECT schema FROM projections.read_model"))
     while True:
         # The query's snapshot is taken after this instant, so it bounds visibility from below.
         asked = time.perf_counter()
         if pending:
-            rows = await conn.fetch(VISIBLE_SQL, list(pending), timeout=HTTP_TIMEOUT_S)
+            rows = await conn.fetch(visible_sql, list(pending), timeout=HTTP_TIMEOUT_S)
             for (case_id,) in rows:
                 pending.pop(case_id, None)
                 result.visible[case_id] = asked

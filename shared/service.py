@@ -30,7 +30,7 @@ from shared.http.health import health_router
 from shared.http.limits import BodySizeLimit
 from shared.logs import configure_logging
 from shared.messaging.clock_follower import ClockFollower
-from shared.messaging.consumer import DeadLetters, EventConsumer, Handler
+from shared.messaging.consumer import BatchHandler, DeadLetters, EventConsumer, Handler
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topics import Topics, ensure_topics
 from shared.runtime import supervise
@@ -78,7 +78,7 @@ class ServiceSpec:
     routers: Sequence[APIRouter] = ()
     extra_ddl: Sequence[str] = ()
     consumes: Sequence[str] = ()  # names of the services whose topics we read
-    handlers: Callable[[Context], Mapping[str, Handler]] = lambda _: {}
+    handlers: Callable[[Context], Mapping[str, Handler] | BatchHandler] = lambda _: {}
     topic_for: Callable[[Topics, RecordedEvent], str] | None = None
     background: Sequence[Callable[[Context], Awaitable[None]]] = ()
     on_start: Callable[[Context], Awaitable[None]] | None = None

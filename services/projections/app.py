@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import structlog
 from fastapi import FastAPI
 
@@ -11,16 +9,15 @@ from services.projections.adapters.schema import ensure_read_model
 from services.projections.domain.evolve import PROJECTED
 from services.projections.entrypoints import audit, cases, dashboard, stats, stream
 from services.projections.handlers import projections_of
-from shared.messaging.consumer import Handler
+from shared.messaging.consumer import BatchHandler
 from shared.service import Context, ServiceSpec, create_app
 from shared.settings import Settings
 
 log = structlog.get_logger()
 
 
-def _handlers(ctx: Context) -> Mapping[str, Handler]:
-    on_event = projections_of(ctx).on_event
-    return dict.fromkeys(PROJECTED, on_event)
+def _handlers(ctx: Context) -> BatchHandler:
+    return BatchHandler(PROJECTED, projections_of(ctx).on_events)
 
 
 async def _prepare(ctx: Context) -> None:

@@ -1,4 +1,4 @@
-"""The projections' use case: apply each consumed event to the serving read models, then announce it."""
+"""The projections' use case: apply consumed events to the serving read models, then announce the changes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import asyncpg
 from services.projections.adapters import changes, read_model
 from services.projections.adapters.changes import ChangeHub
 from services.projections.adapters.schema import writing
-from shared.events import Event, RecordedEvent
+from shared.events import RecordedEvent
 from shared.service import Context
 
 
@@ -22,9 +22,10 @@ class Projections:
     tz: ZoneInfo
     hub: ChangeHub = field(default_factory=ChangeHub)
 
-    async def on_event(self, conn: asyncpg.Connection, event: RecordedEvent, _payload: Event) -> None:
+    async def on_events(self, conn: asyncpg.Connection, events: list[RecordedEvent]) -> None:
+        """A whole consumed batch at once: each touched case is folded and written once."""
         schema = await writing(conn, self.base)
-        notices = await read_model.apply(conn, schema, [event], self.tz)
+        notices = await read_model.apply(conn, schema, events, self.tz)
         await changes.publish(conn, self.base, notices)
 
 

@@ -7,7 +7,9 @@ and the inbox makes the repeat harmless.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -26,6 +28,18 @@ Handler = Callable[[asyncpg.Connection, RecordedEvent, Any], Awaitable[None]]
 CONCURRENCY_RETRIES = 5
 
 
+@dataclass(frozen=True)
+class BatchHandler:
+    """One call for all the new events of a batch, for a read model that gains from applying many at once.
+
+    It gets the events in delivery order, inbox rows already written in the same transaction;
+    it must not depend on seeing them one by one (no optimistic-concurrency retries here).
+    """
+
+    types: frozenset[str]
+    apply: Callable[[asyncpg.Connection, list[RecordedEvent]], Awaitable[None]]
+
+
 class EventConsumer:
     """Applies handlers (by event type name) to Kafka records inside PostgreSQL transactions."""
 
@@ -34,7 +48,7 @@ class EventConsumer:
         name: str,
         schema: str,
         pool: asyncpg.Pool,
-        handlers: Mapping[str, Handler],
+        handlers: Mapping[str, Handler] | BatchHandler,
         dead_letters: DeadLetters,
         registry: EventRegistry = REGISTRY,
     ) -> None:
@@ -52,21 +66,45 @@ class EventConsumer:
         if not work:
             return
         async with self._pool.acquire() as conn, conn.transaction():
-            for handler, event, payload in work:
-                await self._apply(conn, handler, event, payload)
+            if isinstance(self._handlers, BatchHandler):
+                await self._apply_batch(conn, self._handlers, [event for event, _ in work])
+            else:
+                for event, payload in work:
+                    await self._apply(conn, self._handlers[event.type], event, payload)
         self.processed += len(work)
 
-    async def _readable(self, record: ConsumerRecord[bytes, bytes]) -> tuple[Handler, RecordedEvent, Event] | None:
-        """The handler and decoded event, or None: not ours to act on, or dead-lettered."""
+    def _wants(self, type_name: str) -> bool:
+        if isinstance(self._handlers, BatchHandler):
+            return type_name in self._handlers.types
+        return type_name in self._handlers
+
+    async def _readable(self, record: ConsumerRecord[bytes, bytes]) -> tuple[RecordedEvent, Event] | None:
+        """The decoded event, or None: not ours to act on, or dead-lettered."""
         try:
             event = decode(dict(record.headers), record.key, record.value or b"")
-            handler = self._handlers.get(event.type)
-            if handler is None:
+            if not self._wants(event.type):
                 return None
-            return handler, event, self._registry.decode(event)
+            return event, self._registry.decode(event)
         except (UndecodableMessage, ValidationError, KeyError) as error:
             await self._dead_letters.send(record, self.name, str(error))
             return None
+
+    async def _apply_batch(self, conn: asyncpg.Connection, batch: BatchHandler, events: list[RecordedEvent]) -> None:
+        fresh = {
+            row["event_id"]
+            for row in await conn.fetch(
+                f"""INSERT INTO {self._schema}.inbox (consumer, event_id)
+                    SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id""",
+                self.name,
+                [event.id for event in events],
+            )
+        }
+        new: dict[uuid.UUID, RecordedEvent] = {}
+        for event in events:  # a record delivered twice in one batch is applied once
+            if event.id in fresh:
+                new.setdefault(event.id, event)
+        if new:
+            await batch.apply(conn, list(new.values()))
 
     async def _apply(self, conn: asyncpg.Connection, handler: Handler, event: RecordedEvent, payload: Event) -> None:
         for attempt in range(1, CONCURRENCY_RETRIES + 1):

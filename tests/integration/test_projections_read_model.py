@@ -20,7 +20,7 @@ from services.projections.domain.rollup import Cell, contribution, spread
 from services.projections.handlers import Projections
 from services.projections.synthetic import histories
 from shared.divisions import is_within
-from shared.events import REGISTRY, RecordedEvent
+from shared.events import RecordedEvent
 
 pytestmark = pytest.mark.integration
 TZ = ZoneInfo("Asia/Shanghai")
@@ -39,9 +39,13 @@ def interleaved(recorded: list[tuple[str, RecordedEvent]], seed: int) -> list[Re
 
 
 async def feed(pool: asyncpg.Pool, projections: Projections, events: list[RecordedEvent]) -> None:
-    for event in events:
+    """In consumer batches of uneven sizes, as Kafka hands them over."""
+    rng, at = random.Random(len(events)), 0
+    while at < len(events):
+        size = rng.randint(1, 7)
         async with pool.acquire() as conn, conn.transaction():
-            await projections.on_event(conn, event, REGISTRY.decode(event))
+            await projections.on_events(conn, events[at : at + size])
+        at += size
 
 
 def by_case(events: list[RecordedEvent]) -> dict[str, list[RecordedEvent]]:
