@@ -12,6 +12,7 @@ from services.projections.adapters import queries
 from services.projections.domain.stats import figures, hot_spots
 from services.projections.entrypoints.common import context, principal, reading, scoped_division
 from shared.divisions import level_of
+from shared.jurisdiction.division_data import deployment_tree
 
 router = APIRouter(prefix="/v1", tags=["stats"])
 
@@ -46,6 +47,19 @@ async def freshness(request: Request) -> dict[str, Any]:
     }
 
 
+def names(code: str) -> dict[str, str] | None:
+    """The division's names for a reader ({"zh", "en"}), if the deployment's tree has it."""
+    found = deployment_tree().get(code)
+    return {"zh": found.name_zh, "en": found.name_en} if found else None
+
+
+def _named(spots: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    return {
+        window: [{**spot, "division_name": names(spot["division"])} for spot in found]
+        for window, found in spots.items()
+    }
+
+
 @router.get("/stats")
 async def stats(request: Request, division: str | None = None) -> dict[str, Any]:
     who = principal(request)
@@ -57,11 +71,12 @@ async def stats(request: Request, division: str | None = None) -> dict[str, Any]
         hot = await queries.hot_rows(conn, schema, place, today)
     return {
         "division": place,
+        "name": names(place),
         "level": level_of(place).value,
         "today": today.isoformat(),
         **figures(counts),
         "new_cases": _new_cases(counts, today),
-        "hot_spots": hot_spots(hot),
+        "hot_spots": _named(hot_spots(hot)),
         "freshness": await freshness(request),
     }
 

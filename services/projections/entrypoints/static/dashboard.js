@@ -59,6 +59,8 @@ const word = (group, key) => {
   return state.lang === "zh" ? T.zh[group][key] ?? key : String(key).replace(/_/g, " ");
 };
 const pct = (rate) => (rate == null ? "—" : `${(rate * 100).toFixed(1)}%`);
+// A division by name in the page's language, its code as the tooltip-free fallback.
+const placeName = (code, name) => (name ? `${name[state.lang] ?? name.zh} (${code})` : code);
 const when = (iso) => (iso ? new Date(iso).toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB") : "—");
 
 function el(tag, attrs = {}, ...children) {
@@ -168,8 +170,8 @@ function renderHot(s) {
       el("th", { class: "n" }, "30")),
     ...spots.map((h) => el("tr", {},
       el("td", {}, el("a", { onclick: () => { $("division").value = h.division; setDivision(h.division); } },
-        h.division)),
-      el("td", {}, el("a", { onclick: () => openDrill(`${h.division} · ${word("category", h.category)}`,
+        placeName(h.division, h.division_name))),
+      el("td", {}, el("a", { onclick: () => openDrill(`${placeName(h.division, h.division_name)} · ${word("category", h.category)}`,
         { category: h.category }, h.division) }, word("category", h.category))),
       el("td", { class: "n" }, `${h.last_7d} `, el("span", { class: h.rising ? "up" : "flat" }, h.rising ? "▲" : "")),
       el("td", { class: "n" }, h.last_30d))),
@@ -221,7 +223,7 @@ async function refresh() {
 function render() {
   const s = state.stats;
   if (!s) return;
-  $("scope-name").textContent = `${s.division} · ${word("level", s.level)}`;
+  $("scope-name").textContent = `${placeName(s.division, s.name)} · ${word("level", s.level)}`;
   renderCounters(s); renderPyramid(s); renderRates(s); renderOpenGrid(s); renderHot(s); renderFreshness(s.freshness);
 }
 
