@@ -12,6 +12,7 @@ from services.projections.domain.case import TERMINAL, document
 from services.projections.domain.evolve import fold
 from services.projections.domain.order import causal_order
 from services.projections.domain.paging import BadCursor, decode_cursor, encode_cursor
+from services.projections.domain.privacy import as_seen_by
 from services.projections.entrypoints.common import principal, reading, require_case_scope, scoped_division
 from shared.http.errors import ApiError, not_found
 from shared.vocabulary import CaseStatus, Channel, Level
@@ -99,6 +100,6 @@ async def case_history(request: Request, case_id: str, as_of: datetime | None = 
     return {
         "case_id": case_id,
         "as_of": as_of.isoformat() if as_of else None,
-        "events": [e.model_dump(mode="json", exclude={"position"}) for e in events],
+        "events": [as_seen_by(who.role, e.model_dump(mode="json", exclude={"position"})) for e in events],
         "case": document(fold(case_id, events)) if events else None,
     }

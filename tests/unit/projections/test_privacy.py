@@ -1,0 +1,33 @@
+"""An anonymous petitioner stays anonymous in the history officials and supervisors read."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.projections.domain.privacy import as_seen_by
+from shared.vocabulary import Role
+
+pytestmark = pytest.mark.unit
+
+
+def submitted(anonymous: bool) -> dict[str, object]:
+    who = {"name": "李四", "phone": "13911112222", "id_number": None, "anonymous": anonymous}
+    return {"type": "PetitionSubmitted", "hash": "h", "data": {"title": "噪音", "petitioner": who}}
+
+
+@pytest.mark.parametrize("role", [Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN])
+def test_officials_and_supervisors_do_not_see_who_an_anonymous_petitioner_is(role):
+    seen = as_seen_by(role, submitted(anonymous=True))
+    assert seen["data"]["petitioner"] == {"name": None, "phone": None, "id_number": None, "anonymous": True}
+    assert seen["data"]["title"] == "噪音"
+    assert seen["redacted"] is True
+
+
+def test_auditors_see_the_event_as_recorded_to_check_its_hash():
+    event = submitted(anonymous=True)
+    assert as_seen_by(Role.AUDITOR, event) == event
+
+
+def test_a_petitioner_who_gave_their_name_is_shown_to_the_handling_unit():
+    event = submitted(anonymous=False)
+    assert as_seen_by(Role.OFFICIAL, event) == event
