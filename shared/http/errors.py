@@ -36,6 +36,7 @@ def conflict(message: str, status: str | None) -> ApiError:
     return ApiError(409, "conflict", message, [{"current_status": status}] if status else [])
 
 
+_LOCATIONS = {"body", "query", "path", "header", "cookie"}
 _STATUS_CODES = {
     400: "malformed",
     401: "unauthorized",
@@ -60,7 +61,8 @@ def install_error_handlers(app: FastAPI) -> None:
             return JSONResponse(error_body("malformed", "the body is not valid JSON"), status_code=400)
         details = [
             {
-                "field": ".".join(str(part) for part in p["loc"] if part != "body"),
+                # The field's own path: where it came from (body, query, path) is clear to the caller.
+                "field": ".".join(str(part) for part in p["loc"][1 if p["loc"][0] in _LOCATIONS else 0 :]),
                 "message": p["msg"],
                 "type": p["type"],
             }
