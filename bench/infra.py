@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-from aiokafka.admin import AIOKafkaAdminClient
 
-from tests.support.infra import ROOT
+from tests.support.infra import ROOT, delete_topics
+
+__all__ = ["Infra", "create_database", "delete_topics", "drop_database", "resolve"]
 
 INFRA_UP_TIMEOUT_S = 900  # a first `up` may install Kafka and PostgreSQL
 
@@ -60,16 +61,3 @@ async def create_database(admin_url: str, name: str) -> str:
 async def drop_database(admin_url: str, name: str) -> None:
     # FORCE: a service killed mid-shutdown may still hold a session.
     await _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-async def delete_topics(kafka: str, prefix: str) -> list[str]:
-    """Remove this run's topics (and only them: the prefix is unique to the run)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka, request_timeout_ms=15_000)
-    await admin.start()
-    try:
-        ours = [t for t in await admin.list_topics() if t.startswith(f"{prefix}.")]
-        if ours:
-            await admin.delete_topics(ours)
-        return ours
-    finally:
-        await admin.close()

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
-from tests.support.infra import ROOT, Infra
+from tests.support.infra import ROOT, Infra, delete_topics
 from tests.support.system import System, start_system
 
 
@@ -16,3 +17,5 @@ def system(infra: Infra, test_database_url: str) -> Iterator[System]:
     running.topic_prefix = prefix  # type: ignore[attr-defined]
     yield running
     running.stop()
+    # Each session's topics would otherwise pile up in the broker and slow every later start.
+    asyncio.run(delete_topics(infra.kafka, prefix))

@@ -11,6 +11,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from aiokafka.admin import AIOKafkaAdminClient
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -54,3 +56,16 @@ def resolve() -> Infra:
         return Infra(kafka=kafka, database_url=url)
     found = _from_containers() if _docker_answers() else _from_local_processes()
     return Infra(kafka=kafka or found.kafka, database_url=url or found.database_url)
+
+
+async def delete_topics(kafka: str, prefix: str) -> list[str]:
+    """Remove one run's topics (and only them: the prefix is unique to the run)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka, request_timeout_ms=15_000)
+    await admin.start()
+    try:
+        ours = [t for t in await admin.list_topics() if t.startswith(f"{prefix}.")]
+        if ours:
+            await admin.delete_topics(ours)
+        return ours
+    finally:
+        await admin.close()
