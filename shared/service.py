@@ -28,6 +28,7 @@ from shared.eventstore.store import PostgresEventStore
 from shared.http.errors import install_error_handlers
 from shared.http.health import health_router
 from shared.http.limits import BodySizeLimit
+from shared.http.metrics import install_metrics
 from shared.logs import configure_logging
 from shared.messaging.clock_follower import ClockFollower
 from shared.messaging.consumer import BatchHandler, DeadLetters, EventConsumer, Handler
@@ -114,6 +115,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.pujiang_max_body_bytes)
     install_error_handlers(app)
+    install_metrics(app, spec.name)
     app.include_router(health_router(_readiness))
     for router in spec.routers:
         app.include_router(router)

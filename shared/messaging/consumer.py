@@ -60,6 +60,10 @@ class EventConsumer:
         self._registry = registry
         self.processed = 0
 
+    @property
+    def dead_lettered(self) -> int:
+        return self._dead_letters.sent
+
     async def process(self, records: Iterable[ConsumerRecord[bytes, bytes]]) -> None:
         """Apply a batch in one transaction (one commit, one fsync), each event in a savepoint."""
         work = [item for record in records if (item := await self._readable(record)) is not None]
