@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from fastapi import FastAPI
 
 from services.intake import handlers
@@ -13,17 +11,17 @@ from services.intake.adapters.idempotency import IDEMPOTENCY_DDL
 from services.intake.adapters.petition_index import PETITION_INDEX_DDL
 from services.intake.entrypoints.http import router
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
-from shared.messaging.consumer import Handler
+from shared.messaging.consumer import BatchHandler
 from shared.service import Context, ServiceSpec, create_app
 from shared.settings import Settings
 
 
-def _handlers(ctx: Context) -> Mapping[str, Handler]:
+def _handlers(ctx: Context) -> BatchHandler:
     # Load the jurisdiction data now: a bad data file fails the start, not the first petition.
     deployment_tree(), deployment_catalogue()
     intake = handlers.Intake.of(ctx)
     ctx.extras["intake"] = intake
-    return handlers.followed_handlers(intake)
+    return handlers.followed_handler(intake)
 
 
 async def _on_start(ctx: Context) -> None:

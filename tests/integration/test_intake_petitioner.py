@@ -17,7 +17,7 @@ from services.intake.domain.commands import GiveFeedback, RequestReview
 from services.intake.handlers import Intake
 from services.intake.handlers.petitioner import MAX_WRONG_CODES
 from shared.clock import FixedClock
-from shared.events import REGISTRY, CaseAccepted, CaseClosed, Event
+from shared.events import CaseAccepted, CaseClosed, Event
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
 from shared.http.errors import ApiError
@@ -48,7 +48,7 @@ async def deliver(intake: Intake, case_id: str, stream: str, *numbered: tuple[in
         payload = event.model_copy(update={"case_id": case_id})
         fact = recorded(payload, stream, version, T0 + timedelta(hours=version), case_id)
         async with intake.pool.acquire() as conn, conn.transaction():
-            await handlers.on_followed(intake, conn, fact, REGISTRY.decode(fact))
+            await handlers.on_followed(intake, conn, [fact])
 
 
 async def resolve(intake: Intake, case_id: str) -> None:

@@ -16,7 +16,7 @@ from services.intake.app import SPEC
 from services.intake.domain.repeats import matter
 from services.intake.handlers import Intake
 from shared.clock import FixedClock
-from shared.events import REGISTRY, CaseClosed
+from shared.events import CaseClosed
 from shared.events.intake import Petitioner
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
@@ -100,7 +100,7 @@ async def test_another_person_another_matter_or_a_closed_case_opens_a_new_case(i
     closed = CaseClosed(case_id=first["case_id"], reason="satisfied", satisfied=True)
     event = recorded(closed, "case", 1, T0, first["case_id"])
     async with intake.pool.acquire() as conn, conn.transaction():
-        await handlers.on_followed(intake, conn, event, REGISTRY.decode(event))
+        await handlers.on_followed(intake, conn, [event])
     status, answer = await submit(intake, the_matter(petitioner))
     assert status == 201
     assert answer["case_id"] != first["case_id"]

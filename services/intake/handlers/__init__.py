@@ -2,13 +2,13 @@
 
 from services.intake.handlers.cases import Intake
 from services.intake.handlers.petitioner import give_feedback, request_review, view_petition
-from services.intake.handlers.progress import backfill, followed_handlers, on_followed
+from services.intake.handlers.progress import backfill, followed_handler, on_followed
 from services.intake.handlers.submit import request_fingerprint, submit_petition
 
 __all__ = [
     "Intake",
     "backfill",
-    "followed_handlers",
+    "followed_handler",
     "give_feedback",
     "on_followed",
     "request_fingerprint",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import partial
 
 import asyncpg
@@ -13,28 +12,30 @@ from services.intake.domain.progress import STREAMS, Fact
 from services.intake.domain.repeats import matter
 from services.intake.handlers import cases
 from services.intake.handlers.cases import Intake
-from shared.events import Event, PetitionSubmitted, RecordedEvent
-from shared.messaging.consumer import Handler
+from shared.events import REGISTRY, PetitionSubmitted, RecordedEvent
+from shared.messaging.consumer import BatchHandler
 
 log = structlog.get_logger()
 
 
-async def on_followed(intake: Intake, conn: asyncpg.Connection, event: RecordedEvent, payload: Event) -> None:
-    """Keep the event, then refold the case: the view never depends on the order of arrival."""
-    stream = case_progress.stream_kind(event.stream_id)
-    if stream not in STREAMS[1:]:
-        return
-    fact = Fact(stream, event.version, event.time, payload)
-    if not await case_progress.record(conn, intake.schema, event.subject, fact):
-        return
-    if not await petition_index.lock(conn, intake.schema, event.subject):
-        return  # not a petition of ours (yet): the kept event counts once its petition is indexed
-    await cases.save(intake, conn, (await cases.load(intake, conn, event.subject)).facts)
+async def on_followed(intake: Intake, conn: asyncpg.Connection, events: list[RecordedEvent]) -> None:
+    """Keep the events, then refold each case they touched once: the view never depends on arrival order."""
+    touched: set[str] = set()
+    for event in events:
+        stream = case_progress.stream_kind(event.stream_id)
+        if stream not in STREAMS[1:]:
+            continue
+        fact = Fact(stream, event.version, event.time, REGISTRY.decode(event))
+        if await case_progress.record(conn, intake.schema, event.subject, fact):
+            touched.add(event.subject)
+    for case_id in sorted(touched):  # one lock order for every instance: no deadlocks
+        if not await petition_index.lock(conn, intake.schema, case_id):
+            continue  # not a petition of ours (yet): the kept events count once its petition is indexed
+        await cases.save(intake, conn, (await cases.load(intake, conn, case_id)).facts)
 
 
-def followed_handlers(intake: Intake) -> Mapping[str, Handler]:
-    handler = partial(on_followed, intake)
-    return {cls.type_name(): handler for cls in case_progress.FOLLOWED}
+def followed_handler(intake: Intake) -> BatchHandler:
+    return BatchHandler(frozenset(cls.type_name() for cls in case_progress.FOLLOWED), partial(on_followed, intake))
 
 
 async def backfill(intake: Intake) -> int:
