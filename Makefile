@@ -5,12 +5,13 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 export UV_PYTHON_DOWNLOADS := never
 PYTEST := $(UV) run --frozen pytest
 
-.PHONY: up down status deps test test-unit test-integration test-e2e lint typecheck check bench token
+.PHONY: up down status deps test test-unit test-integration test-e2e lint typecheck check bench token demo demo-stop
 
 up:  ## install what is missing, start PostgreSQL, Kafka and the four services
 	@scripts/system.sh up
 
 down:  ## stop everything (data stays in .data/)
+	@$(MAKE) --no-print-directory demo-stop
 	@scripts/system.sh down
 
 status:
@@ -36,11 +37,11 @@ test-e2e: deps
 	$(PYTEST) -m e2e tests/e2e
 
 lint: deps
-	$(UV) run --frozen ruff check shared services tests bench
-	$(UV) run --frozen ruff format --check shared services tests bench
+	$(UV) run --frozen ruff check shared services simulator tests bench
+	$(UV) run --frozen ruff format --check shared services simulator tests bench
 
 typecheck: deps
-	$(UV) run --frozen mypy shared services
+	$(UV) run --frozen mypy shared services simulator
 
 check: lint typecheck test-unit
 
@@ -50,3 +51,21 @@ bench: deps  ## throughput and latency against raw Kafka and PostgreSQL (N=… C
 
 token:  ## print a development supervisor JWT (ROLE=… DIVISION=… to change)
 	@$(UV) run --frozen python -m shared.http.devtoken --role $${ROLE:-supervisor} --division $${DIVISION:-330000000000}
+
+demo: up  ## the system plus a living province: the seeded traffic simulator in the background (SEED=… RATE=… SPEED=…)
+	@mkdir -p .data/run .data/logs
+	@if [[ -f .data/run/simulator.pid ]] && kill -0 "$$(cat .data/run/simulator.pid)" 2>/dev/null; then \
+		echo "[demo] the simulator is already running (pid $$(cat .data/run/simulator.pid))"; \
+	else \
+		setsid nohup .venv/bin/python -m simulator --seed $${SEED:-1} --rate $${RATE:-2/h} \
+			--speed $${SPEED:-8640} --status-every 10 >>.data/logs/simulator.log 2>&1 </dev/null & \
+		echo $$! >.data/run/simulator.pid; \
+		echo "[demo] simulator running (pid $$(cat .data/run/simulator.pid)): tail -f .data/logs/simulator.log"; \
+	fi
+	@echo "[demo] dashboard: http://127.0.0.1:8004/dashboard   (a supervisor token: make token)"
+
+demo-stop:  ## stop the simulator (its summary ends .data/logs/simulator.log); the system keeps running
+	@if [[ -f .data/run/simulator.pid ]]; then \
+		kill -TERM "$$(cat .data/run/simulator.pid)" 2>/dev/null || true; rm -f .data/run/simulator.pid; \
+		echo "[demo] simulator stopped; its summary ends .data/logs/simulator.log"; \
+	fi

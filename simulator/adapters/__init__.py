@@ -1,0 +1,1 @@
+"""How the simulator meets the world: the system's HTTP API, its clock, the data files, the command log."""

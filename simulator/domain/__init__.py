@@ -1,0 +1,1 @@
+"""The simulator's pure core: configuration, seeded draws, plans and the decide step. No I/O."""

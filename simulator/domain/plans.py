@@ -1,0 +1,187 @@
+"""What people plan when a case reaches them: the official who receives, handles or reviews it,
+and the petitioner who reads the reply. Each plan is drawn once, from the stream of that stay."""
+
+from __future__ import annotations
+
+import math
+import random
+
+from shared.jurisdiction.departments import DEFAULT_DEPARTMENT_KINDS
+from shared.vocabulary import CaseStatus, Channel, Level
+from simulator.domain import texts
+from simulator.domain.draws import chance, lognormal, stream
+from simulator.domain.model import Observed as Seen
+from simulator.domain.model import Step, Track
+from simulator.domain.world import World
+
+# A petitioner answers well within the statutory 30 days, or not at all.
+_LATEST_ANSWER_DAYS = 25
+# Officials who transfer a matter send it to the county department when there is one, mostly.
+_TO_DEPARTMENT = 0.7
+# Counties and the levels below transfer to a county department; villages and townships also to a
+# neighbour (a transfer never leaves the county: above it, cases are escalated instead).
+_WITH_DEPARTMENTS = frozenset({Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY})
+_WITH_NEIGHBOURS = frozenset({Level.VILLAGE, Level.TOWNSHIP})
+_DEPARTMENT_NAMES = {kind.key: kind.name_zh for kind in DEFAULT_DEPARTMENT_KINDS}
+
+
+def plan(world: World, track: Track, seen: Seen, tick: int, rng: random.Random) -> tuple[Step, ...]:
+    """The steps of whoever now holds the case, in the order they will be taken."""
+    if seen.level is None or seen.division_code is None or seen.unit_id is None:
+        return ()
+    level = Level(seen.level)
+    if seen.status == CaseStatus.ASSIGNED:
+        return _on_receipt(world, track, seen, level, tick, rng)
+    if seen.status == CaseStatus.ACCEPTED:
+        return _handling(world, track, seen, level, tick, rng)
+    if seen.status in {CaseStatus.UNDER_REVIEW, CaseStatus.UNDER_RE_REVIEW}:
+        return _reviewing(world, seen, level, tick, rng)
+    if seen.status == CaseStatus.RESOLVED:
+        return _petitioner_answers(world, seen, tick, rng)
+    return ()
+
+
+def after(world: World, tick: int, hours: float) -> int:
+    """The first tick at least `hours` after `tick` (never the same tick: people take time)."""
+    return tick + max(1, math.ceil(hours / world.config.tick_hours - 1e-9))
+
+
+def pace(world: World, unit_id: str) -> float:
+    """How much longer than usual this unit takes: a fixed trait of the unit for the whole run."""
+    units = world.config.behaviour.units
+    return units.slow_factor if chance(stream(world.config.seed, "unit", unit_id), units.slow_share) else 1.0
+
+
+def _on_receipt(
+    world: World, track: Track, seen: Seen, level: Level, tick: int, rng: random.Random
+) -> tuple[Step, ...]:
+    units = world.config.behaviour.units
+    habits = world.config.behaviour.levels[level]
+    urgency = units.hotline_urgency if track.petition.channel == Channel.HOTLINE else 1.0
+    at = after(
+        world, tick, lognormal(rng, habits.accept_hours * pace(world, seen.unit_id or "") * urgency, units.spread)
+    )
+    may_move = seen.moves < units.max_moves
+    draw = rng.random()
+    if draw < habits.not_accept:
+        body: dict[str, object] = {"reason": rng.choice(texts.REJECT_REASONS)}
+        if chance(rng, 0.5):
+            body["redirect_to"] = rng.choice(texts.REDIRECTS)
+        return (Step(at, "reject", body),)
+    draw -= habits.not_accept
+    if may_move and draw < habits.forward and (target := _transfer_target(world, track, seen, level, rng)):
+        return (Step(at, "transfer", _transfer_body(world, target, rng)),)
+    draw -= habits.forward
+    if may_move and draw < habits.refer_up and level.up() is not None:
+        return (Step(at, "escalate", {"reason": rng.choice(texts.REFER_UP_REASONS)}),)
+    return (Step(at, "accept"),)
+
+
+def _handling(world: World, track: Track, seen: Seen, level: Level, tick: int, rng: random.Random) -> tuple[Step, ...]:
+    behaviour = world.config.behaviour
+    habits, units = behaviour.levels[level], behaviour.units
+    done = after(world, tick, 24 * lognormal(rng, habits.handle_days * pace(world, seen.unit_id or ""), units.spread))
+    steps: list[Step] = []
+    if seen.leader is None and chance(rng, habits.leader):
+        steps.append(Step(after(world, tick, lognormal(rng, 24, units.spread)), "assign-leader", _leader(rng, level)))
+    may_move, draw = seen.moves < units.max_moves, rng.random()
+    if may_move and draw < habits.escalate and level.up() is not None:
+        final = Step(tick + max(1, (done - tick) // 2), "escalate", {"reason": rng.choice(texts.ESCALATE_REASONS)})
+    elif (
+        may_move
+        and draw < habits.escalate + habits.transfer
+        and (target := _transfer_target(world, track, seen, level, rng))
+    ):
+        final = Step(tick + max(1, (done - tick) // 3), "transfer", _transfer_body(world, target, rng))
+    else:
+        final = Step(done, "resolve", {"reply": rng.choice(texts.REPLIES)})
+        steps.extend(_extension(world, seen, tick, final.tick, rng))
+    steps.extend(_impatience(world, track, tick, final.tick, rng))
+    # Everything else happens before the step that hands the case on.
+    steps = sorted((Step(min(s.tick, final.tick), s.action, s.body) for s in steps), key=lambda s: s.tick)
+    return (*steps, final)
+
+
+def _extension(world: World, seen: Seen, tick: int, reply_tick: int, rng: random.Random) -> list[Step]:
+    """A diligent official who will reply late asks for the extension some days before the deadline."""
+    due = seen.handling_due_tick
+    if (
+        due is None
+        or reply_tick < due
+        or seen.extensions
+        or not chance(rng, world.config.behaviour.units.extend_when_late)
+    ):
+        return []
+    ask = max(tick + 1, due - math.ceil(24 * rng.uniform(2, 8) / world.config.tick_hours))
+    if ask >= due:
+        return []
+    return [Step(ask, "extend", {"days": rng.choice((15, 20, 30)), "reason": rng.choice(texts.EXTEND_REASONS)})]
+
+
+def _impatience(world: World, track: Track, tick: int, until: int, rng: random.Random) -> list[Step]:
+    """A petitioner kept waiting too long petitions again about the same matter (重复信访)."""
+    habits = world.config.behaviour.petitioners
+    if track.repeats or not chance(rng, habits.repeat):
+        return []
+    at = after(world, track.petition.tick, 24 * habits.impatience_days)
+    return [Step(at, "repeat")] if tick < at < until else []
+
+
+def _reviewing(world: World, seen: Seen, level: Level, tick: int, rng: random.Random) -> tuple[Step, ...]:
+    behaviour = world.config.behaviour
+    habits = behaviour.levels[level]
+    days = lognormal(rng, habits.review_days * pace(world, seen.unit_id or ""), behaviour.units.spread)
+    final = Step(after(world, tick, 24 * days), "resolve", {"reply": rng.choice(texts.REPLIES)})
+    if seen.leader is None and chance(rng, habits.leader):
+        return (Step(min(after(world, tick, 24), final.tick), "assign-leader", _leader(rng, level)), final)
+    return (final,)
+
+
+def _petitioner_answers(world: World, seen: Seen, tick: int, rng: random.Random) -> tuple[Step, ...]:
+    """Whether the petitioner is satisfied follows from how the case went, not from a target."""
+    habits, spread = world.config.behaviour.petitioners, world.config.behaviour.units.spread
+    first = seen.round == "first"
+    base = habits.satisfied if first else habits.satisfied_after_review
+    likely = base - habits.breach_penalty * min(seen.breaches, 3) - habits.move_penalty * seen.moves
+    likely += habits.leader_bonus if seen.leader else 0.0
+    satisfied = chance(rng, min(1.0, max(0.0, likely)))
+    answers = chance(rng, habits.feedback)
+    asks = not satisfied and chance(rng, habits.review_when_unsatisfied if first else habits.re_review_when_unsatisfied)
+    latest = after(world, tick, 24 * _LATEST_ANSWER_DAYS)
+    feedback_at = min(after(world, tick, 24 * lognormal(rng, habits.feedback_days, spread)), latest)
+    review_at = min(
+        after(world, feedback_at if answers else tick, 24 * lognormal(rng, habits.review_days, spread)), latest
+    )
+    steps = []
+    if answers:
+        comment = rng.choice(texts.FEEDBACK_COMMENTS[satisfied])
+        steps.append(Step(feedback_at, "feedback", {"satisfied": satisfied, "comment": comment}))
+    if asks:
+        steps.append(Step(review_at, "review", {"reason": rng.choice(texts.REVIEW_REASONS)}))
+    return tuple(steps)
+
+
+def _transfer_target(world: World, track: Track, seen: Seen, level: Level, rng: random.Random) -> str | None:
+    """The county department for the category, or a neighbouring unit where the matter really is."""
+    if seen.unit_id is None or ":" in seen.unit_id or seen.division_code is None:
+        return None  # a department keeps what it receives
+    department = world.department(track.petition.category, seen.division_code) if level in _WITH_DEPARTMENTS else None
+    neighbours = world.geography.siblings(seen.division_code) if level in _WITH_NEIGHBOURS else ()
+    if department and (not neighbours or chance(rng, _TO_DEPARTMENT)):
+        return department
+    return rng.choice(neighbours) if neighbours else None
+
+
+def _transfer_body(world: World, target: str, rng: random.Random) -> dict[str, object]:
+    county, _, kind = target.partition(":")
+    if kind:
+        unit = world.geography.name(county) + _DEPARTMENT_NAMES.get(kind, kind)
+        return {"division_code": target, "reason": rng.choice(texts.TO_DEPARTMENT_REASONS).format(unit=unit)}
+    place = world.geography.name(target)
+    return {"division_code": target, "reason": rng.choice(texts.TO_NEIGHBOUR_REASONS).format(place=place)}
+
+
+def _leader(rng: random.Random, level: Level) -> dict[str, object]:
+    # Leaders of the unit's own level or above take charge (包案).
+    start = {Level.VILLAGE: 0, Level.TOWNSHIP: 0, Level.COUNTY: 2, Level.CITY: 5, Level.PROVINCE: 7}[level]
+    return {"leader": f"{rng.choice(texts.LEADERS[start:])}{texts.person(rng)}"}

@@ -1,0 +1,134 @@
+"""Sending what the core decided, as each person would: officials from their worklist, petitioners
+with their tracking and access codes, citizens and cadres to intake. Each answer says what to await."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+import structlog
+
+from simulator.adapters.api import Answer, Api
+from simulator.domain.model import OFFICIAL_ACTIONS, Command
+from simulator.domain.settling import Expectation
+from simulator.shell.book import CaseBook, Handle
+
+log = structlog.get_logger()
+
+ROUTED = Expectation(statuses=frozenset({"assigned", "not_accepted"}))
+
+
+class Desk:
+    def __init__(self, api: Api, book: CaseBook, limit: asyncio.Semaphore, run_id: str) -> None:
+        self.api, self.book, self.limit, self.run_id = api, book, limit, run_id
+
+    async def execute(self, commands: Sequence[Command]) -> dict[int, int | str]:
+        """Each case's commands in order, cases side by side; the answer to each, by sequence number."""
+        divisions = sorted({c.division for c in commands if c.action in OFFICIAL_ACTIONS and c.division})
+        # Officials open their worklist first, as a person at a desk would.
+        worklists = dict(zip(divisions, await asyncio.gather(*(self._worklist(d) for d in divisions)), strict=True))
+        by_case: dict[int, list[Command]] = {}
+        for command in commands:
+            by_case.setdefault(command.petition, []).append(command)
+        answered: dict[int, int | str] = {}
+
+        async def one_case(queue: list[Command]) -> None:
+            for command in queue:
+                async with self.limit:
+                    answered[command.seq] = await self._send(command, worklists)
+
+        await asyncio.gather(*(one_case(queue) for queue in by_case.values()))
+        return answered
+
+    async def _worklist(self, division: str) -> set[str]:
+        async with self.limit:
+            return await self.api.worklist(division)
+
+    async def _send(self, c: Command, worklists: dict[str, set[str]]) -> int | str:
+        if c.action in {"submit", "repeat"}:
+            return await self._submit(c)
+        handle = self.book.handles.get(c.petition)
+        if handle is None:
+            return "no-case"
+        if c.action in OFFICIAL_ACTIONS:
+            if c.division is None or handle.case_id not in worklists.get(c.division, set()):
+                self.book.dirty.add(c.petition)
+                return "not-on-worklist"
+            unit = c.actor.removeprefix("official@")
+            answer = await self.api.act(handle.case_id, c.action, dict(c.body), c.division, unit)
+            self._after_official(c, answer)
+            return answer.status
+        if not (handle.tracking_code and handle.access_code):
+            return "no-access-code"
+        answer = await self.api.answer_reply(
+            handle.tracking_code, c.action, {"access_code": handle.access_code, **c.body}
+        )
+        self._after_petitioner(c, answer)
+        return answer.status
+
+    async def _submit(self, c: Command) -> int | str:
+        again = c.action == "repeat"
+        key = f"sim-{self.run_id}-{c.petition}" + (f"-again-{c.seq}" if again else "")
+        answer = await self.api.submit(self._petition_body(c), key, c.division)
+        if answer.body.get("status"):
+            self.book.statuses_seen.add(str(answer.body["status"]))
+        if again:
+            return answer.status
+        body = answer.body
+        if answer.status in {200, 201} and "case_id" in body:
+            self.book.handles[c.petition] = Handle(
+                str(body["case_id"]), body.get("tracking_code"), body.get("access_code")
+            )
+            self.book.expect(c.petition, ROUTED)
+        else:
+            log.warning("simulator.petition_refused", petition=c.petition, answer=answer.status, body=body)
+            self.book.refused.add(c.petition)
+        return answer.status
+
+    def _petition_body(self, c: Command) -> dict[str, Any]:
+        b = c.body
+        # Contact details differ from run to run, so a second run is not taken for repeats of the first.
+        digest = hashlib.sha256(f"{self.run_id}:{c.petition}".encode()).hexdigest()
+        phone = "1" + str(3 + int(digest[0], 16) % 7) + f"{int(digest[1:12], 16) % 10**9:09d}"
+        attachments = [
+            {"name": name, "url": f"https://files.example.invalid/{digest[:16]}/{i}.jpg", "content_type": "image/jpeg"}
+            for i, name in enumerate(b.get("attachments", ()))
+        ]
+        return {
+            "channel": b["channel"],
+            "division_code": b["division_code"],
+            "category": b["category"],
+            "title": b["title"],
+            "content": b["content"],
+            "petitioner": {"name": b["name"], "phone": phone, "anonymous": b["anonymous"]},
+            "attachments": attachments,
+        }
+
+    def _after_official(self, c: Command, answer: Answer) -> None:
+        if answer.status != 200:
+            self.book.dirty.add(c.petition)  # refused: look again, so the core can plan anew
+            return
+        status = str(answer.body.get("status"))
+        fields: dict[str, Any] = {k: answer.body.get(k) for k in ("unit_id", "division_code", "level")}
+        at_least: dict[str, int] = {}
+        before = self.book.last_seen.get(c.petition)
+        if c.action == "extend":
+            at_least["extensions"] = (before.extensions if before else 0) + 1
+        if c.action == "assign-leader":
+            fields["leader"] = c.body.get("leader")
+        petitioner = (status, before.round) if status == "resolved" and before else None
+        expectation = Expectation(statuses=frozenset({status}), fields=fields, at_least=at_least, petitioner=petitioner)
+        self.book.expect(c.petition, expectation)
+
+    def _after_petitioner(self, c: Command, answer: Answer) -> None:
+        self.book.dirty.add(c.petition)
+        if answer.status not in {200, 201}:
+            return
+        if c.action == "feedback" and c.body.get("satisfied") is True:
+            self.book.expect(c.petition, Expectation(statuses=frozenset({"closed"})))
+        elif c.action == "review":
+            before = self.book.last_seen.get(c.petition)
+            status = "under_review" if before is None or before.round == "first" else "under_re_review"
+            self.book.expect(c.petition, Expectation(statuses=frozenset({status})))
