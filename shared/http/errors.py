@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 import structlog
+from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -77,5 +79,19 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
+        if _unavailable(error):
+            # PostgreSQL or Kafka away for a moment: the transaction rolled back, a retry is safe.
+            log.warning("http.unavailable", path=request.url.path, error=repr(error))
+            body = error_body("unavailable", "a backing service is unavailable; nothing was changed, try again")
+            return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
         log.error("http.unexpected", path=request.url.path, exc_info=error)
         return JSONResponse(error_body("internal", "an internal error occurred; nothing was changed"), status_code=500)
+
+
+def _unavailable(error: BaseException) -> bool:
+    """A lost or refused connection to PostgreSQL or Kafka, not a fault in what was asked."""
+    return isinstance(
+        error,
+        OSError | TimeoutError | asyncpg.PostgresConnectionError | asyncpg.InterfaceError
+        | asyncpg.CannotConnectNowError | KafkaConnectionError | KafkaTimeoutError,
+    )  # fmt: skip
