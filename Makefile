@@ -41,7 +41,7 @@ lint: deps
 	$(UV) run --frozen ruff format --check shared services simulator tests bench
 
 typecheck: deps
-	$(UV) run --frozen mypy shared services simulator
+	$(UV) run --frozen mypy shared services simulator bench
 
 check: lint typecheck test-unit
 

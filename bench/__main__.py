@@ -2,9 +2,10 @@
 
 One run, one broker, one database server: a fresh database and topic prefix, the four services
 as processes, N petitions through HTTP; then, with the services stopped so they do not compete
-for CPU, the same volume straight through aiokafka and asyncpg. Then the replay figure (a full
-rebuild of N events against a raw read of the same topics) and the timer figure (firing passes,
-lateness and memory at a million open clocks).
+for CPU, the same volume straight through aiokafka and asyncpg. Before that stop, the realistic
+mix: the traffic simulator drives whole lifecycles at full speed. Then the replay figures (a full
+rebuild of the run's own history, and of N synthetic events, against a raw read of the same
+topics) and the timer figure (firing passes, lateness and memory at a million open clocks).
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from typing import Any
 
 from bench import cpu, hops, ours, raw_kafka, raw_pg, report
 from bench.infra import create_database, delete_topics, drop_database, resolve
-from bench.replay import run_replay_bench
+from bench.mix import run_mix
+from bench.replay import replay_topics, run_replay_bench
 from bench.sample import petition_submitted
 from bench.stats import machine, peak_rss_kib, summary
 from bench.timers import run_timer_bench
+from shared.messaging.topics import Topics
 from tests.support.infra import ROOT
 from tests.support.system import System, start_system
 
@@ -37,6 +40,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--warmup", type=int, default=50, help="petitions sent and awaited before timing (50)")
     p.add_argument("--batch", type=int, default=500, help="rows per executemany in the batched insert (500)")
     p.add_argument("--timeout", type=float, default=600, help="seconds any one phase may take (600)")
+    p.add_argument("--mix-days", type=float, default=7, help="simulated days of the realistic mix (7; 0 skips)")
+    p.add_argument("--mix-rate", type=float, default=4, help="petitions per simulated hour in the mix (4)")
     p.add_argument("--replay-events", type=int, default=20_000, help="events in the rebuild figure (20000; 0 skips)")
     p.add_argument("--clocks", type=int, default=1_000_000, help="open clocks in the timer figure (1000000; 0 skips)")
     p.add_argument("--visible-timeout", type=float, default=120, help="wait after the last submit (120 s)")
@@ -100,6 +105,9 @@ async def bench(args: argparse.Namespace, result: dict[str, Any]) -> None:
         }
         phase("tracing each case through the services")
         result["hops"] = await hops.measure(db_url, infra.kafka, prefix, partitions, list(run.visible), args.timeout)
+        if args.mix_days:
+            phase(f"realistic mix: the simulator at full speed, {args.mix_days:g} days at {args.mix_rate:g}/h")
+            result["mix"] = await asyncio.wait_for(run_mix(system, args.mix_days, args.mix_rate), args.timeout)
         sample = await petition_submitted(db_url)
         phase("stopping the services: the raw bounds get the machine to themselves")
         await asyncio.to_thread(system.stop)
@@ -107,17 +115,25 @@ async def bench(args: argparse.Namespace, result: dict[str, Any]) -> None:
         result["raw_kafka"] = await raw_kafka.run(infra.kafka, f"{prefix}.raw", partitions, n, sample, args.timeout)
         phase(f"raw PostgreSQL: {n} rows of {sample.row_bytes} B, {c} connections")
         result["raw_pg"] = await raw_pg.run(db_url, n, c, args.batch, sample, args.timeout)
-        if args.replay_events:
-            phase(f"replay: a full rebuild of {args.replay_events} events against a raw read of the same topics")
-            result["replay"] = await run_replay_bench(infra.kafka, db_url, args.replay_events)
-        if args.clocks:
-            phase(f"timers: firing passes and lateness at {args.clocks:,} open clocks")
-            result["timers"] = await run_timer_bench(db_url, args.clocks)
+        await _replay_and_timers(args, infra.kafka, db_url, prefix, result)
         result["finished_at"] = datetime.now(UTC).isoformat()
     finally:
         if system is not None:
             await asyncio.to_thread(system.stop)
         await _cleanup(infra.kafka, infra.database_url, db_name, prefix)
+
+
+async def _replay_and_timers(
+    args: argparse.Namespace, kafka: str, db_url: str, prefix: str, result: dict[str, Any]
+) -> None:
+    phase("replay: a full rebuild of this run's own history against a raw read of the same topics")
+    result["replay_run"] = await replay_topics(kafka, db_url, Topics(prefix))
+    if args.replay_events:
+        phase(f"replay: a full rebuild of {args.replay_events} synthetic events, the same way")
+        result["replay"] = await run_replay_bench(kafka, db_url, args.replay_events)
+    if args.clocks:
+        phase(f"timers: firing passes and lateness at {args.clocks:,} open clocks")
+        result["timers"] = await run_timer_bench(db_url, args.clocks)
 
 
 def _cpu(system: System) -> dict[str, float | None]:

@@ -27,17 +27,30 @@ def rows(r: dict[str, Any]) -> list[Row]:
         ("HTTP latency p99 ms", _ms(http["p99"]), "pg insert tx p99 ms", _ms(tx["p99"])),
         ("submit->visible lag p50 ms", _ms(lag["p50"]), "", None),
         ("submit->visible lag p99 ms", _ms(lag["p99"]), "", None),
-        *_replay_rows(r.get("replay")),
+        *_mix_rows(r.get("mix")),
+        *_replay_rows(r.get("replay_run"), "this run's"),
+        *_replay_rows(r.get("replay"), "synthetic"),
         *_timer_rows(r.get("timers")),
     ]
 
 
-def _replay_rows(replay: dict[str, Any] | None) -> list[Row]:
+def _mix_rows(mix: dict[str, Any] | None) -> list[Row]:
+    """Commands of whole lifecycles per wall second (no raw bound of its own: compare with the rows above)."""
+    if not mix:
+        return []
+    return [
+        (f"realistic mix commands/s ({mix['simulated_days']:g} sim days)", mix["commands_per_s"], "", None),
+        ("realistic mix petitions", mix["petitions"], "", None),
+        ("realistic mix officials' and petitioners' actions", mix["actions"], "", None),
+    ]
+
+
+def _replay_rows(replay: dict[str, Any] | None, history: str) -> list[Row]:
     if not replay:
         return []
     raw = f"kafka read of the same {replay['events']:,} events/s"
     return [
-        ("full rebuild events/s", replay["rebuild_per_s"], raw, replay["raw_read_per_s"]),
+        (f"full rebuild events/s ({history} history)", replay["rebuild_per_s"], raw, replay["raw_read_per_s"]),
         ("", None, "... read and decoded events/s", replay["decoded_read_per_s"]),
     ]
 
