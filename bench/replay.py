@@ -22,13 +22,12 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import orjson
-from aiokafka import AIOKafkaProducer, ConsumerRecord
+from aiokafka import ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient
 
 from services.projections.adapters.replay import TopicReplay, projected
 from services.projections.rebuild import rebuild
-from services.projections.synthetic import histories
-from shared.messaging.codec import encode
+from services.projections.synthetic import histories, publish
 from shared.messaging.topics import Topics, ensure_topics
 from shared.settings import Settings
 
@@ -37,19 +36,8 @@ SERVICES = ("intake", "routing", "sla")
 
 async def _produce(kafka: str, topics: Topics, n: int) -> tuple[int, float]:
     recorded = histories(n, datetime.now(UTC) - timedelta(days=30))
-    producer = AIOKafkaProducer(bootstrap_servers=kafka, enable_idempotence=True, linger_ms=5)
-    await producer.start()
     started = time.perf_counter()
-    try:
-        sends = []
-        for service, event in recorded:
-            message = encode(event)
-            key = message.key.encode() if isinstance(message.key, str) else message.key
-            headers = list(message.headers.items())
-            sends.append(await producer.send(topics.of(service), value=message.value, key=key, headers=headers))
-        await asyncio.gather(*sends)
-    finally:
-        await producer.stop()
+    await publish(kafka, topics, recorded)
     return len(recorded), time.perf_counter() - started
 
 

@@ -6,11 +6,14 @@ stopping at a random stage, so every read model and counter has something to cou
 
 from __future__ import annotations
 
+import asyncio
 import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+from aiokafka import AIOKafkaProducer
 
 from shared.divisions import level_of, parent_of, truncate_to
 from shared.events import (
@@ -33,6 +36,8 @@ from shared.events import (
 )
 from shared.events.base import chain_hash, hashed_fields
 from shared.events.intake import Petitioner
+from shared.messaging.codec import encode
+from shared.messaging.topics import Topics
 from shared.vocabulary import Channel, Level
 
 VILLAGES = ("330726001001", "330726001002", "330726002001", "330726003004", "330782001001", "330102005003")
@@ -168,3 +173,19 @@ def histories(n_events: int, start: datetime, seed: int = 7) -> list[tuple[str, 
     while len(found) < n_events:
         found.extend(case_history(rng, start + timedelta(hours=rng.uniform(0, 24 * 30))))
     return found
+
+
+async def publish(kafka: str, topics: Topics, recorded: list[tuple[str, RecordedEvent]]) -> None:
+    """Put recorded events on their services' topics as the relays would (CloudEvents binary mode, key = case)."""
+    producer = AIOKafkaProducer(bootstrap_servers=kafka, enable_idempotence=True, linger_ms=5)
+    await producer.start()
+    try:
+        sends = []
+        for service, event in recorded:
+            message = encode(event)
+            key = message.key.encode() if isinstance(message.key, str) else message.key
+            headers = list(message.headers.items())
+            sends.append(await producer.send(topics.of(service), value=message.value, key=key, headers=headers))
+        await asyncio.gather(*sends)
+    finally:
+        await producer.stop()

@@ -5,26 +5,14 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-import asyncpg
 import httpx
 import pytest
 
 from shared.vocabulary import Role
-from tests.support.petitions import a_petition
+from tests.support.petitions import a_petition, petitions_submitted
 from tests.support.system import System
 
 pytestmark = pytest.mark.e2e
-
-
-def count_petitions(database_url: str) -> int:
-    async def count() -> int:
-        conn = await asyncpg.connect(database_url)
-        try:
-            return int(await conn.fetchval("SELECT count(*) FROM intake.events WHERE type = 'PetitionSubmitted'"))
-        finally:
-            await conn.close()
-
-    return asyncio.run(count())
 
 
 @pytest.fixture
@@ -33,7 +21,7 @@ def intake(system: System) -> str:
 
 
 def test_invalid_fields_are_a_422_naming_each_field_and_nothing_is_written(intake, test_database_url):
-    before = count_petitions(test_database_url)
+    before = petitions_submitted(test_database_url)
     body = a_petition(channel="pigeon", division_code="12345", title="")
     del body["content"]
     body["petitioner"]["phone"] = "call me"
@@ -43,7 +31,7 @@ def test_invalid_fields_are_a_422_naming_each_field_and_nothing_is_written(intak
     assert error["code"] == "invalid"
     named = {detail["field"] for detail in error["details"]}
     assert named == {"channel", "division_code", "title", "content", "petitioner.phone"}
-    assert count_petitions(test_database_url) == before
+    assert petitions_submitted(test_database_url) == before
 
 
 def test_malformed_json_is_a_400(intake):
@@ -62,16 +50,16 @@ def test_the_same_idempotency_key_and_body_return_the_first_answer_and_create_no
     key = str(uuid.uuid4())
     body = a_petition()
     first = httpx.post(intake, json=body, headers={"Idempotency-Key": key})
-    before = count_petitions(test_database_url)
+    before = petitions_submitted(test_database_url)
     again = httpx.post(intake, json=body, headers={"Idempotency-Key": key})
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
-    assert count_petitions(test_database_url) == before
+    assert petitions_submitted(test_database_url) == before
 
 
 def test_racing_retries_with_one_key_create_one_petition(intake, test_database_url):
     key, body = str(uuid.uuid4()), a_petition()
-    before = count_petitions(test_database_url)
+    before = petitions_submitted(test_database_url)
 
     async def race() -> list[httpx.Response]:
         async with httpx.AsyncClient(timeout=10) as client:
@@ -82,7 +70,7 @@ def test_racing_retries_with_one_key_create_one_petition(intake, test_database_u
     answers = asyncio.run(race())
     assert {a.status_code for a in answers} == {201}
     assert len({a.json()["case_id"] for a in answers}) == 1
-    assert count_petitions(test_database_url) == before + 1
+    assert petitions_submitted(test_database_url) == before + 1
 
 
 def test_the_same_key_with_another_body_is_a_409(intake):

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
 from shared.vocabulary import Role
 from tests.e2e.test_petitioner_follow import a_petitioner, follow, submit
-from tests.support.petitions import PUJIANG_VILLAGE, a_petition
+from tests.support.petitions import PUJIANG_VILLAGE, a_petition, petitions_submitted
 from tests.support.system import System
 
 pytestmark = pytest.mark.e2e
-
-
-def petitions_submitted(database_url: str) -> int:
-    async def count() -> int:
-        conn = await asyncpg.connect(database_url)
-        try:
-            return int(await conn.fetchval("SELECT count(*) FROM intake.events WHERE type = 'PetitionSubmitted'"))
-        finally:
-            await conn.close()
-
-    return asyncio.run(count())
 
 
 def answer(system: System, client: httpx.Client, case: dict[str, Any], what: str, **body: Any) -> httpx.Response:

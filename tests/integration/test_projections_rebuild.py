@@ -8,14 +8,11 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaProducer
 
 from services.projections.adapters.schema import ensure_read_model, serving, writing
 from services.projections.handlers import Projections
 from services.projections.rebuild import drop_old_generations, rebuild
-from services.projections.synthetic import histories
-from shared.events import RecordedEvent
-from shared.messaging.codec import encode
+from services.projections.synthetic import histories, publish
 from shared.messaging.topics import Topics, ensure_topics
 from shared.settings import Settings
 from tests.integration.test_projections_read_model import expected_counters, feed, interleaved, rollup
@@ -23,21 +20,6 @@ from tests.integration.test_projections_read_model import expected_counters, fee
 pytestmark = pytest.mark.integration
 TZ = ZoneInfo("Asia/Shanghai")
 TABLES = {"event_log": "event_id", "case_view": "case_id", "rollup": "division, metric, key"}
-
-
-async def publish(kafka: str, topics: Topics, recorded: list[tuple[str, RecordedEvent]]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=kafka, enable_idempotence=True, linger_ms=5)
-    await producer.start()
-    try:
-        sends = []
-        for service, event in recorded:
-            message = encode(event)
-            key = message.key.encode() if isinstance(message.key, str) else message.key
-            headers = list(message.headers.items())
-            sends.append(await producer.send(topics.of(service), value=message.value, key=key, headers=headers))
-        await asyncio.gather(*sends)
-    finally:
-        await producer.stop()
 
 
 async def snapshot(pool: asyncpg.Pool, generation: str) -> dict[str, list[asyncpg.Record]]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from typing import Any
 
+import asyncpg
 import httpx
 
 PUJIANG_VILLAGE = "330726001001"
@@ -43,3 +45,16 @@ def wait_for_case(
                 return last  # type: ignore[no-any-return]
         time.sleep(0.1)
     raise AssertionError(f"case {case_id} did not reach the expected state in {timeout}s; last seen: {last}")
+
+
+def petitions_submitted(database_url: str) -> int:
+    """How many petitions intake has recorded, straight from its event store (to see nothing was written)."""
+
+    async def count() -> int:
+        conn = await asyncpg.connect(database_url)
+        try:
+            return int(await conn.fetchval("SELECT count(*) FROM intake.events WHERE type = 'PetitionSubmitted'"))
+        finally:
+            await conn.close()
+
+    return asyncio.run(count())
