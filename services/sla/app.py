@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import structlog
 from fastapi import FastAPI
 
+from services.sla.adapters.holiday_file import supplemented
 from services.sla.adapters.policy_file import read_policies
 from services.sla.adapters.timers import TIMERS_DDL, TimerStore
 from services.sla.domain.calendar import ChineseStatutoryCalendar
@@ -30,6 +33,8 @@ from shared.messaging.topics import Topics
 from shared.service import Context, ServiceSpec, create_app
 from shared.settings import Settings
 
+log = structlog.get_logger()
+
 ROUTING_EVENTS = (
     CaseAssigned,
     CaseAccepted,
@@ -47,7 +52,12 @@ def clock_rules(settings: Settings, sla: SlaSettings) -> ClockRules:
     base = sla.policy or policies.default
     if base not in policies.policies:
         raise ValueError(f"PUJIANG_SLA_POLICY={base!r} names no policy; known: {sorted(policies.policies)}")
-    return ClockRules(policies, ChineseStatutoryCalendar(), ZoneInfo(settings.pujiang_timezone), base)
+    calendar = supplemented(ChineseStatutoryCalendar(), sla.holidays_file)
+    next_year = datetime.now(UTC).year + 1
+    if not calendar.covers(next_year):
+        # Not fatal: the count falls back to weekends only, which a supervisor should know.
+        log.warning("sla.holidays_unknown", year=next_year, hint="list them in PUJIANG_SLA_HOLIDAYS_FILE")
+    return ClockRules(policies, calendar, ZoneInfo(settings.pujiang_timezone), base)
 
 
 def _handlers(ctx: Context) -> Mapping[str, Handler]:

@@ -66,6 +66,29 @@ class ChineseStatutoryCalendar(WorkingCalendar):
         return self.first_year <= year <= self.last_year
 
 
+class SupplementedCalendar(WorkingCalendar):
+    """A base calendar plus a deployment's own holidays and make-up working days.
+
+    The State Council announces next year's holidays each autumn and the package follows some
+    time later; meanwhile a deployment lists that year's days itself, so deadlines that run into
+    it (a 60-day clock started in November) still skip the Spring Festival.
+    """
+
+    def __init__(self, base: WorkingCalendar, holidays: frozenset[date], workdays: frozenset[date]) -> None:
+        if holidays & workdays:
+            raise ValueError(f"days both holiday and working day: {sorted(holidays & workdays)}")
+        self._base, self._holidays, self._workdays = base, holidays, workdays
+        self._years = {day.year for day in holidays | workdays}
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self._holidays:
+            return False
+        return day in self._workdays or self._base.is_working_day(day)
+
+    def covers(self, year: int) -> bool:
+        return year in self._years or self._base.covers(year)
+
+
 @cache  # the package scans its whole table on every call; covered dates are few thousand
 def _statutory_working_day(day: date) -> bool:
     return bool(chinese_calendar.is_workday(day))
