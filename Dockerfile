@@ -6,5 +6,7 @@ WORKDIR /app
 COPY pyproject.toml uv.lock README.md ./
 COPY shared ./shared
 COPY services ./services
+# Declared a package of the project too (pyproject); the image can run `python -m simulator` against the services.
+COPY simulator ./simulator
 RUN uv sync --frozen --no-dev
 ENV PATH="/app/.venv/bin:$PATH"
