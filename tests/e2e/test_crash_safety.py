@@ -45,11 +45,11 @@ class SteadyClient:
         body = a_petition()
         while True:
             try:
-                response = client.post(self.url, json=body, headers={"Idempotency-Key": key})
-                if response.status_code == 201:
-                    return str(response.json()["case_id"])
+                response: httpx.Response | None = client.post(self.url, json=body, headers={"Idempotency-Key": key})
             except httpx.HTTPError:
-                pass
+                response = None  # intake is down for its restart: the same key makes the retry safe
+            if response is not None and response.status_code == 201:
+                return str(response.json()["case_id"])
             self.retries += 1
             time.sleep(0.2)
 
