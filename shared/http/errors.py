@@ -12,6 +12,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.domain.refusals import Refusal
+from shared.eventstore.errors import ConcurrencyError
+
 log = structlog.get_logger()
 
 
@@ -55,6 +58,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def on_api_error(_: Request, error: ApiError) -> JSONResponse:
         return JSONResponse(error_body(error.code, error.message, error.details), status_code=error.status)
+
+    @app.exception_handler(Refusal)
+    async def on_refusal(_: Request, refusal: Refusal) -> JSONResponse:
+        # The one place where a domain refusal becomes an HTTP status.
+        return JSONResponse(error_body(refusal.code, refusal.message, refusal.details), status_code=refusal.status)
+
+    @app.exception_handler(ConcurrencyError)
+    async def on_race(_request: Request, _race: ConcurrencyError) -> JSONResponse:
+        body = error_body("conflict", "the case changed concurrently; reload and try again")
+        return JSONResponse(body, status_code=409)
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(_: Request, error: RequestValidationError) -> JSONResponse:
