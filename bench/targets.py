@@ -43,7 +43,7 @@ def _flat(result: dict[str, Any]) -> float | None:
 
 def _scale_p99(result: dict[str, Any]) -> float | None:
     scale = result["scale"]
-    return max(q["worst_p99_ms"] for q in scale["queries"].values())
+    return float(max(q["worst_p99_ms"] for q in scale["queries"].values()))
 
 
 def _rss_growth(result: dict[str, Any]) -> float | None:
