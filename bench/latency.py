@@ -12,15 +12,16 @@ import time
 from typing import Any
 
 import asyncpg
-import httpx
 import orjson
 from tqdm import tqdm  # type: ignore[import-untyped]
 
+from bench.load_client import LoadClient
 from bench.ours import VISIBLE_SQL
 from bench.stats import summary
 from tests.support.petitions import a_petition
 
 FINE_POLL_S = 0.005
+CONNECTIONS = 32  # open loop: enough connections that a slow answer does not hold back the next request
 
 
 async def idle_lag(intake: str, db_url: str, count: int, timeout_s: float = 30) -> dict[str, Any]:
@@ -29,7 +30,7 @@ async def idle_lag(intake: str, db_url: str, count: int, timeout_s: float = 30) 
     conn = await asyncpg.connect(db_url)
     try:
         sql = VISIBLE_SQL.format(view=await conn.fetchval("SELECT schema FROM projections.read_model"))
-        async with httpx.AsyncClient(base_url=intake, timeout=timeout_s) as client:
+        async with LoadClient(intake, timeout_s) as client:
             for _ in tqdm(range(count), desc="idle lag", unit="pet"):
                 sent = time.perf_counter()
                 case_id = await _submit(client)
@@ -54,13 +55,16 @@ async def paced_lag(
     try:
         sql = VISIBLE_SQL.format(view=await conn.fetchval("SELECT schema FROM projections.read_model"))
         watcher = asyncio.create_task(_watch(conn, sql, pending, lags, done, timeout_s))
-        async with httpx.AsyncClient(
-            base_url=intake, timeout=timeout_s, limits=httpx.Limits(max_connections=64)
-        ) as client:
+        idle: asyncio.Queue[LoadClient] = asyncio.Queue()
+        for _ in range(CONNECTIONS):
+            idle.put_nowait(LoadClient(intake, timeout_s))
+        try:
 
             async def one() -> None:
+                client = await idle.get()
                 sent = time.perf_counter()
                 case_id = await _submit(client, statuses)
+                idle.put_nowait(client)
                 if case_id is not None:
                     pending[case_id] = sent
 
@@ -73,6 +77,9 @@ async def paced_lag(
                     bar.update()
                 await asyncio.gather(*requests)
             achieved = total / (time.perf_counter() - start)
+        finally:
+            while not idle.empty():
+                await idle.get_nowait().close()
         done.set()
         await watcher
     finally:
@@ -103,18 +110,11 @@ async def _watch(
         await asyncio.sleep(FINE_POLL_S)
 
 
-async def _submit(client: httpx.AsyncClient, statuses: dict[int, int] | None = None) -> str | None:
-    try:
-        response = await client.post(
-            "/v1/petitions", content=orjson.dumps(a_petition()), headers={"content-type": "application/json"}
-        )
-    except httpx.HTTPError:
-        status = 0
-    else:
-        status = response.status_code
+async def _submit(client: LoadClient, statuses: dict[int, int] | None = None) -> str | None:
+    status, answer = await client.post("/v1/petitions", orjson.dumps(a_petition()))
     if statuses is not None:
         statuses[status] = statuses.get(status, 0) + 1
-    return str(response.json()["case_id"]) if status == 201 else None
+    return str(orjson.loads(answer)["case_id"]) if status == 201 else None
 
 
 async def _visible(conn: asyncpg.Connection, sql: str, case_id: str, timeout_s: float) -> bool:

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import asyncpg
-import httpx
 import orjson
 from tqdm import tqdm  # type: ignore[import-untyped]
 
+from bench.load_client import LoadClient
 from tests.support.petitions import a_petition
 
 POLL_S = 0.05
@@ -72,18 +72,11 @@ async def run(intake: str, db_url: str, n: int, concurrency: int, visible_timeou
 
 
 async def _worker(intake: str, bodies: Iterator[bytes], pending: dict[str, float], result: Run, bar: tqdm) -> None:
-    headers = {"content-type": "application/json"}
-    async with httpx.AsyncClient(base_url=intake, timeout=HTTP_TIMEOUT_S, headers=headers) as client:
+    async with LoadClient(intake, HTTP_TIMEOUT_S) as client:
         for body in bodies:
             sent = time.perf_counter()
-            case_id = None
-            try:
-                response = await client.post("/v1/petitions", content=body)
-                status = response.status_code
-                if status == 201:
-                    case_id = str(response.json()["case_id"])
-            except httpx.HTTPError:
-                status = 0
+            status, answer = await client.post("/v1/petitions", body)
+            case_id = str(orjson.loads(answer)["case_id"]) if status == 201 else None
             answered = time.perf_counter()
             result.latencies.append(answered - sent)
             result.statuses[status] += 1

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 import orjson
 from tqdm import tqdm  # type: ignore[import-untyped]
 
+from bench.load_client import LoadClient
 from tests.support.petitions import a_petition
 from tests.support.system import System
 
@@ -49,21 +49,15 @@ async def run_soak(
     started = time.perf_counter()
     end = started + minutes * 60
     try:
-        async with httpx.AsyncClient(base_url=intake, timeout=30) as client:
+        async with LoadClient(intake) as client:
             next_sample = started
             with tqdm(total=int(minutes * 60), desc="soak", unit="s") as bar:
                 while (now := time.perf_counter()) < end:
                     if now >= next_sample:
                         samples.append(await _sample(system, conn, started))
                         next_sample += every_s
-                    body = orjson.dumps(a_petition())
-                    try:
-                        response = await client.post(
-                            "/v1/petitions", content=body, headers={"content-type": "application/json"}
-                        )
-                        failed += response.status_code != 201
-                    except httpx.HTTPError:
-                        failed += 1
+                    status, _ = await client.post("/v1/petitions", orjson.dumps(a_petition()))
+                    failed += status != 201
                     sent += 1
                     await asyncio.sleep(max(0.0, started + sent / rate_per_s - time.perf_counter()))
                     bar.n = int(time.perf_counter() - started)
