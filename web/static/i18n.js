@@ -35,7 +35,7 @@ export const STRINGS = {
       round: "阶段", not_found: "未找到该案件，或不在您的辖区内。", no_clocks: "暂无时限",
       kind: "时限", due: "到期", remaining: "剩余", state: "状态", pause: "暂停计时", resume: "恢复计时",
       pause_reason: "暂停原因", attachments: "附件", updated: "已更新", waiting: "等待系统更新…",
-      back_to_list: "返回待办", open_dashboard: "监督台",
+      back_to_list: "返回待办", open_dashboard: "监督台", other_actions: "其他操作", days_unit: "{n} 天",
     },
     action: {
       accept: "受理", reject: "不予受理", transfer: "转办", escalate: "上报", extend: "延期",
@@ -95,6 +95,9 @@ export const STRINGS = {
       review_until: "可申请至 {time}", feedback_done: "感谢您的评价。", review_done: "申请已提交。",
       redirected: "本事项应向以下机关反映：", submitted_at: "提交时间",
     },
+    move: { initial: "交办", transfer: "转办", escalation: "上报", review: "复查", re_review: "复核", takeover: "提级接办" },
+    closing: { satisfied: "信访人满意", final: "终结", withdrawn: "撤回", no_feedback: "逾期未申请复查", not_accepted: "不予受理" },
+    step: { reminder: "催办", supervision: "督办", takeover: "提级接办" },
     field: {
       "petitioner.phone": "手机号码", "petitioner.name": "姓名", "petitioner.id_number": "身份证号",
       division_code: "地点", category: "类别", title: "标题", content: "内容",
@@ -136,7 +139,7 @@ export const STRINGS = {
       not_found: "No such case, or it is outside your area.", no_clocks: "No deadlines yet", kind: "Deadline",
       due: "Due", remaining: "Remaining", state: "State", pause: "Pause", resume: "Resume", pause_reason: "Why pause",
       attachments: "Attachments", updated: "Updated", waiting: "Waiting for the system to catch up…",
-      back_to_list: "Back to the worklist", open_dashboard: "Dashboard",
+      back_to_list: "Back to the worklist", open_dashboard: "Dashboard", other_actions: "Other actions", days_unit: "{n} days",
     },
     action: {
       accept: "Accept", reject: "Reject", transfer: "Transfer", escalate: "Escalate", extend: "Extend",
@@ -201,6 +204,9 @@ export const STRINGS = {
       feedback_done: "Thank you for your feedback.", review_done: "Your request was sent.",
       redirected: "This matter belongs to: ", submitted_at: "Submitted",
     },
+    move: { initial: "assigned", transfer: "transferred", escalation: "escalated", review: "review", re_review: "re-review", takeover: "taken over" },
+    closing: { satisfied: "the petitioner is satisfied", final: "final", withdrawn: "withdrawn", no_feedback: "no review asked in time", not_accepted: "not accepted" },
+    step: { reminder: "reminder", supervision: "supervision", takeover: "takeover" },
     field: {
       "petitioner.phone": "Mobile phone", "petitioner.name": "Name", "petitioner.id_number": "ID card number",
       division_code: "Place", category: "Kind of matter", title: "Title", content: "Content",

@@ -231,6 +231,7 @@ async function loadCase(caseId) {
     ]);
     state.doc = doc;
     state.history = history;
+    state.place = doc.division ? await api("routing", `v1/divisions/${doc.division}`).catch(() => null) : null;
     await loadUnits(doc);
     renderCase();
   } catch (failure) {
@@ -274,6 +275,7 @@ function renderCase() {
     el("h1", {}, el("span", {}, doc.title || t("case.title")), " ",
       el("span", { class: `status s-${doc.status}`, id: "case-status", "data-status": doc.status }, t(`status.${doc.status}`)),
       flags.map((f) => el("span", { class: `badge b-${f}` }, t(`flag.${f}`)))),
+    clocksCard(doc, at),
     el("div", { class: "case-grid" },
       el("section", { class: "card" }, el("h2", {}, t("case.facts")), el("dl", { class: "facts" },
         fact(t("case.tracking"), el("code", {}, doc.tracking_code || "—")),
@@ -281,12 +283,11 @@ function renderCase() {
         fact(t("case.channel"), doc.channel ? t(`channel.${doc.channel}`) : "—"),
         fact(t("case.level"), doc.level ? t(`level.${doc.level}`) : "—"),
         fact(t("case.unit"), doc.unit_name || doc.unit_id),
-        fact(t("case.division"), doc.division),
+        fact(t("case.division"), state.place ? `${named(state.place)} (${doc.division})` : doc.division),
         fact(t("case.round"), t(`round.${doc.round || "first"}`)),
         fact(t("case.leader"), doc.leader),
         fact(t("case.opened"), when(doc.opened_at)))),
-      petitionerCard(),
-      clocksCard(doc, at)),
+      petitionerCard()),
     actionsCard(doc),
     timelineCard(doc),
   );
@@ -357,7 +358,7 @@ function actionsCard(doc) {
   const others = ACTIONS.filter((a) => !a.likely.includes(doc.status));
   return el("section", { class: "card", id: "actions" }, el("h2", {}, t("case.actions")),
     el("div", { class: "actions" }, likely.map((a) => actionForm(doc, a, likely.length === 1))),
-    others.length ? el("details", { class: "others" }, el("summary", {}, `${t("case.actions")} (${others.length})`),
+    others.length ? el("details", { class: "others" }, el("summary", {}, `${t("case.other_actions")} (${others.length})`),
       el("div", { class: "actions" }, others.map((a) => actionForm(doc, a, false)))) : null);
 }
 
@@ -439,10 +440,24 @@ function timelineCard(doc) {
   return el("section", { class: "card" }, el("h2", {}, t("case.timeline")), el("ol", { class: "timeline" }, items));
 }
 
+/** What an event said, in the page's language where it is one of the vocabulary's words. */
 function describe(entry) {
   const d = entry.detail || {};
-  const said = d.reply || d.reason || d.leader || d.comment || d.unit_name || d.redirect_to;
-  return said ? el("div", { class: "said" }, String(said)) : null;
+  const parts = {
+    CaseAssigned: () => [`${t(`move.${d.reason || "initial"}`)} → ${d.unit_name || d.unit_id}`, d.note],
+    CaseNotAccepted: () => [d.reason, d.redirect_to],
+    ExtensionGranted: () => [t("case.days_unit", { n: d.days }), d.reason],
+    CaseResolved: () => [d.reply],
+    LeaderAssigned: () => [d.leader],
+    FeedbackGiven: () => [t(d.satisfied ? "portal.satisfied" : "portal.unsatisfied"), d.comment],
+    ReviewRequested: () => [t(`round.${d.round}`), d.reason],
+    CaseReopenedForReview: () => [t(`round.${d.round}`), d.reason],
+    CaseClosed: () => [t(`closing.${d.reason}`)],
+    SupervisionIssued: () => [t(`step.${d.step}`), d.clock_kind ? t(`clock.${d.clock_kind}`) : null],
+  }[entry.type];
+  const kind = entry.type.startsWith("Clock") && d.kind ? [t(`clock.${d.kind}`)] : [];
+  const said = [...kind, ...(parts ? parts() : [])].filter(Boolean);
+  return said.length ? el("div", { class: "said" }, said.join(" · ")) : null;
 }
 
 // ---- routing between views -------------------------------------------------------------------
