@@ -240,6 +240,7 @@ async def test_a_concurrent_change_is_a_clear_message_and_a_reload(system: Syste
     await page.wait_for("document.querySelector('#case-status')?.dataset.status === 'assigned'")
     # A colleague accepts while this page still shows the case as assigned.
     assert (await routing(system, petition["case_id"], "accept", HANGPING)).status_code == 200
+    await page.evaluate("document.getElementById('action-accept').closest('details').open = true")
     await click(page, "#action-accept button[type=submit]")
     conflict = await page.wait_for("document.querySelector('#action-accept .conflict')?.textContent")
     assert "已被他人更改" in conflict

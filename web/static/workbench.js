@@ -398,6 +398,7 @@ async function act(event, form, doc, action) {
     const before = (state.doc.timeline || []).length;
     await refreshUntil((d) => d.status === answer.status && (d.timeline || []).length > before);
   } catch (failure) {
+    form.closest("details").open = true; // the answer is shown where the action was asked
     if (failure.status === 409) showConflict(form, failure);
     else if (failure.status === 403) showErrors(form, failure, [t("action.forbidden") + failure.message]);
     else if (failure.status !== 401) showErrors(form, failure);
