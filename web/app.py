@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from shared.http.errors import install_error_handlers
 from shared.http.limits import BodySizeLimit
 from shared.logs import configure_logging
-from web.entrypoints import pages, proxy, session
+from web.entrypoints import dashboard, pages, proxy, session
 from web.settings import WebSettings
 
 
@@ -35,6 +35,6 @@ def build(settings: WebSettings | None = None, transport: httpx.AsyncBaseTranspo
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.pujiang_max_body_bytes)
     install_error_handlers(app)
-    for router in (pages.router, session.router, proxy.router):
+    for router in (pages.router, session.router, proxy.router, dashboard.router):
         app.include_router(router)
     return app

@@ -351,3 +351,23 @@ async def test_the_language_switch_is_one_click_and_stays(system: System, page: 
     await look(page, "workbench-signin-en")
     await click(page, "#lang")
     assert await text_of(page, "#view-signin h1") == "登录"
+
+
+async def test_the_dashboard_through_web_links_a_case_to_the_workbench(system: System, page: DevTools):
+    petition = await submitted(system, division_code=HANGPING, category="labour_wages", title="督查台链接测试")
+    await case_when(system, petition["case_id"], lambda c: c["status"] == "assigned")
+    await viewport(page, DESKTOP)
+    await open_page(page, f"{system.url('web')}/portal", "localStorage.clear(); sessionStorage.clear()")
+    token = system.token(Role.SUPERVISOR, HANGPING, "督查员")
+    await page.send("Page.navigate", url=f"{system.url('web')}/dashboard?access_token={token}")
+    await settled(page, "document.getElementById('live-dot')?.classList.contains('on')")  # the stream, relayed
+    await click(page, "#count-total")
+    await settled(page, "document.querySelector('#drill-list tr a')")
+    await click(page, "#drill-list tr a")
+    href = await settled(page, "(a => !a.hidden && a.getAttribute('href'))(document.getElementById('case-workbench'))")
+    assert href.startswith("/workbench#/case/")
+    await click(page, "#case-workbench")
+    # The supervisor's token from the dashboard signs the workbench in on this origin.
+    status = await settled(page, "document.querySelector('#case-status')?.dataset.status")
+    assert status in {"assigned", "accepted"}
+    assert "督查员" in await text_of(page, "#who")

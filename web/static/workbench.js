@@ -11,6 +11,7 @@ import {
 import { DivisionPicker } from "./picker.js";
 
 const TOKEN = "pujiang.token";
+const AFTER_SIGN_IN = "pujiang.after_sign_in";
 const STATUSES = ["submitted", "assigned", "accepted", "resolved", "under_review", "under_re_review"];
 const LEVELS = ["village", "township", "county", "city", "province"];
 const FLAGS = ["overdue", "at_risk", "unsigned", "supervision", "leader"];
@@ -53,6 +54,7 @@ function signOut(reason) {
   state.token = null;
   state.claims = null;
   sessionStorage.removeItem(TOKEN);
+  localStorage.removeItem(TOKEN); // the dashboard's copy, on this origin: one sign-out for both
   clearTimeout(state.expiryTimer);
   renderWho();
   if (reason === "signin.signed_out" && page.config?.logout_url) {
@@ -99,7 +101,7 @@ async function prepareSignIn() {
       const response = await fetch("/auth/session");
       const session = response.ok ? await response.json() : null;
       if (session && signIn(session.token)) {
-        location.hash = "#/";
+        afterSignIn();
         return;
       }
     } catch { /* not signed in at the proxy */ }
@@ -120,12 +122,18 @@ async function devSignIn(event) {
     const answer = await fetchJson("/auth/dev-token", body);
     signIn(answer.token);
     flash("");
-    location.hash = "#/";
+    afterSignIn();
   } catch (failure) {
     // The body's `division` is the picker's search field here.
     for (const detail of failure.body?.error?.details || []) if (detail.field === "division") detail.field = "division_code";
     showErrors(form, failure);
   }
+}
+
+function afterSignIn() {
+  const target = sessionStorage.getItem(AFTER_SIGN_IN);
+  sessionStorage.removeItem(AFTER_SIGN_IN);
+  location.hash = target && target.startsWith("#/case/") ? target : "#/";
 }
 
 async function fetchJson(url, body) {
@@ -469,6 +477,7 @@ function show(view) {
 async function route() {
   const [, view = "", arg] = location.hash.split("/");
   if (!state.token && view !== "signin") {
+    sessionStorage.setItem(AFTER_SIGN_IN, location.hash); // back here once signed in
     location.hash = "#/signin";
     return;
   }
@@ -509,9 +518,11 @@ async function start() {
   await syncClock();
   state.categories = (await api("routing", "v1/categories").catch(() => ({ categories: [] }))).categories;
   renderFilterOptions();
-  const saved = sessionStorage.getItem(TOKEN);
+  // A supervisor who came from the dashboard on this origin is signed in already.
+  const saved = sessionStorage.getItem(TOKEN) || localStorage.getItem(TOKEN);
   if (saved && !signIn(saved)) {
     sessionStorage.removeItem(TOKEN);
+    localStorage.removeItem(TOKEN);
     flash(t("signin.expired"));
   }
   $("#dev-signin").addEventListener("submit", devSignIn);

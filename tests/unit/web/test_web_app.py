@@ -115,3 +115,12 @@ def test_the_qr_code_opens_the_follow_page(client: TestClient):
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "image/svg+xml"
     assert client.get("/qr/notacode.svg").status_code == 422
+
+
+def test_the_dashboard_and_its_reads_are_relayed_from_projections(client: TestClient):
+    page = client.get("/dashboard")
+    assert page.status_code == 200
+    assert page.json()["echo"] == "http://127.0.0.1:8004/dashboard"
+    stats = client.get("/v1/stats", params={"division": "330726000000"}, headers={"authorization": "Bearer t"})
+    assert stats.json() == {"echo": "http://127.0.0.1:8004/v1/stats?division=330726000000", "auth": "Bearer t"}
+    assert client.post("/v1/stats").status_code == 405

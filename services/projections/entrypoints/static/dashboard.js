@@ -8,7 +8,7 @@ const T = {
     title: "信訪監督台", division: "轄區", go: "查看", last_event: "最新事件", lag: "待處理", token: "訪問令牌 (JWT)",
     pyramid: "\u201c631\u201d 化解層級 (實際 / 目標)", rates: "指標", open_by_level: "在辦案件 (層級 × 狀態)",
     hot_spots: "熱點", days: "天", overdue_list: "已超期", at_risk_list: "臨期預警", more: "更多", case: "案件",
-    clocks: "時限", timeline: "經過", as_of: "截至", replay: "回放", verify: "核驗防篡改鏈",
+    clocks: "時限", timeline: "經過", workbench: "在工作台办理", as_of: "截至", replay: "回放", verify: "核驗防篡改鏈",
     total: "案件總數", open: "在辦", overdue: "已超期", at_risk: "臨期", escalated: "已上報/提級", resolved: "已辦結",
     new_7d: "近 7 天新增", first_time: "初次信訪一次性化解率", satisfaction: "滿意率", on_time: "按期辦結率",
     online: "網上信訪佔比", target: "目標", none: "無", ago: "秒前", live: "實時", offline: "連線中斷",
@@ -28,7 +28,7 @@ const T = {
     title: "Petition supervision", division: "Division", go: "Show", last_event: "Last event", lag: "lag",
     token: "Access token (JWT)", pyramid: "The 631 pyramid (actual / target)", rates: "Rates",
     open_by_level: "Open cases (level × status)", hot_spots: "Hot spots", days: "days", overdue_list: "Overdue",
-    at_risk_list: "At risk", more: "More", case: "Case", clocks: "Clocks", timeline: "Timeline", as_of: "As of",
+    at_risk_list: "At risk", more: "More", case: "Case", workbench: "Open in the workbench", clocks: "Clocks", timeline: "Timeline", as_of: "As of",
     replay: "Replay", verify: "Verify hash chain", total: "All cases", open: "Open", overdue: "Overdue",
     at_risk: "At risk", escalated: "Escalated", resolved: "Resolved", new_7d: "New, last 7 days",
     first_time: "First-time resolution", satisfaction: "Satisfaction", on_time: "On time", online: "Online share",
@@ -260,6 +260,9 @@ async function showCase(caseId, scroll = true) {
 function renderCase(c, timeline) {
   $("case").hidden = false;
   $("case-id").textContent = c.tracking_code || c.case_id;
+  // Served through `web`, the workbench is on this origin: link the case to its page there.
+  $("case-workbench").hidden = !state.workbench;
+  $("case-workbench").href = `/workbench#/case/${encodeURIComponent(c.case_id)}`;
   const facts = [["status_col", word("status", c.status)], ["level_col", word("level", c.level)],
     ["unit", c.unit_name || c.division_code], ["place", c.location_code], ["category_col", word("category", c.category)],
     ["channel_col", word("chan", c.channel)], ["leader", c.leader || "—"], ["opened", when(c.submitted_at || c.opened_at)]];
@@ -357,6 +360,7 @@ for (const b of document.querySelectorAll("[data-close]")) {
   });
 }
 setInterval(tickFreshness, 1000);
+fetch("/auth/config").then((r) => { state.workbench = r.ok; }).catch(() => {});  // answered only by `web`
 
 translate();
 const fromUrl = new URLSearchParams(location.search).get("access_token");
