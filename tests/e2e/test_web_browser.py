@@ -366,6 +366,7 @@ async def test_the_dashboard_through_web_links_a_case_to_the_workbench(system: S
     await click(page, "#drill-list tr a")
     href = await settled(page, "(a => !a.hidden && a.getAttribute('href'))(document.getElementById('case-workbench'))")
     assert href.startswith("/workbench#/case/")
+    await look(page, "dashboard-through-web")
     await click(page, "#case-workbench")
     # The supervisor's token from the dashboard signs the workbench in on this origin.
     status = await settled(page, "document.querySelector('#case-status')?.dataset.status")
