@@ -179,6 +179,19 @@ async def test_a_township_cadre_signs_in_finds_a_case_accepts_and_resolves_it(sy
     assert "王芳" in await text_of(page, "#case-body")  # the petitioner's contact, as an official may see it
     await click(page, "#action-accept button[type=submit]")
     await page.wait_for("document.querySelector('#case-status')?.dataset.status === 'accepted'")
+    # The cadre takes the case into personal charge (包案): it is then among the cases "on me".
+    await page.evaluate("document.getElementById('action-assign_leader').closest('details').open = true")
+    await type_into(page, "#assign_leader-leader", "李明")
+    await click(page, "#action-assign_leader button[type=submit]")
+    await page.wait_for("document.querySelector('#case-body .b-leader')")
+    await click(page, "a[href='#/']")
+    await page.wait_for("document.body.dataset.view === 'list'")
+    await click(page, "input[name=mode][value=me]")
+    await page.wait_for(
+        f"!!document.querySelector(\"{row}\") && document.querySelectorAll('#cases tr[data-case]').length === 1"
+    )
+    await click(page, f"{row} a")
+    await page.wait_for("document.querySelector('#case-status')?.dataset.status === 'accepted'")
     await page.evaluate("document.getElementById('action-resolve').closest('details').open = true")
     await type_into(page, "#resolve-reply", "已协调企业于本月十五日前补发全部工资。")
     await click(page, "#action-resolve button[type=submit]")

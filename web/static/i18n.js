@@ -19,7 +19,7 @@ export const STRINGS = {
     },
     role: { official: "办理人员", supervisor: "督查人员", auditor: "审计人员", admin: "管理员" },
     worklist: {
-      title: "待办案件", mine: "本单位待办", scope: "辖区全部在办", search: "查找（查询码或标题）",
+      title: "待办案件", mine: "本单位待办", me: "我包案的", scope: "辖区全部在办", search: "查找（查询码或标题）",
       search_hint: "按查询码（如 MH…）或标题查找已载入的案件", phone_note: "按手机号查找需接口支持，暂不可用。",
       status: "状态", level: "层级", category: "类别", flags: "标记", all: "全部", overdue_only: "仅超期",
       at_risk_only: "仅临期", sort: "排序", sort_due: "最紧迫优先", sort_new: "最新登记", sort_old: "最早登记",
@@ -121,7 +121,7 @@ export const STRINGS = {
     },
     role: { official: "Official", supervisor: "Supervisor", auditor: "Auditor", admin: "Administrator" },
     worklist: {
-      title: "Worklist", mine: "Waiting on my unit", scope: "All open in my area", search: "Find (tracking code or title)",
+      title: "Worklist", mine: "Waiting on my unit", me: "In my personal charge", scope: "All open in my area", search: "Find (tracking code or title)",
       search_hint: "Finds loaded cases by tracking code (MH…) or title",
       phone_note: "Finding by phone number needs an API that does not exist yet.",
       status: "Status", level: "Level", category: "Category", flags: "Flags", all: "All", overdue_only: "Overdue only",

@@ -166,7 +166,7 @@ async function loadList(more = false) {
   $("#list-error").replaceChildren();
   state.mode = document.querySelector("input[name=mode]:checked").value;
   try {
-    if (state.mode === "mine") {
+    if (state.mode === "mine" || state.mode === "me") {
       const [mine, inScope] = await Promise.all([
         call("routing", "v1/worklist", { params: { limit: 500 } }),
         call("projections", "v1/cases", { params: { division: state.claims.division, status: "open", limit: 200 } }),
@@ -178,6 +178,8 @@ async function loadList(more = false) {
       }
       // Routing says what waits on this unit now; the read model adds clocks, codes and titles.
       state.cases = mine.cases.map((c) => ({ ...docs.get(c.case_id), ...c, opened_at: docs.get(c.case_id)?.opened_at }));
+      // "On me": the cases of my unit whose leader in charge (包案) I am.
+      if (state.mode === "me") state.cases = state.cases.filter((c) => c.leader === state.claims.sub);
       state.cursor = null;
     } else {
       const page_ = await call("projections", "v1/cases", {
