@@ -374,6 +374,7 @@ async def test_the_dashboard_through_web_links_a_case_to_the_workbench(system: S
     token = system.token(Role.SUPERVISOR, HANGPING, "督查员")
     await page.send("Page.navigate", url=f"{system.url('web')}/dashboard?access_token={token}")
     await settled(page, "document.getElementById('live-dot')?.classList.contains('on')")  # the stream, relayed
+    await settled(page, "document.getElementById('count-total')")
     await click(page, "#count-total")
     await settled(page, "document.querySelector('#drill-list tr a')")
     await click(page, "#drill-list tr a")

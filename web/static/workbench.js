@@ -405,8 +405,9 @@ async function act(event, form, doc, action) {
   try {
     const answer = await call("routing", `v1/cases/${doc.case_id}/${action.path}`, { method: "POST", body: action.fields.length ? body : undefined });
     flash(t(`action.done_${action.name}`));
-    const before = (state.doc.timeline || []).length;
-    await refreshUntil((d) => d.status === answer.status && (d.timeline || []).length > before);
+    // Shown once the read model has the very events this command recorded.
+    const recorded = (answer.events || []).map((e) => e.id);
+    await refreshUntil((d) => recorded.every((id) => (d.timeline || []).some((e) => e.event_id === id)));
   } catch (failure) {
     form.closest("details").open = true; // the answer is shown where the action was asked
     if (failure.status === 409) showConflict(form, failure);
