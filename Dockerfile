@@ -8,5 +8,7 @@ COPY shared ./shared
 COPY services ./services
 # Declared a package of the project too (pyproject); the image can run `python -m simulator` against the services.
 COPY simulator ./simulator
+# The web front end (`python -m web`): pages and a same-origin proxy to the four services.
+COPY web ./web
 RUN uv sync --frozen --no-dev
 ENV PATH="/app/.venv/bin:$PATH"

@@ -20,12 +20,15 @@ status:
 deps:  ## the Python environment, exactly as locked
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
 	@$(UV) sync --frozen --quiet
+	@scripts/web-deps.sh
 
 test: deps  ## the whole suite: unit, integration, end-to-end (starts what is not running)
 	@scripts/infra.sh up
+	node --test web/tests/
 	$(PYTEST) tests
 
 test-unit: deps
+	node --test web/tests/
 	$(PYTEST) -m unit tests/unit
 
 test-integration: deps
@@ -37,11 +40,11 @@ test-e2e: deps
 	$(PYTEST) -m e2e tests/e2e
 
 lint: deps
-	$(UV) run --frozen ruff check shared services simulator tests bench
-	$(UV) run --frozen ruff format --check shared services simulator tests bench
+	$(UV) run --frozen ruff check shared services simulator tests bench web
+	$(UV) run --frozen ruff format --check shared services simulator tests bench web
 
 typecheck: deps
-	$(UV) run --frozen mypy shared services simulator bench
+	$(UV) run --frozen mypy shared services simulator bench web
 
 check: lint typecheck test-unit
 

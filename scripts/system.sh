@@ -8,8 +8,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN_DIR="$ROOT/.data/run"
 LOG_DIR="$ROOT/.data/logs"
-SERVICES=(intake routing sla projections)
-declare -A PORTS=([intake]=8001 [routing]=8002 [sla]=8003 [projections]=8004)
+SERVICES=(intake routing sla projections web)
+declare -A PORTS=([intake]=8001 [routing]=8002 [sla]=8003 [projections]=8004 [web]=8000)
 READY_TIMEOUT="${PUJIANG_READY_TIMEOUT:-120}"
 
 say() { printf '[system] %s\n' "$*"; }
@@ -24,7 +24,9 @@ start_service() {
     fi
     say "starting $name on :$port"
     # setsid + nohup: the service outlives this script and the terminal that ran it.
-    PORT="$port" setsid nohup "$ROOT/.venv/bin/python" -m "services.$name" \
+    local module="services.$name"
+    [[ "$name" == web ]] && module=web  # the front end: pages and a same-origin proxy to the four
+    PORT="$port" setsid nohup "$ROOT/.venv/bin/python" -m "$module" \
         >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
     echo $! >"$RUN_DIR/$name.pid"
 }
@@ -61,9 +63,10 @@ up)
     for name in "${SERVICES[@]}"; do wait_ready "$name"; done
     say "all services ready. Logs: $LOG_DIR. Stop with: make down"
     say "dashboard: http://127.0.0.1:8004/dashboard   (a supervisor token: make token)"
+    say "workbench: http://127.0.0.1:8000/workbench   portal: http://127.0.0.1:8000/portal"
     ;;
 down)
-    for name in projections sla routing intake; do stop_service "$name"; done
+    for name in web projections sla routing intake; do stop_service "$name"; done
     "$ROOT/scripts/infra.sh" down
     ;;
 status)

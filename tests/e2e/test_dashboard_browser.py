@@ -133,7 +133,7 @@ async def test_the_dashboard_counts_a_new_petition_without_a_reload(system: Syst
     )
     assert after == before + 1
     assert await page.evaluate("window.__sameDocument") == "yes"
-    assert await page.evaluate("document.getElementById('scope-name').textContent") == f"浦江县 ({PUJIANG}) · 縣"
+    assert await page.evaluate("document.getElementById('scope-name').textContent") == f"浦江县 ({PUJIANG}) · 县"
     assert await page.wait_for("document.getElementById('last-event').textContent !== '—'")
     await page.screenshot(ARTIFACTS / "dashboard.png")
 

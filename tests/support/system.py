@@ -41,8 +41,9 @@ class ServiceProcess:
 
     def start(self) -> None:
         log = self.log_path.open("ab")
+        module = "web" if self.name == "web" else f"services.{self.name}"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", f"services.{self.name}"],
+            [sys.executable, "-m", module],
             cwd=ROOT,
             env={**self.env, "PORT": str(self.port)},
             stdout=log,
@@ -115,6 +116,10 @@ def start_system(kafka: str, database_url: str, topic_prefix: str, log_dir: Path
     for name in SERVICES:
         system.services[name] = ServiceProcess(name, free_port(), env, log_dir / f"{name}.log")
         system.services[name].start()
+    # The web front end reaches the four through its same-origin proxy.
+    upstreams = {f"PUJIANG_{name.upper()}_URL": system.url(name) for name in SERVICES}
+    system.services["web"] = ServiceProcess("web", free_port(), {**env, **upstreams}, log_dir / "web.log")
+    system.services["web"].start()
     try:
         for process in system.services.values():
             process.wait_ready()

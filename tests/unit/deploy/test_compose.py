@@ -11,6 +11,7 @@ import yaml
 from shared.settings import Settings
 from tests.support.infra import ROOT
 from tests.support.system import SERVICES
+from web.settings import WebSettings
 
 pytestmark = pytest.mark.unit
 
@@ -25,7 +26,7 @@ def compose() -> dict[str, Any]:
 
 def test_it_runs_the_four_services_with_official_kafka_and_postgres_images(compose):
     services = compose["services"]
-    assert set(services) == {*SERVICES, "kafka", "postgres"}
+    assert set(services) == {*SERVICES, "web", "kafka", "postgres"}
     assert services["kafka"]["image"].startswith("apache/kafka:4")
     assert services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"  # KRaft
     assert services["postgres"]["image"].startswith("postgres:")
@@ -47,6 +48,16 @@ def test_every_variable_is_one_the_code_reads(compose, name):
     variables = set(compose["services"][name]["environment"])
     assert variables <= known, variables - known
     assert {"KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "PUJIANG_JWT_SECRET", "PUJIANG_ENV"} <= variables
+
+
+def test_web_fronts_the_four_by_their_compose_names(compose):
+    web = compose["services"]["web"]
+    assert web["command"] == ["python", "-m", "web"]
+    assert web["ports"] == ["8000:8000"]
+    env = web["environment"]
+    assert set(env) <= {field.upper() for field in WebSettings.model_fields} | SERVED_BY_UVICORN
+    for name in SERVICES:
+        assert env[f"PUJIANG_{name.upper()}_URL"] == f"http://{name}:{DEFAULT_PORTS[name]}"
 
 
 def test_the_compose_database_and_kafka_addresses_point_at_its_own_services(compose):

@@ -5,30 +5,30 @@
 
 const T = {
   zh: {
-    title: "信訪監督台", division: "轄區", go: "查看", last_event: "最新事件", lag: "待處理", token: "訪問令牌 (JWT)",
-    pyramid: "\u201c631\u201d 化解層級 (實際 / 目標)", rates: "指標", open_by_level: "在辦案件 (層級 × 狀態)",
-    hot_spots: "熱點", days: "天", overdue_list: "已超期", at_risk_list: "臨期預警", more: "更多", case: "案件",
-    clocks: "時限", timeline: "經過", as_of: "截至", replay: "回放", verify: "核驗防篡改鏈",
-    total: "案件總數", open: "在辦", overdue: "已超期", at_risk: "臨期", escalated: "已上報/提級", resolved: "已辦結",
-    new_7d: "近 7 天新增", first_time: "初次信訪一次性化解率", satisfaction: "滿意率", on_time: "按期辦結率",
-    online: "網上信訪佔比", target: "目標", none: "無", ago: "秒前", live: "實時", offline: "連線中斷",
-    no_cases: "沒有案件", opened: "登記", status_col: "狀態", level_col: "層級", category_col: "類別", place: "地點",
-    unit: "承辦單位", channel_col: "渠道", leader: "包案領導", due: "到期", kind: "時限", chain_ok: "鏈完整",
-    chain_bad: "被篡改", all_levels: "合計", cases_in: "案件：", bad_token: "令牌無效或已過期",
-    status: { submitted: "已登記", assigned: "已交辦", accepted: "已受理", not_accepted: "不予受理",
-      resolved: "已辦結", under_review: "復查中", under_re_review: "復核中", closed: "已結案" },
-    level: { village: "村", township: "鄉鎮", county: "縣", city: "市", province: "省", none: "未定" },
-    category: { neighbourhood_dispute: "鄰里糾紛", village_affairs: "村務", labour_wages: "勞資欠薪",
-      environment: "環境", urban_management: "城市管理", social_security: "社保", land_expropriation: "征地拆遷",
-      public_security: "治安", litigation: "涉法涉訴", discipline: "紀檢監察", other: "其他" },
-    chan: { online: "網上", hotline: "12345", letter: "來信", visit: "來訪", leader_reception: "領導接訪",
-      door_to_door: "上門走訪", proxy: "代辦" },
+    title: "信访监督台", division: "辖区", go: "查看", last_event: "最新事件", lag: "待处理", token: "访问令牌 (JWT)",
+    pyramid: "\u201c631\u201d 化解层级 (实际 / 目标)", rates: "指标", open_by_level: "在办案件 (层级 × 状态)",
+    hot_spots: "热点", days: "天", overdue_list: "已超期", at_risk_list: "临期预警", more: "更多", case: "案件",
+    clocks: "时限", timeline: "经过", workbench: "在工作台办理", as_of: "截至", replay: "回放", verify: "核验防篡改链",
+    total: "案件总数", open: "在办", overdue: "已超期", at_risk: "临期", escalated: "已上报/提级", resolved: "已办结",
+    new_7d: "近 7 天新增", first_time: "初次信访一次性化解率", satisfaction: "满意率", on_time: "按期办结率",
+    online: "网上信访占比", target: "目标", none: "无", ago: "秒前", live: "实时", offline: "连线中断",
+    no_cases: "没有案件", opened: "登记", status_col: "状态", level_col: "层级", category_col: "类别", place: "地点",
+    unit: "承办单位", channel_col: "渠道", leader: "包案领导", due: "到期", kind: "时限", chain_ok: "链完整",
+    chain_bad: "被篡改", all_levels: "合计", cases_in: "案件：", bad_token: "令牌无效或已过期",
+    status: { submitted: "已登记", assigned: "已交办", accepted: "已受理", not_accepted: "不予受理",
+      resolved: "已办结", under_review: "复查中", under_re_review: "复核中", closed: "已结案" },
+    level: { village: "村", township: "乡镇", county: "县", city: "市", province: "省", none: "未定" },
+    category: { neighbourhood_dispute: "邻里纠纷", village_affairs: "村务", labour_wages: "劳资欠薪",
+      environment: "环境", urban_management: "城市管理", social_security: "社保", land_expropriation: "征地拆迁",
+      public_security: "治安", litigation: "涉法涉诉", discipline: "纪检监察", other: "其他" },
+    chan: { online: "网上", hotline: "12345", letter: "来信", visit: "来访", leader_reception: "领导接访",
+      door_to_door: "上门走访", proxy: "代办" },
   },
   en: {
     title: "Petition supervision", division: "Division", go: "Show", last_event: "Last event", lag: "lag",
     token: "Access token (JWT)", pyramid: "The 631 pyramid (actual / target)", rates: "Rates",
     open_by_level: "Open cases (level × status)", hot_spots: "Hot spots", days: "days", overdue_list: "Overdue",
-    at_risk_list: "At risk", more: "More", case: "Case", clocks: "Clocks", timeline: "Timeline", as_of: "As of",
+    at_risk_list: "At risk", more: "More", case: "Case", workbench: "Open in the workbench", clocks: "Clocks", timeline: "Timeline", as_of: "As of",
     replay: "Replay", verify: "Verify hash chain", total: "All cases", open: "Open", overdue: "Overdue",
     at_risk: "At risk", escalated: "Escalated", resolved: "Resolved", new_7d: "New, last 7 days",
     first_time: "First-time resolution", satisfaction: "Satisfaction", on_time: "On time", online: "Online share",
@@ -49,6 +49,7 @@ const OPEN_STATUSES = ["submitted", "assigned", "accepted", "resolved", "under_r
 const state = {
   lang: localStorage.getItem("pujiang.lang") || "zh", token: null, division: null, stats: null,
   lastEvent: null, source: null, refreshTimer: null, drill: null, caseId: null, hotWindow: "last_7d",
+  timezone: "Asia/Shanghai", workbench: false,
 };
 const $ = (id) => document.getElementById(id);
 const t = (key) => T[state.lang][key] ?? T.zh[key] ?? key;
@@ -61,7 +62,8 @@ const word = (group, key) => {
 const pct = (rate) => (rate == null ? "—" : `${(rate * 100).toFixed(1)}%`);
 // A division by name in the page's language, its code as the tooltip-free fallback.
 const placeName = (code, name) => (name ? `${name[state.lang] ?? name.zh} (${code})` : code);
-const when = (iso) => (iso ? new Date(iso).toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB") : "—");
+// In the deployment's time zone (told by `web` when it serves this page), not the browser's.
+const when = (iso) => (iso ? new Date(iso).toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB", { timeZone: state.timezone }) : "—");
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -260,6 +262,9 @@ async function showCase(caseId, scroll = true) {
 function renderCase(c, timeline) {
   $("case").hidden = false;
   $("case-id").textContent = c.tracking_code || c.case_id;
+  // Served through `web`, the workbench is on this origin: link the case to its page there.
+  $("case-workbench").hidden = !state.workbench;
+  $("case-workbench").href = `/workbench#/case/${encodeURIComponent(c.case_id)}`;
   const facts = [["status_col", word("status", c.status)], ["level_col", word("level", c.level)],
     ["unit", c.unit_name || c.division_code], ["place", c.location_code], ["category_col", word("category", c.category)],
     ["channel_col", word("chan", c.channel)], ["leader", c.leader || "—"], ["opened", when(c.submitted_at || c.opened_at)]];
@@ -357,6 +362,10 @@ for (const b of document.querySelectorAll("[data-close]")) {
   });
 }
 setInterval(tickFreshness, 1000);
+fetch("/auth/config").then(async (r) => {  // answered only by `web`
+  state.workbench = r.ok;
+  if (r.ok) state.timezone = (await r.json()).timezone || state.timezone;
+}).catch(() => {});
 
 translate();
 const fromUrl = new URLSearchParams(location.search).get("access_token");

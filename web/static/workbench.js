@@ -1,0 +1,542 @@
+// The officials' workbench: sign-in, the worklist, a case with every action the API offers.
+
+import {
+  $, ApiFailure, api, applyLanguage, clearErrors, el, installLanguageSwitch, loadConfig, named, now, page,
+  showErrors, syncClock, t, when,
+} from "./core.js";
+import {
+  caseFlags, clockState, conflictStatus, countdownText, jwtClaims, matchesFilters, nextClock, officialsClock,
+  sortCases, tokenUsable,
+} from "./logic.js";
+import { DivisionPicker } from "./picker.js";
+
+const TOKEN = "pujiang.token";
+const AFTER_SIGN_IN = "pujiang.after_sign_in";
+const STATUSES = ["submitted", "assigned", "accepted", "resolved", "under_review", "under_re_review"];
+const LEVELS = ["village", "township", "county", "city", "province"];
+const FLAGS = ["overdue", "at_risk", "unsigned", "supervision", "leader"];
+// The actions of api.md ("Routing") and the fields each takes; `likely` orders them by status.
+const ACTIONS = [
+  { name: "accept", path: "accept", fields: [], likely: ["assigned"] },
+  { name: "reject", path: "reject", fields: [["reason", "textarea", true], ["redirect_to", "input"]], likely: ["assigned"] },
+  { name: "resolve", path: "resolve", fields: [["reply", "textarea", true]], likely: ["accepted", "under_review", "under_re_review"] },
+  { name: "extend", path: "extend", fields: [["days", "number", true], ["reason", "textarea", true]], likely: ["accepted"] },
+  { name: "transfer", path: "transfer", fields: [["division_code", "unit", true], ["reason", "textarea", true]], likely: ["assigned", "accepted"] },
+  { name: "escalate", path: "escalate", fields: [["reason", "textarea", true]], likely: ["assigned", "accepted"] },
+  { name: "assign_leader", path: "assign-leader", fields: [["leader", "input", true]], likely: ["assigned", "accepted", "under_review", "under_re_review", "resolved"] },
+];
+
+const state = {
+  token: null, claims: null, expiryTimer: null, categories: [], cases: [], cursor: null, mode: "mine",
+  doc: null, history: null, units: [], picker: null, tick: null,
+};
+
+// ---- session ---------------------------------------------------------------------------------
+function flash(text) {
+  const box = $("#flash");
+  box.textContent = text;
+  box.hidden = !text;
+}
+
+function signIn(token) {
+  const claims = jwtClaims(token);
+  if (!tokenUsable(claims, Date.now())) return false;
+  state.token = token;
+  state.claims = claims;
+  sessionStorage.setItem(TOKEN, token);
+  clearTimeout(state.expiryTimer);
+  if (claims.exp) state.expiryTimer = setTimeout(() => signOut("signin.expired"), claims.exp * 1000 - Date.now());
+  renderWho();
+  return true;
+}
+
+function signOut(reason) {
+  state.token = null;
+  state.claims = null;
+  sessionStorage.removeItem(TOKEN);
+  localStorage.removeItem(TOKEN); // the dashboard's copy, on this origin: one sign-out for both
+  clearTimeout(state.expiryTimer);
+  renderWho();
+  if (reason === "signin.signed_out" && page.config?.logout_url) {
+    location.assign(page.config.logout_url);
+    return;
+  }
+  flash(reason ? t(reason) : "");
+  if (location.hash !== "#/signin") location.hash = "#/signin";
+  else route();
+}
+
+/** Every call carries the token; a 401 means it expired or was refused: back to sign-in. */
+async function call(service, path, options = {}) {
+  try {
+    return await api(service, path, { ...options, token: state.token });
+  } catch (failure) {
+    if (failure instanceof ApiFailure && failure.status === 401) {
+      signOut(tokenUsable(state.claims, Date.now()) ? "signin.invalid" : "signin.expired");
+    }
+    throw failure;
+  }
+}
+
+function renderWho() {
+  const who = $("#who");
+  $("#sign-out").hidden = !state.claims;
+  who.replaceChildren();
+  if (!state.claims) return;
+  who.append(el("b", {}, state.claims.sub), ` · ${t(`role.${state.claims.role}`)} · `, el("span", { id: "who-unit" }, state.claims.division));
+  api("routing", `v1/divisions/${state.claims.division}`).then((d) => {
+    state.unit = d;
+    const unit = $("#who-unit");
+    if (unit) unit.textContent = named(d, "unit_name") || named(d);
+  }).catch(() => {});
+}
+
+async function prepareSignIn() {
+  const config = page.config;
+  $("#dev-signin").hidden = !config.dev_sign_in;
+  $("#sso").hidden = config.dev_sign_in;
+  if (!config.dev_sign_in) {
+    // Behind a trusted reverse proxy the sign-in already happened: the proxy hands over the token.
+    try {
+      const response = await fetch("/auth/session");
+      const session = response.ok ? await response.json() : null;
+      if (session && signIn(session.token)) {
+        afterSignIn();
+        return;
+      }
+    } catch { /* not signed in at the proxy */ }
+    $("#sso-link").hidden = !config.login_url;
+    $("#no-sso").hidden = Boolean(config.login_url);
+    if (config.login_url) $("#sso-link").href = config.login_url;
+    return;
+  }
+  state.picker ??= new DivisionPicker($("#signin-place"), { id: "signin-place" });
+}
+
+async function devSignIn(event) {
+  event.preventDefault();
+  const form = $("#dev-signin");
+  clearErrors(form);
+  try {
+    const body = { sub: $("#sub").value.trim(), role: $("#role").value, division: state.picker?.value?.code ?? "" };
+    const answer = await fetchJson("/auth/dev-token", body);
+    signIn(answer.token);
+    flash("");
+    afterSignIn();
+  } catch (failure) {
+    // The body's `division` is the picker's search field here.
+    for (const detail of failure.body?.error?.details || []) if (detail.field === "division") detail.field = "division_code";
+    showErrors(form, failure);
+  }
+}
+
+function afterSignIn() {
+  const target = sessionStorage.getItem(AFTER_SIGN_IN);
+  sessionStorage.removeItem(AFTER_SIGN_IN);
+  location.hash = target && target.startsWith("#/case/") ? target : "#/";
+}
+
+async function fetchJson(url, body) {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const parsed = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiFailure(response.status, parsed);
+  return parsed;
+}
+
+// ---- worklist --------------------------------------------------------------------------------
+function options(select, values, group) {
+  const chosen = select.value;
+  select.replaceChildren(el("option", { value: "" }, t("worklist.all")),
+    ...values.map(([value, label]) => el("option", { value }, label ?? t(`${group}.${value}`))));
+  select.value = chosen;
+}
+
+function renderFilterOptions() {
+  options($("#f-status"), STATUSES.map((s) => [s]), "status");
+  options($("#f-level"), LEVELS.map((l) => [l]), "level");
+  options($("#f-category"), state.categories.map((c) => [c.key, named(c)]), "category");
+  options($("#f-flag"), FLAGS.map((f) => [f]), "flag");
+  const sort = $("#f-sort");
+  const chosen = sort.value || "due";
+  sort.replaceChildren(...["due", "new", "old"].map((s) => el("option", { value: s }, t(`worklist.sort_${s}`))));
+  sort.value = chosen;
+}
+
+async function loadList(more = false) {
+  $("#list-error").replaceChildren();
+  state.mode = document.querySelector("input[name=mode]:checked").value;
+  try {
+    if (state.mode === "mine" || state.mode === "me") {
+      const [mine, inScope] = await Promise.all([
+        call("routing", "v1/worklist", { params: { limit: 500 } }),
+        call("projections", "v1/cases", { params: { division: state.claims.division, status: "open", limit: 200 } }),
+      ]);
+      const docs = new Map(inScope.cases.map((d) => [d.case_id, d]));
+      const missing = mine.cases.filter((c) => !docs.has(c.case_id)).slice(0, 40);
+      for (const doc of await Promise.all(missing.map((c) => call("projections", `v1/cases/${c.case_id}`).catch(() => null)))) {
+        if (doc) docs.set(doc.case_id, doc);
+      }
+      // Routing says what waits on this unit now; the read model adds clocks, codes and titles.
+      state.cases = mine.cases.map((c) => ({ ...docs.get(c.case_id), ...c, opened_at: docs.get(c.case_id)?.opened_at }));
+      // "On me": the cases of my unit whose leader in charge (包案) I am.
+      if (state.mode === "me") state.cases = state.cases.filter((c) => c.leader === state.claims.sub);
+      state.cursor = null;
+    } else {
+      const page_ = await call("projections", "v1/cases", {
+        params: { division: state.claims.division, status: "open", limit: 100, cursor: more ? state.cursor : null },
+      });
+      state.cases = more ? [...state.cases, ...page_.cases] : page_.cases;
+      state.cursor = page_.next_cursor;
+    }
+  } catch (failure) {
+    if (failure.status !== 401) $("#list-error").replaceChildren(el("p", {}, t("common.api_says") + failure.message));
+    state.cases = more ? state.cases : [];
+  }
+  renderList();
+}
+
+function filters() {
+  return {
+    status: $("#f-status").value, level: $("#f-level").value, category: $("#f-category").value,
+    flag: $("#f-flag").value, search: $("#search").value,
+  };
+}
+
+function clockCell(doc) {
+  const next = nextClock(doc, now());
+  if (!next) return el("span", { class: "muted" }, "—");
+  const text = next.state === "paused" ? t("clock.paused") : countdownText(page.lang, next.due, now());
+  return el("span", { class: `countdown c-${next.state}`, title: when(next.due) }, el("small", {}, t(`clock.${next.kind}`)), " ", text);
+}
+
+function renderList() {
+  const at = now();
+  const shown = sortCases(state.cases.filter((d) => matchesFilters(d, filters(), at)), $("#f-sort").value || "due", at);
+  $("#list-count").textContent = t("worklist.count", { n: shown.length });
+  const category = (key) => named(state.categories.find((c) => c.key === key)) || key || "";
+  const rows = shown.map((doc) => {
+    const flags = caseFlags(doc, at);
+    return el("tr", { class: flags.map((f) => `f-${f}`).join(" "), "data-case": doc.case_id },
+      el("td", { "data-label": t("worklist.code") }, el("a", { href: `#/case/${doc.case_id}`, class: "code" }, doc.tracking_code || doc.case_id.slice(0, 8))),
+      el("td", { "data-label": t("worklist.subject") }, el("span", { class: "title" }, doc.title || ""), el("br"),
+        el("small", { class: "muted" }, category(doc.category)), " ", flags.map((f) => el("span", { class: `badge b-${f}` }, t(`flag.${f}`)))),
+      el("td", { "data-label": t("worklist.status") }, t(`status.${doc.status}`), el("br"), el("small", { class: "muted" }, doc.level ? t(`level.${doc.level}`) : "")),
+      el("td", { "data-label": t("worklist.unit") }, doc.unit_name || doc.unit_id || "—"),
+      el("td", { "data-label": t("worklist.clock") }, clockCell(doc)),
+      el("td", { "data-label": t("worklist.opened") }, when(doc.opened_at)));
+  });
+  const body = $("#cases tbody");
+  body.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 6, class: "muted" }, t("worklist.empty")))]));
+  $("#more").hidden = !(state.mode === "scope" && state.cursor);
+}
+
+// ---- one case --------------------------------------------------------------------------------
+async function loadCase(caseId) {
+  const box = $("#case-body");
+  box.replaceChildren(el("p", { class: "muted" }, t("common.loading")));
+  try {
+    const [doc, history] = await Promise.all([
+      call("projections", `v1/cases/${caseId}`),
+      call("projections", `v1/cases/${caseId}/history`).catch(() => null),
+    ]);
+    state.doc = doc;
+    state.history = history;
+    state.place = doc.division ? await api("routing", `v1/divisions/${doc.division}`).catch(() => null) : null;
+    await loadUnits(doc);
+    renderCase();
+  } catch (failure) {
+    if (failure.status === 401) return;
+    box.replaceChildren(el("p", { class: "error-box", role: "alert" },
+      failure.status === 404 || failure.status === 403 ? t("case.not_found") : t("common.api_says") + failure.message));
+  }
+}
+
+/** Where a case of this county can be transferred: its departments and its townships. */
+async function loadUnits(doc) {
+  const county = doc.county_code;
+  if (!county || state.units.county === county) return;
+  const [detail, below] = await Promise.all([
+    api("routing", `v1/divisions/${county}`).catch(() => ({ departments: [] })),
+    api("routing", "v1/divisions", { params: { parent: county } }).catch(() => ({ divisions: [] })),
+  ]);
+  const units = [
+    ...(detail.code ? [{ id: detail.code, name: named(detail, "unit_name") }] : []),
+    ...(detail.departments || []).map((d) => ({ id: d.id, name: named(d) })),
+    ...below.divisions.map((d) => ({ id: d.code, name: named(d, "unit_name") || named(d) })),
+  ];
+  state.units = Object.assign(units, { county });
+}
+
+function fact(label, value) {
+  return el("div", {}, el("dt", {}, label), el("dd", {}, value ?? "—"));
+}
+
+function submitted() {
+  return (state.history?.events || []).find((e) => e.type === "PetitionSubmitted");
+}
+
+function renderCase() {
+  const doc = state.doc;
+  const at = now();
+  const category = state.categories.find((c) => c.key === doc.category);
+  const flags = caseFlags(doc, at);
+  const box = $("#case-body");
+  box.replaceChildren(
+    el("h1", {}, el("span", {}, doc.title || t("case.title")), " ",
+      el("span", { class: `status s-${doc.status}`, id: "case-status", "data-status": doc.status }, t(`status.${doc.status}`)),
+      flags.map((f) => el("span", { class: `badge b-${f}` }, t(`flag.${f}`)))),
+    clocksCard(doc, at),
+    el("div", { class: "case-grid" },
+      el("section", { class: "card" }, el("h2", {}, t("case.facts")), el("dl", { class: "facts" },
+        fact(t("case.tracking"), el("code", {}, doc.tracking_code || "—")),
+        fact(t("case.category"), category ? named(category) : doc.category),
+        fact(t("case.channel"), doc.channel ? t(`channel.${doc.channel}`) : "—"),
+        fact(t("case.level"), doc.level ? t(`level.${doc.level}`) : "—"),
+        fact(t("case.unit"), doc.unit_name || doc.unit_id),
+        fact(t("case.division"), state.place ? `${named(state.place)} (${doc.division})` : doc.division),
+        fact(t("case.round"), t(`round.${doc.round || "first"}`)),
+        fact(t("case.leader"), doc.leader),
+        fact(t("case.opened"), when(doc.opened_at)))),
+      petitionerCard()),
+    actionsCard(doc),
+    timelineCard(doc),
+  );
+}
+
+function petitionerCard() {
+  const event = submitted();
+  const data = event?.data || {};
+  const person = data.petitioner;
+  const body = [el("h2", {}, t("case.petitioner"))];
+  if (!event) body.push(el("p", { class: "muted" }, t("case.hidden")));
+  else if (event.redacted || !person?.name) body.push(el("p", {}, t("case.anonymous")));
+  else {
+    body.push(el("dl", { class: "facts" }, fact(t("portal.name"), person.name),
+      fact(t("case.contact"), person.phone ? el("a", { href: `tel:${person.phone}` }, person.phone) : "—")));
+  }
+  if (data.content) body.push(el("h3", {}, t("case.content")), el("p", { class: "content" }, data.content));
+  if (data.attachments?.length) {
+    body.push(el("h3", {}, t("case.attachments")), el("ul", {}, data.attachments.map((a) =>
+      el("li", {}, /^https?:\/\//.test(a.url) ? el("a", { href: a.url, rel: "noopener noreferrer", target: "_blank" }, a.name) : a.name))));
+  }
+  return el("section", { class: "card" }, ...body);
+}
+
+function clocksCard(doc, at) {
+  const clocks = (doc.clocks || []).filter(officialsClock);
+  const rows = clocks.map((c) => {
+    const s = clockState(c, at);
+    const left = c.stopped ? t(c.met_on_time === false ? "clock.late" : "clock.met") : s === "paused" ? t("clock.paused") : countdownText(page.lang, c.due, at);
+    const toggle = c.stopped ? null : clockToggle(doc, c);
+    return el("tr", { class: `c-${s}` }, el("th", { scope: "row" }, t(`clock.${c.kind}`)), el("td", {}, when(c.due)),
+      el("td", {}, el("span", { class: `countdown c-${s}` }, left)), el("td", {}, toggle));
+  });
+  return el("section", { class: "card" }, el("h2", {}, t("case.clocks")), rows.length
+    ? el("table", { class: "clocks" }, el("thead", {}, el("tr", {}, ...["case.kind", "case.due", "case.remaining", "case.actions"].map((k) => el("th", { scope: "col" }, t(k))))), el("tbody", {}, rows))
+    : el("p", { class: "muted" }, t("case.no_clocks")));
+}
+
+function clockToggle(doc, clock) {
+  if (clock.paused) {
+    return el("button", { type: "button", class: "ghost", onclick: (e) => clockCommand(e.target, doc, clock, "resume") }, t("case.resume"));
+  }
+  const id = `pause-${clock.clock_id}`;
+  const form = el("form", { class: "inline", novalidate: true, onsubmit: (e) => { e.preventDefault(); clockCommand(form, doc, clock, "pause"); } },
+    el("div", { class: "field" }, el("label", { for: id, class: "sr-only" }, t("case.pause_reason")),
+      el("input", { id, "data-field": "reason", placeholder: t("case.pause_reason") })),
+    el("button", { type: "submit", class: "ghost" }, t("case.pause")),
+    el("div", { class: "form-error", role: "alert", tabindex: -1 }));
+  return form;
+}
+
+async function clockCommand(form, doc, clock, verb) {
+  const target = form.tagName === "FORM" ? form : form.parentElement;
+  if (form.tagName === "FORM") clearErrors(form);
+  try {
+    const body = verb === "pause" ? { reason: form.querySelector("input").value } : undefined;
+    await call("sla", `v1/cases/${doc.case_id}/clocks/${clock.clock_id}/${verb}`, { method: "POST", body });
+    flash(t(`action.done_${verb}`));
+    await refreshUntil((d) => (d.clocks || []).some((c) => c.clock_id === clock.clock_id && c.paused === (verb === "pause")));
+  } catch (failure) {
+    if (target.tagName === "FORM") showErrors(target, failure);
+    else flash(t("common.api_says") + failure.message);
+  }
+}
+
+function actionsCard(doc) {
+  const likely = ACTIONS.filter((a) => a.likely.includes(doc.status));
+  const others = ACTIONS.filter((a) => !a.likely.includes(doc.status));
+  return el("section", { class: "card", id: "actions" }, el("h2", {}, t("case.actions")),
+    el("div", { class: "actions" }, likely.map((a) => actionForm(doc, a, likely.length === 1))),
+    others.length ? el("details", { class: "others" }, el("summary", {}, `${t("case.other_actions")} (${others.length})`),
+      el("div", { class: "actions" }, others.map((a) => actionForm(doc, a, false)))) : null);
+}
+
+function actionForm(doc, action, open) {
+  const fieldNodes = action.fields.map(([name, kind, required]) => {
+    const id = `${action.name}-${name}`;
+    const attrs = { id, "data-field": name, name, required };
+    let input;
+    if (kind === "textarea") input = el("textarea", { ...attrs, rows: 3 });
+    else if (kind === "number") input = el("input", { ...attrs, type: "number", inputmode: "numeric", min: 1 });
+    else if (kind === "unit") {
+      input = el("input", { ...attrs, list: `${id}-units`, autocomplete: "off" });
+      input = [input, el("datalist", { id: `${id}-units` }, state.units.map((u) => el("option", { value: u.id }, u.name)))];
+    } else input = el("input", attrs);
+    return el("div", { class: "field" }, el("label", { for: id }, t(`action.${name}`), required ? el("span", { class: "req", "aria-hidden": "true" }, " *") : null), input);
+  });
+  const form = el("form", { class: "action", id: `action-${action.name}`, novalidate: true, onsubmit: (e) => act(e, form, doc, action) },
+    ...fieldNodes, el("div", { class: "form-error", role: "alert", tabindex: -1 }),
+    el("button", { type: "submit", class: action.name === "reject" ? "danger" : "primary" }, t(`action.${action.name}`)));
+  return el("details", { class: "action-box", open }, el("summary", {}, t(`action.${action.name}`)), form);
+}
+
+async function act(event, form, doc, action) {
+  event.preventDefault();
+  clearErrors(form);
+  const body = {};
+  for (const [name, kind] of action.fields) {
+    const value = form.querySelector(`[name=${name}]`).value;
+    if (kind === "number") body[name] = value === "" ? null : Number(value);
+    else if (value !== "" || name !== "redirect_to") body[name] = value;
+  }
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    const answer = await call("routing", `v1/cases/${doc.case_id}/${action.path}`, { method: "POST", body: action.fields.length ? body : undefined });
+    flash(t(`action.done_${action.name}`));
+    // Shown once the read model has the very events this command recorded.
+    const recorded = (answer.events || []).map((e) => e.id);
+    await refreshUntil((d) => recorded.every((id) => (d.timeline || []).some((e) => e.event_id === id)));
+  } catch (failure) {
+    form.closest("details").open = true; // the answer is shown where the action was asked
+    if (failure.status === 409) showConflict(form, failure);
+    else if (failure.status === 403) showErrors(form, failure, [t("action.forbidden") + failure.message]);
+    else if (failure.status !== 401) showErrors(form, failure);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** A concurrent change: say so, name the case's status now, offer a reload; nothing is overwritten. */
+function showConflict(form, failure) {
+  const status = conflictStatus(failure.body);
+  const banner = form.querySelector(".form-error");
+  banner.replaceChildren(el("div", { class: "conflict" },
+    el("p", {}, el("b", {}, t("action.conflict")), " ", status ? t("action.conflict_status", { status: t(`status.${status}`) }) : "", " ", t("action.conflict_hint")),
+    el("p", { class: "muted" }, t("common.api_says") + failure.message),
+    el("button", { type: "button", class: "primary reload", onclick: () => loadCase(state.doc.case_id) }, t("common.reload"))));
+  banner.querySelector("button").focus();
+}
+
+/** The read model follows the services' events: wait (briefly) until it shows what was done. */
+async function refreshUntil(done) {
+  const caseId = state.doc.case_id;
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const doc = await call("projections", `v1/cases/${caseId}`).catch(() => null);
+    if (doc && (done(doc) || attempt === 39)) {
+      state.doc = doc;
+      state.history = await call("projections", `v1/cases/${caseId}/history`).catch(() => state.history);
+      renderCase();
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function timelineCard(doc) {
+  const items = (doc.timeline || []).map((e) => el("li", {},
+    el("time", { datetime: e.time }, when(e.time)), " ", el("b", {}, t(`event.${e.type}`)), " ",
+    el("span", { class: "muted" }, [e.actor, e.actor_unit].filter(Boolean).join(" @ ")),
+    describe(e)));
+  return el("section", { class: "card" }, el("h2", {}, t("case.timeline")), el("ol", { class: "timeline" }, items));
+}
+
+/** What an event said, in the page's language where it is one of the vocabulary's words. */
+function describe(entry) {
+  const d = entry.detail || {};
+  const parts = {
+    CaseAssigned: () => [`${t(`move.${d.reason || "initial"}`)} → ${d.unit_name || d.unit_id}`, d.note],
+    CaseNotAccepted: () => [d.reason, d.redirect_to],
+    ExtensionGranted: () => [t("case.days_unit", { n: d.days }), d.reason],
+    CaseResolved: () => [d.reply],
+    LeaderAssigned: () => [d.leader],
+    FeedbackGiven: () => [t(d.satisfied ? "portal.satisfied" : "portal.unsatisfied"), d.comment],
+    ReviewRequested: () => [t(`round.${d.round}`), d.reason],
+    CaseReopenedForReview: () => [t(`round.${d.round}`), d.reason],
+    CaseClosed: () => [t(`closing.${d.reason}`)],
+    SupervisionIssued: () => [t(`step.${d.step}`), d.clock_kind ? t(`clock.${d.clock_kind}`) : null],
+  }[entry.type];
+  const kind = entry.type.startsWith("Clock") && d.kind ? [t(`clock.${d.kind}`)] : [];
+  const said = [...kind, ...(parts ? parts() : [])].filter(Boolean);
+  return said.length ? el("div", { class: "said" }, said.join(" · ")) : null;
+}
+
+// ---- routing between views -------------------------------------------------------------------
+function show(view) {
+  for (const name of ["signin", "list", "case"]) $(`#view-${name}`).hidden = name !== view;
+}
+
+async function route() {
+  const [, view = "", arg] = location.hash.split("/");
+  if (!state.token && view !== "signin") {
+    sessionStorage.setItem(AFTER_SIGN_IN, location.hash); // back here once signed in
+    location.hash = "#/signin";
+    return;
+  }
+  clearInterval(state.tick);
+  if (view === "signin") {
+    show("signin");
+    await prepareSignIn();
+  } else if (view === "case" && arg) {
+    show("case");
+    await loadCase(arg);
+    state.tick = setInterval(() => state.doc && renderClocksOnly(), 30_000);
+  } else {
+    show("list");
+    await loadList();
+    state.tick = setInterval(renderList, 30_000);
+  }
+  $("#main").focus({ preventScroll: true });
+  document.body.dataset.view = view || "list";
+}
+
+function renderClocksOnly() {
+  const active = document.activeElement;
+  if (active && active.closest("#actions")) return; // never redraw a form someone is typing in
+  renderCase();
+}
+
+async function start() {
+  installLanguageSwitch($("#lang"));
+  page.onLanguage = () => {
+    renderWho();
+    renderFilterOptions();
+    if (!$("#view-list").hidden) renderList();
+    if (!$("#view-case").hidden && state.doc) renderCase();
+    state.picker?.relabel();
+  };
+  applyLanguage();
+  await loadConfig();
+  await syncClock();
+  state.categories = (await api("routing", "v1/categories").catch(() => ({ categories: [] }))).categories;
+  renderFilterOptions();
+  // A supervisor who came from the dashboard on this origin is signed in already.
+  const saved = sessionStorage.getItem(TOKEN) || localStorage.getItem(TOKEN);
+  if (saved && !signIn(saved)) {
+    sessionStorage.removeItem(TOKEN);
+    localStorage.removeItem(TOKEN);
+    flash(t("signin.expired"));
+  }
+  $("#dev-signin").addEventListener("submit", devSignIn);
+  $("#sign-out").addEventListener("click", () => signOut("signin.signed_out"));
+  $("#filters").addEventListener("submit", (e) => e.preventDefault());
+  for (const id of ["search", "f-status", "f-level", "f-category", "f-flag", "f-sort"]) $(`#${id}`).addEventListener("input", renderList);
+  for (const radio of document.querySelectorAll("input[name=mode]")) radio.addEventListener("change", () => loadList());
+  $("#more").addEventListener("click", () => loadList(true));
+  window.addEventListener("hashchange", route);
+  await route();
+  document.body.dataset.ready = "yes";
+}
+
+start();
