@@ -15,6 +15,8 @@ def serve(factory: str, default_port: int) -> None:
         host=os.environ.get("HOST", "127.0.0.1"),
         port=port,
         loop="uvloop",
+        # The C parser: uvicorn's default, pure-Python h11, cost intake a tenth of its CPU per request.
+        http="httptools",
         log_level="warning",
         access_log=False,
     )

@@ -22,7 +22,8 @@ CADRE_CHANNELS = {Channel.PROXY, Channel.DOOR_TO_DOOR}
 RECORDING_ROLES = (Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN)
 
 
-def intake(request: Request) -> Intake:
+async def intake(request: Request) -> Intake:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, a costly hop per request.
     return request.app.state.ctx.extras["intake"]  # type: ignore[no-any-return]
 
 
