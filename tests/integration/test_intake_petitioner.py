@@ -3,6 +3,7 @@ access by tracking code plus access code, throttling, feedback and review reques
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import timedelta
 from typing import Any
@@ -14,7 +15,8 @@ from services.intake import handlers
 from services.intake.adapters import case_progress
 from services.intake.app import SPEC
 from services.intake.domain.commands import GiveFeedback, RequestReview
-from services.intake.handlers import Intake
+from services.intake.entrypoints.bodies import PetitionIn
+from services.intake.handlers import Intake, Submitted
 from services.intake.handlers.petitioner import MAX_WRONG_CODES
 from shared.clock import FixedClock
 from shared.events import CaseAccepted, CaseClosed, Event
@@ -37,9 +39,9 @@ async def intake(pg_pool: asyncpg.Pool, schema: str) -> Intake:
 async def submit(intake: Intake, **overrides: Any) -> dict[str, Any]:
     body = a_petition(**overrides)
     body["petitioner"]["phone"] = f"139{random.randrange(10**8):08d}"
-    status, answer = await handlers.submit_petition(intake, body, None, None)
-    assert status == 201
-    return answer
+    result = await handlers.submit_petition(intake, PetitionIn.model_validate(body).command(None), None)
+    assert isinstance(result, Submitted)
+    return dataclasses.asdict(result)
 
 
 async def deliver(intake: Intake, case_id: str, stream: str, *numbered: tuple[int, Event]) -> None:

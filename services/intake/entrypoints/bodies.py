@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from services.intake.domain.commands import SubmitPetition
+from shared.events.intake import Attachment, Petitioner
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
 from shared.vocabulary import Channel
 
 
 class Body(BaseModel):
+    # PostgreSQL cannot store a NUL character in text or JSON: refused here as invalid, not a 500 later.
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain the NUL character")
+        return value
 
 
 class PetitionerIn(Body):
@@ -55,6 +65,19 @@ class PetitionIn(Body):
         if not value.strip():
             raise ValueError("must not be blank")
         return value
+
+    def command(self, recorded_by: str | None) -> SubmitPetition:
+        """The domain's command, made from what was just checked without checking it again."""
+        return SubmitPetition.model_construct(
+            channel=self.channel,
+            division_code=self.division_code,
+            category=self.category,
+            title=self.title,
+            content=self.content,
+            petitioner=Petitioner.model_construct(**dict(self.petitioner)),
+            attachments=tuple(Attachment.model_construct(**dict(a)) for a in self.attachments),
+            recorded_by=recorded_by,
+        )
 
 
 class FeedbackIn(Body):

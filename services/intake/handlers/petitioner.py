@@ -21,7 +21,7 @@ from services.intake.domain.commands import GiveFeedback, RequestReview
 from services.intake.domain.document import petitioner_document
 from services.intake.domain.progress import CaseProgress
 from services.intake.handlers import cases
-from services.intake.handlers.cases import Intake
+from services.intake.handlers.service import Intake
 from shared.events import Event
 from shared.eventstore.errors import ConcurrencyError
 from shared.http.errors import ApiError, conflict, not_found

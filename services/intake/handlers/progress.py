@@ -11,7 +11,7 @@ from services.intake.adapters import case_progress, petition_index
 from services.intake.domain.progress import STREAMS, Fact
 from services.intake.domain.repeats import matter
 from services.intake.handlers import cases
-from services.intake.handlers.cases import Intake
+from services.intake.handlers.service import Intake
 from shared.events import REGISTRY, PetitionSubmitted, RecordedEvent
 from shared.messaging.consumer import BatchHandler
 
