@@ -25,6 +25,7 @@ from shared.events import (
 )
 from shared.http.auth import Principal
 from shared.http.errors import not_found
+from shared.messaging.consumer import Consumed
 from shared.service import Context
 
 ROUTING_ACTOR = "system:routing"
@@ -81,6 +82,18 @@ class Routing:
         state, _ = await self.load(conn, event.subject)
         events = decide_on(state)
         await self.record(conn, event.subject, state, events, event.caused(ROUTING_ACTOR, state.division_code))
+
+    async def on_events(self, conn: asyncpg.Connection, batch: list[Consumed]) -> None:
+        for c in batch:
+            p = c.payload
+            if isinstance(p, PetitionSubmitted):
+                await self.on_petition_submitted(conn, c.event, p)
+            elif isinstance(p, FeedbackGiven):
+                await self.on_feedback(conn, c.event, p)
+            elif isinstance(p, ReviewRequested):
+                await self.on_review_requested(conn, c.event, p)
+            elif isinstance(p, ClockBreached):
+                await self.on_clock_breached(conn, c.event, p)
 
     async def on_petition_submitted(self, conn: asyncpg.Connection, event: RecordedEvent, p: PetitionSubmitted) -> None:
         await self.react(conn, event, lambda state: decide_assignment(state, p, self.where))

@@ -21,6 +21,7 @@ from services.sla.domain.rules import ClockRules
 from shared.events import REGISTRY, Event, Metadata, RecordedEvent, SystemClockMoved
 from shared.eventstore.store import PostgresEventStore
 from shared.http.errors import ApiError, not_found
+from shared.messaging.consumer import Consumed
 from shared.service import Context
 
 log = structlog.get_logger()
@@ -51,6 +52,10 @@ class Sla:
     ) -> CaseClocks:
         recorded = await self.store.append(conn, clocks_stream(case_id), state.version, events, metadata, case_id)
         return fold(((e, r.time) for e, r in zip(events, recorded, strict=True)), state)
+
+    async def on_events(self, conn: asyncpg.Connection, batch: list[Consumed]) -> None:
+        for c in batch:
+            await self.on_routing_event(conn, c.event, c.payload)
 
     async def on_routing_event(self, conn: asyncpg.Connection, event: RecordedEvent, payload: Any) -> None:
         """Start and stop the case's clocks as routing's step says, timed by routing's event."""
