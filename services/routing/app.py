@@ -8,14 +8,11 @@ from services.routing.adapters.case_index import CASE_INDEX_DDL
 from services.routing.adapters.jurisdictions import load_jurisdictions
 from services.routing.entrypoints import jurisdiction_http
 from services.routing.entrypoints.http import router
-from services.routing.handlers import Routing
+from services.routing.handlers import CONSUMED, Routing
 from services.routing.settings import RoutingSettings
-from shared.events import ClockBreached, FeedbackGiven, PetitionSubmitted, ReviewRequested
 from shared.messaging.consumer import BatchHandler
 from shared.service import Context, ServiceSpec, create_app
 from shared.settings import Settings
-
-CONSUMED = frozenset(e.type_name() for e in (PetitionSubmitted, FeedbackGiven, ReviewRequested, ClockBreached))
 
 
 def _handlers(ctx: Context) -> BatchHandler:

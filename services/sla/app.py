@@ -60,7 +60,8 @@ def clock_rules(settings: Settings, sla: SlaSettings) -> ClockRules:
 
 
 def _handlers(ctx: Context) -> BatchHandler:
-    sla = Sla(ctx.store, TimerStore(ctx.name), clock_rules(ctx.settings, SlaSettings()), ctx.relay.poke)
+    rules = clock_rules(ctx.settings, SlaSettings())
+    sla = Sla(ctx.store, TimerStore(ctx.name), rules, ctx.pool, ctx.clock, ctx.relay.poke, ctx.settings.dev)
     ctx.extras["sla"] = sla
     return BatchHandler(frozenset(event.type_name() for event in ROUTING_EVENTS), sla.on_events)
 
