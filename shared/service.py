@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -31,7 +31,7 @@ from shared.http.limits import BodySizeLimit
 from shared.http.metrics import install_metrics
 from shared.logs import configure_logging
 from shared.messaging.clock_follower import ClockFollower
-from shared.messaging.consumer import BatchHandler, DeadLetters, EventConsumer, Handler
+from shared.messaging.consumer import BatchHandler, Consumed, DeadLetters, EventConsumer
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topics import Topics, ensure_topics
 from shared.runtime import supervise
@@ -79,10 +79,14 @@ class ServiceSpec:
     routers: Sequence[APIRouter] = ()
     extra_ddl: Sequence[str] = ()
     consumes: Sequence[str] = ()  # names of the services whose topics we read
-    handlers: Callable[[Context], Mapping[str, Handler] | BatchHandler] = lambda _: {}
+    handlers: Callable[[Context], BatchHandler] = lambda _: BatchHandler(frozenset(), _ignore)
     topic_for: Callable[[Topics, RecordedEvent], str] | None = None
     background: Sequence[Callable[[Context], Awaitable[None]]] = ()
     on_start: Callable[[Context], Awaitable[None]] | None = None
+
+
+async def _ignore(_conn: asyncpg.Connection, _events: list[Consumed]) -> None:
+    """The handler of a service that consumes nothing."""
 
 
 def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:

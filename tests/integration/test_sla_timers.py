@@ -51,7 +51,12 @@ def from_routing(payload: Event, at: datetime, case_id: str) -> RecordedEvent:
 @pytest.fixture
 async def sla(pg_pool: asyncpg.Pool, schema: str) -> Sla:
     await migrate(pg_pool, schema, TIMERS_DDL.format(schema=schema))
-    return Sla(PostgresEventStore(schema, "/pujiang/sla", SystemClock()), TimerStore(schema), RULES)
+    return an_sla(pg_pool, schema)
+
+
+def an_sla(pool: asyncpg.Pool, schema: str) -> Sla:
+    clock = SystemClock()
+    return Sla(PostgresEventStore(schema, "/pujiang/sla", clock), TimerStore(schema), RULES, pool, clock)
 
 
 async def routed(pool: asyncpg.Pool, sla: Sla, payload: Any, at: datetime = RECEIVED) -> None:
@@ -125,7 +130,7 @@ async def test_side_by_side_firing_loops_fire_every_due_timer_exactly_once(pg_po
     schema = sla.store.schema
     instances = [
         sla,
-        *(Sla(PostgresEventStore(schema, "/pujiang/sla", SystemClock()), TimerStore(schema), RULES) for _ in range(3)),
+        *(an_sla(pg_pool, schema) for _ in range(3)),
     ]
 
     async def loop(instance: Sla, now: datetime) -> int:

@@ -41,7 +41,7 @@ async def submit_petition(
     if petition.channel in CADRE_CHANNELS or request.headers.get("authorization"):
         cadre = current_principal(request)
         cadre.require_role(*RECORDING_ROLES)
-        cadre.require_covers(petition.division_code)
+        cadre.require_jurisdiction(petition.division_code)
         recorded_by, recorder_unit = cadre.sub, cadre.division
     result = await handlers.submit_petition(intake, petition.command(recorded_by), idempotency_key, recorder_unit)
     # 201 for a new case; 200 for a repeat, which created nothing but a link.

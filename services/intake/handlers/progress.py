@@ -12,20 +12,20 @@ from services.intake.domain.progress import STREAMS, Fact
 from services.intake.domain.repeats import matter
 from services.intake.handlers import cases
 from services.intake.handlers.service import Intake
-from shared.events import REGISTRY, PetitionSubmitted, RecordedEvent
-from shared.messaging.consumer import BatchHandler
+from shared.events import PetitionSubmitted
+from shared.messaging.consumer import BatchHandler, Consumed
 
 log = structlog.get_logger()
 
 
-async def on_followed(intake: Intake, conn: asyncpg.Connection, events: list[RecordedEvent]) -> None:
+async def on_followed(intake: Intake, conn: asyncpg.Connection, events: list[Consumed]) -> None:
     """Keep the events, then refold each case they touched once: the view never depends on arrival order."""
     touched: set[str] = set()
-    for event in events:
+    for event, payload in ((c.event, c.payload) for c in events):
         stream = case_progress.stream_kind(event.stream_id)
         if stream not in STREAMS[1:]:
             continue
-        fact = Fact(stream, event.version, event.time, REGISTRY.decode(event))
+        fact = Fact(stream, event.version, event.time, payload)
         if await case_progress.record(conn, intake.schema, event.subject, fact):
             touched.add(event.subject)
     for case_id in sorted(touched):  # one lock order for every instance: no deadlocks

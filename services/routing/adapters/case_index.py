@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 
 from services.routing.domain.case import Case
+from shared.vocabulary import AWAITING_UNIT
 
 CASE_INDEX_DDL = """
 CREATE TABLE IF NOT EXISTS {schema}.case_index (
@@ -27,8 +28,6 @@ CREATE TABLE IF NOT EXISTS {schema}.case_index (
 );
 CREATE INDEX IF NOT EXISTS case_index_unit ON {schema}.case_index (division_code, status, case_id);
 """
-
-OPEN_STATUSES = ("assigned", "accepted", "under_review", "under_re_review")
 
 
 async def save(conn: asyncpg.Connection, schema: str, case: Case) -> None:
@@ -62,7 +61,7 @@ async def worklist(
             WHERE division_code = $1 AND status = ANY($2::text[]) AND case_id > $3
             ORDER BY case_id LIMIT $4""",
         division,
-        list(OPEN_STATUSES),
+        sorted(AWAITING_UNIT),
         after,
         limit,
     )
