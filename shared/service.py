@@ -23,6 +23,7 @@ from faststream.middlewares import AckPolicy
 
 from shared.clock import SystemClock
 from shared.events.base import RecordedEvent
+from shared.eventstore.port import EventStore
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
 from shared.http.errors import install_error_handlers
@@ -47,7 +48,7 @@ class Context:
     name: str
     settings: Settings
     pool: asyncpg.Pool
-    store: PostgresEventStore
+    store: EventStore
     clock: SystemClock
     producer: AIOKafkaProducer
     topics: Topics

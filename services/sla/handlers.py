@@ -19,7 +19,7 @@ from services.sla.domain.firing import schedule
 from services.sla.domain.reactions import react
 from services.sla.domain.rules import ClockRules
 from shared.events import REGISTRY, Event, Metadata, RecordedEvent, SystemClockMoved
-from shared.eventstore.store import PostgresEventStore
+from shared.eventstore.port import EventStore
 from shared.http.errors import ApiError, not_found
 from shared.service import Context
 
@@ -37,7 +37,7 @@ def clocks_stream(case_id: str) -> str:
 class Sla:
     """What sla's use cases work with: its event store, its timers, the deployment's clock rules."""
 
-    store: PostgresEventStore
+    store: EventStore
     timers: TimerStore
     rules: ClockRules
     poke: Callable[[], None] = lambda: None
@@ -97,9 +97,7 @@ async def move_clock(ctx: Context, advance: timedelta | None, set_to: datetime |
     offset = ctx.clock.offset + (target - ctx.clock.now())
     moved = SystemClockMoved(offset_ms=int(offset.total_seconds() * 1000), now=target)
     async with ctx.pool.acquire() as conn, conn.transaction():
-        version = await conn.fetchval(
-            f"SELECT coalesce(max(version), 0) FROM {ctx.name}.events WHERE stream_id = $1", CLOCK_STREAM
-        )
+        version = await ctx.store.stream_version(conn, CLOCK_STREAM)
         await ctx.store.append(
             conn,
             CLOCK_STREAM,

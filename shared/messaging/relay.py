@@ -16,7 +16,7 @@ import structlog
 from aiokafka import AIOKafkaProducer
 
 from shared.events.base import RecordedEvent
-from shared.eventstore.store import START, Position, PostgresEventStore
+from shared.eventstore.port import START, EventStore, Position
 from shared.messaging.codec import encode
 
 log = structlog.get_logger()
@@ -29,7 +29,7 @@ class OutboxRelay:
     def __init__(
         self,
         pool: asyncpg.Pool,
-        store: PostgresEventStore,
+        store: EventStore,
         producer: AIOKafkaProducer,
         topic_for: Callable[[RecordedEvent], str],
     ) -> None:
@@ -105,10 +105,4 @@ class OutboxRelay:
     async def pending(self) -> int:
         """Events committed but not yet published (for readiness and lag reporting)."""
         async with self._pool.acquire() as conn:
-            position = await self._checkpoint(conn)
-            count = await conn.fetchval(
-                f"SELECT count(*) FROM {self._store.schema}.events WHERE (tx_id, position) > ($1::text::xid8, $2)",
-                str(position.tx_id),
-                position.position,
-            )
-            return int(count)
+            return await self._store.count_after(conn, await self._checkpoint(conn))
