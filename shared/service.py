@@ -35,7 +35,7 @@ from shared.messaging.clock_follower import ClockFollower
 from shared.messaging.consumer import BatchHandler, DeadLetters, EventConsumer, Handler
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topics import Topics, ensure_topics
-from shared.runtime import supervise
+from shared.runtime import committing, supervise
 from shared.settings import Settings
 
 log = structlog.get_logger()
@@ -57,6 +57,10 @@ class Context:
     consumer: EventConsumer | None = None
     broker: KafkaBroker | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[asyncpg.Connection]:
+        """A connection in a transaction that pokes the relay once it has committed (see `committing`)."""
+        return committing(self.pool, self.relay.poke)
 
     async def consumer_lag(self) -> int:
         """Records on our assigned partitions not yet consumed (0 when we consume nothing)."""
