@@ -64,7 +64,7 @@ def _record(event: RecordedEvent, offset: int) -> ConsumerRecord[bytes, bytes]:
     message = encode(event)
     headers = [(k, v if isinstance(v, bytes) else str(v).encode()) for k, v in message.headers.items()]
     key = message.key.encode() if isinstance(message.key, str) else message.key
-    return ConsumerRecord("bench", 0, offset, 0, 0, key, message.value, None, 0, 0, headers)  # type: ignore[arg-type]
+    return ConsumerRecord("bench", 0, offset, 0, 0, key, message.value, None, 0, 0, headers)
 
 
 def petition(case_id: str) -> PetitionSubmitted:
@@ -122,9 +122,9 @@ def sla_records(n: int) -> list[ConsumerRecord[bytes, bytes]]:
 
 class _NoLetters(DeadLetters):
     def __init__(self) -> None:
-        super().__init__(None, "none")  # type: ignore[arg-type]
+        super().__init__(None, "none")  # never sends
 
-    async def send(self, record: ConsumerRecord[bytes, bytes], consumer: str, reason: str) -> None:
+    async def send(self, _record: ConsumerRecord[bytes, bytes], _consumer: str, reason: str) -> None:
         raise AssertionError(f"the bench's own record was dead-lettered: {reason}")
 
 
@@ -182,7 +182,8 @@ def main() -> None:
     args = p.parse_args()
     for service, figure in asyncio.run(measure(args.database_url, args.events, args.repeats)).items():
         runs = ", ".join(f"{r:,.0f}" for r in figure["runs"])
-        print(f"{service:8} {figure['median_events_per_s']:>9,.0f} events/s median of [{runs}] ({figure['events']} events)")
+        rate = figure["median_events_per_s"]
+        print(f"{service:8} {rate:>9,.0f} events/s median of [{runs}] ({figure['events']} events)")
 
 
 if __name__ == "__main__":

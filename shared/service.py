@@ -23,6 +23,7 @@ from faststream.middlewares import AckPolicy
 
 from shared.clock import SystemClock
 from shared.events.base import RecordedEvent
+from shared.eventstore.port import EventStore
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
 from shared.http.errors import install_error_handlers
@@ -34,7 +35,7 @@ from shared.messaging.clock_follower import ClockFollower
 from shared.messaging.consumer import BatchHandler, Consumed, DeadLetters, EventConsumer
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topics import Topics, ensure_topics
-from shared.runtime import supervise
+from shared.runtime import committing, supervise
 from shared.settings import Settings
 
 log = structlog.get_logger()
@@ -47,7 +48,7 @@ class Context:
     name: str
     settings: Settings
     pool: asyncpg.Pool
-    store: PostgresEventStore
+    store: EventStore
     clock: SystemClock
     producer: AIOKafkaProducer
     topics: Topics
@@ -56,6 +57,10 @@ class Context:
     consumer: EventConsumer | None = None
     broker: KafkaBroker | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[asyncpg.Connection]:
+        """A connection in a transaction that pokes the relay once it has committed (see `committing`)."""
+        return committing(self.pool, self.relay.poke)
 
     async def consumer_lag(self) -> int:
         """Records on our assigned partitions not yet consumed (0 when we consume nothing)."""

@@ -21,7 +21,7 @@ from services.sla.domain.rules import ClockRules
 from shared.clock import SystemClock
 from shared.domain import Forbidden, Invalid, NotFound
 from shared.events import REGISTRY, Event, Metadata, RecordedEvent, SystemClockMoved
-from shared.eventstore.store import PostgresEventStore
+from shared.eventstore.port import EventStore
 from shared.http.auth import Principal
 from shared.messaging.consumer import Consumed
 from shared.vocabulary import Role
@@ -41,7 +41,7 @@ def clocks_stream(case_id: str) -> str:
 class Sla:
     """What sla's use cases work with: its event store, its timers, the deployment's clock rules."""
 
-    store: PostgresEventStore
+    store: EventStore
     timers: TimerStore
     rules: ClockRules
     pool: asyncpg.Pool
@@ -124,9 +124,7 @@ class Sla:
         offset = self.clock.offset + (target - self.clock.now())
         moved = SystemClockMoved(offset_ms=int(offset.total_seconds() * 1000), now=target)
         async with self.pool.acquire() as conn, conn.transaction():
-            version = await conn.fetchval(
-                f"SELECT coalesce(max(version), 0) FROM {self.store.schema}.events WHERE stream_id = $1", CLOCK_STREAM
-            )
+            version = await self.store.stream_version(conn, CLOCK_STREAM)
             await self.store.append(
                 conn,
                 CLOCK_STREAM,

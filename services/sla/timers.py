@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 import asyncpg
 import structlog
 
-from services.sla.adapters.streams import load_streams
 from services.sla.domain.clocks import CaseClocks, fold
 from services.sla.domain.firing import fire, next_firing
 from services.sla.domain.rules import ClockRules
@@ -34,7 +33,7 @@ async def fire_due(sla: Sla, pool: asyncpg.Pool, now: datetime, limit: int = 200
             by_case.setdefault(case_id, []).append(clock_id)
         # A case someone is changing right now keeps its rows due: the next pass takes it.
         mine = await sla.timers.try_lock_cases(conn, list(by_case))
-        streams = await load_streams(conn, sla.store.schema, [clocks_stream(c) for c in mine])
+        streams = await sla.store.load_many(conn, [clocks_stream(c) for c in mine])
         timers: list[tuple[str, str, datetime | None]] = []
         for case_id in mine:
             history = streams.get(clocks_stream(case_id), [])

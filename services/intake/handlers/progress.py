@@ -41,14 +41,15 @@ def followed_handler(intake: Intake) -> BatchHandler:
 async def backfill(intake: Intake) -> int:
     """Index petitions recorded before the index existed; returns how many."""
     async with intake.pool.acquire() as conn:
-        missing = await conn.fetch(
-            f"""SELECT e.subject FROM {intake.schema}.events e
-                WHERE e.type = 'PetitionSubmitted' AND NOT EXISTS
-                    (SELECT 1 FROM {intake.schema}.petition_index i WHERE i.case_id = e.subject)"""
+        submitted_cases = await intake.store.subjects_of_type(conn, PetitionSubmitted.type_name())
+        indexed = await conn.fetch(
+            f"SELECT case_id FROM {intake.schema}.petition_index WHERE case_id = ANY($1::text[])", submitted_cases
         )
-        for row in missing:
+        known = {row["case_id"] for row in indexed}
+        missing = [case_id for case_id in submitted_cases if case_id not in known]
+        for case_id in missing:
             async with conn.transaction():
-                loaded = await cases.load(intake, conn, row["subject"])
+                loaded = await cases.load(intake, conn, case_id)
                 first = loaded.facts[0]
                 submitted = first.event
                 assert isinstance(submitted, PetitionSubmitted)

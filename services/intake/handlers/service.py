@@ -11,7 +11,7 @@ import asyncpg
 from services.intake.adapters.group_commit import GroupCommit
 from services.intake.handlers.submit import Submission, SubmitResult, write_submissions
 from shared.clock import Clock
-from shared.eventstore.store import PostgresEventStore
+from shared.eventstore.port import EventStore
 from shared.service import Context
 
 
@@ -21,7 +21,7 @@ class Intake:
 
     schema: str
     pool: asyncpg.Pool
-    store: PostgresEventStore
+    store: EventStore
     clock: Clock
     poke: Callable[[], None]
     submissions: GroupCommit[Submission, SubmitResult] = field(init=False, repr=False, compare=False)

@@ -21,12 +21,13 @@ from services.intake.adapters.petition_index import Indexed
 from services.intake.domain import codes
 from services.intake.domain.commands import NewCase, SubmitPetition
 from services.intake.domain.petition import Petition, decide_repeat, decide_submit
-from services.intake.domain.progress import CaseProgress, fold_progress
+from services.intake.domain.progress import fold_progress
 from services.intake.domain.repeats import Matter, PersonKeys, find_repeat, matter
 from services.intake.handlers import cases
 from services.intake.handlers.cases import own_facts
 from shared.domain import Refusal
-from shared.events import Metadata
+from shared.events import Event, Metadata
+from shared.eventstore.port import Append
 
 if TYPE_CHECKING:
     from services.intake.handlers.service import Intake
@@ -160,19 +161,24 @@ async def _hold(conn: asyncpg.Connection, schema: str, persons: list[PersonKeys]
 
 
 async def _open(intake: Intake, conn: asyncpg.Connection, group: list[Submission]) -> None:
+    """The group's new cases: their streams with one append, index rows and views with one statement each."""
     if not group:
         return
-    indexed: list[Indexed] = []
-    views: list[CaseProgress] = []
+    appends: list[Append] = []
+    decided: list[list[Event]] = []
     for s in group:
         actor = s.command.recorded_by or f"petitioner:{s.case.tracking_code}"
         metadata = Metadata(correlation_id=uuid.uuid4(), actor=actor, actor_unit=s.recorder_unit)
         events = decide_submit(Petition(), s.command, s.case)
-        stream = cases.petition_stream(s.case.case_id)
-        recorded = await intake.store.append(conn, stream, 0, events, metadata, s.case.case_id)
-        indexed.append(Indexed(s.matter, s.case.tracking_code, s.case.access_code_hash, recorded[0].time))
-        views.append(fold_progress(own_facts(recorded, events)))
+        appends.append(Append(cases.petition_stream(s.case.case_id), 0, events, metadata, s.case.case_id))
+        decided.append(events)
+    recorded = await intake.store.append_batch(conn, appends)
+    indexed = [
+        Indexed(s.matter, s.case.tracking_code, s.case.access_code_hash, r[0].time)
+        for s, r in zip(group, recorded, strict=True)
+    ]
     await petition_index.add_many(conn, intake.schema, indexed)
+    views = [fold_progress(own_facts(r, events)) for r, events in zip(recorded, decided, strict=True)]
     await case_progress.save_views(conn, intake.schema, views)
 
 
