@@ -19,4 +19,6 @@ def serve(factory: str, default_port: int) -> None:
         http="httptools",
         log_level="warning",
         access_log=False,
+        # Several processes, each a whole instance (pool, relay standby, consumer group member).
+        workers=int(os.environ.get("PUJIANG_HTTP_WORKERS", "1")),
     )
