@@ -93,8 +93,8 @@ async def test_a_repeat_is_linked_to_the_open_case_and_does_not_reveal_its_acces
     assert await count_submitted(intake) == before
     assert await stream_types(intake, first["case_id"]) == ["PetitionSubmitted", "RepeatPetitionReceived"]
     view = await handlers.view_petition(intake, first["tracking_code"], first["access_code"])
-    assert view["repeats"] == 1
-    assert view["timeline"][-1]["text"] == "the matter was raised again (visit) and linked to this case"
+    assert view.repeats == 1
+    assert view.timeline[-1].text == "the matter was raised again (visit) and linked to this case"
 
 
 async def test_another_person_another_matter_or_a_closed_case_opens_a_new_case(intake):
@@ -135,7 +135,7 @@ async def test_petitions_recorded_before_the_index_existed_are_indexed_on_start(
         await conn.execute(f"DELETE FROM {intake.schema}.petition_index")
         await conn.execute(f"DELETE FROM {intake.schema}.petitioner_view")
     assert await handlers.backfill(intake) >= 1
-    assert (await handlers.view_petition(intake, first["tracking_code"], first["access_code"]))["status"]
+    assert (await handlers.view_petition(intake, first["tracking_code"], first["access_code"])).status
     assert (await submit(intake, the_matter(petitioner)))[0] is Linked
     async with intake.pool.acquire() as conn:
         assert await case_progress.load_view(conn, intake.schema, first["case_id"]) is not None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from services.intake import handlers
 from services.intake.domain.commands import GiveFeedback, RequestReview
+from services.intake.domain.document import PetitionerDocument
 from services.intake.entrypoints.bodies import FeedbackIn, PetitionIn, ReviewIn
 from services.intake.handlers import Intake, Submitted
 from shared.http.auth import current_principal
@@ -52,16 +53,16 @@ async def submit_petition(
 @router.get("/petitions/{tracking_code}")
 async def view_petition(
     tracking_code: str, intake: IntakeDep, access_code: Annotated[str, Query(max_length=100)] = ""
-) -> dict[str, Any]:
+) -> PetitionerDocument:
     return await handlers.view_petition(intake, tracking_code, access_code)
 
 
 @router.post("/petitions/{tracking_code}/feedback", status_code=201)
-async def give_feedback(tracking_code: str, body: FeedbackIn, intake: IntakeDep) -> dict[str, Any]:
+async def give_feedback(tracking_code: str, body: FeedbackIn, intake: IntakeDep) -> PetitionerDocument:
     command = GiveFeedback(satisfied=body.satisfied, comment=body.comment)
     return await handlers.give_feedback(intake, tracking_code, body.access_code, command)
 
 
 @router.post("/petitions/{tracking_code}/review", status_code=201)
-async def request_review(tracking_code: str, body: ReviewIn, intake: IntakeDep) -> dict[str, Any]:
+async def request_review(tracking_code: str, body: ReviewIn, intake: IntakeDep) -> PetitionerDocument:
     return await handlers.request_review(intake, tracking_code, body.access_code, RequestReview(reason=body.reason))
