@@ -9,9 +9,10 @@ import jwt
 from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from shared.divisions import is_valid_code, is_within
+from shared.divisions import is_within
 from shared.domain.refusals import Forbidden
 from shared.http.errors import ApiError
+from shared.jurisdiction.divisions import is_division_code
 from shared.vocabulary import Role
 
 
@@ -50,7 +51,7 @@ def decode_token(secret: str, token: str) -> Principal:
         principal = Principal.model_validate(claims, strict=False)
     except (jwt.PyJWTError, ValidationError) as error:
         raise ApiError(401, "unauthorized", f"invalid token: {error}") from error
-    if not is_valid_code(principal.division):
+    if not is_division_code(principal.division):
         raise ApiError(401, "unauthorized", "invalid token: division is not a 12-digit division code")
     return principal
 

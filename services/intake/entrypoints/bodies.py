@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from services.intake.domain.commands import SubmitPetition
 from shared.events.intake import Attachment, Petitioner
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
+from shared.jurisdiction.divisions import DivisionCode
 from shared.vocabulary import Channel
 
 
@@ -37,7 +38,7 @@ class AttachmentIn(Body):
 
 class PetitionIn(Body):
     channel: Channel
-    division_code: str
+    division_code: DivisionCode
     category: str = Field(pattern=r"^[a-z][a-z_]{1,49}$")
     title: str = Field(min_length=1, max_length=200)
     content: str = Field(min_length=1, max_length=20_000)
@@ -47,8 +48,9 @@ class PetitionIn(Body):
     @field_validator("division_code")
     @classmethod
     def _division(cls, value: str) -> str:
+        # Its form was checked by DivisionCode; here, whether this deployment has it.
         if value not in deployment_tree():
-            raise ValueError("must be the 12-digit code of a division of this deployment (GET /v1/divisions)")
+            raise ValueError("must be a division of this deployment (GET /v1/divisions)")
         return value
 
     @field_validator("category")
