@@ -13,7 +13,10 @@ from typing import NamedTuple
 import asyncpg
 
 from services.intake.domain.repeats import Matter, PersonKeys, neighbourhood
-from shared.vocabulary import CaseStatus
+from shared.vocabulary import TERMINAL_STATUSES, CaseStatus
+
+# Only open matters can be repeated: the repeat check's indexes and queries leave the rest out.
+OPEN_ONLY = f"status NOT IN ({', '.join(repr(s.value) for s in sorted(TERMINAL_STATUSES))})"
 
 PETITION_INDEX_DDL = """
 CREATE TABLE IF NOT EXISTS {schema}.petition_index (
@@ -31,10 +34,10 @@ CREATE TABLE IF NOT EXISTS {schema}.petition_index (
     submitted_at     timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS petition_index_contact ON {schema}.petition_index (contact_key, category)
-    WHERE status NOT IN ('closed', 'not_accepted');
+    WHERE {open_only};
 CREATE INDEX IF NOT EXISTS petition_index_id ON {schema}.petition_index (id_key, category)
-    WHERE status NOT IN ('closed', 'not_accepted') AND id_key IS NOT NULL;
-"""
+    WHERE {open_only} AND id_key IS NOT NULL;
+""".replace("{open_only}", OPEN_ONLY)
 
 CANDIDATES = 50
 
@@ -112,7 +115,7 @@ async def open_matters_of(conn: asyncpg.Connection, schema: str, news: Sequence[
             CROSS JOIN LATERAL (
                 SELECT * FROM {schema}.petition_index p
                 WHERE (p.contact_key = q.contact_key OR p.id_key = q.id_key) AND p.category = q.category
-                  AND p.neighbourhood = q.neighbourhood AND p.status NOT IN ('closed', 'not_accepted')
+                  AND p.neighbourhood = q.neighbourhood AND p.{OPEN_ONLY}
                 ORDER BY p.submitted_at, p.case_id LIMIT {CANDIDATES}) p
             ORDER BY q.i, p.submitted_at, p.case_id""",
         [n.person.contact_key for n in news],

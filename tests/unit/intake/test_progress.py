@@ -23,6 +23,7 @@ from shared.events import (
     ReviewRequested,
     SupervisionIssued,
 )
+from shared.events.status import status_after
 from shared.vocabulary import CaseStatus, Channel, Level
 from tests.unit.intake.facts import CASE, T0, VILLAGE, assigned, clock, facts, resolved, stopped, submitted
 
@@ -156,3 +157,23 @@ def test_not_accepted_and_closed_show_why():
 def test_the_view_survives_being_stored_as_json():
     progress = fold_progress(whole_lifecycle())
     assert CaseProgress.model_validate_json(progress.model_dump_json()) == progress
+
+
+def test_the_status_shown_after_each_routing_event_is_the_shared_rule():
+    reopened = CaseReopenedForReview(case_id=CASE, round="review", reason="nothing changed")
+    case_events = [
+        assigned(),
+        CaseAccepted(case_id=CASE, unit_id=VILLAGE, level=Level.VILLAGE),
+        resolved(),
+        reopened,
+        assigned("review", "浦陽街道", Level.TOWNSHIP),
+        resolved("review"),
+        CaseClosed(case_id=CASE, reason="final", satisfied=False),
+    ]
+    shown = []
+    for n in range(1, len(case_events) + 1):
+        progress = fold_progress([*facts("petition", submitted()), *facts("case", *case_events[:n])])
+        shown.append(progress.status)
+        assert progress.status == status_after(case_events[n - 1])
+    assert CaseStatus.UNDER_REVIEW in shown  # routing reopened it: the petitioner sees that too
+    assert fold_progress(facts("petition", submitted())).status == CaseStatus.SUBMITTED
