@@ -140,3 +140,19 @@ async def test_petitions_recorded_before_the_index_existed_are_indexed_on_start(
     async with intake.pool.acquire() as conn:
         assert await case_progress.load_view(conn, intake.schema, first["case_id"]) is not None
     assert await handlers.backfill(intake) == 0
+
+
+async def test_racing_retries_with_one_key_record_one_petition_and_get_one_answer(intake):
+    key, body = str(uuid.uuid4()), the_matter(someone())
+    before = await count_submitted(intake)
+    answers = await asyncio.gather(*(submit(intake, body, key) for _ in range(6)))
+    assert {(kind, answer["case_id"]) for kind, answer in answers} == {(Submitted, answers[0][1]["case_id"])}
+    assert len({answer["access_code"] for _, answer in answers}) == 1
+    assert await count_submitted(intake) == before + 1
+
+
+async def test_a_key_reused_for_another_body_is_refused_within_a_group_too(intake):
+    key = str(uuid.uuid4())
+    first, other = the_matter(someone()), the_matter(someone())
+    answers = await asyncio.gather(submit(intake, first, key), submit(intake, other, key), return_exceptions=True)
+    assert sorted(type(a).__name__ for a in answers) == ["IdempotencyKeyReused", "tuple"]
