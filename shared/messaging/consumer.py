@@ -71,8 +71,10 @@ class EventConsumer:
         handler: BatchHandler,
         dead_letters: DeadLetters,
         registry: EventRegistry = REGISTRY,
+        after_commit: Callable[[], None] = lambda: None,
     ) -> None:
         self.name = name
+        self._after_commit = after_commit  # the relay's poke: what a batch wrote is there to read now
         self._schema = schema
         self._pool = pool
         self._handler = handler
@@ -102,6 +104,7 @@ class EventConsumer:
         except (ConcurrencyError, asyncpg.DeadlockDetectedError) as conflict:
             log.info("consumer.batch_conflict", consumer=self.name, events=len(work), error=repr(conflict))
             await self._one_by_one(work)
+        self._after_commit()
         self.processed += len(work)
 
     def _unwanted(self, record: ConsumerRecord[bytes, bytes]) -> bool:
