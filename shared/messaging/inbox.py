@@ -18,6 +18,11 @@ Rebuilds do not go through here (projections replay into a new generation by the
 reader); a new consumer group on the same database starts from the stored offsets, not from
 Kafka's, so it cannot reapply either. Rows written before offsets were recorded (no offset) go
 after `LEGACY_RETENTION`.
+
+This rests on what architecture.md already asks: topics are kept for ever and never recreated
+under the same name while the databases live on (a recreated topic starts again at offset 0,
+below the stored offsets, and its records would be skipped as applied: reset the service's
+`consumer_offsets` rows along with the topic).
 """
 
 from __future__ import annotations
