@@ -148,8 +148,9 @@ async def _start(spec: ServiceSpec, settings: Settings) -> Context:
     ctx = Context(spec.name, settings, pool, store, clock, producer, topics, relay, follower)
     if spec.consumes:
         ctx.consumer = EventConsumer(
-            spec.name, spec.name, pool, spec.handlers(ctx), DeadLetters(producer, topics.dead_letter)
-        )
+            spec.name, spec.name, pool, spec.handlers(ctx), DeadLetters(producer, topics.dead_letter),
+            after_commit=relay.poke,
+        )  # fmt: skip
         ctx.broker = _broker(ctx, [topics.of(s) for s in spec.consumes])
     return ctx
 

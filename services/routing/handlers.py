@@ -26,6 +26,7 @@ from shared.events import (
     ReviewRequested,
 )
 from shared.http.auth import Principal
+from shared.messaging.batch_appends import BatchAppends
 from shared.messaging.consumer import Consumed
 from shared.service import Context
 from shared.vocabulary import Role
@@ -65,20 +66,10 @@ class Routing:
         history = await self.ctx.store.load(conn, case_stream(case_id))
         return fold(REGISTRY.decode(e) for e in history), history
 
-    async def record(
-        self, conn: asyncpg.Connection, case_id: str, state: Case, events: list[Event], metadata: Metadata
-    ) -> list[RecordedEvent]:
-        if not events:
-            return []
-        recorded = await self.ctx.store.append(conn, case_stream(case_id), state.version, events, metadata, case_id)
-        await case_index.save(conn, self.ctx.name, fold(events, state))
-        self.ctx.relay.poke()
-        return recorded
-
     async def command(self, case_id: str, command: Command, principal: Principal) -> Changed:
         """An official's command: decided on the current state, recorded in the caller's name."""
         principal.require_role(*ACTING_ROLES)
-        async with self.ctx.pool.acquire() as conn, conn.transaction():
+        async with self.ctx.transaction() as conn:  # the relay is poked once this has committed
             state, history = await self.load(conn, case_id)
             if not history:
                 raise NotFound("case")
@@ -90,8 +81,10 @@ class Routing:
                 actor=principal.sub,
                 actor_unit=principal.division,
             )
-            recorded = await self.record(conn, case_id, state, events, metadata)
-        return Changed(fold(events, state), recorded)
+            recorded = await self.ctx.store.append(conn, case_stream(case_id), state.version, events, metadata, case_id)
+            after = fold(events, state)
+            await case_index.save(conn, self.ctx.name, [after])
+        return Changed(after, recorded)
 
     async def worklist(self, principal: Principal, cursor: str, limit: int) -> Worklist:
         """Open cases waiting on the units of the caller's own division, a page at a time."""
@@ -100,9 +93,24 @@ class Routing:
         return Worklist(cases, cases[-1]["case_id"] if len(cases) == limit else None)
 
     async def on_events(self, conn: asyncpg.Connection, batch: list[Consumed]) -> None:
-        """Other services' events, in order: each decided on the case as the ones before left it."""
-        for c in batch:
-            await self.react(conn, c.event, self._reaction(c.payload))
+        """A consumed batch at once: every case it touches loaded in one read, each event decided in
+        order on the state the ones before it left, new events and the index written in one go."""
+        subjects = list(dict.fromkeys(c.event.subject for c in batch))
+        histories = await self.ctx.store.load_many(conn, [case_stream(s) for s in subjects])
+        states = {s: fold(REGISTRY.decode(e) for e in histories.get(case_stream(s), [])) for s in subjects}
+        appends = BatchAppends()
+        for consumed in batch:
+            case_id = consumed.event.subject
+            state = states[case_id]
+            events = self._reaction(consumed.payload)(state)
+            metadata = consumed.event.caused(ROUTING_ACTOR, state.division_code)
+            appends.add(case_stream(case_id), state.version, events, metadata, case_id)
+            states[case_id] = fold(events, state)
+        if appends:
+            await appends.write(self.ctx.store, conn)
+            await case_index.save(
+                conn, self.ctx.name, [states[s] for s in subjects if case_stream(s) in appends.streams]
+            )
 
     def _reaction(self, payload: Event) -> Callable[[Case], list[Event]]:
         match payload:
@@ -115,10 +123,3 @@ class Routing:
             case ClockBreached():
                 return lambda state: on_breach(state, payload, self.where, self.rules)
         return lambda _state: []
-
-    async def react(
-        self, conn: asyncpg.Connection, event: RecordedEvent, decide_on: Callable[[Case], list[Event]]
-    ) -> None:
-        state, _ = await self.load(conn, event.subject)
-        events = decide_on(state)
-        await self.record(conn, event.subject, state, events, event.caused(ROUTING_ACTOR, state.division_code))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,7 +14,7 @@ import structlog
 
 from services.sla.adapters.timers import TimerStore
 from services.sla.domain import commands
-from services.sla.domain.clocks import CaseClocks, Clock, division_of, fold
+from services.sla.domain.clocks import CaseClocks, Clock, Timed, division_of, fold
 from services.sla.domain.firing import schedule
 from services.sla.domain.reactions import react
 from services.sla.domain.rules import ClockRules
@@ -23,7 +23,9 @@ from shared.domain import Forbidden, Invalid, NotFound
 from shared.events import REGISTRY, Event, Metadata, RecordedEvent, SystemClockMoved
 from shared.eventstore.port import EventStore
 from shared.http.auth import Principal
+from shared.messaging.batch_appends import BatchAppends
 from shared.messaging.consumer import Consumed
+from shared.runtime import committing
 from shared.vocabulary import Role
 
 log = structlog.get_logger()
@@ -51,7 +53,7 @@ class Sla:
 
     async def load(self, conn: asyncpg.Connection, case_id: str) -> tuple[CaseClocks, list[RecordedEvent]]:
         history = await self.store.load(conn, clocks_stream(case_id))
-        return fold((REGISTRY.decode(e), e.time) for e in history), history
+        return fold(_timed(history)), history
 
     async def record(
         self, conn: asyncpg.Connection, case_id: str, state: CaseClocks, events: list[Event], metadata: Metadata
@@ -60,19 +62,35 @@ class Sla:
         return fold(((e, r.time) for e, r in zip(events, recorded, strict=True)), state)
 
     async def on_events(self, conn: asyncpg.Connection, batch: list[Consumed]) -> None:
-        for c in batch:
-            await self.on_routing_event(conn, c.event, c.payload)
+        """Start and stop clocks as routing's steps say, timed by routing's events, a batch at once.
 
-    async def on_routing_event(self, conn: asyncpg.Connection, event: RecordedEvent, payload: Event) -> None:
-        """Start and stop the case's clocks as routing's step says, timed by routing's event."""
-        case_id = event.subject
-        await self.timers.lock_case(conn, case_id)
-        state, _ = await self.load(conn, case_id)
-        events = react(payload, state, event.time, self.rules)
-        if events:
-            state = await self.record(conn, case_id, state, events, event.caused(SLA_ACTOR))
-            await self.timers.schedule(conn, case_id, schedule(state, self.rules))
-            self.poke()
+        Every case the batch touches is locked (in one order) and loaded in one read; each event is
+        decided on the clocks the ones before it left; the new events, then the timers they call
+        for, are written in one statement each.
+        """
+        subjects = list(dict.fromkeys(c.event.subject for c in batch))
+        await self.timers.lock_cases(conn, subjects)
+        histories = await self.store.load_many(conn, [clocks_stream(s) for s in subjects])
+        before = {s: fold(_timed(histories.get(clocks_stream(s), []))) for s in subjects}
+        states, decided, appends = dict(before), dict[str, list[Event]](), BatchAppends()
+        for consumed in batch:
+            case_id, at = consumed.event.subject, consumed.event.time
+            state = states[case_id]
+            events = react(consumed.payload, state, at, self.rules)
+            appends.add(clocks_stream(case_id), state.version, events, consumed.event.caused(SLA_ACTOR), case_id)
+            decided.setdefault(case_id, []).extend(events)
+            # Until recorded, an event's own time is not known: the routing event's stands in (no
+            # decision reads it); the timers below follow the clocks folded on the recorded times.
+            states[case_id] = fold(((e, at) for e in events), state)
+        if not appends:
+            return
+        recorded = await appends.write(self.store, conn)
+        timers: dict[str, dict[str, datetime]] = {}
+        for case_id, events in decided.items():
+            if events:
+                times = [r.time for r in recorded[clocks_stream(case_id)]]
+                timers[case_id] = schedule(fold(zip(events, times, strict=True), before[case_id]), self.rules)
+        await self.timers.schedule(conn, timers)
 
     async def clocks(self, case_id: str, principal: Principal) -> CaseClocks:
         """A case's clocks, for someone whose jurisdiction one of its units lies in."""
@@ -96,7 +114,7 @@ class Sla:
     ) -> Clock:
         """An official's command on one of the case's clocks, decided on the current state."""
         principal.require_role(*ACTING_ROLES)
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with committing(self.pool, self.poke) as conn:
             await self.timers.lock_case(conn, case_id)
             state, history = await self.load(conn, case_id)
             if not history:
@@ -110,8 +128,7 @@ class Sla:
                 actor_unit=principal.division,
             )
             state = await self.record(conn, case_id, state, decide(state), metadata)
-            await self.timers.schedule(conn, case_id, schedule(state, self.rules))
-        self.poke()
+            await self.timers.schedule(conn, {case_id: schedule(state, self.rules)})
         return state.clocks[clock_id]
 
     async def move_clock(self, advance: timedelta | None, set_to: datetime | None, actor: str) -> datetime:
@@ -123,7 +140,7 @@ class Sla:
             raise Invalid("set" if set_to else "advance", "would move time backwards")
         offset = self.clock.offset + (target - self.clock.now())
         moved = SystemClockMoved(offset_ms=int(offset.total_seconds() * 1000), now=target)
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with committing(self.pool, self.poke) as conn:
             version = await self.store.stream_version(conn, CLOCK_STREAM)
             await self.store.append(
                 conn,
@@ -133,7 +150,6 @@ class Sla:
                 Metadata(correlation_id=uuid.uuid4(), actor=actor),
                 subject=CLOCK_STREAM,
             )
-        self.poke()
         await self._followed(timedelta(milliseconds=moved.offset_ms))
         return self.clock.now()
 
@@ -150,3 +166,7 @@ class Sla:
                 self.clock.set_offset(offset)
                 return
             await asyncio.sleep(0.01)
+
+
+def _timed(history: Iterable[RecordedEvent]) -> Iterator[Timed]:
+    return ((REGISTRY.decode(e), e.time) for e in history)

@@ -19,6 +19,7 @@ from shared.clock import SystemClock
 from shared.events import CaseAccepted, Event, RecordedEvent
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
+from shared.messaging.consumer import Consumed
 from shared.vocabulary import Level
 from tests.unit.sla.support import ACCEPTANCE_DUE, RECEIVED, RULES, VILLAGE, assigned
 
@@ -61,7 +62,7 @@ def an_sla(pool: asyncpg.Pool, schema: str) -> Sla:
 
 async def routed(pool: asyncpg.Pool, sla: Sla, payload: Any, at: datetime = RECEIVED) -> None:
     async with pool.acquire() as conn, conn.transaction():
-        await sla.on_routing_event(conn, from_routing(payload, at, payload.case_id), payload)
+        await sla.on_events(conn, [Consumed(from_routing(payload, at, payload.case_id), payload)])
 
 
 async def open_cases(pool: asyncpg.Pool, sla: Sla, n: int) -> list[str]:
@@ -92,7 +93,7 @@ async def test_a_routing_event_writes_clocks_and_their_timer_in_one_transaction(
         transaction = conn.transaction()
         await transaction.start()
         event = assigned(case_id=case_id)
-        await sla.on_routing_event(conn, from_routing(event, RECEIVED, case_id), event)
+        await sla.on_events(conn, [Consumed(from_routing(event, RECEIVED, case_id), event)])
         await transaction.rollback()  # a crash before the commit
     assert await timers(pg_pool, sla) == {}
     await routed(pg_pool, sla, assigned(case_id=case_id))
@@ -175,6 +176,6 @@ async def test_routing_events_and_firing_passes_on_the_same_cases_never_deadlock
 
 async def test_a_timer_whose_case_has_no_clocks_is_dropped(pg_pool, sla):
     async with pg_pool.acquire() as conn:
-        await sla.timers.schedule(conn, "ghost", {"acceptance-1": RECEIVED})
+        await sla.timers.schedule(conn, {"ghost": {"acceptance-1": RECEIVED}})
     assert await fire_due(sla, pg_pool, LONG_AFTER) == 1
     assert await timers(pg_pool, sla) == {}
