@@ -123,8 +123,8 @@ async def write_submissions(
     if todo:
         for i, result in zip(todo, await _record(intake, conn, [group[i] for i in todo]), strict=True):
             results[i] = result
-        answers = {group[i].idempotency_key: _answer(results[i]) for i in todo}
-        await idempotency.remember(conn, intake.schema, {k: a for k, a in answers.items() if k is not None})
+        answers = {k: _answer(results[i]) for i in todo if (k := group[i].idempotency_key) is not None}
+        await idempotency.remember(conn, intake.schema, answers)
     return [r for r in results if r is not None]
 
 
@@ -203,7 +203,11 @@ def _answer(result: SubmitResult | Exception | None) -> idempotency.Answer:
             "status": result.status,
         }
     assert isinstance(result, Linked)
-    return "linked", {"case_id": result.case_id, "tracking_code": result.tracking_code, "duplicate_of": result.case_id}
+    return "linked", {
+        "case_id": result.case_id,
+        "tracking_code": result.tracking_code,
+        "duplicate_of": result.duplicate_of,
+    }
 
 
 def _replayed(earlier: idempotency.Answer) -> SubmitResult:
