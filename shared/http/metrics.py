@@ -7,11 +7,11 @@ case); the event pipeline's figures are read when scraped, from the objects that
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, Histogram, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 if TYPE_CHECKING:
     from shared.service import Context
@@ -54,16 +54,41 @@ class Metrics:
         return generate_latest(self.registry)
 
 
+class TimeRequests:
+    """ASGI middleware timing each HTTP request by method, route template and status.
+
+    Plain ASGI rather than Starlette's BaseHTTPMiddleware, which runs every request in an extra
+    task with its own streams: on intake's submit path that was a tenth of the CPU.
+    """
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # what the client gets when the app raises before answering
+
+        async def timed_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, timed_send)
+        finally:
+            # The router put the matched route into the scope; a raw path would make a series per case.
+            route = getattr(scope.get("route"), "path", "unmatched")
+            self.metrics.requests.labels(scope["method"], route, str(status)).observe(time.perf_counter() - started)
+
+
 def install_metrics(app: FastAPI, service: str) -> None:
     metrics = Metrics(service)
-
-    @app.middleware("http")
-    async def time_requests(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        metrics.requests.labels(request.method, route, str(response.status_code)).observe(time.perf_counter() - started)
-        return response
+    app.add_middleware(TimeRequests, metrics=metrics)
 
     router = APIRouter(tags=["health"])
 

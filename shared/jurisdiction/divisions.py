@@ -2,24 +2,32 @@
 
 The code arithmetic itself (parent by truncation, levels) is shared vocabulary in
 `shared.divisions`; it is re-exported here so routing code reads from one place.
+
+`validate_code` is the one check of a division code's form, for every service: `DivisionCode`
+puts it on a pydantic field or a query parameter (a 422 naming the field), `is_division_code`
+answers yes or no (a token's claim). Whether the code is in this deployment's tree is a second
+question, asked of the tree.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
 from shared.divisions import ancestors, county_of, is_valid_code, is_within, level_of, parent_of, truncate_to
 from shared.vocabulary import Level
 
 __all__ = [
     "Division",
+    "DivisionCode",
     "InvalidDivisionCode",
     "Level",
     "ancestors",
     "county_of",
+    "is_division_code",
     "is_valid_code",
     "is_within",
     "level_of",
@@ -49,10 +57,21 @@ def validate_code(code: str) -> str:
     return code
 
 
+def is_division_code(code: str) -> bool:
+    """`validate_code` as a yes or no."""
+    return len(code) == 12 and _VALID.fullmatch(code) is not None
+
+
+# A field or parameter holding a division code: anything else is refused where it is read.
+DivisionCode = Annotated[str, AfterValidator(validate_code)]
+
+
 def _checked(code: str) -> tuple[Level, str | None]:
     """The level and parent of a valid code (fast: loading 20,000 divisions goes through here)."""
     if len(code) != 12 or not _VALID.fullmatch(code):
-        raise InvalidDivisionCode(f"{code!r} is not the 12-digit code of one division")
+        raise InvalidDivisionCode(
+            f"{code!r} is not the 12-digit code of one division (each level's digits non-zero, then zeros)"
+        )
     depth = bisect_left(_ENDS, len(code.rstrip("0")))
     parent = None if depth == 0 else code[: _ENDS[depth - 1]].ljust(12, "0")
     return _LEVELS[depth], parent

@@ -1,12 +1,19 @@
-"""Recorded events on the wire: the CloudEvents 1.0 Kafka binding in binary content mode."""
+"""Recorded events on the wire: the CloudEvents 1.0 Kafka binding in binary content mode.
+
+Attributes travel as `ce_<name>` headers, `datacontenttype` as `content-type`, the payload as
+JSON in the value and the case (subject) as the key. This module writes and reads that shape
+directly (orjson, one parse of the value, no SDK objects in between): it runs for every record
+published and consumed. A unit test keeps it honest against the cloudevents SDK both ways.
+"""
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Any
 
-from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event, to_binary_event
-from cloudevents.core.v1.event import CloudEvent
-from pydantic import ValidationError
+import orjson
+from cloudevents.core.bindings.kafka import KafkaMessage
 
 from shared.events.base import CE_TYPE_PREFIX, RecordedEvent
 
@@ -22,54 +29,94 @@ _EXTENSIONS = {
     "prev_hash": "prevhash",
     "hash": "hash",
 }
+_JSON = b"application/json"
 
 
 class UndecodableMessage(ValueError):
     """A Kafka record that is not a CloudEvent we can read: it goes to the dead-letter topic."""
 
 
+def _time(value: datetime) -> bytes:
+    text = value.isoformat()
+    return (text[:-6] + "Z" if text.endswith("+00:00") else text).encode()
+
+
 def encode(event: RecordedEvent) -> KafkaMessage:
     """The Kafka record of an event: key = case (subject), attributes in ce_ headers."""
-    attributes: dict[str, Any] = {
-        "id": str(event.id),
-        "source": event.source,
-        "type": CE_TYPE_PREFIX + event.type,
-        "subject": event.subject,
-        "time": event.time,
-        "specversion": "1.0",
-        "datacontenttype": "application/json",
-        "partitionkey": event.subject,
+    subject = event.subject.encode()
+    headers = {
+        "ce_id": str(event.id).encode(),
+        "ce_source": event.source.encode(),
+        "ce_type": (CE_TYPE_PREFIX + event.type).encode(),
+        "ce_subject": subject,
+        "ce_time": _time(event.time),
+        "ce_specversion": b"1.0",
+        "content-type": _JSON,
+        "ce_partitionkey": subject,
+        "ce_correlationid": str(event.correlation_id).encode(),
+        "ce_actor": event.actor.encode(),
+        "ce_schemaversion": str(event.schema_version).encode(),
+        "ce_streamid": event.stream_id.encode(),
+        "ce_streamversion": str(event.version).encode(),
+        "ce_prevhash": event.prev_hash.encode(),
+        "ce_hash": event.hash.encode(),
     }
-    for field, extension in _EXTENSIONS.items():
-        value = getattr(event, field)
-        if value is not None:
-            attributes[extension] = str(value)
-    return to_binary_event(CloudEvent(attributes=attributes, data=event.data))
+    if event.causation_id is not None:
+        headers["ce_causationid"] = str(event.causation_id).encode()
+    if event.actor_unit is not None:
+        headers["ce_actorunit"] = event.actor_unit.encode()
+    return KafkaMessage(headers=headers, key=subject, value=orjson.dumps(event.data))
 
 
-def decode(headers: dict[str, bytes], key: bytes | None, value: bytes) -> RecordedEvent:
-    """Read a record back into the event it carries, or raise UndecodableMessage with the reason."""
+def _text(headers: dict[str, bytes], name: str) -> str:
+    value = headers.get(name)
+    if value is None:
+        raise UndecodableMessage(f"not a readable CloudEvent: no {name} header")
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _optional(headers: dict[str, bytes], name: str) -> str | None:
+    value = headers.get(name)
+    return None if value is None else _text(headers, name)
+
+
+def decode(headers: dict[str, bytes], key: bytes | None, value: bytes) -> RecordedEvent:  # noqa: ARG001
+    """Read a record back into the event it carries, or raise UndecodableMessage with the reason.
+
+    `key` is accepted for the binding's shape; the subject header is what names the case.
+    """
     try:
-        cloud_event = from_binary_event(KafkaMessage(headers=headers, key=key, value=value))
-        attributes = cloud_event.get_attributes()
-        ce_type = cloud_event.get_type()
+        if _text(headers, "ce_specversion") != "1.0":
+            raise UndecodableMessage(f"unsupported CloudEvents specversion {headers['ce_specversion']!r}")
+        ce_type = _text(headers, "ce_type")
         if not ce_type.startswith(CE_TYPE_PREFIX):
             raise UndecodableMessage(f"unknown event type namespace: {ce_type}")
-        data = cloud_event.get_data()
+        content_type = headers.get("content-type", _JSON)
+        if content_type.split(b";")[0].strip() != _JSON:
+            raise UndecodableMessage(f"event data is not JSON: {content_type!r}")
+        data: Any = orjson.loads(value)
         if not isinstance(data, dict):
             raise UndecodableMessage("event data is not a JSON object")
-        return RecordedEvent(
-            id=cloud_event.get_id(),
-            source=cloud_event.get_source(),
+        causation = _optional(headers, "ce_causationid")
+        return RecordedEvent.model_construct(
+            id=uuid.UUID(_text(headers, "ce_id")),
+            source=_text(headers, "ce_source"),
             type=ce_type.removeprefix(CE_TYPE_PREFIX),
-            subject=cloud_event.get_subject(),
-            time=cloud_event.get_time(),
+            subject=_text(headers, "ce_subject"),
+            time=datetime.fromisoformat(_text(headers, "ce_time")),
+            stream_id=_text(headers, "ce_streamid"),
+            version=int(_text(headers, "ce_streamversion")),
+            schema_version=int(_text(headers, "ce_schemaversion")),
+            correlation_id=uuid.UUID(_text(headers, "ce_correlationid")),
+            causation_id=None if causation is None else uuid.UUID(causation),
+            actor=_text(headers, "ce_actor"),
+            actor_unit=_optional(headers, "ce_actorunit"),
             data=data,
-            **{field: attributes.get(ext) for field, ext in _EXTENSIONS.items()},
+            prev_hash=_text(headers, "ce_prevhash"),
+            hash=_text(headers, "ce_hash"),
+            position=None,
         )
     except UndecodableMessage:
         raise
-    except (ValidationError, ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
+    except (ValueError, TypeError, UnicodeDecodeError, orjson.JSONDecodeError) as error:
         raise UndecodableMessage(f"not a readable CloudEvent: {error}") from error
-    except Exception as error:  # the SDK raises its own hierarchy for malformed attributes
-        raise UndecodableMessage(f"not a readable CloudEvent: {error!r}") from error

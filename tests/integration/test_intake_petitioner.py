@@ -3,6 +3,7 @@ access by tracking code plus access code, throttling, feedback and review reques
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import timedelta
 from typing import Any
@@ -14,13 +15,15 @@ from services.intake import handlers
 from services.intake.adapters import case_progress
 from services.intake.app import SPEC
 from services.intake.domain.commands import GiveFeedback, RequestReview
-from services.intake.handlers import Intake
+from services.intake.entrypoints.bodies import PetitionIn
+from services.intake.handlers import Intake, Submitted
 from services.intake.handlers.petitioner import MAX_WRONG_CODES
 from shared.clock import FixedClock
+from shared.domain import Refusal
 from shared.events import CaseAccepted, CaseClosed, Event
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
-from shared.http.errors import ApiError
+from shared.messaging.consumer import Consumed
 from tests.support.petitions import a_petition
 from tests.unit.intake.facts import T0, VILLAGE, assigned, clock, recorded, resolved
 
@@ -37,9 +40,9 @@ async def intake(pg_pool: asyncpg.Pool, schema: str) -> Intake:
 async def submit(intake: Intake, **overrides: Any) -> dict[str, Any]:
     body = a_petition(**overrides)
     body["petitioner"]["phone"] = f"139{random.randrange(10**8):08d}"
-    status, answer = await handlers.submit_petition(intake, body, None, None)
-    assert status == 201
-    return answer
+    result = await handlers.submit_petition(intake, PetitionIn.model_validate(body).command(None), None)
+    assert isinstance(result, Submitted)
+    return dataclasses.asdict(result)
 
 
 async def deliver(intake: Intake, case_id: str, stream: str, *numbered: tuple[int, Event]) -> None:
@@ -48,7 +51,7 @@ async def deliver(intake: Intake, case_id: str, stream: str, *numbered: tuple[in
         payload = event.model_copy(update={"case_id": case_id})
         fact = recorded(payload, stream, version, T0 + timedelta(hours=version), case_id)
         async with intake.pool.acquire() as conn, conn.transaction():
-            await handlers.on_followed(intake, conn, [fact])
+            await handlers.on_followed(intake, conn, [Consumed.of(fact)])
 
 
 async def resolve(intake: Intake, case_id: str) -> None:
@@ -70,16 +73,16 @@ async def petition_events(intake: Intake, case_id: str) -> list[str]:
 async def test_the_view_follows_routing_and_sla_in_whatever_order_they_arrive(intake):
     case = await submit(intake)
     first = await handlers.view_petition(intake, case["tracking_code"], case["access_code"])
-    assert (first["status"], first["handling_unit"], first["deadlines"]) == ("submitted", None, [])
+    assert (first.status, first.handling_unit, first.deadlines) == ("submitted", None, [])
     accepted = CaseAccepted(case_id="", unit_id=VILLAGE, level="village")
     await deliver(intake, case["case_id"], "clocks", (1, clock("acceptance", 1, T0, 15)))
     await deliver(intake, case["case_id"], "case", (2, accepted), (1, assigned()), (2, accepted))  # late, twice
     view = await handlers.view_petition(intake, case["tracking_code"].lower(), case["access_code"])
-    assert (view["status"], view["level"], view["handling_unit"]) == ("accepted", "village", "浦陽街道某村村委會")
-    assert view["deadlines"] == [
+    assert (view.status, view.level, view.handling_unit) == ("accepted", "village", "浦陽街道某村村委會")
+    assert view.model_dump()["deadlines"] == [
         {"kind": "acceptance", "due": (T0 + timedelta(days=15)).isoformat(), "state": "running"}
     ]
-    assert [e["text"] for e in view["timeline"]] == [
+    assert [e.text for e in view.timeline] == [
         "petition received (online)",
         "assigned to 浦陽街道某村村委會",
         "accepted",
@@ -103,7 +106,7 @@ async def test_a_wrong_missing_or_foreign_code_looks_like_no_petition_at_all(int
         ("not-a-code", mine["access_code"]),
     ]
     for tracking_code, access_code in attempts:
-        with pytest.raises(ApiError) as refused:
+        with pytest.raises(Refusal) as refused:
             await handlers.view_petition(intake, tracking_code, access_code)
         assert (refused.value.status, refused.value.message) == (404, "petition not found")
 
@@ -111,21 +114,21 @@ async def test_a_wrong_missing_or_foreign_code_looks_like_no_petition_at_all(int
 async def test_wrong_codes_for_one_tracking_code_are_throttled_even_for_the_right_code(intake):
     case, other = await submit(intake), await submit(intake)
     for _ in range(MAX_WRONG_CODES):
-        with pytest.raises(ApiError, match="not found"):
+        with pytest.raises(Refusal, match="not found"):
             await handlers.view_petition(intake, case["tracking_code"], "WRONGWRONG00")
-    with pytest.raises(ApiError) as throttled:
+    with pytest.raises(Refusal) as throttled:
         await handlers.view_petition(intake, case["tracking_code"], case["access_code"])
     assert throttled.value.status == 429
-    with pytest.raises(ApiError) as also:
+    with pytest.raises(Refusal) as also:
         await handlers.give_feedback(intake, case["tracking_code"], case["access_code"], GiveFeedback(satisfied=True))
     assert also.value.status == 429
-    assert (await handlers.view_petition(intake, other["tracking_code"], other["access_code"]))["status"]
+    assert (await handlers.view_petition(intake, other["tracking_code"], other["access_code"])).status
 
 
 async def test_feedback_before_resolution_is_a_409_naming_the_status_and_records_nothing(intake):
     case = await submit(intake)
     await deliver(intake, case["case_id"], "case", (1, assigned()))
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(Refusal) as refused:
         await handlers.give_feedback(intake, case["tracking_code"], case["access_code"], GiveFeedback(satisfied=True))
     assert (refused.value.status, refused.value.details) == (409, [{"current_status": "assigned"}])
     assert await petition_events(intake, case["case_id"]) == ["PetitionSubmitted"]
@@ -136,27 +139,28 @@ async def test_feedback_after_the_reply_is_recorded_once(intake):
     await resolve(intake, case["case_id"])
     feedback = GiveFeedback(satisfied=False, comment="the wall is still there")
     view = await handlers.give_feedback(intake, case["tracking_code"], case["access_code"], feedback)
-    assert view["feedback"] == [{"round": "first", "satisfied": False}]
-    assert view["may"] == {"give_feedback": False, "request_review": True}
-    with pytest.raises(ApiError) as again:
+    assert view.model_dump()["feedback"] == [{"round": "first", "satisfied": False}]
+    assert view.model_dump()["may"] == {"give_feedback": False, "request_review": True}
+    with pytest.raises(Refusal) as again:
         await handlers.give_feedback(intake, case["tracking_code"], case["access_code"], feedback)
     assert (again.value.status, again.value.details) == (409, [{"current_status": "resolved"}])
     assert await petition_events(intake, case["case_id"]) == ["PetitionSubmitted", "FeedbackGiven"]
 
 
-async def test_review_is_asked_within_30_days_of_the_reply_once(intake):
+async def test_review_is_asked_within_slas_window_once(intake):
     late, timely = await submit(intake), await submit(intake)
     for case in (late, timely):
         await resolve(intake, case["case_id"])
+        await deliver(intake, case["case_id"], "clocks", (1, clock("review_request_window", 1, T0, 30)))
     why = RequestReview(reason="nothing changed")
     intake.clock.advance(timedelta(days=1))  # type: ignore[attr-defined]
     view = await handlers.request_review(intake, timely["tracking_code"], timely["access_code"], why)
-    assert view["review_requests"] == ["review"]
-    assert view["timeline"][-1]["text"] == "review requested: nothing changed"
-    with pytest.raises(ApiError, match="already requested"):
+    assert view.review_requests == ["review"]
+    assert view.timeline[-1].text == "review requested: nothing changed"
+    with pytest.raises(Refusal, match="already requested"):
         await handlers.request_review(intake, timely["tracking_code"], timely["access_code"], why)
-    intake.clock.advance(timedelta(days=30))  # type: ignore[attr-defined]
-    with pytest.raises(ApiError, match="passed") as refused:
+    intake.clock.advance(timedelta(days=30))  # type: ignore[attr-defined]  # past sla's due (T0 + 30 days)
+    with pytest.raises(Refusal, match="passed") as refused:
         await handlers.request_review(intake, late["tracking_code"], late["access_code"], why)
     assert refused.value.details == [{"current_status": "resolved"}]
     assert await petition_events(intake, late["case_id"]) == ["PetitionSubmitted"]
@@ -166,6 +170,6 @@ async def test_nothing_is_answered_once_the_case_is_closed(intake):
     case = await submit(intake)
     await resolve(intake, case["case_id"])
     await deliver(intake, case["case_id"], "case", (4, CaseClosed(case_id="", reason="satisfied", satisfied=True)))
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(Refusal) as refused:
         await handlers.request_review(intake, case["tracking_code"], case["access_code"], RequestReview(reason="r"))
     assert refused.value.details == [{"current_status": "closed"}]

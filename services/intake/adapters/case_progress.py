@@ -6,6 +6,8 @@ received, whatever order the topics delivered it in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import asyncpg
 
 from services.intake.domain.progress import CaseProgress, Fact
@@ -98,11 +100,17 @@ async def facts(conn: asyncpg.Connection, schema: str, case_id: str) -> list[Fac
 
 
 async def save_view(conn: asyncpg.Connection, schema: str, progress: CaseProgress) -> None:
+    await save_views(conn, schema, [progress])
+
+
+async def save_views(conn: asyncpg.Connection, schema: str, views: Sequence[CaseProgress]) -> None:
+    """Write petitioners' views with one statement."""
     await conn.execute(
-        f"""INSERT INTO {schema}.petitioner_view (case_id, progress) VALUES ($1, $2::jsonb)
-            ON CONFLICT (case_id) DO UPDATE SET progress = $2::jsonb, updated_at = clock_timestamp()""",
-        progress.case_id,
-        progress.model_dump_json(),
+        f"""INSERT INTO {schema}.petitioner_view (case_id, progress)
+            SELECT * FROM unnest($1::text[], $2::jsonb[])
+            ON CONFLICT (case_id) DO UPDATE SET progress = EXCLUDED.progress, updated_at = clock_timestamp()""",
+        [v.case_id for v in views],
+        [v.model_dump_json() for v in views],
     )
 
 

@@ -6,12 +6,17 @@ It holds hashes of the petitioner, never their name, phone or id number.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 import asyncpg
 
 from services.intake.domain.repeats import Matter, PersonKeys, neighbourhood
-from shared.vocabulary import CaseStatus
+from shared.vocabulary import TERMINAL_STATUSES, CaseStatus
+
+# Only open matters can be repeated: the repeat check's indexes and queries leave the rest out.
+OPEN_ONLY = f"status NOT IN ({', '.join(repr(s.value) for s in sorted(TERMINAL_STATUSES))})"
 
 PETITION_INDEX_DDL = """
 CREATE TABLE IF NOT EXISTS {schema}.petition_index (
@@ -29,10 +34,10 @@ CREATE TABLE IF NOT EXISTS {schema}.petition_index (
     submitted_at     timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS petition_index_contact ON {schema}.petition_index (contact_key, category)
-    WHERE status NOT IN ('closed', 'not_accepted');
+    WHERE {open_only};
 CREATE INDEX IF NOT EXISTS petition_index_id ON {schema}.petition_index (id_key, category)
-    WHERE status NOT IN ('closed', 'not_accepted') AND id_key IS NOT NULL;
-"""
+    WHERE {open_only} AND id_key IS NOT NULL;
+""".replace("{open_only}", OPEN_ONLY)
 
 CANDIDATES = 50
 
@@ -40,49 +45,98 @@ CANDIDATES = 50
 async def add(
     conn: asyncpg.Connection, schema: str, matter: Matter, tracking_code: str, access_code_hash: str, at: datetime
 ) -> None:
+    await add_many(conn, schema, [Indexed(matter, tracking_code, access_code_hash, at)])
+
+
+class Indexed(NamedTuple):
+    """A petition as it enters the index."""
+
+    matter: Matter
+    tracking_code: str
+    access_code_hash: str
+    submitted_at: datetime
+
+
+async def add_many(conn: asyncpg.Connection, schema: str, petitions: Sequence[Indexed]) -> None:
+    """Index petitions with one statement (one round trip however many a group commit carries)."""
+    columns = list(
+        zip(
+            *(
+                (
+                    p.matter.case_id,
+                    p.tracking_code,
+                    p.access_code_hash,
+                    p.matter.person.id_key,
+                    p.matter.person.contact_key,
+                    p.matter.category,
+                    p.matter.division_code,
+                    neighbourhood(p.matter.division_code),
+                    p.matter.status.value,
+                    # text[] columns travel as text: unnest cannot take an array of arrays of mixed lengths.
+                    _array(p.matter.title_tokens),
+                    _array(p.matter.text_tokens),
+                    p.submitted_at,
+                )
+                for p in petitions
+            ),
+            strict=True,
+        )
+    )
     await conn.execute(
         f"""INSERT INTO {schema}.petition_index (case_id, tracking_code, access_code_hash, id_key, contact_key,
                 category, division_code, neighbourhood, status, title_tokens, text_tokens, submitted_at)
-            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (case_id) DO NOTHING""",
-        matter.case_id,
-        tracking_code,
-        access_code_hash,
-        matter.person.id_key,
-        matter.person.contact_key,
-        matter.category,
-        matter.division_code,
-        neighbourhood(matter.division_code),
-        matter.status.value,
-        sorted(matter.title_tokens),
-        sorted(matter.text_tokens),
-        at,
+            SELECT case_id, tracking_code, access_code_hash, id_key, contact_key, category, division_code,
+                neighbourhood, status, title_tokens::text[], text_tokens::text[], submitted_at
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[])
+                AS p(case_id, tracking_code, access_code_hash, id_key, contact_key, category, division_code,
+                    neighbourhood, status, title_tokens, text_tokens, submitted_at)
+            ON CONFLICT (case_id) DO NOTHING""",
+        *(list(column) for column in columns),
     )
+
+
+def _array(tokens: frozenset[str]) -> str:
+    """A PostgreSQL array literal of tokens (each quoted, backslashes and quotes escaped)."""
+    quoted = ('"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"' for t in sorted(tokens))
+    return "{" + ",".join(quoted) + "}"
 
 
 async def open_matters(conn: asyncpg.Connection, schema: str, new: Matter) -> list[Matter]:
     """Open matters that may be the same person's, category's and place's: the pure check decides."""
+    return (await open_matters_of(conn, schema, [new]))[0]
+
+
+async def open_matters_of(conn: asyncpg.Connection, schema: str, news: Sequence[Matter]) -> list[list[Matter]]:
+    """`open_matters` of each of several new petitions, with one statement."""
     rows = await conn.fetch(
-        f"""SELECT * FROM {schema}.petition_index
-            WHERE (contact_key = $1 OR id_key = $2) AND category = $3 AND neighbourhood = $4
-              AND status NOT IN ('closed', 'not_accepted')
-            ORDER BY submitted_at, case_id LIMIT {CANDIDATES}""",
-        new.person.contact_key,
-        new.person.id_key,
-        new.category,
-        neighbourhood(new.division_code),
+        f"""SELECT q.i, p.* FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
+                AS q(contact_key, id_key, category, neighbourhood, i)
+            CROSS JOIN LATERAL (
+                SELECT * FROM {schema}.petition_index p
+                WHERE (p.contact_key = q.contact_key OR p.id_key = q.id_key) AND p.category = q.category
+                  AND p.neighbourhood = q.neighbourhood AND p.{OPEN_ONLY}
+                ORDER BY p.submitted_at, p.case_id LIMIT {CANDIDATES}) p
+            ORDER BY q.i, p.submitted_at, p.case_id""",
+        [n.person.contact_key for n in news],
+        [n.person.id_key for n in news],
+        [n.category for n in news],
+        [neighbourhood(n.division_code) for n in news],
     )
-    return [
-        Matter(
-            case_id=row["case_id"],
-            person=PersonKeys(id_key=row["id_key"], contact_key=row["contact_key"]),
-            category=row["category"],
-            division_code=row["division_code"],
-            title_tokens=frozenset(row["title_tokens"]),
-            text_tokens=frozenset(row["text_tokens"]),
-            status=CaseStatus(row["status"]),
+    found: list[list[Matter]] = [[] for _ in news]
+    for row in rows:
+        found[row["i"] - 1].append(
+            Matter(
+                case_id=row["case_id"],
+                person=PersonKeys(id_key=row["id_key"], contact_key=row["contact_key"]),
+                category=row["category"],
+                division_code=row["division_code"],
+                title_tokens=frozenset(row["title_tokens"]),
+                text_tokens=frozenset(row["text_tokens"]),
+                status=CaseStatus(row["status"]),
+            )
         )
-        for row in rows
-    ]
+    return found
 
 
 async def credentials(conn: asyncpg.Connection, schema: str, tracking_code: str) -> tuple[str, str] | None:

@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
 from services.intake.domain.commands import GiveFeedback, RequestReview
+from services.intake.domain.deadlines import Deadline
 from services.intake.domain.progress import CaseProgress
+from shared.domain import NotAllowed
 from shared.events import Event, FeedbackGiven, ReviewRequested
 from shared.vocabulary import CaseStatus
 
-REVIEW_WINDOW = timedelta(days=30)
 ReviewRound = Literal["review", "re_review"]
 # The review a reply of each round can be followed by; after re-review the matter is final.
 NEXT_REVIEW: dict[str, ReviewRound] = {"first": "review", "review": "re_review"}
 # sla's clock for the petitioner's window to ask, after a reply of each round.
 WINDOW_CLOCK = {"first": "review_request_window", "review": "re_review_request_window"}
-
-
-class NotAllowed(Exception):
-    """Not allowed in the case's current state (409, naming the status)."""
-
-    def __init__(self, message: str, status: CaseStatus) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def _require_answerable(progress: CaseProgress, what: str) -> str:
@@ -33,12 +26,19 @@ def _require_answerable(progress: CaseProgress, what: str) -> str:
     return progress.case_id
 
 
-def review_deadline(progress: CaseProgress) -> datetime | None:
-    """sla's statutory window when it is known, else 30 days from the reply."""
+def review_window(progress: CaseProgress) -> Deadline | None:
+    """sla's clock for asking review of the current reply, once it has arrived.
+
+    Deadlines are sla's alone: until its clock is here intake shows none and refuses nothing
+    for lateness (routing, which owns the case, holds the window too).
+    """
     windows = [d for d in progress.deadlines.values() if d.kind == WINDOW_CLOCK.get(progress.round) and not d.stopped]
-    if windows:
-        return max(windows, key=lambda d: d.started).due
-    return None if progress.replied_at is None else progress.replied_at + REVIEW_WINDOW
+    return max(windows, key=lambda d: d.started) if windows else None
+
+
+def review_deadline(progress: CaseProgress) -> datetime | None:
+    window = review_window(progress)
+    return None if window is None else window.due
 
 
 def decide_feedback(progress: CaseProgress, command: GiveFeedback) -> list[Event]:
@@ -61,8 +61,8 @@ def decide_review(progress: CaseProgress, command: RequestReview, now: datetime)
         raise NotAllowed("the petitioner said they are satisfied with this reply", progress.status)
     if wanted in progress.reviews_requested:
         raise NotAllowed(f"{wanted.replace('_', '-')} was already requested", progress.status)
-    deadline = review_deadline(progress)
-    if deadline is not None and now > deadline:
+    window = review_window(progress)
+    if window is not None and (window.breached or now > window.due):
         raise NotAllowed("the time to ask for review has passed", progress.status)
     return [ReviewRequested(case_id=case_id, reason=command.reason, round=wanted)]
 

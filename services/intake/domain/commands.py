@@ -9,11 +9,10 @@ from shared.vocabulary import Channel
 
 
 class SubmitPetition(BaseModel):
+    """A petition as asked: built from the checked request body, never validated again."""
+
     model_config = ConfigDict(frozen=True)
 
-    case_id: str
-    tracking_code: str
-    access_code_hash: str
     channel: Channel
     division_code: str
     category: str
@@ -22,6 +21,16 @@ class SubmitPetition(BaseModel):
     petitioner: Petitioner
     attachments: tuple[Attachment, ...] = ()
     recorded_by: str | None = None
+
+
+class NewCase(BaseModel):
+    """What intake issues for a petition that opens a case: its id and the petitioner's codes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    case_id: str
+    tracking_code: str
+    access_code_hash: str
 
 
 class GiveFeedback(BaseModel):

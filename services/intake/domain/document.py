@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from services.intake.domain.answers import allowed, review_deadline
 from services.intake.domain.deadlines import Deadline
@@ -11,7 +13,64 @@ from services.intake.domain.progress import CaseProgress
 from shared.vocabulary import CaseStatus
 
 
-def _state(deadline: Deadline) -> str:
+class Shown(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Reply(Shown):
+    text: str
+    given_at: str | None
+
+
+class DeadlineShown(Shown):
+    kind: str
+    due: str | None
+    state: Literal["running", "paused", "overdue", "stopped"]
+
+
+class Feedback(Shown):
+    round: str
+    satisfied: bool
+
+
+class May(Shown):
+    give_feedback: bool
+    request_review: bool
+
+
+class Step(Shown):
+    time: str | None
+    type: str
+    text: str
+
+
+class PetitionerDocument(Shown):
+    """Times are ISO 8601 strings with their offset, as the API has always sent them."""
+
+    case_id: str | None
+    tracking_code: str | None
+    status: str
+    round: str
+    level: str | None
+    handling_unit: str | None
+    channel: str | None
+    category: str | None
+    title: str | None
+    division_code: str | None
+    submitted_at: str | None
+    reply: Reply | None
+    redirect_to: str | None
+    closed_reason: str | None
+    deadlines: list[DeadlineShown]
+    feedback: list[Feedback]
+    review_requests: list[str]
+    review_until: str | None  # sla's window for asking review, once it has arrived
+    repeats: int
+    may: May
+    timeline: list[Step]
+
+
+def _state(deadline: Deadline) -> Literal["running", "paused", "overdue", "stopped"]:
     if deadline.stopped:
         return "stopped"
     if deadline.breached:
@@ -19,33 +78,32 @@ def _state(deadline: Deadline) -> str:
     return "paused" if deadline.paused else "running"
 
 
-def petitioner_document(progress: CaseProgress, now: datetime) -> dict[str, Any]:
+def petitioner_document(progress: CaseProgress, now: datetime) -> PetitionerDocument:
     deadlines = sorted(progress.deadlines.values(), key=lambda d: (d.started, d.kind))
     resolved = progress.status == CaseStatus.RESOLVED
-    review_until = review_deadline(progress) if resolved else None
-    return {
-        "case_id": progress.case_id,
-        "tracking_code": progress.tracking_code,
-        "status": progress.status.value,
-        "round": progress.round,
-        "level": progress.level.value if progress.level else None,
-        "handling_unit": progress.unit_name,
-        "channel": progress.channel.value if progress.channel else None,
-        "category": progress.category,
-        "title": progress.title,
-        "division_code": progress.division_code,
-        "submitted_at": _iso(progress.submitted_at),
-        "reply": {"text": progress.reply, "given_at": _iso(progress.replied_at)} if progress.reply else None,
-        "redirect_to": progress.redirect_to,
-        "closed_reason": progress.closed_reason,
-        "deadlines": [{"kind": d.kind, "due": _iso(d.due), "state": _state(d)} for d in deadlines],
-        "feedback": [{"round": r, "satisfied": s} for r, s in progress.feedback.items()],
-        "review_requests": list(progress.reviews_requested),
-        "review_until": _iso(review_until),
-        "repeats": progress.repeats,
-        "may": allowed(progress, now),
-        "timeline": [{"time": _iso(e.time), "type": e.type, "text": e.text} for e in progress.timeline],
-    }
+    return PetitionerDocument(
+        case_id=progress.case_id,
+        tracking_code=progress.tracking_code,
+        status=progress.status.value,
+        round=progress.round,
+        level=progress.level.value if progress.level else None,
+        handling_unit=progress.unit_name,
+        channel=progress.channel.value if progress.channel else None,
+        category=progress.category,
+        title=progress.title,
+        division_code=progress.division_code,
+        submitted_at=_iso(progress.submitted_at),
+        reply=Reply(text=progress.reply, given_at=_iso(progress.replied_at)) if progress.reply else None,
+        redirect_to=progress.redirect_to,
+        closed_reason=progress.closed_reason,
+        deadlines=[DeadlineShown(kind=d.kind, due=_iso(d.due), state=_state(d)) for d in deadlines],
+        feedback=[Feedback(round=r, satisfied=s) for r, s in progress.feedback.items()],
+        review_requests=list(progress.reviews_requested),
+        review_until=_iso(review_deadline(progress)) if resolved else None,
+        repeats=progress.repeats,
+        may=May(**allowed(progress, now)),
+        timeline=[Step(time=_iso(e.time), type=e.type, text=e.text) for e in progress.timeline],
+    )
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict
 from services.intake.domain.deadlines import Deadline, follow_clock
 from services.intake.domain.timeline import describe
 from shared.events import (
-    CaseAccepted,
     CaseAssigned,
     CaseClosed,
     CaseNotAccepted,
@@ -30,10 +29,10 @@ from shared.events import (
     ReviewRequested,
 )
 from shared.events.routing import Round
+from shared.events.status import status_after
 from shared.vocabulary import CaseStatus, Channel, Level
 
 STREAMS = ("petition", "case", "clocks")  # intake's, routing's, sla's streams of one case
-_STATUS_AFTER_ASSIGNMENT = {"review": CaseStatus.UNDER_REVIEW, "re_review": CaseStatus.UNDER_RE_REVIEW}
 
 
 class Fact(NamedTuple):
@@ -86,6 +85,9 @@ def fold_progress(facts: Iterable[Fact]) -> CaseProgress:
             state = state.model_copy(update={"deadlines": follow_clock(fact.event, state.deadlines)})
         else:
             state = _apply(fact.event, state, fact.time)
+            status = status_after(fact.event)  # decided once, in shared, for every service
+            if status is not None and status != state.status:
+                state = state.model_copy(update={"status": status})
         text = describe(fact.event)
         if text is not None:
             entry = Entry(time=fact.time, type=fact.event.type_name(), text=text)
@@ -119,25 +121,20 @@ def _(e: ReviewRequested, s: CaseProgress, _at: datetime) -> CaseProgress:
     return s.model_copy(update={"reviews_requested": (*s.reviews_requested, e.round)})
 
 
+# What each event adds besides the status (which `status_after` gives).
 @_apply.register
 def _(e: CaseAssigned, s: CaseProgress, _at: datetime) -> CaseProgress:
-    status = _STATUS_AFTER_ASSIGNMENT.get(e.reason, CaseStatus.ASSIGNED)
-    return s.model_copy(update={"status": status, "level": e.level, "unit_name": e.unit_name})
+    return s.model_copy(update={"level": e.level, "unit_name": e.unit_name})
 
 
 @_apply.register
 def _(e: CaseNotAccepted, s: CaseProgress, _at: datetime) -> CaseProgress:
-    return s.model_copy(update={"status": CaseStatus.NOT_ACCEPTED, "level": e.level, "redirect_to": e.redirect_to})
-
-
-@_apply.register
-def _(_e: CaseAccepted, s: CaseProgress, _at: datetime) -> CaseProgress:
-    return s.model_copy(update={"status": CaseStatus.ACCEPTED})
+    return s.model_copy(update={"level": e.level, "redirect_to": e.redirect_to})
 
 
 @_apply.register
 def _(e: CaseResolved, s: CaseProgress, at: datetime) -> CaseProgress:
-    return s.model_copy(update={"status": CaseStatus.RESOLVED, "round": e.round, "reply": e.reply, "replied_at": at})
+    return s.model_copy(update={"round": e.round, "reply": e.reply, "replied_at": at})
 
 
 @_apply.register
@@ -147,4 +144,4 @@ def _(e: CaseReopenedForReview, s: CaseProgress, _at: datetime) -> CaseProgress:
 
 @_apply.register
 def _(e: CaseClosed, s: CaseProgress, _at: datetime) -> CaseProgress:
-    return s.model_copy(update={"status": CaseStatus.CLOSED, "closed_reason": e.reason})
+    return s.model_copy(update={"closed_reason": e.reason})

@@ -20,7 +20,6 @@ from shared.vocabulary import CaseStatus, Level
 SIMILAR = 0.5
 # The opening of a petition states the matter; the rest (often long) adds little and costs a lot.
 COMPARED_CHARS = 2000
-CLOSED = frozenset({CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED})
 _RUNS = re.compile(r"[0-9a-z]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
@@ -100,7 +99,7 @@ class Matter(BaseModel):
 
     @property
     def open(self) -> bool:
-        return self.status not in CLOSED
+        return self.status.open
 
 
 def matter(case_id: str, petitioner: Petitioner, category: str, division_code: str, title: str, content: str) -> Matter:

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from services.intake.domain.commands import SubmitPetition
+from shared.events.intake import Attachment, Petitioner
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
+from shared.jurisdiction.divisions import DivisionCode
 from shared.vocabulary import Channel
 
 
 class Body(BaseModel):
+    # PostgreSQL cannot store a NUL character in text or JSON: refused here as invalid, not a 500 later.
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain the NUL character")
+        return value
 
 
 class PetitionerIn(Body):
@@ -27,7 +38,7 @@ class AttachmentIn(Body):
 
 class PetitionIn(Body):
     channel: Channel
-    division_code: str
+    division_code: DivisionCode
     category: str = Field(pattern=r"^[a-z][a-z_]{1,49}$")
     title: str = Field(min_length=1, max_length=200)
     content: str = Field(min_length=1, max_length=20_000)
@@ -37,8 +48,9 @@ class PetitionIn(Body):
     @field_validator("division_code")
     @classmethod
     def _division(cls, value: str) -> str:
+        # Its form was checked by DivisionCode; here, whether this deployment has it.
         if value not in deployment_tree():
-            raise ValueError("must be the 12-digit code of a division of this deployment (GET /v1/divisions)")
+            raise ValueError("must be a division of this deployment (GET /v1/divisions)")
         return value
 
     @field_validator("category")
@@ -55,6 +67,19 @@ class PetitionIn(Body):
         if not value.strip():
             raise ValueError("must not be blank")
         return value
+
+    def command(self, recorded_by: str | None) -> SubmitPetition:
+        """The domain's command, made from what was just checked without checking it again."""
+        return SubmitPetition.model_construct(
+            channel=self.channel,
+            division_code=self.division_code,
+            category=self.category,
+            title=self.title,
+            content=self.content,
+            petitioner=Petitioner.model_construct(**dict(self.petitioner)),
+            attachments=tuple(Attachment.model_construct(**dict(a)) for a in self.attachments),
+            recorded_by=recorded_by,
+        )
 
 
 class FeedbackIn(Body):

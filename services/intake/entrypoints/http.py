@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import JSONResponse
+import orjson
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from services.intake import handlers
 from services.intake.domain.commands import GiveFeedback, RequestReview
+from services.intake.domain.document import PetitionerDocument
 from services.intake.entrypoints.bodies import FeedbackIn, PetitionIn, ReviewIn
-from services.intake.handlers import Intake
+from services.intake.handlers import Intake, Submitted
 from shared.http.auth import current_principal
 from shared.vocabulary import Channel, Role
 
@@ -22,45 +23,46 @@ CADRE_CHANNELS = {Channel.PROXY, Channel.DOOR_TO_DOOR}
 RECORDING_ROLES = (Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN)
 
 
-def intake(request: Request) -> Intake:
+async def intake(request: Request) -> Intake:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, a costly hop per request.
     return request.app.state.ctx.extras["intake"]  # type: ignore[no-any-return]
 
 
 IntakeDep = Annotated[Intake, Depends(intake)]
 
 
-@router.post("/petitions", status_code=201)
+@router.post("/petitions", status_code=201, response_model=None)
 async def submit_petition(
     request: Request,
     petition: PetitionIn,
     intake: IntakeDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-) -> JSONResponse:
+) -> Response:
     recorded_by = recorder_unit = None
     if petition.channel in CADRE_CHANNELS or request.headers.get("authorization"):
         cadre = current_principal(request)
         cadre.require_role(*RECORDING_ROLES)
-        cadre.require_covers(petition.division_code)
+        cadre.require_jurisdiction(petition.division_code)
         recorded_by, recorder_unit = cadre.sub, cadre.division
-    status, body = await handlers.submit_petition(
-        intake, petition.model_dump(mode="json"), idempotency_key, recorded_by, recorder_unit
-    )
-    return JSONResponse(body, status_code=status)
+    result = await handlers.submit_petition(intake, petition.command(recorded_by), idempotency_key, recorder_unit)
+    # 201 for a new case; 200 for a repeat, which created nothing but a link.
+    status = 201 if isinstance(result, Submitted) else 200
+    return Response(orjson.dumps(result), status_code=status, media_type="application/json")
 
 
 @router.get("/petitions/{tracking_code}")
 async def view_petition(
     tracking_code: str, intake: IntakeDep, access_code: Annotated[str, Query(max_length=100)] = ""
-) -> dict[str, Any]:
+) -> PetitionerDocument:
     return await handlers.view_petition(intake, tracking_code, access_code)
 
 
 @router.post("/petitions/{tracking_code}/feedback", status_code=201)
-async def give_feedback(tracking_code: str, body: FeedbackIn, intake: IntakeDep) -> dict[str, Any]:
+async def give_feedback(tracking_code: str, body: FeedbackIn, intake: IntakeDep) -> PetitionerDocument:
     command = GiveFeedback(satisfied=body.satisfied, comment=body.comment)
     return await handlers.give_feedback(intake, tracking_code, body.access_code, command)
 
 
 @router.post("/petitions/{tracking_code}/review", status_code=201)
-async def request_review(tracking_code: str, body: ReviewIn, intake: IntakeDep) -> dict[str, Any]:
+async def request_review(tracking_code: str, body: ReviewIn, intake: IntakeDep) -> PetitionerDocument:
     return await handlers.request_review(intake, tracking_code, body.access_code, RequestReview(reason=body.reason))

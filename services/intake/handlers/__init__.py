@@ -1,17 +1,20 @@
 """Intake's use cases: thin steps between HTTP or Kafka and the pure domain."""
 
-from services.intake.handlers.cases import Intake
 from services.intake.handlers.petitioner import give_feedback, request_review, view_petition
 from services.intake.handlers.progress import backfill, followed_handler, on_followed
-from services.intake.handlers.submit import request_fingerprint, submit_petition
+from services.intake.handlers.service import Intake
+from services.intake.handlers.submit import IdempotencyKeyReused, Linked, SubmitResult, Submitted, submit_petition
 
 __all__ = [
+    "IdempotencyKeyReused",
     "Intake",
+    "Linked",
+    "SubmitResult",
+    "Submitted",
     "backfill",
     "followed_handler",
     "give_feedback",
     "on_followed",
-    "request_fingerprint",
     "request_review",
     "submit_petition",
     "view_petition",

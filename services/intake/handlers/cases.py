@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import asyncpg
 
 from services.intake.adapters import case_progress, petition_index
 from services.intake.domain.petition import Petition, evolve, fold
 from services.intake.domain.progress import CaseProgress, Fact, fold_progress
-from shared.clock import Clock
 from shared.events import REGISTRY, Event, Metadata, RecordedEvent
-from shared.eventstore.store import PostgresEventStore
-from shared.service import Context
 
-
-@dataclass(frozen=True)
-class Intake:
-    """What intake's use cases need from the running service (tests hand in their own)."""
-
-    schema: str
-    pool: asyncpg.Pool
-    store: PostgresEventStore
-    clock: Clock
-    poke: Callable[[], None]
-
-    @classmethod
-    def of(cls, ctx: Context) -> Intake:
-        return cls(ctx.name, ctx.pool, ctx.store, ctx.clock, ctx.relay.poke)
+if TYPE_CHECKING:
+    from services.intake.handlers.service import Intake
 
 
 def petition_stream(case_id: str) -> str:

@@ -10,21 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import asyncpg
 
 from services.intake.adapters import access_failures, case_progress, petition_index
 from services.intake.domain import codes
-from services.intake.domain.answers import NotAllowed, decide_feedback, decide_review
+from services.intake.domain.answers import decide_feedback, decide_review
 from services.intake.domain.commands import GiveFeedback, RequestReview
-from services.intake.domain.document import petitioner_document
+from services.intake.domain.document import PetitionerDocument, petitioner_document
 from services.intake.domain.progress import CaseProgress
 from services.intake.handlers import cases
-from services.intake.handlers.cases import Intake
+from services.intake.handlers.service import Intake
+from shared.domain import NotFound, Refusal, StaleState
 from shared.events import Event
 from shared.eventstore.errors import ConcurrencyError
-from shared.http.errors import ApiError, conflict, not_found
 
 MAX_WRONG_CODES = 10
 WRONG_CODE_WINDOW = timedelta(minutes=10)
@@ -32,49 +31,57 @@ WRONG_CODE_WINDOW = timedelta(minutes=10)
 _DECOY_HASH = codes.hash_access_code("MH0000000000", "000000000000")
 
 
+class TooManyWrongCodes(Refusal):
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self) -> None:
+        retry = int(WRONG_CODE_WINDOW.total_seconds())
+        super().__init__(
+            "too many wrong access codes for this tracking code; try again later", [{"retry_after_seconds": retry}]
+        )
+
+
 async def _authenticate(intake: Intake, conn: asyncpg.Connection, tracking_code: str, access_code: str) -> str:
-    """The case id, or 404 / 429; never says whether the tracking code exists."""
+    """The case id, or NotFound / TooManyWrongCodes; never says whether the tracking code exists."""
     code = codes.normalize_tracking_code(tracking_code)
     if code is None:
-        raise not_found("petition")
+        raise NotFound("petition")
     if await access_failures.recent(conn, intake.schema, code, WRONG_CODE_WINDOW) >= MAX_WRONG_CODES:
-        raise ApiError(
-            429,
-            "too_many_requests",
-            "too many wrong access codes for this tracking code; try again later",
-            [{"retry_after_seconds": int(WRONG_CODE_WINDOW.total_seconds())}],
-        )
+        raise TooManyWrongCodes
     found = await petition_index.credentials(conn, intake.schema, code)
     matches = codes.access_code_matches(code, access_code, found[1] if found else _DECOY_HASH)
     if found is None or not matches:
         if access_code:
             await access_failures.failed(conn, intake.schema, code, WRONG_CODE_WINDOW)
-        raise not_found("petition")
+        raise NotFound("petition")
     return found[0]
 
 
-async def view_petition(intake: Intake, tracking_code: str, access_code: str) -> dict[str, Any]:
+async def view_petition(intake: Intake, tracking_code: str, access_code: str) -> PetitionerDocument:
     async with intake.pool.acquire() as conn:
         case_id = await _authenticate(intake, conn, tracking_code, access_code)
         progress = await case_progress.load_view(conn, intake.schema, case_id)
     if progress is None:
-        raise not_found("petition")
+        raise NotFound("petition")
     return petitioner_document(progress, intake.clock.now())
 
 
-async def give_feedback(intake: Intake, tracking_code: str, access_code: str, command: GiveFeedback) -> dict[str, Any]:
+async def give_feedback(
+    intake: Intake, tracking_code: str, access_code: str, command: GiveFeedback
+) -> PetitionerDocument:
     return await _answer(intake, tracking_code, access_code, lambda p: decide_feedback(p, command))
 
 
 async def request_review(
     intake: Intake, tracking_code: str, access_code: str, command: RequestReview
-) -> dict[str, Any]:
+) -> PetitionerDocument:
     return await _answer(intake, tracking_code, access_code, lambda p: decide_review(p, command, intake.clock.now()))
 
 
 async def _answer(
     intake: Intake, tracking_code: str, access_code: str, decide: Callable[[CaseProgress], list[Event]]
-) -> dict[str, Any]:
+) -> PetitionerDocument:
     """Decide on the case as it stands (held against concurrent answers), record, show the view."""
     async with intake.pool.acquire() as conn:
         case_id = await _authenticate(intake, conn, tracking_code, access_code)
@@ -82,14 +89,13 @@ async def _answer(
             await petition_index.lock(conn, intake.schema, case_id)
             loaded = await cases.load(intake, conn, case_id)
             current = loaded.progress
+            events = decide(current)  # NotAllowed (409, naming the status) passes to the HTTP layer
             try:
-                events = decide(current)
                 actor = f"petitioner:{current.tracking_code}"
                 loaded = await cases.append(intake, conn, loaded, events, loaded.caused_by(actor))
-            except NotAllowed as refused:
-                raise conflict(str(refused), refused.status.value) from refused
             except ConcurrencyError as race:
-                raise conflict("the case changed concurrently; try again", current.status.value) from race
+                details = [{"current_status": current.status.value}]
+                raise StaleState("the case changed concurrently; try again", details) from race
             progress = await cases.save(intake, conn, loaded.facts)
     intake.poke()
     return petitioner_document(progress, intake.clock.now())

@@ -1,106 +1,215 @@
-"""Submitting a petition: a new case, or a repeat linked to the same petitioner's open matter."""
+"""Submitting a petition: a new case, or a repeat linked to the same petitioner's open matter.
+
+Submits share transactions (`GroupCommit`): a group claims its idempotency keys, holds its
+petitioners, reads their open matters and writes its new cases with a handful of statements,
+whatever its size, and every submit is answered only once the group is durable.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import asyncpg
 import orjson
 
 from services.intake.adapters import case_progress, idempotency, petition_index
+from services.intake.adapters.petition_index import Indexed
 from services.intake.domain import codes
-from services.intake.domain.commands import SubmitPetition
+from services.intake.domain.commands import NewCase, SubmitPetition
 from services.intake.domain.petition import Petition, decide_repeat, decide_submit
 from services.intake.domain.progress import fold_progress
 from services.intake.domain.repeats import Matter, PersonKeys, find_repeat, matter
 from services.intake.handlers import cases
-from services.intake.handlers.cases import Intake, own_facts
-from shared.events import Metadata
-from shared.http.errors import ApiError
+from services.intake.handlers.cases import own_facts
+from shared.domain import Refusal
+from shared.events import Event, Metadata
+from shared.eventstore.port import Append
 
-Answer = tuple[int, dict[str, Any]]
+if TYPE_CHECKING:
+    from services.intake.handlers.service import Intake
 
 
-def request_fingerprint(body: dict[str, Any]) -> str:
+@dataclass(frozen=True)
+class Submitted:
+    """A new case: the petitioner's codes are shown this once."""
+
+    case_id: str
+    tracking_code: str
+    access_code: str
+    status: str = "submitted"
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A repeat of the petitioner's open matter; its access code is not repeated (they hold it)."""
+
+    case_id: str
+    tracking_code: str
+    duplicate_of: str
+
+
+SubmitResult = Submitted | Linked
+
+
+class IdempotencyKeyReused(Refusal):
+    code = "idempotency_key_reused"
+
+    def __init__(self) -> None:
+        super().__init__("this Idempotency-Key was used with a different request")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One submit as it waits for its group: the command, the case it would open, its key."""
+
+    command: SubmitPetition
+    case: NewCase
+    access_code: str
+    matter: Matter
+    idempotency_key: str | None
+    fingerprint: str | None
+    recorder_unit: str | None
+
+
+def request_fingerprint(command: SubmitPetition) -> str:
+    """The hash a reused Idempotency-Key is compared by: the request body as checked."""
+    body = command.model_dump(mode="json", exclude={"recorded_by"})
     return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 async def submit_petition(
-    intake: Intake,
-    body: dict[str, Any],
-    idempotency_key: str | None,
-    recorded_by: str | None,
-    recorder_unit: str | None = None,
-) -> Answer:
-    """201 with the new case and its codes, or 200 with the open matter this repeats (never its code)."""
-    case_id = str(uuid.uuid4())
+    intake: Intake, command: SubmitPetition, idempotency_key: str | None, recorder_unit: str | None = None
+) -> SubmitResult:
+    """A new case with its codes, or the open matter this repeats; IdempotencyKeyReused for a reused key."""
     tracking_code, access_code = codes.new_tracking_code(), codes.new_access_code()
-    command = SubmitPetition.model_validate(
-        {
-            **body,
-            "case_id": case_id,
-            "tracking_code": tracking_code,
-            "access_code_hash": codes.hash_access_code(tracking_code, access_code),
-            "recorded_by": recorded_by,
-        }
+    case = NewCase(
+        case_id=str(uuid.uuid4()),
+        tracking_code=tracking_code,
+        access_code_hash=codes.hash_access_code(tracking_code, access_code),
     )
-    new = matter(case_id, command.petitioner, command.category, command.division_code, command.title, command.content)
-    async with intake.pool.acquire() as conn, conn.transaction():
-        if idempotency_key is not None:
-            try:
-                earlier = await idempotency.claim(conn, intake.schema, idempotency_key, request_fingerprint(body))
-            except idempotency.KeyReused as error:
-                raise ApiError(
-                    409, "idempotency_key_reused", "this Idempotency-Key was used with a different request"
-                ) from error
-            if earlier is not None:
-                return earlier
-        await _hold(conn, intake.schema, new.person)
-        repeated = find_repeat(new, await petition_index.open_matters(conn, intake.schema, new))
-        if repeated is None:
-            await _open(intake, conn, command, new, recorder_unit)
-            answer: Answer = (
-                201,
-                {"case_id": case_id, "tracking_code": tracking_code, "access_code": access_code, "status": "submitted"},
-            )
-        else:
-            answer = await _link(intake, conn, command, repeated.case_id, recorder_unit)
-        if idempotency_key is not None:
-            await idempotency.remember(conn, intake.schema, idempotency_key, *answer)
-    intake.poke()
-    return answer
-
-
-async def _hold(conn: asyncpg.Connection, schema: str, person: PersonKeys) -> None:
-    """One submission per petitioner at a time, so two copies of one matter cannot both open a case."""
-    for key in sorted(k for k in (person.id_key, person.contact_key) if k):
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"{schema}.petitioner:{key}")
-
-
-async def _open(
-    intake: Intake, conn: asyncpg.Connection, command: SubmitPetition, new: Matter, recorder_unit: str | None
-) -> None:
     c = command
-    actor = c.recorded_by or f"petitioner:{c.tracking_code}"
-    metadata = Metadata(correlation_id=uuid.uuid4(), actor=actor, actor_unit=recorder_unit)
-    events = decide_submit(Petition(), c)
-    recorded = await intake.store.append(conn, cases.petition_stream(c.case_id), 0, events, metadata, c.case_id)
-    await petition_index.add(conn, intake.schema, new, c.tracking_code, c.access_code_hash, recorded[0].time)
-    await case_progress.save_view(conn, intake.schema, fold_progress(own_facts(recorded, events)))
+    submission = Submission(
+        command=c,
+        case=case,
+        access_code=access_code,
+        matter=matter(case.case_id, c.petitioner, c.category, c.division_code, c.title, c.content),
+        idempotency_key=idempotency_key,
+        fingerprint=None if idempotency_key is None else request_fingerprint(c),
+        recorder_unit=recorder_unit,
+    )
+    return await intake.submissions.run(submission)
 
 
-async def _link(
-    intake: Intake, conn: asyncpg.Connection, command: SubmitPetition, case_id: str, recorder_unit: str | None
-) -> Answer:
+async def write_submissions(
+    intake: Intake, conn: asyncpg.Connection, group: Sequence[Submission]
+) -> list[SubmitResult | Exception]:
+    """Record a group of submits in the caller's transaction (GroupCommit's `write`)."""
+    results: list[SubmitResult | Exception | None] = [None] * len(group)
+    keyed = {s.idempotency_key: s.fingerprint or "" for s in group if s.idempotency_key is not None}
+    claims = await idempotency.claim(conn, intake.schema, keyed) if keyed else {}
+    todo: list[int] = []
+    for i, s in enumerate(group):
+        earlier = claims.get(s.idempotency_key) if s.idempotency_key is not None else None
+        if isinstance(earlier, idempotency.KeyReused):
+            results[i] = IdempotencyKeyReused()
+        elif earlier is not None:
+            results[i] = _replayed(earlier)
+        else:
+            todo.append(i)
+    if todo:
+        for i, result in zip(todo, await _record(intake, conn, [group[i] for i in todo]), strict=True):
+            results[i] = result
+        answers = {k: _answer(results[i]) for i in todo if (k := group[i].idempotency_key) is not None}
+        await idempotency.remember(conn, intake.schema, answers)
+    return [r for r in results if r is not None]
+
+
+async def _record(intake: Intake, conn: asyncpg.Connection, group: list[Submission]) -> list[SubmitResult]:
+    await _hold(conn, intake.schema, [s.matter.person for s in group])
+    found = await petition_index.open_matters_of(conn, intake.schema, [s.matter for s in group])
+    # A petitioner may send the same matter twice within one group: the second repeats the first.
+    opened: list[Matter] = []
+    repeats: dict[int, str] = {}
+    for i, (s, open_matters) in enumerate(zip(group, found, strict=True)):
+        repeated = find_repeat(s.matter, [*open_matters, *opened])
+        if repeated is None:
+            opened.append(s.matter)
+        else:
+            repeats[i] = repeated.case_id
+    await _open(intake, conn, [s for i, s in enumerate(group) if i not in repeats])
+    linked = {}
+    # Case rows are locked in case-id order, as every other writer of them does: no deadlocks.
+    for i, case_id in sorted(repeats.items(), key=lambda item: (item[1], item[0])):
+        linked[i] = await _link(intake, conn, group[i], case_id)
+    return [
+        linked[i] if i in repeats else Submitted(s.case.case_id, s.case.tracking_code, s.access_code)
+        for i, s in enumerate(group)
+    ]
+
+
+async def _hold(conn: asyncpg.Connection, schema: str, persons: list[PersonKeys]) -> None:
+    """One submission per petitioner at a time, so two copies of one matter cannot both open a case.
+
+    Taken in sorted order by every transaction, so two groups that share petitioners never deadlock.
+    """
+    keys = sorted({f"{schema}.petitioner:{k}" for p in persons for k in (p.id_key, p.contact_key) if k})
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k", keys)
+
+
+async def _open(intake: Intake, conn: asyncpg.Connection, group: list[Submission]) -> None:
+    """The group's new cases: their streams with one append, index rows and views with one statement each."""
+    if not group:
+        return
+    appends: list[Append] = []
+    decided: list[list[Event]] = []
+    for s in group:
+        actor = s.command.recorded_by or f"petitioner:{s.case.tracking_code}"
+        metadata = Metadata(correlation_id=uuid.uuid4(), actor=actor, actor_unit=s.recorder_unit)
+        events = decide_submit(Petition(), s.command, s.case)
+        appends.append(Append(cases.petition_stream(s.case.case_id), 0, events, metadata, s.case.case_id))
+        decided.append(events)
+    recorded = await intake.store.append_batch(conn, appends)
+    indexed = [
+        Indexed(s.matter, s.case.tracking_code, s.case.access_code_hash, r[0].time)
+        for s, r in zip(group, recorded, strict=True)
+    ]
+    await petition_index.add_many(conn, intake.schema, indexed)
+    views = [fold_progress(own_facts(r, events)) for r, events in zip(recorded, decided, strict=True)]
+    await case_progress.save_views(conn, intake.schema, views)
+
+
+async def _link(intake: Intake, conn: asyncpg.Connection, s: Submission, case_id: str) -> Linked:
     await petition_index.lock(conn, intake.schema, case_id)
     loaded = await cases.load(intake, conn, case_id)
     existing = loaded.petition.tracking_code
-    actor = command.recorded_by or f"petitioner:{existing}"
-    loaded = await cases.append(
-        intake, conn, loaded, decide_repeat(loaded.petition, command), loaded.caused_by(actor, recorder_unit)
-    )
+    assert existing is not None
+    actor = s.command.recorded_by or f"petitioner:{existing}"
+    events = decide_repeat(loaded.petition, s.command)
+    loaded = await cases.append(intake, conn, loaded, events, loaded.caused_by(actor, s.recorder_unit))
     await cases.save(intake, conn, loaded.facts)
-    # The existing access code is not repeated: whoever submits again already holds it.
-    return 200, {"case_id": case_id, "tracking_code": existing, "duplicate_of": case_id}
+    return Linked(case_id=case_id, tracking_code=existing, duplicate_of=case_id)
+
+
+def _answer(result: SubmitResult | Exception | None) -> idempotency.Answer:
+    if isinstance(result, Submitted):
+        return "submitted", {
+            "case_id": result.case_id,
+            "tracking_code": result.tracking_code,
+            "access_code": result.access_code,
+            "status": result.status,
+        }
+    assert isinstance(result, Linked)
+    return "linked", {
+        "case_id": result.case_id,
+        "tracking_code": result.tracking_code,
+        "duplicate_of": result.duplicate_of,
+    }
+
+
+def _replayed(earlier: idempotency.Answer) -> SubmitResult:
+    kind, body = earlier
+    return Submitted(**body) if kind == "submitted" else Linked(**body)

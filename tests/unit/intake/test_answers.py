@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from services.intake.domain.answers import NotAllowed, allowed, decide_feedback, decide_review, review_deadline
+from services.intake.domain.answers import allowed, decide_feedback, decide_review, review_deadline
 from services.intake.domain.commands import GiveFeedback, RequestReview
 from services.intake.domain.progress import CaseProgress, fold_progress
-from shared.events import CaseReopenedForReview, FeedbackGiven, ReviewRequested
+from shared.domain import NotAllowed
+from shared.events import CaseReopenedForReview, ClockBreached, FeedbackGiven, ReviewRequested
 from shared.vocabulary import CaseStatus, Level
 from tests.unit.intake.facts import CASE, T0, assigned, clock, facts, resolved, resolved_case
 
@@ -34,7 +35,8 @@ def test_nothing_is_answered_before_the_case_is_resolved_and_the_refusal_names_t
     for attempt in (lambda p: decide_feedback(p, SATISFIED), lambda p: decide_review(p, WHY, REPLIED)):
         with pytest.raises(NotAllowed) as refused:
             attempt(with_status(status))
-        assert refused.value.status == status
+        assert refused.value.status_now == status
+        assert refused.value.details == [{"current_status": status.value}]
 
 
 def test_feedback_on_a_reply_records_its_round_once():
@@ -81,24 +83,33 @@ def test_a_satisfied_petitioner_cannot_then_ask_for_review_nor_ask_twice():
         decide_review(after(ReviewRequested(case_id=CASE, reason="r", round="review")), WHY, REPLIED)
 
 
-def test_review_is_asked_for_within_30_days_of_the_reply():
+def test_intake_invents_no_deadline_of_its_own_before_slas_window_arrives():
     progress = fold_progress(resolved_case())
-    assert review_deadline(progress) == REPLIED + timedelta(days=30)
-    assert decide_review(progress, WHY, REPLIED + timedelta(days=30))
-    with pytest.raises(NotAllowed, match="passed"):
-        decide_review(progress, WHY, REPLIED + timedelta(days=30, seconds=1))
+    assert review_deadline(progress) is None
+    assert decide_review(progress, WHY, REPLIED + timedelta(days=400))
 
 
-def test_the_statutory_window_of_sla_wins_once_it_is_known():
+def test_review_is_asked_for_within_slas_statutory_window():
     window = facts("clocks", clock("review_request_window", 1, REPLIED, 33))
     progress = fold_progress([*resolved_case(), *window])
     assert review_deadline(progress) == REPLIED + timedelta(days=33)
-    assert decide_review(progress, WHY, REPLIED + timedelta(days=32))
+    assert decide_review(progress, WHY, REPLIED + timedelta(days=33))
+    with pytest.raises(NotAllowed, match="passed"):
+        decide_review(progress, WHY, REPLIED + timedelta(days=33, seconds=1))
+
+
+def test_a_window_sla_declared_breached_is_over_whatever_the_clock_here_says():
+    opened = clock("review_request_window", 1, REPLIED, 33)
+    breached = ClockBreached(case_id=CASE, clock_id=opened.clock_id, kind=opened.kind, due_at=opened.due_at)
+    progress = fold_progress([*resolved_case(), *facts("clocks", opened, breached)])
+    with pytest.raises(NotAllowed, match="passed"):
+        decide_review(progress, WHY, REPLIED)
 
 
 def test_the_view_says_what_the_petitioner_may_do_next():
     assert allowed(fold_progress(resolved_case()), REPLIED) == {"give_feedback": True, "request_review": True}
-    assert allowed(fold_progress(resolved_case()), REPLIED + timedelta(days=31)) == {
+    windowed = fold_progress([*resolved_case(), *facts("clocks", clock("review_request_window", 1, REPLIED, 30))])
+    assert allowed(windowed, REPLIED + timedelta(days=31)) == {
         "give_feedback": True,
         "request_review": False,
     }

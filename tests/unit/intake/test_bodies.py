@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from services.intake.domain.commands import SubmitPetition
 from services.intake.entrypoints.bodies import PetitionIn
+from shared.events.intake import Attachment, Petitioner
 from tests.support.petitions import a_petition
 
 pytestmark = pytest.mark.unit
@@ -30,3 +32,30 @@ def test_a_place_outside_the_tree_is_refused(code):
 
 def test_a_category_outside_the_catalogue_is_refused():
     assert refused_fields(category="astrology") == {"category"}
+
+
+@pytest.mark.parametrize(
+    ("code", "why"),
+    [
+        ("330726000123", "not the 12-digit code of one division"),  # a village under no township
+        ("33072600100x", "not the 12-digit code of one division"),
+        ("330726999999", "must be a division of this deployment"),  # well formed, not in the tree
+    ],
+)
+def test_the_form_of_a_code_is_checked_by_the_shared_validator_then_the_tree(code, why):
+    with pytest.raises(ValidationError, match=why):
+        PetitionIn.model_validate(a_petition(division_code=code))
+
+
+@pytest.mark.parametrize("field", ["title", "content"])
+def test_a_nul_character_is_refused_as_invalid(field):
+    assert refused_fields(**{field: "the wall\x00"}) == {field}
+    assert refused_fields(petitioner={"name": "王\x00芳", "phone": "13800000000"}) == {"petitioner.name"}
+
+
+def test_the_command_is_the_checked_body_as_the_domain_types_it():
+    body = PetitionIn.model_validate(a_petition(attachments=[{"name": "photo", "url": "https://x/1.jpg"}]))
+    command = body.command(recorded_by="cadre-li")
+    assert command == SubmitPetition.model_validate({**body.model_dump(), "recorded_by": "cadre-li"})
+    assert type(command.petitioner) is Petitioner
+    assert [type(a) for a in command.attachments] == [Attachment]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from services.intake.domain import codes
-from services.intake.domain.commands import SubmitPetition
+from services.intake.domain.commands import NewCase, SubmitPetition
 from services.intake.domain.petition import (
     Petition,
     PetitionAlreadyExists,
@@ -21,9 +21,6 @@ pytestmark = pytest.mark.unit
 
 def a_command() -> SubmitPetition:
     return SubmitPetition(
-        case_id="c-1",
-        tracking_code="MH0123456789",
-        access_code_hash="h",
         channel=Channel.HOTLINE,
         division_code="330726101203",
         category="labour_wages",
@@ -33,18 +30,23 @@ def a_command() -> SubmitPetition:
     )
 
 
+CASE = NewCase(case_id="c-1", tracking_code="MH0123456789", access_code_hash="h")
+
+
 def test_a_new_petition_records_petition_submitted_with_everything_given():
-    (event,) = decide_submit(Petition(), a_command())
+    (event,) = decide_submit(Petition(), a_command(), CASE)
     assert isinstance(event, PetitionSubmitted)
-    assert event.model_dump() == a_command().model_dump()
+    assert event.model_dump() == {**a_command().model_dump(), **CASE.model_dump()}
+    # Assembled without validating again, it is still exactly the event a reader decodes.
+    assert PetitionSubmitted.model_validate(event.model_dump(mode="json")) == event
 
 
 def test_a_petition_is_recorded_once():
-    state = fold(decide_submit(Petition(), a_command()))
+    state = fold(decide_submit(Petition(), a_command(), CASE))
     assert state.exists
     assert state.version == 1
     with pytest.raises(PetitionAlreadyExists):
-        decide_submit(state, a_command())
+        decide_submit(state, a_command(), CASE)
 
 
 def test_codes_are_readable_aloud_and_the_access_code_is_checked_by_hash():
@@ -59,13 +61,13 @@ def test_codes_are_readable_aloud_and_the_access_code_is_checked_by_hash():
 
 
 def test_a_repeat_is_recorded_on_the_existing_petition_without_its_petitioner_again():
-    existing = fold(decide_submit(Petition(), a_command()))
-    again = a_command().model_copy(update={"case_id": "c-2", "channel": Channel.VISIT, "recorded_by": "cadre-li"})
+    existing = fold(decide_submit(Petition(), a_command(), CASE))
+    again = a_command().model_copy(update={"channel": Channel.VISIT, "recorded_by": "cadre-li"})
     (event,) = decide_repeat(existing, again)
     assert event == RepeatPetitionReceived(
         case_id="c-1", channel=Channel.VISIT, title="欠薪", content="Three months unpaid.", recorded_by="cadre-li"
     )
-    assert fold([*decide_submit(Petition(), a_command()), event]).version == 2
+    assert fold([*decide_submit(Petition(), a_command(), CASE), event]).version == 2
     with pytest.raises(PetitionNotFound):
         decide_repeat(Petition(), again)
 

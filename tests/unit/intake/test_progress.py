@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,6 +23,7 @@ from shared.events import (
     ReviewRequested,
     SupervisionIssued,
 )
+from shared.events.status import status_after
 from shared.vocabulary import CaseStatus, Channel, Level
 from tests.unit.intake.facts import CASE, T0, VILLAGE, assigned, clock, facts, resolved, stopped, submitted
 
@@ -104,16 +104,16 @@ def test_the_view_is_the_same_whatever_order_the_topics_delivered(shuffled):
 
 def test_deadlines_follow_the_clocks_and_the_view_shows_no_clock_ids():
     document = petitioner_document(fold_progress(whole_lifecycle()), T0)
-    assert document["deadlines"] == [
+    assert document.model_dump()["deadlines"] == [
         {"kind": "acceptance", "due": (T0 + timedelta(days=15)).isoformat(), "state": "stopped"},
         {"kind": "handling", "due": (T0 + timedelta(days=70)).isoformat(), "state": "running"},
     ]
-    assert "handling-1" not in orjson.dumps(document).decode()
+    assert "handling-1" not in document.model_dump_json()
 
 
 def test_the_view_names_no_official_and_not_even_the_petitioner():
     progress = fold_progress([*whole_lifecycle(), *facts("petition", submitted(anonymous=True))])
-    shown = orjson.dumps(petitioner_document(progress, T0)).decode()
+    shown = petitioner_document(progress, T0).model_dump_json()
     for private in ("leader-zhang-wei", "王芳", "13800000000", "330726199001011234", "actor", "unit_id"):
         assert private not in shown
 
@@ -157,3 +157,23 @@ def test_not_accepted_and_closed_show_why():
 def test_the_view_survives_being_stored_as_json():
     progress = fold_progress(whole_lifecycle())
     assert CaseProgress.model_validate_json(progress.model_dump_json()) == progress
+
+
+def test_the_status_shown_after_each_routing_event_is_the_shared_rule():
+    reopened = CaseReopenedForReview(case_id=CASE, round="review", reason="nothing changed")
+    case_events = [
+        assigned(),
+        CaseAccepted(case_id=CASE, unit_id=VILLAGE, level=Level.VILLAGE),
+        resolved(),
+        reopened,
+        assigned("review", "浦陽街道", Level.TOWNSHIP),
+        resolved("review"),
+        CaseClosed(case_id=CASE, reason="final", satisfied=False),
+    ]
+    shown = []
+    for n in range(1, len(case_events) + 1):
+        progress = fold_progress([*facts("petition", submitted()), *facts("case", *case_events[:n])])
+        shown.append(progress.status)
+        assert progress.status == status_after(case_events[n - 1])
+    assert CaseStatus.UNDER_REVIEW in shown  # routing reopened it: the petitioner sees that too
+    assert fold_progress(facts("petition", submitted())).status == CaseStatus.SUBMITTED
