@@ -1,7 +1,8 @@
 """Intake's own index of petitions: tracking code, access hash, repeat-check keys, status.
 
-Written in the same transaction as the events it reflects; the status follows routing's events.
-It holds hashes of the petitioner, never their name, phone or id number.
+Written in the same transaction as the events it reflects; the status and the handling unit's
+division follow routing's events. It holds hashes of the petitioner, never their name, phone or
+id number.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ CREATE TABLE IF NOT EXISTS {schema}.petition_index (
     text_tokens      text[] NOT NULL,
     submitted_at     timestamptz NOT NULL
 );
+-- Added later; NULL marks a row indexed before them, which the start fills in (handlers.backfill).
+ALTER TABLE {schema}.petition_index ADD COLUMN IF NOT EXISTS phone_key text;
+ALTER TABLE {schema}.petition_index ADD COLUMN IF NOT EXISTS anonymous boolean;
+ALTER TABLE {schema}.petition_index ADD COLUMN IF NOT EXISTS handling_division text;
+CREATE INDEX IF NOT EXISTS petition_index_phone ON {schema}.petition_index (phone_key, submitted_at);
 CREATE INDEX IF NOT EXISTS petition_index_contact ON {schema}.petition_index (contact_key, category)
     WHERE {open_only};
 CREATE INDEX IF NOT EXISTS petition_index_id ON {schema}.petition_index (id_key, category)
@@ -42,10 +48,22 @@ CREATE INDEX IF NOT EXISTS petition_index_id ON {schema}.petition_index (id_key,
 CANDIDATES = 50
 
 
+# A phone search reads at most this many of the number's petitions (newest first) and answers at
+# most FOUND of those in the caller's scope: one person's petitions, never a listing.
+PHONE_CANDIDATES = 1000
+FOUND = 100
+
+
 async def add(
-    conn: asyncpg.Connection, schema: str, matter: Matter, tracking_code: str, access_code_hash: str, at: datetime
+    conn: asyncpg.Connection,
+    schema: str,
+    matter: Matter,
+    tracking_code: str,
+    access_code_hash: str,
+    at: datetime,
+    anonymous: bool = False,
 ) -> None:
-    await add_many(conn, schema, [Indexed(matter, tracking_code, access_code_hash, at)])
+    await add_many(conn, schema, [Indexed(matter, tracking_code, access_code_hash, at, anonymous)])
 
 
 class Indexed(NamedTuple):
@@ -55,6 +73,7 @@ class Indexed(NamedTuple):
     tracking_code: str
     access_code_hash: str
     submitted_at: datetime
+    anonymous: bool = False
 
 
 async def add_many(conn: asyncpg.Connection, schema: str, petitions: Sequence[Indexed]) -> None:
@@ -76,6 +95,8 @@ async def add_many(conn: asyncpg.Connection, schema: str, petitions: Sequence[In
                     _array(p.matter.title_tokens),
                     _array(p.matter.text_tokens),
                     p.submitted_at,
+                    p.matter.person.phone_key,
+                    p.anonymous,
                 )
                 for p in petitions
             ),
@@ -84,13 +105,14 @@ async def add_many(conn: asyncpg.Connection, schema: str, petitions: Sequence[In
     )
     await conn.execute(
         f"""INSERT INTO {schema}.petition_index (case_id, tracking_code, access_code_hash, id_key, contact_key,
-                category, division_code, neighbourhood, status, title_tokens, text_tokens, submitted_at)
+                category, division_code, neighbourhood, status, title_tokens, text_tokens, submitted_at,
+                phone_key, anonymous)
             SELECT case_id, tracking_code, access_code_hash, id_key, contact_key, category, division_code,
-                neighbourhood, status, title_tokens::text[], text_tokens::text[], submitted_at
+                neighbourhood, status, title_tokens::text[], text_tokens::text[], submitted_at, phone_key, anonymous
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[])
+                $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::boolean[])
                 AS p(case_id, tracking_code, access_code_hash, id_key, contact_key, category, division_code,
-                    neighbourhood, status, title_tokens, text_tokens, submitted_at)
+                    neighbourhood, status, title_tokens, text_tokens, submitted_at, phone_key, anonymous)
             ON CONFLICT (case_id) DO NOTHING""",
         *(list(column) for column in columns),
     )
@@ -158,7 +180,70 @@ async def lock(conn: asyncpg.Connection, schema: str, case_id: str) -> bool:
     return bool(found)
 
 
-async def set_status(conn: asyncpg.Connection, schema: str, case_id: str, status: CaseStatus) -> None:
+async def set_status(
+    conn: asyncpg.Connection, schema: str, case_id: str, status: CaseStatus, handling_division: str | None = None
+) -> None:
+    """The case's status and where it is handled now (kept when not yet known)."""
     await conn.execute(
-        f"UPDATE {schema}.petition_index SET status = $2 WHERE case_id = $1 AND status <> $2", case_id, status.value
+        f"""UPDATE {schema}.petition_index SET status = $2, handling_division = coalesce($3, handling_division)
+            WHERE case_id = $1
+              AND (status <> $2 OR handling_division IS DISTINCT FROM coalesce($3, handling_division))""",
+        case_id,
+        status.value,
+        handling_division,
     )
+
+
+async def set_phone(conn: asyncpg.Connection, schema: str, case_id: str, phone_key: str, anonymous: bool) -> None:
+    """Fill in a row indexed before phones were (see `unphoned`)."""
+    await conn.execute(
+        f"UPDATE {schema}.petition_index SET phone_key = $2, anonymous = $3 WHERE case_id = $1",
+        case_id,
+        phone_key,
+        anonymous,
+    )
+
+
+async def unphoned(conn: asyncpg.Connection, schema: str) -> list[str]:
+    """Petitions indexed before the index kept a phone key."""
+    rows = await conn.fetch(f"SELECT case_id FROM {schema}.petition_index WHERE phone_key IS NULL ORDER BY case_id")
+    return [row["case_id"] for row in rows]
+
+
+class ByPhone(NamedTuple):
+    """One petition a phone number submitted, as an official's search answers it."""
+
+    case_id: str
+    tracking_code: str
+    title: str | None
+    status: CaseStatus
+    category: str
+    division_code: str
+    handling_division: str | None
+    submitted_at: datetime
+
+
+async def by_phone(conn: asyncpg.Connection, schema: str, phone_key: str, anonymous_too: bool) -> list[ByPhone]:
+    """The newest `PHONE_CANDIDATES` petitions first given with this phone (anonymous ones only when asked)."""
+    rows = await conn.fetch(
+        f"""SELECT i.case_id, i.tracking_code, v.progress->>'title' AS title, i.status, i.category,
+                i.division_code, i.handling_division, i.submitted_at
+            FROM {schema}.petition_index i LEFT JOIN {schema}.petitioner_view v USING (case_id)
+            WHERE i.phone_key = $1 AND ($2 OR NOT coalesce(i.anonymous, true))
+            ORDER BY i.submitted_at DESC, i.case_id LIMIT {PHONE_CANDIDATES}""",
+        phone_key,
+        anonymous_too,
+    )
+    return [
+        ByPhone(
+            r["case_id"],
+            r["tracking_code"],
+            r["title"],
+            CaseStatus(r["status"]),
+            r["category"],
+            r["division_code"],
+            r["handling_division"],
+            r["submitted_at"],
+        )
+        for r in rows
+    ]

@@ -39,9 +39,13 @@ class May(Shown):
 
 
 class Step(Shown):
+    """`kind` and `params` name the step for a page to translate; `text` says it in English."""
+
     time: str | None
     type: str
     text: str
+    kind: str | None
+    params: dict[str, str | int]
 
 
 class PetitionerDocument(Shown):
@@ -102,7 +106,9 @@ def petitioner_document(progress: CaseProgress, now: datetime) -> PetitionerDocu
         review_until=_iso(review_deadline(progress)) if resolved else None,
         repeats=progress.repeats,
         may=May(**allowed(progress, now)),
-        timeline=[Step(time=_iso(e.time), type=e.type, text=e.text) for e in progress.timeline],
+        timeline=[
+            Step(time=_iso(e.time), type=e.type, text=e.text, kind=e.kind, params=e.params) for e in progress.timeline
+        ],
     )
 
 

@@ -45,11 +45,18 @@ class Fact(NamedTuple):
 
 
 class Entry(BaseModel):
+    """One step of the timeline: `kind` and `params` for a page to put in its own words, `text` in English.
+
+    Views stored before kinds existed have none (refolded at start: `handlers.backfill`).
+    """
+
     model_config = ConfigDict(frozen=True)
 
     time: datetime
     type: str
     text: str
+    kind: str | None = None
+    params: dict[str, str | int] = {}
 
 
 class CaseProgress(BaseModel):
@@ -65,6 +72,7 @@ class CaseProgress(BaseModel):
     status: CaseStatus = CaseStatus.SUBMITTED
     level: Level | None = None
     unit_name: str | None = None
+    handling_division: str | None = None  # the unit's division: scopes officials' searches, never shown
     round: Round = "first"
     reply: str | None = None
     replied_at: datetime | None = None
@@ -88,9 +96,10 @@ def fold_progress(facts: Iterable[Fact]) -> CaseProgress:
             status = status_after(fact.event)  # decided once, in shared, for every service
             if status is not None and status != state.status:
                 state = state.model_copy(update={"status": status})
-        text = describe(fact.event)
-        if text is not None:
-            entry = Entry(time=fact.time, type=fact.event.type_name(), text=text)
+        step = describe(fact.event)
+        if step is not None:
+            kind, params, text = step
+            entry = Entry(time=fact.time, type=fact.event.type_name(), text=text, kind=kind, params=params)
             entries.append(((fact.time, STREAMS.index(fact.stream), fact.version), entry))
     return state.model_copy(update={"timeline": tuple(e for _, e in sorted(entries, key=lambda p: p[0]))})
 
@@ -124,12 +133,12 @@ def _(e: ReviewRequested, s: CaseProgress, _at: datetime) -> CaseProgress:
 # What each event adds besides the status (which `status_after` gives).
 @_apply.register
 def _(e: CaseAssigned, s: CaseProgress, _at: datetime) -> CaseProgress:
-    return s.model_copy(update={"level": e.level, "unit_name": e.unit_name})
+    return s.model_copy(update={"level": e.level, "unit_name": e.unit_name, "handling_division": e.division_code})
 
 
 @_apply.register
 def _(e: CaseNotAccepted, s: CaseProgress, _at: datetime) -> CaseProgress:
-    return s.model_copy(update={"level": e.level, "redirect_to": e.redirect_to})
+    return s.model_copy(update={"level": e.level, "redirect_to": e.redirect_to, "handling_division": e.division_code})
 
 
 @_apply.register

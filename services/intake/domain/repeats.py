@@ -24,27 +24,40 @@ _RUNS = re.compile(r"[0-9a-z]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 class PersonKeys(BaseModel):
-    """Hashes that name a petitioner: by id number when given, else by phone and name."""
+    """Hashes that name a petitioner: by id number when given, else by phone and name.
+
+    `phone_key` (the phone alone) is what officials search by; the repeat check never uses it.
+    """
 
     model_config = ConfigDict(frozen=True)
 
     id_key: str | None
     contact_key: str
+    phone_key: str = ""
 
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def phone_digits(phone: str) -> str:
+    """A phone number as digits only, without China's +86: one number however it was written."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return digits[2:] if digits.startswith("86") and len(digits) > 11 else digits
+
+
+def phone_key(phone: str) -> str:
+    return _digest(f"phone:{phone_digits(phone)}")
+
+
 def person_keys(petitioner: Petitioner) -> PersonKeys:
-    digits = "".join(ch for ch in petitioner.phone if ch.isdigit())
-    if digits.startswith("86") and len(digits) > 11:
-        digits = digits[2:]
+    digits = phone_digits(petitioner.phone)
     name = "".join(unicodedata.normalize("NFKC", petitioner.name).lower().split())
     id_number = (petitioner.id_number or "").strip().upper()
     return PersonKeys(
         id_key=_digest(f"id:{id_number}") if id_number else None,
         contact_key=_digest(f"contact:{digits}:{name}"),
+        phone_key=phone_key(petitioner.phone),
     )
 
 

@@ -1,8 +1,14 @@
-"""What happened, in plain words for the petitioner: units by name, never an official's identity."""
+"""What happened, for the petitioner: units by name, never an official's identity.
+
+Each step has a stable `kind` (dotted, e.g. `assigned.transfer`, `closed.satisfied`) and the
+`params` its sentence needs, so a page says it in its own language (the catalogue's `timeline`
+group); `text` is the same step in plain English, as the API has always sent it.
+"""
 
 from __future__ import annotations
 
 from functools import singledispatch
+from typing import NamedTuple
 
 from shared.events import (
     CaseAccepted,
@@ -44,76 +50,94 @@ _SUPERVISION = {
 _ROUNDS = {"first": "reply", "review": "review answer", "re_review": "re-review answer"}
 
 
+class Step(NamedTuple):
+    kind: str
+    params: dict[str, str | int]
+    text: str
+
+
 @singledispatch
-def describe(_event: Event) -> str | None:
-    """The sentence for the petitioner's timeline, or None for what they need not see."""
+def describe(_event: Event) -> Step | None:
+    """The petitioner's timeline step for an event, or None for what they need not see."""
     return None
 
 
-@describe.register
-def _(e: PetitionSubmitted) -> str:
-    return f"petition received ({e.channel.value.replace('_', ' ')})"
+def _channel(channel: str) -> str:
+    return channel.replace("_", " ")
 
 
 @describe.register
-def _(e: RepeatPetitionReceived) -> str:
-    return f"the matter was raised again ({e.channel.value.replace('_', ' ')}) and linked to this case"
+def _(e: PetitionSubmitted) -> Step:
+    return Step("submitted", {"channel": e.channel.value}, f"petition received ({_channel(e.channel.value)})")
 
 
 @describe.register
-def _(e: CaseAssigned) -> str:
-    return f"{_MOVES.get(e.reason, 'assigned to')} {e.unit_name}"
+def _(e: RepeatPetitionReceived) -> Step:
+    text = f"the matter was raised again ({_channel(e.channel.value)}) and linked to this case"
+    return Step("repeat", {"channel": e.channel.value}, text)
 
 
 @describe.register
-def _(_e: CaseAccepted) -> str:
-    return "accepted"
+def _(e: CaseAssigned) -> Step:
+    reason = e.reason if e.reason in _MOVES else "initial"
+    return Step(f"assigned.{reason}", {"unit": e.unit_name}, f"{_MOVES[reason]} {e.unit_name}")
 
 
 @describe.register
-def _(e: CaseNotAccepted) -> str:
-    redirect = f" (turn to: {e.redirect_to})" if e.redirect_to else ""
-    return f"not accepted: {e.reason}{redirect}"
+def _(_e: CaseAccepted) -> Step:
+    return Step("accepted", {}, "accepted")
 
 
 @describe.register
-def _(e: ExtensionGranted) -> str:
-    return f"extended by {e.days} days: {e.reason}"
+def _(e: CaseNotAccepted) -> Step:
+    if e.redirect_to:
+        text = f"not accepted: {e.reason} (turn to: {e.redirect_to})"
+        return Step("not_accepted.redirected", {"reason": e.reason, "redirect_to": e.redirect_to}, text)
+    return Step("not_accepted.plain", {"reason": e.reason}, f"not accepted: {e.reason}")
 
 
 @describe.register
-def _(_e: LeaderAssigned) -> str:
-    return "a leader took personal charge of the case"
+def _(e: ExtensionGranted) -> Step:
+    return Step("extended", {"days": e.days, "reason": e.reason}, f"extended by {e.days} days: {e.reason}")
 
 
 @describe.register
-def _(e: CaseResolved) -> str:
+def _(_e: LeaderAssigned) -> Step:
+    return Step("leader_assigned", {}, "a leader took personal charge of the case")
+
+
+@describe.register
+def _(e: CaseResolved) -> Step:
     label = "reply given" if e.round == "first" else f"{_ROUNDS[e.round]} given"
-    return f"{label}: {e.reply}"
+    return Step(f"resolved.{e.round}", {"reply": e.reply}, f"{label}: {e.reply}")
 
 
 @describe.register
-def _(e: CaseReopenedForReview) -> str:
-    return "review request received" if e.round == "review" else "re-review request received"
+def _(e: CaseReopenedForReview) -> Step:
+    text = "review request received" if e.round == "review" else "re-review request received"
+    return Step(f"reopened.{e.round}", {}, text)
 
 
 @describe.register
-def _(e: CaseClosed) -> str:
-    return _CLOSINGS.get(e.reason, "closed")
+def _(e: CaseClosed) -> Step:
+    if e.reason in _CLOSINGS:
+        return Step(f"closed.{e.reason}", {}, _CLOSINGS[e.reason])
+    return Step("closed.other", {}, "closed")
 
 
 @describe.register
-def _(e: SupervisionIssued) -> str:
-    return _SUPERVISION[e.step]
+def _(e: SupervisionIssued) -> Step:
+    return Step(f"supervision.{e.step}", {}, _SUPERVISION[e.step])
 
 
 @describe.register
-def _(e: FeedbackGiven) -> str:
+def _(e: FeedbackGiven) -> Step:
     verdict = "satisfied" if e.satisfied else "not satisfied"
-    return f"feedback on the {_ROUNDS[e.round]}: {verdict}"
+    kind = f"feedback.{e.round}.{'satisfied' if e.satisfied else 'unsatisfied'}"
+    return Step(kind, {}, f"feedback on the {_ROUNDS[e.round]}: {verdict}")
 
 
 @describe.register
-def _(e: ReviewRequested) -> str:
+def _(e: ReviewRequested) -> Step:
     asked = "review" if e.round == "review" else "re-review"
-    return f"{asked} requested: {e.reason}"
+    return Step(f"review_requested.{e.round}", {"reason": e.reason}, f"{asked} requested: {e.reason}")

@@ -23,9 +23,13 @@ class Body(BaseModel):
         return value
 
 
+# A phone as petitioners write it; officials search with the same form.
+PHONE_PATTERN = r"^\+?[0-9][0-9\- ]{4,19}$"
+
+
 class PetitionerIn(Body):
     name: str = Field(min_length=1, max_length=100)
-    phone: str = Field(pattern=r"^\+?[0-9][0-9\- ]{4,19}$")
+    phone: str = Field(pattern=PHONE_PATTERN)
     id_number: str | None = Field(default=None, pattern=r"^\d{17}[\dXx]$")
     anonymous: bool = False
 

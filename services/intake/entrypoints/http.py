@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from services.intake import handlers
 from services.intake.domain.commands import GiveFeedback, RequestReview
 from services.intake.domain.document import PetitionerDocument
-from services.intake.entrypoints.bodies import FeedbackIn, PetitionIn, ReviewIn
-from services.intake.handlers import Intake, Submitted
-from shared.http.auth import current_principal
+from services.intake.entrypoints.bodies import PHONE_PATTERN, FeedbackIn, PetitionIn, ReviewIn
+from services.intake.handlers import FoundPetitions, Intake, Submitted
+from shared.http.auth import CurrentPrincipal, current_principal
 from shared.vocabulary import Channel, Role
 
 router = APIRouter(prefix="/v1", tags=["petitions"])
@@ -48,6 +48,14 @@ async def submit_petition(
     # 201 for a new case; 200 for a repeat, which created nothing but a link.
     status = 201 if isinstance(result, Submitted) else 200
     return Response(orjson.dumps(result), status_code=status, media_type="application/json")
+
+
+@router.get("/petitions")
+async def find_petitions(
+    principal: CurrentPrincipal, intake: IntakeDep, phone: Annotated[str, Query(pattern=PHONE_PATTERN)]
+) -> FoundPetitions:
+    """For officials: the petitions in their scope first submitted with this phone (services/intake/README.md)."""
+    return await handlers.petitions_by_phone(intake, principal, phone)
 
 
 @router.get("/petitions/{tracking_code}")

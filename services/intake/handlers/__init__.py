@@ -2,10 +2,13 @@
 
 from services.intake.handlers.petitioner import give_feedback, request_review, view_petition
 from services.intake.handlers.progress import backfill, followed_handler, on_followed
+from services.intake.handlers.search import FoundPetition, FoundPetitions, petitions_by_phone
 from services.intake.handlers.service import Intake
 from services.intake.handlers.submit import IdempotencyKeyReused, Linked, SubmitResult, Submitted, submit_petition
 
 __all__ = [
+    "FoundPetition",
+    "FoundPetitions",
     "IdempotencyKeyReused",
     "Intake",
     "Linked",
@@ -15,6 +18,7 @@ __all__ = [
     "followed_handler",
     "give_feedback",
     "on_followed",
+    "petitions_by_phone",
     "request_review",
     "submit_petition",
     "view_petition",

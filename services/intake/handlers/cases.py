@@ -70,10 +70,10 @@ async def append(
 
 
 async def save(intake: Intake, conn: asyncpg.Connection, facts: list[Fact]) -> CaseProgress:
-    """Refresh the petitioner's view and the index's status from every fact of the case."""
+    """Refresh the petitioner's view and the index's status and handling division from every fact of the case."""
     progress = fold_progress(facts)
     if progress.case_id is None:  # nothing of intake's own: not a petition we recorded
         return progress
     await case_progress.save_view(conn, intake.schema, progress)
-    await petition_index.set_status(conn, intake.schema, progress.case_id, progress.status)
+    await petition_index.set_status(conn, intake.schema, progress.case_id, progress.status, progress.handling_division)
     return progress

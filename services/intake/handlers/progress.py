@@ -9,7 +9,7 @@ import structlog
 
 from services.intake.adapters import case_progress, petition_index
 from services.intake.domain.progress import STREAMS, Fact
-from services.intake.domain.repeats import matter
+from services.intake.domain.repeats import matter, phone_key
 from services.intake.handlers import cases
 from services.intake.handlers.service import Intake
 from shared.events import PetitionSubmitted
@@ -39,7 +39,10 @@ def followed_handler(intake: Intake) -> BatchHandler:
 
 
 async def backfill(intake: Intake) -> int:
-    """Index petitions recorded before the index existed; returns how many."""
+    """Index petitions recorded before the index existed, complete rows indexed before it kept phones.
+
+    Returns how many rows it wrote or completed.
+    """
     async with intake.pool.acquire() as conn:
         submitted_cases = await intake.store.subjects_of_type(conn, PetitionSubmitted.type_name())
         indexed = await conn.fetch(
@@ -55,8 +58,21 @@ async def backfill(intake: Intake) -> int:
                 assert isinstance(submitted, PetitionSubmitted)
                 s = submitted
                 new = matter(s.case_id, s.petitioner, s.category, s.division_code, s.title, s.content)
-                await petition_index.add(conn, intake.schema, new, s.tracking_code, s.access_code_hash, first.time)
+                at, anonymous = first.time, s.petitioner.anonymous
+                await petition_index.add(conn, intake.schema, new, s.tracking_code, s.access_code_hash, at, anonymous)
                 await cases.save(intake, conn, loaded.facts)
-    if missing:
-        log.info("intake.backfilled", petitions=len(missing))
-    return len(missing)
+        unphoned = await petition_index.unphoned(conn, intake.schema)
+        for case_id in unphoned:
+            async with conn.transaction():
+                # Indexed before phones and handling divisions were, its view before steps had kinds.
+                if not await petition_index.lock(conn, intake.schema, case_id):
+                    continue
+                loaded = await cases.load(intake, conn, case_id)
+                submitted = loaded.facts[0].event
+                assert isinstance(submitted, PetitionSubmitted)
+                key, anonymous = phone_key(submitted.petitioner.phone), submitted.petitioner.anonymous
+                await petition_index.set_phone(conn, intake.schema, case_id, key, anonymous)
+                await cases.save(intake, conn, loaded.facts)
+    if missing or unphoned:
+        log.info("intake.backfilled", petitions=len(missing), phones=len(unphoned))
+    return len(missing) + len(unphoned)

@@ -174,7 +174,7 @@ async def _open(intake: Intake, conn: asyncpg.Connection, group: list[Submission
         decided.append(events)
     recorded = await intake.store.append_batch(conn, appends)
     indexed = [
-        Indexed(s.matter, s.case.tracking_code, s.case.access_code_hash, r[0].time)
+        Indexed(s.matter, s.case.tracking_code, s.case.access_code_hash, r[0].time, s.command.petitioner.anonymous)
         for s, r in zip(group, recorded, strict=True)
     ]
     await petition_index.add_many(conn, intake.schema, indexed)

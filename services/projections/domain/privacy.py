@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.privacy import sees_identity
 from shared.vocabulary import Role
 
-SEES_RECORDED_IDENTITY = frozenset({Role.AUDITOR})
 _IDENTITY = ("name", "phone", "id_number")
 
 
@@ -19,7 +19,7 @@ def as_seen_by(role: Role, event: dict[str, Any]) -> dict[str, Any]:
     """The event's JSON as `role` may read it (marked `redacted` when something was taken out)."""
     data = event.get("data") or {}
     petitioner = data.get("petitioner")
-    if role in SEES_RECORDED_IDENTITY or not isinstance(petitioner, dict) or not petitioner.get("anonymous"):
+    if not isinstance(petitioner, dict) or sees_identity(role, bool(petitioner.get("anonymous"))):
         return event
     hidden = {**petitioner, **dict.fromkeys(_IDENTITY)}
     return {**event, "data": {**data, "petitioner": hidden}, "redacted": True}

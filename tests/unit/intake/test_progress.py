@@ -97,6 +97,39 @@ def test_the_lifecycle_reads_in_plain_words_and_ends_under_review_at_the_townshi
     assert [e.time for e in progress.timeline] == sorted(e.time for e in progress.timeline)
 
 
+def test_every_step_has_a_stable_kind_and_the_params_its_sentence_needs():
+    progress = fold_progress(whole_lifecycle())
+    steps = {e.kind: e.params for e in progress.timeline}
+    assert steps["submitted"] == {"channel": "online"}
+    assert steps["repeat"] == {"channel": "visit"}
+    assert steps["assigned.initial"] == {"unit": "浦陽街道某村村委會"}
+    assert steps["assigned.review"] == {"unit": TOWNSHIP_UNIT}
+    assert steps["extended"] == {"days": 10, "reason": "a hearing is needed"}
+    assert steps["resolved.first"] == {"reply": "The wall will be moved."}
+    assert steps["feedback.first.unsatisfied"] == {}
+    assert steps["review_requested.review"] == {"reason": "nothing happened"}
+    assert {"accepted", "leader_assigned", "supervision.reminder", "reopened.review"} <= steps.keys()
+    # No official's identity in a step's params either (the leader's name stays out).
+    assert "leader-zhang-wei" not in str(steps)
+    shown = petitioner_document(progress, T0).timeline
+    assert [(s.kind, s.text) for s in shown] == [(e.kind, e.text) for e in progress.timeline]
+
+
+def test_a_view_stored_before_steps_had_kinds_still_loads():
+    stored = fold_progress(facts("petition", submitted())).model_dump(mode="json")
+    for entry in stored["timeline"]:
+        del entry["kind"], entry["params"]
+    old = CaseProgress.model_validate(stored)
+    assert [(e.kind, e.params, e.text) for e in old.timeline] == [(None, {}, "petition received (online)")]
+
+
+def test_the_handling_units_division_follows_every_move():
+    assert fold_progress(facts("petition", submitted())).handling_division is None
+    moved = assigned("transfer", TOWNSHIP_UNIT, Level.TOWNSHIP).model_copy(update={"division_code": "330726102000"})
+    progress = fold_progress([*facts("petition", submitted()), *facts("case", assigned(), moved)])
+    assert progress.handling_division == "330726102000"
+
+
 @given(st.permutations(whole_lifecycle()))
 def test_the_view_is_the_same_whatever_order_the_topics_delivered(shuffled):
     assert fold_progress(shuffled) == fold_progress(whole_lifecycle())

@@ -12,6 +12,8 @@ from services.intake.domain.repeats import (
     jaccard,
     matter,
     person_keys,
+    phone_digits,
+    phone_key,
     same_person,
     same_place,
     similarity,
@@ -60,6 +62,14 @@ def test_a_person_is_their_id_number_when_both_give_one_else_their_phone_and_nam
     namesake = Petitioner(name="王芳", phone="13800000000", id_number="330726199202021234")
     assert not same_person(person_keys(with_id), person_keys(namesake))
     assert not same_person(person_keys(Petitioner(name="李明", phone="13800000000")), person_keys(WANG))
+
+
+def test_the_phone_key_is_the_number_however_it_was_written_and_not_the_name():
+    plain = person_keys(Petitioner(name="王芳", phone="13800000000")).phone_key
+    assert person_keys(Petitioner(name="李明", phone="+86 138-0000-0000")).phone_key == plain
+    assert phone_key("86 13800000000") == phone_key("138 0000 0000") == plain
+    assert phone_key("13800000001") != plain
+    assert phone_digits("+86-571-8765-4321") == "57187654321"
 
 
 def test_keys_are_hashes_that_do_not_carry_the_person():
