@@ -133,12 +133,14 @@ async def test_the_dashboard_counts_a_new_petition_without_a_reload(system: Syst
     )
     assert after == before + 1
     assert await page.evaluate("window.__sameDocument") == "yes"
-    assert await page.evaluate("document.getElementById('scope-name').textContent") == f"浦江县 ({PUJIANG}) · 县"
+    # The level's word comes from the pages' one catalogue, as in the workbench.
+    assert await page.evaluate("document.getElementById('scope-name').textContent") == f"浦江县 ({PUJIANG}) · 县（区）"
     assert await page.wait_for("document.getElementById('last-event').textContent !== '—'")
     await page.screenshot(ARTIFACTS / "dashboard.png")
 
     await page.evaluate("document.getElementById('lang').click()")
     assert await page.evaluate("document.querySelector('h1 [data-i18n=title]').textContent") == "Petition supervision"
+    assert await page.evaluate("document.title") == "Pujiang · Petition supervision"
     await page.evaluate("document.getElementById('count-total').click()")
     rows = await page.wait_for("document.querySelectorAll('#drill-list tr').length > 1 && 1")
     assert rows == 1

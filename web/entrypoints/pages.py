@@ -14,7 +14,13 @@ from web.settings import UPSTREAMS, WebSettings
 
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).parent.parent / "static"
-_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".html": "text/html"}
+_TYPES = {
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".html": "text/html",
+    ".json": "application/json",  # strings.json: the one translation catalogue (shared/i18n)
+}
 ASSETS = {p.name: _TYPES[p.suffix] for p in STATIC.iterdir() if p.suffix in _TYPES and p.suffix != ".html"}
 _FRESH = {"cache-control": "no-cache"}
 

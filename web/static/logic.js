@@ -14,6 +14,27 @@ export function translate(lang, key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
 }
 
+/** Whether the catalogue has a string under `key` (in Chinese, which every key has). */
+export function hasString(key) {
+  const found = key.split(".").reduce((node, part) => (node == null ? undefined : node[part]), STRINGS.zh);
+  return typeof found === "string";
+}
+
+/**
+ * One step of the petitioner's timeline in `lang`: its `kind` from the catalogue's `timeline`
+ * group with its params (a channel in words too), else the English `text` intake sent.
+ */
+export function stepText(lang, step) {
+  const key = `timeline.${step.kind}`;
+  if (!step.kind || !hasString(key)) return step.text || "";
+  const params = { ...(step.params || {}) };
+  if (params.channel) params.channel = translate(lang, `channel.${params.channel}`);
+  return translate(lang, key, params);
+}
+
+/** What the workbench's search box holds looks like a phone number (the form intake accepts). */
+export const looksLikePhone = (query) => /^\+?[0-9][0-9\- ]{4,19}$/.test(query.trim());
+
 /** The claims of a JWT (not verified: the services verify it; the page only reads role, division, exp). */
 export function jwtClaims(token) {
   try {

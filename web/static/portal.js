@@ -4,7 +4,7 @@ import {
   $, api, applyLanguage, clearErrors, el, installLanguageSwitch, loadConfig, named, now, page, showErrors,
   syncClock, t, when,
 } from "./core.js";
-import { countdownText } from "./logic.js";
+import { countdownText, stepText } from "./logic.js";
 import { DivisionPicker } from "./picker.js";
 
 const state = { categories: [], picker: null, idempotencyKey: crypto.randomUUID(), last: null, followed: null, attachments: 0 };
@@ -191,8 +191,7 @@ function renderProgress() {
   if (view.may?.give_feedback) parts.push(feedbackForm());
   if (view.may?.request_review) parts.push(reviewForm(view));
   parts.push(el("h3", {}, t("portal.timeline")), el("ol", { class: "timeline" }, view.timeline.map((e) =>
-    el("li", {}, el("time", { datetime: e.time }, when(e.time)), " ", el("b", {}, t(`event.${e.type}`)),
-      page.lang === "en" ? el("span", { class: "muted" }, ` ${e.text}`) : null))));
+    el("li", { "data-kind": e.kind || "" }, el("time", { datetime: e.time }, when(e.time)), " ", el("span", { class: "step" }, stepText(page.lang, e))))));
   box.replaceChildren(...parts);
 }
 

@@ -5,8 +5,8 @@ import {
   showErrors, syncClock, t, when,
 } from "./core.js";
 import {
-  caseFlags, clockState, conflictStatus, countdownText, jwtClaims, matchesFilters, nextClock, officialsClock,
-  sortCases, tokenUsable,
+  caseFlags, clockState, conflictStatus, countdownText, jwtClaims, looksLikePhone, matchesFilters, nextClock,
+  officialsClock, sortCases, tokenUsable,
 } from "./logic.js";
 import { DivisionPicker } from "./picker.js";
 
@@ -29,6 +29,8 @@ const ACTIONS = [
 const state = {
   token: null, claims: null, expiryTimer: null, categories: [], cases: [], cursor: null, mode: "mine",
   doc: null, history: null, units: [], picker: null, tick: null,
+  phone: null, // a search by the petitioner's phone: { query, found, failure } (intake, in the caller's scope)
+  phoneTimer: null,
 };
 
 // ---- session ---------------------------------------------------------------------------------
@@ -209,10 +211,64 @@ function clockCell(doc) {
   return el("span", { class: `countdown c-${next.state}`, title: when(next.due) }, el("small", {}, t(`clock.${next.kind}`)), " ", text);
 }
 
+/** What is typed in the search box: a phone number asks intake (after a pause in typing); the rest filters. */
+function onSearch() {
+  const query = $("#search").value.trim();
+  clearTimeout(state.phoneTimer);
+  if (!looksLikePhone(query)) {
+    if (state.phone?.failure) $("#list-error").replaceChildren();
+    state.phone = null;
+    renderList();
+    return;
+  }
+  if (state.phone?.query !== query) state.phone = { query, found: null, failure: null };
+  renderList();
+  state.phoneTimer = setTimeout(() => searchPhone(query), 300);
+}
+
+async function searchPhone(query) {
+  try {
+    const found = await call("intake", "v1/petitions", { params: { phone: query } });
+    if (state.phone?.query === query) state.phone.found = found;
+  } catch (failure) {
+    if (state.phone?.query === query) state.phone.failure = failure;
+  }
+  renderList();
+}
+
+/** The phone search's answer as rows of the worklist (intake says code, title, status, place and date). */
+function phoneRows() {
+  const { query, found, failure } = state.phone;
+  const count = $("#list-count");
+  if (failure) {
+    count.textContent = "";
+    if (failure.status !== 401) {
+      const said = failure.body?.error?.details?.map((d) => d.message).join("; ") || failure.message;
+      $("#list-error").replaceChildren(el("p", {}, t("common.api_says") + said));
+    }
+    return [];
+  }
+  $("#list-error").replaceChildren();
+  if (!found) {
+    count.textContent = t("worklist.phone_searching");
+    return [];
+  }
+  const f = filters();
+  const docs = found.petitions.map((p) => ({ ...p, opened_at: p.submitted_at }))
+    .filter((d) => matchesFilters(d, { ...f, search: "" }, now()));
+  count.textContent = docs.length
+    ? `${t("worklist.phone_results", { phone: query, n: docs.length })}${found.truncated ? ` ${t("worklist.phone_truncated", { n: docs.length })}` : ""}`
+    : t("worklist.phone_none", { phone: query });
+  return docs;
+}
+
 function renderList() {
   const at = now();
-  const shown = sortCases(state.cases.filter((d) => matchesFilters(d, filters(), at)), $("#f-sort").value || "due", at);
-  $("#list-count").textContent = t("worklist.count", { n: shown.length });
+  const phone = Boolean(state.phone);
+  const matching = phone ? phoneRows() : state.cases.filter((d) => matchesFilters(d, filters(), at));
+  const shown = sortCases(matching, $("#f-sort").value || (phone ? "new" : "due"), at);
+  document.body.dataset.search = phone ? (state.phone.found ? "phone" : "phone-pending") : "list";
+  if (!phone) $("#list-count").textContent = t("worklist.count", { n: shown.length });
   const category = (key) => named(state.categories.find((c) => c.key === key)) || key || "";
   const rows = shown.map((doc) => {
     const flags = caseFlags(doc, at);
@@ -226,8 +282,9 @@ function renderList() {
       el("td", { "data-label": t("worklist.opened") }, when(doc.opened_at)));
   });
   const body = $("#cases tbody");
-  body.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 6, class: "muted" }, t("worklist.empty")))]));
-  $("#more").hidden = !(state.mode === "scope" && state.cursor);
+  const empty = phone ? "" : t("worklist.empty");
+  body.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 6, class: "muted" }, empty))]));
+  $("#more").hidden = phone || !(state.mode === "scope" && state.cursor);
 }
 
 // ---- one case --------------------------------------------------------------------------------
@@ -531,7 +588,8 @@ async function start() {
   $("#dev-signin").addEventListener("submit", devSignIn);
   $("#sign-out").addEventListener("click", () => signOut("signin.signed_out"));
   $("#filters").addEventListener("submit", (e) => e.preventDefault());
-  for (const id of ["search", "f-status", "f-level", "f-category", "f-flag", "f-sort"]) $(`#${id}`).addEventListener("input", renderList);
+  $("#search").addEventListener("input", onSearch);
+  for (const id of ["f-status", "f-level", "f-category", "f-flag", "f-sort"]) $(`#${id}`).addEventListener("input", renderList);
   for (const radio of document.querySelectorAll("input[name=mode]")) radio.addEventListener("change", () => loadList());
   $("#more").addEventListener("click", () => loadList(true));
   window.addEventListener("hashchange", route);

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { STRINGS } from "../static/i18n.js";
 import {
   caseFlags, clockState, conflictStatus, countdown, countdownText, jwtClaims, matchesFilters, nextClock,
-  searchDivisions, sortCases, splitErrors, tokenUsable, translate,
+  looksLikePhone, searchDivisions, sortCases, splitErrors, stepText, tokenUsable, translate,
 } from "../static/logic.js";
 
 const NOW = Date.parse("2026-03-10T00:00:00Z");
@@ -21,6 +21,23 @@ test("translate fills variables and falls back to Chinese, then to the key", () 
   assert.equal(translate("zh", "worklist.count", { n: 3 }), "共 3 件");
   assert.equal(translate("en", "status.under_re_review"), "under re-review");
   assert.equal(translate("en", "clock.some_local_clock"), "some local clock");
+});
+
+test("a timeline step is said from its kind in the page's language, else in intake's English", () => {
+  const moved = { kind: "assigned.transfer", params: { unit: "杭坪镇人民政府" }, text: "transferred to 杭坪镇人民政府" };
+  assert.equal(stepText("zh", moved), "转办至杭坪镇人民政府");
+  assert.equal(stepText("en", moved), "Transferred to 杭坪镇人民政府");
+  assert.equal(stepText("zh", { kind: "submitted", params: { channel: "online" }, text: "" }), "收到信访事项（网上）");
+  assert.equal(stepText("en", { kind: "feedback.review.unsatisfied", params: {}, text: "" }), "Feedback on the review answer: not satisfied");
+  assert.equal(stepText("zh", { kind: "extended", params: { days: 10, reason: "需听证" }, text: "" }), "延期 10 天：需听证");
+  // A view stored before kinds, or a kind this page does not know yet: intake's own words.
+  assert.equal(stepText("zh", { kind: null, params: {}, text: "accepted" }), "accepted");
+  assert.equal(stepText("zh", { kind: "something.new", params: {}, text: "something new" }), "something new");
+});
+
+test("the search box tells a phone number from a tracking code or a title", () => {
+  for (const phone of ["13800000000", "+86 138-0000-0000", "0579 8411 2345"]) assert.ok(looksLikePhone(phone), phone);
+  for (const other of ["MH2603100001", "排水沟", "12", "call 138"]) assert.ok(!looksLikePhone(other), other);
 });
 
 test("a countdown counts down to the due and up past it", () => {

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shared.http.auth import decode_token, issue_token
+from shared.i18n import strings
 from shared.settings import DEV_JWT_SECRET
 from shared.vocabulary import Role
 from web.app import build
@@ -106,6 +107,12 @@ def test_pages_and_assets_are_served_and_nothing_else(client: TestClient):
     assert client.get("/static/logic.js").headers["content-type"].startswith("text/javascript")
     assert client.get("/static/..%2Fapp.py").status_code == 404
     assert client.get("/static/portal.html").status_code == 404
+
+
+def test_the_pages_strings_are_the_one_shared_catalogue(client: TestClient):
+    served = client.get("/static/strings.json")
+    assert served.headers["content-type"].startswith("application/json")
+    assert served.json() == strings()
 
 
 def test_the_qr_code_opens_the_follow_page(client: TestClient):

@@ -1,48 +1,10 @@
 // The supervisor's live page: figures from /v1/stats, lists from /v1/cases, updates from /v1/stream.
 // No framework and no build step: the page is served as is. Text from petitions only ever goes
 // through textContent, never innerHTML.
-"use strict";
+// Every string comes from the pages' one catalogue (shared/i18n/strings.json, served beside this
+// page with the deployment's category names): the dashboard's own words in its `dashboard` group.
+import T from "./strings.json" with { type: "json" };
 
-const T = {
-  zh: {
-    title: "信访监督台", division: "辖区", go: "查看", last_event: "最新事件", lag: "待处理", token: "访问令牌 (JWT)",
-    pyramid: "\u201c631\u201d 化解层级 (实际 / 目标)", rates: "指标", open_by_level: "在办案件 (层级 × 状态)",
-    hot_spots: "热点", days: "天", overdue_list: "已超期", at_risk_list: "临期预警", more: "更多", case: "案件",
-    clocks: "时限", timeline: "经过", workbench: "在工作台办理", as_of: "截至", replay: "回放", verify: "核验防篡改链",
-    total: "案件总数", open: "在办", overdue: "已超期", at_risk: "临期", escalated: "已上报/提级", resolved: "已办结",
-    new_7d: "近 7 天新增", first_time: "初次信访一次性化解率", satisfaction: "满意率", on_time: "按期办结率",
-    online: "网上信访占比", target: "目标", none: "无", ago: "秒前", live: "实时", offline: "连线中断",
-    no_cases: "没有案件", opened: "登记", status_col: "状态", level_col: "层级", category_col: "类别", place: "地点",
-    unit: "承办单位", channel_col: "渠道", leader: "包案领导", due: "到期", kind: "时限", chain_ok: "链完整",
-    chain_bad: "被篡改", all_levels: "合计", cases_in: "案件：", bad_token: "令牌无效或已过期",
-    status: { submitted: "已登记", assigned: "已交办", accepted: "已受理", not_accepted: "不予受理",
-      resolved: "已办结", under_review: "复查中", under_re_review: "复核中", closed: "已结案" },
-    level: { village: "村", township: "乡镇", county: "县", city: "市", province: "省", none: "未定" },
-    category: { neighbourhood_dispute: "邻里纠纷", village_affairs: "村务", labour_wages: "劳资欠薪",
-      environment: "环境", urban_management: "城市管理", social_security: "社保", land_expropriation: "征地拆迁",
-      public_security: "治安", litigation: "涉法涉诉", discipline: "纪检监察", other: "其他" },
-    chan: { online: "网上", hotline: "12345", letter: "来信", visit: "来访", leader_reception: "领导接访",
-      door_to_door: "上门走访", proxy: "代办" },
-  },
-  en: {
-    title: "Petition supervision", division: "Division", go: "Show", last_event: "Last event", lag: "lag",
-    token: "Access token (JWT)", pyramid: "The 631 pyramid (actual / target)", rates: "Rates",
-    open_by_level: "Open cases (level × status)", hot_spots: "Hot spots", days: "days", overdue_list: "Overdue",
-    at_risk_list: "At risk", more: "More", case: "Case", workbench: "Open in the workbench", clocks: "Clocks", timeline: "Timeline", as_of: "As of",
-    replay: "Replay", verify: "Verify hash chain", total: "All cases", open: "Open", overdue: "Overdue",
-    at_risk: "At risk", escalated: "Escalated", resolved: "Resolved", new_7d: "New, last 7 days",
-    first_time: "First-time resolution", satisfaction: "Satisfaction", on_time: "On time", online: "Online share",
-    target: "target", none: "none", ago: "s ago", live: "live", offline: "reconnecting", no_cases: "No cases",
-    opened: "Opened", status_col: "Status", level_col: "Level", category_col: "Category", place: "Place",
-    unit: "Unit", channel_col: "Channel", leader: "Leader", due: "Due", kind: "Clock", chain_ok: "chain intact",
-    chain_bad: "tampered", all_levels: "All", cases_in: "Cases: ", bad_token: "The token is invalid or expired",
-    status: { submitted: "submitted", assigned: "assigned", accepted: "accepted", not_accepted: "not accepted",
-      resolved: "resolved", under_review: "under review", under_re_review: "under re-review", closed: "closed" },
-    level: { village: "village", township: "township", county: "county", city: "city", province: "province",
-      none: "unset" },
-    category: {}, chan: {},
-  },
-};
 const LEVELS = ["village", "township", "county", "city", "province"];
 const OPEN_STATUSES = ["submitted", "assigned", "accepted", "resolved", "under_review", "under_re_review"];
 
@@ -52,12 +14,14 @@ const state = {
   timezone: "Asia/Shanghai", workbench: false,
 };
 const $ = (id) => document.getElementById(id);
-const t = (key) => T[state.lang][key] ?? T.zh[key] ?? key;
+const fill = (text, vars) => text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
+const t = (key, vars = {}) => fill(T[state.lang].dashboard[key] ?? T.zh.dashboard[key] ?? key, vars);
+// A word of the shared vocabulary (status, level, channel, clock, event, category) in the page's language.
 const word = (group, key) => {
   if (key == null) return "—";
-  const found = T[state.lang][group][key];
-  if (found) return found;
-  return state.lang === "zh" ? T.zh[group][key] ?? key : String(key).replace(/_/g, " ");
+  if (group === "level" && key === "none") return t("level_none");
+  const found = T[state.lang][group]?.[key] ?? T.zh[group]?.[key];
+  return found ?? String(key).replace(/_/g, " ");
 };
 const pct = (rate) => (rate == null ? "—" : `${(rate * 100).toFixed(1)}%`);
 // A division by name in the page's language, its code as the tooltip-free fallback.
@@ -209,7 +173,7 @@ function renderFreshness(f) {
 function tickFreshness() {
   if (!state.lastEvent) return;
   const seconds = Math.max(0, Math.round((Date.now() - Date.parse(state.lastEvent)) / 1000));
-  $("last-event-ago").textContent = `(${seconds} ${t("ago")})`;
+  $("last-event-ago").textContent = `(${t("ago", { n: seconds })})`;
 }
 
 async function refresh() {
@@ -267,13 +231,13 @@ function renderCase(c, timeline) {
   $("case-workbench").href = `/workbench#/case/${encodeURIComponent(c.case_id)}`;
   const facts = [["status_col", word("status", c.status)], ["level_col", word("level", c.level)],
     ["unit", c.unit_name || c.division_code], ["place", c.location_code], ["category_col", word("category", c.category)],
-    ["channel_col", word("chan", c.channel)], ["leader", c.leader || "—"], ["opened", when(c.submitted_at || c.opened_at)]];
+    ["channel_col", word("channel", c.channel)], ["leader", c.leader || "—"], ["opened", when(c.submitted_at || c.opened_at)]];
   $("case-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", {}, t(k)), el("dd", {}, v ?? "—")]));
-  $("case-clocks").replaceChildren(...c.clocks.map((k) => el("tr", {}, el("td", {}, k.kind), el("td", {}, when(k.due)),
-    el("td", {}, [k.breached ? "⚠ breached" : "", k.warned.length ? `warned ${k.warned.join(",")}` : "",
-      k.stopped ? `stopped (${k.stopped_reason}${k.met_on_time === false ? ", late" : ""})` : "running"]
+  $("case-clocks").replaceChildren(...c.clocks.map((k) => el("tr", {}, el("td", {}, word("clock", k.kind)), el("td", {}, when(k.due)),
+    el("td", {}, [k.breached ? `⚠ ${word("clock", "overdue")}` : "", k.warned.length ? t("warned", { points: k.warned.join(",") }) : "",
+      k.stopped ? t("stopped", { reason: word("stop", k.stopped_reason) }) + (k.met_on_time === false ? ` · ${t("late")}` : "") : word("clock", "running")]
       .filter(Boolean).join(" · ")))));
-  $("case-timeline").replaceChildren(...timeline.map((e) => el("li", {}, el("b", {}, e.type), " · ", when(e.time),
+  $("case-timeline").replaceChildren(...timeline.map((e) => el("li", {}, el("b", {}, word("event", e.type)), " · ", when(e.time),
     " · ", e.actor, e.actor_unit ? ` (${e.actor_unit})` : "",
     el("span", { class: "muted" }, ` ${Object.entries(e.detail || e.data || {}).filter(([k]) => !["case_id",
       "petitioner", "content", "access_code_hash"].includes(k)).map(([k, v]) => `${k}=${JSON.stringify(v)}`)
@@ -311,9 +275,9 @@ function connect() {
 // ---- wiring ----------------------------------------------------------------------------------
 function translate() {
   document.documentElement.lang = state.lang === "zh" ? "zh" : "en";
-  document.title = `${state.lang === "zh" ? "浦江" : "Pujiang"} · ${t("title")}`;
+  document.title = word("app", "dashboard");
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
-  $("lang").textContent = state.lang === "zh" ? "EN" : "中文";
+  $("lang").textContent = t("lang_switch");
   render();
   if (state.stats) renderLists().catch(console.error);
   if (state.drill) loadDrill(false).catch(console.error);
