@@ -115,8 +115,8 @@ async def look(page: DevTools, name: str) -> None:
 
 
 # ---- the system behind -----------------------------------------------------------------------
-async def submitted(system: System, **overrides: Any) -> dict[str, Any]:
-    body = a_petition(petitioner=a_new_petitioner(), **overrides)
+async def submitted(system: System, petitioner: dict[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
+    body = a_petition(petitioner=petitioner or a_new_petitioner(), **overrides)
     async with httpx.AsyncClient(timeout=10) as client:
         answer = await client.post(f"{system.url('intake')}/v1/petitions", json=body)
     assert answer.status_code == 201, answer.text
@@ -203,6 +203,42 @@ async def test_a_township_cadre_signs_in_finds_a_case_accepts_and_resolves_it(sy
     await viewport(page, DESKTOP)
     resolved = await case_when(system, petition["case_id"], lambda c: c["status"] == "resolved")
     assert resolved["resolved_level"] == "township"
+
+
+async def test_a_cadre_finds_a_petitioners_cases_by_phone_within_scope(system: System, page: DevTools):
+    someone = a_new_petitioner()
+    phone = someone["phone"]
+    wages = await submitted(system, someone, division_code=HANGPING, category="labour_wages", title="欠薪")
+    noise = await submitted(system, someone, division_code=HANGPING, category="environment", title="夜间噪音")
+    hidden = await submitted(
+        system, {**someone, "anonymous": True}, division_code=HANGPING, category="urban_management", title="匿名"
+    )
+    elsewhere = await submitted(system, someone, category="village_affairs", title="别处的村务")  # not Hangping's
+    await viewport(page, DESKTOP)
+    await signed_in(page, system, system.token(Role.OFFICIAL, HANGPING, "李明"))
+    await page.wait_for("document.body.dataset.view === 'list'")
+    # Written as people write it: the number is found however it is spaced.
+    await type_into(page, "#search", f"{phone[:3]} {phone[3:7]} {phone[7:]}")
+    await page.wait_for("document.body.dataset.search === 'phone'")
+    rows = await page.evaluate("[...document.querySelectorAll('#cases tr[data-case]')].map(r => r.dataset.case)")
+    assert sorted(rows) == sorted([wages["case_id"], noise["case_id"]])  # not the anonymous one, not elsewhere's
+    assert hidden["case_id"] not in rows
+    assert elsewhere["case_id"] not in rows
+    assert "辖区内 2 件" in await text_of(page, "#list-count")
+    assert wages["tracking_code"] in await text_of(page, "#cases")
+    await look(page, "workbench-phone-search")
+    await click(page, f"#cases tr[data-case='{wages['case_id']}'] a")
+    await page.wait_for("document.querySelector('#case-body h1')?.textContent.includes('欠薪')")
+    await click(page, "a[href='#/']")
+    await page.wait_for("document.body.dataset.view === 'list'")
+    # Back to the worklist's own filter once the box no longer holds a phone number.
+    await page.evaluate(
+        "(s => { s.value = ''; s.dispatchEvent(new Event('input')); })(document.getElementById('search'))"
+    )
+    await page.wait_for("document.body.dataset.search === 'list'")
+    await type_into(page, "#search", "13900000")
+    await page.wait_for("document.body.dataset.search === 'phone'")
+    assert "没有" in await text_of(page, "#list-count")
 
 
 async def test_a_county_clerk_transfers_a_case_to_a_department(system: System, page: DevTools):
@@ -332,6 +368,9 @@ async def test_a_citizen_submits_on_a_phone_follows_gives_feedback_and_asks_for_
         await click(page, "#follow-form button[type=submit]")  # intake follows routing's events
         await asyncio.sleep(0.5)
     assert "杭坪镇" in await text_of(page, "#progress")
+    # Each step in the page's language, from the step's kind (not intake's English).
+    assert "已答复：经调解" in await text_of(page, "#progress .timeline")
+    assert "交办至" in await text_of(page, "#progress .timeline")
     await page.wait_for("document.querySelector('#feedback-form')")
     await look(page, "portal-follow-phone")
     await click(page, "#feedback-form input[value=false]")
@@ -346,6 +385,13 @@ async def test_a_citizen_submits_on_a_phone_follows_gives_feedback_and_asks_for_
     await case_when(system, case_id, lambda c: c["status"] == "under_review")
     await viewport(page, DESKTOP)
     await look(page, "portal-follow-desktop")
+    await click(page, "#lang")
+    steps = await text_of(page, "#progress .timeline")
+    assert "Reply given: 经调解" in steps
+    assert "Review requested: 工资仍未付清" in steps
+    assert "已答复" not in steps
+    await look(page, "portal-follow-desktop-en")
+    await click(page, "#lang")
 
 
 async def test_the_language_switch_is_one_click_and_stays(system: System, page: DevTools):

@@ -482,8 +482,14 @@ function showConflict(form, failure) {
   banner.replaceChildren(el("div", { class: "conflict" },
     el("p", {}, el("b", {}, t("action.conflict")), " ", status ? t("action.conflict_status", { status: t(`status.${status}`) }) : "", " ", t("action.conflict_hint")),
     el("p", { class: "muted" }, t("common.api_says") + failure.message),
-    el("button", { type: "button", class: "primary reload", onclick: () => loadCase(state.doc.case_id) }, t("common.reload"))));
+    el("button", { type: "button", class: "primary reload", onclick: () => reloadShowing(status) }, t("common.reload"))));
   banner.querySelector("button").focus();
+}
+
+/** Reload after a conflict; the read model may not show the colleague's change yet, so wait for the status routing named. */
+async function reloadShowing(status) {
+  await loadCase(state.doc.case_id);
+  if (status && state.doc && state.doc.status !== status) await refreshUntil((d) => d.status === status);
 }
 
 /** The read model follows the services' events: wait (briefly) until it shows what was done. */
