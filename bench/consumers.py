@@ -154,7 +154,9 @@ async def _run(pool: asyncpg.Pool, service: str, records: list[ConsumerRecord[by
     return elapsed, applied
 
 
-async def measure(url: str, events: int, repeats: int) -> dict[str, Any]:
+async def measure(
+    url: str, events: int, repeats: int, services: tuple[str, ...] = ("routing", "sla")
+) -> dict[str, Any]:
     pool = await asyncpg.create_pool(url, min_size=1, max_size=4)
     results: dict[str, Any] = {}
     makers: dict[str, Callable[[int], list[ConsumerRecord[bytes, bytes]]]] = {
@@ -162,7 +164,8 @@ async def measure(url: str, events: int, repeats: int) -> dict[str, Any]:
         "sla": sla_records,
     }
     try:
-        for service, make in makers.items():
+        for service in services:
+            make = makers[service]
             rates = []
             for _ in range(repeats):
                 seconds, applied = await _run(pool, service, make(events))
@@ -179,8 +182,10 @@ def main() -> None:
     p.add_argument("--database-url", default=DEFAULT_URL)
     p.add_argument("--events", type=int, default=3000)
     p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--services", default="routing,sla", help="which consumers, comma-separated (routing,sla)")
     args = p.parse_args()
-    for service, figure in asyncio.run(measure(args.database_url, args.events, args.repeats)).items():
+    services = tuple(args.services.split(","))
+    for service, figure in asyncio.run(measure(args.database_url, args.events, args.repeats, services)).items():
         runs = ", ".join(f"{r:,.0f}" for r in figure["runs"])
         rate = figure["median_events_per_s"]
         print(f"{service:8} {rate:>9,.0f} events/s median of [{runs}] ({figure['events']} events)")
