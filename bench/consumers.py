@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import statistics
 import time
 import uuid
@@ -177,13 +178,63 @@ async def measure(
     return results
 
 
+async def soak(
+    url: str, seconds: float, rate: float, partitions: int = 6, every_s: float = 30.0
+) -> list[dict[str, Any]]:
+    """Routing's consumer fed `rate` petitions/s over `partitions` partitions, the inbox pruned as
+    the service does; the inbox's row count sampled at every prune."""
+    from services.routing.app import SPEC
+    from shared.messaging.inbox import prune_inbox
+
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=4)
+    schema = f"bench_soak_{uuid.uuid4().hex[:8]}"
+    await migrate(pool, schema, *(ddl.format(schema=schema) for ddl in SPEC.extra_ddl))
+    clock = SystemClock()
+    ctx: Any = SimpleNamespace(
+        name=schema, pool=pool, clock=clock, settings=Settings(), relay=SimpleNamespace(poke=lambda: None), extras={},
+        store=PostgresEventStore(schema, "/pujiang/routing", clock),
+    )  # fmt: skip
+    consumer = EventConsumer(schema, schema, pool, SPEC.handlers(ctx), _NoLetters())
+    samples: list[dict[str, Any]] = []
+    offsets = [0] * partitions
+    started = next_prune = time.monotonic()
+    applied = 0
+    try:
+        while (now := time.monotonic()) - started < seconds:
+            if now >= next_prune:
+                pruned = await prune_inbox(pool, schema)
+                rows = int(await pool.fetchval(f"SELECT count(*) FROM {schema}.inbox"))
+                samples.append({"s": round(now - started), "applied": applied, "inbox_rows": rows, "pruned": pruned})
+                print(samples[-1], flush=True)
+                next_prune += every_s
+            batch = []
+            for i in range(max(1, int(rate / 10))):  # a tenth of a second's worth
+                p = i % partitions
+                case_id = str(uuid.uuid4())
+                record = _record(_recorded(petition(case_id), "/pujiang/intake", "petition", case_id, T0), offsets[p])
+                batch.append(dataclasses.replace(record, partition=p))
+                offsets[p] += 1
+            await consumer.process(batch)
+            applied += len(batch)
+            await asyncio.sleep(max(0.0, 0.1 - (time.monotonic() - now)))
+    finally:
+        await pool.execute(f"DROP SCHEMA {schema} CASCADE")
+        await pool.close()
+    return samples
+
+
 def main() -> None:
     p = argparse.ArgumentParser(prog="python -m bench.consumers", description=__doc__)
     p.add_argument("--database-url", default=DEFAULT_URL)
     p.add_argument("--events", type=int, default=3000)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--services", default="routing,sla", help="which consumers, comma-separated (routing,sla)")
+    p.add_argument("--soak-s", type=float, default=0, help="instead: a soak of routing's consumer this long")
+    p.add_argument("--soak-rate", type=float, default=200, help="petitions/s during the soak (200)")
     args = p.parse_args()
+    if args.soak_s:
+        asyncio.run(soak(args.database_url, args.soak_s, args.soak_rate))
+        return
     services = tuple(args.services.split(","))
     for service, figure in asyncio.run(measure(args.database_url, args.events, args.repeats, services)).items():
         runs = ", ".join(f"{r:,.0f}" for r in figure["runs"])
