@@ -24,9 +24,11 @@ from typing import Any
 from bench import cpu, hops, ours, raw_kafka, raw_pg, report
 from bench.append import run_append_bench
 from bench.infra import create_database, delete_topics, drop_database, resolve
+from bench.latency import idle_lag, paced_lag
 from bench.mix import run_mix
 from bench.replay import replay_topics, run_replay_bench
 from bench.sample import petition_submitted
+from bench.soak import run_soak
 from bench.stats import machine, peak_rss_kib, summary
 from bench.timers import run_timer_bench
 from shared.messaging.topics import Topics
@@ -47,6 +49,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--replay-events", type=int, default=20_000, help="events in the rebuild figure (20000; 0 skips)")
     p.add_argument("--clocks", type=int, default=1_000_000, help="open clocks in the timer figure (1000000; 0 skips)")
     p.add_argument("--append-events", type=int, default=20_000, help="events in the append figure (20000; 0 skips)")
+    p.add_argument("--idle", type=int, default=100, help="petitions sent one at a time for the idle lag (100; 0 skips)")
+    p.add_argument("--paced-s", type=float, default=20, help="seconds at half the sustained rate (20; 0 skips)")
+    p.add_argument("--soak-minutes", type=float, default=10, help="minutes of steady load for the soak (10; 0 skips)")
+    p.add_argument("--soak-rate", type=float, default=50, help="petitions per second during the soak (50)")
     p.add_argument("--visible-timeout", type=float, default=120, help="wait after the last submit (120 s)")
     return p.parse_args(argv)
 
@@ -108,6 +114,7 @@ async def bench(args: argparse.Namespace, result: dict[str, Any]) -> None:
         }
         phase("tracing each case through the services")
         result["hops"] = await hops.measure(db_url, infra.kafka, prefix, partitions, list(run.visible), args.timeout)
+        await _below_saturation(args, system, db_url, result)
         if args.mix_days:
             phase(f"realistic mix: the simulator at full speed, {args.mix_days:g} days at {args.mix_rate:g}/h")
             result["mix"] = await asyncio.wait_for(run_mix(system, args.mix_days, args.mix_rate), args.timeout)
@@ -124,6 +131,23 @@ async def bench(args: argparse.Namespace, result: dict[str, Any]) -> None:
         if system is not None:
             await asyncio.to_thread(system.stop)
         await _cleanup(infra.kafka, infra.database_url, db_name, prefix)
+
+
+async def _below_saturation(args: argparse.Namespace, system: System, db_url: str, result: dict[str, Any]) -> None:
+    """Lag as a petitioner meets it: at idle, then at half the sustained rate just measured; then the soak."""
+    intake = system.url("intake")
+    if args.idle:
+        phase(f"idle: {args.idle} petitions one at a time, each watched until visible")
+        result["idle"] = await asyncio.wait_for(idle_lag(intake, db_url, args.idle), args.timeout)
+    sustained = result["ours"]["sustained_per_s"]
+    if args.paced_s and sustained:
+        phase(f"paced: {sustained / 2:.0f} petitions/s (half the sustained rate) for {args.paced_s:g} s")
+        result["paced"] = await asyncio.wait_for(
+            paced_lag(intake, db_url, sustained / 2, args.paced_s), args.timeout + args.paced_s
+        )
+    if args.soak_minutes:
+        phase(f"soak: {args.soak_rate:g} petitions/s for {args.soak_minutes:g} minutes, sampling RSS and inbox rows")
+        result["soak"] = await run_soak(system, db_url, args.soak_minutes, args.soak_rate)
 
 
 async def _replay_and_timers(
