@@ -10,7 +10,7 @@ import asyncpg
 from services.projections.adapters import changes, read_model
 from services.projections.adapters.changes import ChangeHub
 from services.projections.adapters.schema import writing
-from shared.events import RecordedEvent
+from shared.events import REGISTRY, RecordedEvent
 from shared.service import Context
 
 
@@ -25,7 +25,7 @@ class Projections:
     async def on_events(self, conn: asyncpg.Connection, events: list[RecordedEvent]) -> None:
         """A whole consumed batch at once: each touched case is folded and written once."""
         schema = await writing(conn, self.base)
-        notices = await read_model.apply(conn, schema, events, self.tz)
+        notices = await read_model.apply(conn, schema, [(e, REGISTRY.decode(e)) for e in events], self.tz)
         await changes.publish(conn, self.base, notices)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event, to_binary_event
+import orjson
+from cloudevents.core.bindings.kafka import KafkaMessage, to_binary_event
 from cloudevents.core.v1.event import CloudEvent
 from pydantic import ValidationError
 
@@ -47,23 +49,43 @@ def encode(event: RecordedEvent) -> KafkaMessage:
     return to_binary_event(CloudEvent(attributes=attributes, data=event.data))
 
 
-def decode(headers: dict[str, bytes], key: bytes | None, value: bytes) -> RecordedEvent:
-    """Read a record back into the event it carries, or raise UndecodableMessage with the reason."""
+_REQUIRED = ("id", "source", "type")
+_SPECVERSIONS = {"1.0", "0.3"}  # what the SDK's binary reader accepts
+
+
+def decode(headers: dict[str, bytes], key: bytes | None, value: bytes) -> RecordedEvent:  # noqa: ARG001 (the key is the subject again)
+    """Read a record back into the event it carries, or raise UndecodableMessage with the reason.
+
+    The binary-mode rules of the CloudEvents SDK (required attributes, a known specversion, an aware
+    time, JSON data), read straight from the headers with orjson: one parse per record, several
+    times cheaper than the SDK's objects, which every consumer and every rebuild pays per event.
+    """
     try:
-        cloud_event = from_binary_event(KafkaMessage(headers=headers, key=key, value=value))
-        attributes = cloud_event.get_attributes()
-        ce_type = cloud_event.get_type()
+        attributes: dict[str, str] = {}
+        for name, raw in headers.items():
+            lowered = name.lower()
+            if lowered.startswith("ce_"):
+                attributes[lowered[3:]] = raw.decode()
+        missing = [name for name in _REQUIRED if not attributes.get(name)]
+        if missing:
+            raise UndecodableMessage(f"not a readable CloudEvent: missing {', '.join(missing)}")
+        if attributes.get("specversion") not in _SPECVERSIONS:
+            raise UndecodableMessage(f"not a readable CloudEvent: specversion {attributes.get('specversion')!r}")
+        ce_type = attributes["type"]
         if not ce_type.startswith(CE_TYPE_PREFIX):
             raise UndecodableMessage(f"unknown event type namespace: {ce_type}")
-        data = cloud_event.get_data()
+        time = datetime.fromisoformat(attributes["time"]) if "time" in attributes else None
+        if time is not None and time.tzinfo is None:
+            raise UndecodableMessage("not a readable CloudEvent: time must be timezone aware")
+        data = orjson.loads(value) if value else None
         if not isinstance(data, dict):
             raise UndecodableMessage("event data is not a JSON object")
         return RecordedEvent(
-            id=cloud_event.get_id(),
-            source=cloud_event.get_source(),
+            id=attributes["id"],
+            source=attributes["source"],
             type=ce_type.removeprefix(CE_TYPE_PREFIX),
-            subject=cloud_event.get_subject(),
-            time=cloud_event.get_time(),
+            subject=attributes.get("subject"),
+            time=time,
             data=data,
             **{field: attributes.get(ext) for field, ext in _EXTENSIONS.items()},
         )
@@ -71,5 +93,3 @@ def decode(headers: dict[str, bytes], key: bytes | None, value: bytes) -> Record
         raise
     except (ValidationError, ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
         raise UndecodableMessage(f"not a readable CloudEvent: {error}") from error
-    except Exception as error:  # the SDK raises its own hierarchy for malformed attributes
-        raise UndecodableMessage(f"not a readable CloudEvent: {error!r}") from error

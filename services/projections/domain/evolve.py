@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import singledispatch
 
 from services.projections.domain.case import CaseState, timeline_entry
 from services.projections.domain.clocks import Changes, clock_changes
-from services.projections.domain.order import causal_order
+from services.projections.domain.order import appends_in_order, causal_order
 from shared.events import (
     REGISTRY,
     CaseAccepted,
@@ -141,9 +141,26 @@ def evolve(state: CaseState, event: RecordedEvent, payload: Event) -> CaseState:
 
 def fold(case_id: str, events: Iterable[RecordedEvent]) -> CaseState:
     """The case after all these events (in any arrival order): the same answer every time."""
+    return fold_decoded(case_id, [(event, REGISTRY.decode(event)) for event in events])
+
+
+def fold_decoded(case_id: str, decoded: Sequence[tuple[RecordedEvent, Event]]) -> CaseState:
+    """`fold` of events whose payloads are decoded already (a consumer decodes each record once)."""
+    payloads = {event.id: payload for event, payload in decoded}
     state = CaseState(case_id=case_id)
-    for event in causal_order(events):
-        state = evolve(state, event, REGISTRY.decode(event))
+    for event in causal_order(event for event, _ in decoded):
+        state = evolve(state, event, payloads[event.id])
+    return state
+
+
+def advance(state: CaseState, decoded: Sequence[tuple[RecordedEvent, Event]]) -> CaseState | None:
+    """The folded state moved on by new events, or None when they do not come last in causal order
+    (then only a fold of the whole log gives the answer `fold` would)."""
+    if not appends_in_order(state.timeline, (event for event, _ in decoded)):
+        return None
+    payloads = {event.id: payload for event, payload in decoded}
+    for event in causal_order(event for event, _ in decoded):
+        state = evolve(state, event, payloads[event.id])
     return state
 
 

@@ -104,3 +104,54 @@ def test_an_old_shape_is_upcast_when_read_never_rewritten():
     payload = registry.decode(stored.model_copy(update={"type": "Noted"}))
     assert payload == Noted(text="hello", urgent=False)
     assert stored.data == {"note": "hello"}
+
+
+def _sdk_decode(headers: dict[str, bytes], key: bytes | None, value: bytes) -> RecordedEvent:
+    """What the CloudEvents SDK reads from a binary-mode record: the reference for the codec."""
+    from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
+
+    found = from_binary_event(KafkaMessage(headers=headers, key=key, value=value))
+    attributes = found.get_attributes()
+    extensions = {"correlation_id": "correlationid", "causation_id": "causationid", "actor": "actor",
+                  "actor_unit": "actorunit", "schema_version": "schemaversion", "stream_id": "streamid",
+                  "version": "streamversion", "prev_hash": "prevhash", "hash": "hash"}  # fmt: skip
+    return RecordedEvent(
+        id=found.get_id(), source=found.get_source(), type=found.get_type().removeprefix("org.pujiang."),
+        subject=found.get_subject(), time=found.get_time(), data=found.get_data(),
+        **{field: attributes.get(ext) for field, ext in extensions.items()},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("causation", [None, uuid.uuid4()])
+def test_the_codec_reads_what_the_cloudevents_sdk_reads(causation):
+    event = recorded(3, GENESIS_HASH, causation=causation)
+    message = encode(event)
+    key = message.key.encode()  # type: ignore[union-attr]
+    assert decode(message.headers, key, message.value) == _sdk_decode(message.headers, key, message.value)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"ce_specversion": b"2.0"},
+        {"ce_time": b"2025-01-01T10:00:00"},
+        {"ce_time": b"yesterday"},
+        {"ce_id": b""},
+        {"ce_streamversion": b"one"},
+        {"ce_correlationid": b"not-a-uuid"},
+    ],
+)
+def test_a_record_the_sdk_would_refuse_is_undecodable(change):
+    message = encode(recorded(1, GENESIS_HASH))
+    headers = {**message.headers, **change}
+    with pytest.raises(UndecodableMessage):
+        decode(headers, None, message.value)
+    with pytest.raises(Exception):  # noqa: B017, PT011 (the SDK or the envelope refuses it too)
+        _sdk_decode(headers, None, message.value)
+
+
+def test_data_that_is_not_a_json_object_is_undecodable():
+    message = encode(recorded(1, GENESIS_HASH))
+    for value in (b"[1, 2]", b"not json", b""):
+        with pytest.raises(UndecodableMessage):
+            decode(message.headers, None, value)
