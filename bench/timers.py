@@ -160,7 +160,8 @@ async def run_timer_bench(database_url: str, clocks: int = 1_000_000) -> dict[st
     try:
         await migrate(pool, schema, TIMERS_DDL.format(schema=schema))
         rules = ClockRules(load_policies(POLICY), WeekendCalendar(), base="bench")
-        sla = Sla(PostgresEventStore(schema, "/pujiang/sla", SystemClock()), TimerStore(schema), rules)
+        clock = SystemClock()
+        sla = Sla(PostgresEventStore(schema, "/pujiang/sla", clock), TimerStore(schema), rules, pool, clock)
         later = datetime.now(UTC) + timedelta(days=1)
         passes: list[dict[str, Any]] = []
         rss: dict[str, Any] = {"start": _memory_kib()["VmRSS"]}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 
+import asyncpg
 import structlog
 
 log = structlog.get_logger()
@@ -23,3 +25,17 @@ async def supervise(name: str, work: Callable[[], Awaitable[None]], max_backoff:
             log.exception("task.failed", task=name, retry_in=backoff)
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, max_backoff)
+
+
+@contextlib.asynccontextmanager
+async def committing(pool: asyncpg.Pool, poke: Callable[[], None]) -> AsyncIterator[asyncpg.Connection]:
+    """A connection in a transaction; once the transaction has committed, `poke` (the relay's).
+
+    The way to write events: `async with committing(ctx.pool, ctx.relay.poke) as conn:` (or
+    `ctx.transaction()`), so the relay looks right after the commit, when the events are there
+    to read. Nothing is poked when the block raises (the transaction was rolled back).
+    """
+    async with pool.acquire() as conn:
+        async with conn.transaction():
+            yield conn
+        poke()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -23,6 +23,7 @@ from faststream.middlewares import AckPolicy
 
 from shared.clock import SystemClock
 from shared.events.base import RecordedEvent
+from shared.eventstore.port import EventStore
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
 from shared.http.errors import install_error_handlers
@@ -31,10 +32,10 @@ from shared.http.limits import BodySizeLimit
 from shared.http.metrics import install_metrics
 from shared.logs import configure_logging
 from shared.messaging.clock_follower import ClockFollower
-from shared.messaging.consumer import BatchHandler, DeadLetters, EventConsumer, Handler
+from shared.messaging.consumer import BatchHandler, Consumed, DeadLetters, EventConsumer
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topics import Topics, ensure_topics
-from shared.runtime import supervise
+from shared.runtime import committing, supervise
 from shared.settings import Settings
 
 log = structlog.get_logger()
@@ -47,7 +48,7 @@ class Context:
     name: str
     settings: Settings
     pool: asyncpg.Pool
-    store: PostgresEventStore
+    store: EventStore
     clock: SystemClock
     producer: AIOKafkaProducer
     topics: Topics
@@ -56,6 +57,10 @@ class Context:
     consumer: EventConsumer | None = None
     broker: KafkaBroker | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[asyncpg.Connection]:
+        """A connection in a transaction that pokes the relay once it has committed (see `committing`)."""
+        return committing(self.pool, self.relay.poke)
 
     async def consumer_lag(self) -> int:
         """Records on our assigned partitions not yet consumed (0 when we consume nothing)."""
@@ -79,10 +84,14 @@ class ServiceSpec:
     routers: Sequence[APIRouter] = ()
     extra_ddl: Sequence[str] = ()
     consumes: Sequence[str] = ()  # names of the services whose topics we read
-    handlers: Callable[[Context], Mapping[str, Handler] | BatchHandler] = lambda _: {}
+    handlers: Callable[[Context], BatchHandler] = lambda _: BatchHandler(frozenset(), _ignore)
     topic_for: Callable[[Topics, RecordedEvent], str] | None = None
     background: Sequence[Callable[[Context], Awaitable[None]]] = ()
     on_start: Callable[[Context], Awaitable[None]] | None = None
+
+
+async def _ignore(_conn: asyncpg.Connection, _events: list[Consumed]) -> None:
+    """The handler of a service that consumes nothing."""
 
 
 def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
@@ -139,8 +148,9 @@ async def _start(spec: ServiceSpec, settings: Settings) -> Context:
     ctx = Context(spec.name, settings, pool, store, clock, producer, topics, relay, follower)
     if spec.consumes:
         ctx.consumer = EventConsumer(
-            spec.name, spec.name, pool, spec.handlers(ctx), DeadLetters(producer, topics.dead_letter)
-        )
+            spec.name, spec.name, pool, spec.handlers(ctx), DeadLetters(producer, topics.dead_letter),
+            after_commit=relay.poke,
+        )  # fmt: skip
         ctx.broker = _broker(ctx, [topics.of(s) for s in spec.consumes])
     return ctx
 

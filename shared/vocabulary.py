@@ -37,6 +37,8 @@ class Channel(StrEnum):
 
 
 class CaseStatus(StrEnum):
+    """Where a case stands (docs/lifecycle.md); `shared.events.status_after` says which event leads where."""
+
     SUBMITTED = "submitted"
     ASSIGNED = "assigned"
     ACCEPTED = "accepted"
@@ -45,6 +47,25 @@ class CaseStatus(StrEnum):
     UNDER_REVIEW = "under_review"
     UNDER_RE_REVIEW = "under_re_review"
     CLOSED = "closed"
+
+    @property
+    def terminal(self) -> bool:
+        """Settled for good: nothing the petitioner or a unit does can move it again."""
+        return self in TERMINAL_STATUSES
+
+    @property
+    def open(self) -> bool:
+        """Not settled yet (the opposite of terminal): it counts as an open case everywhere."""
+        return self not in TERMINAL_STATUSES
+
+
+TERMINAL_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED})
+OPEN_STATUSES = frozenset(s for s in CaseStatus if s not in TERMINAL_STATUSES)
+# Open and waiting on a handling unit to act: what a unit's worklist shows. A resolved case
+# waits on the petitioner's answer instead, a submitted one on routing.
+AWAITING_UNIT = frozenset(
+    {CaseStatus.ASSIGNED, CaseStatus.ACCEPTED, CaseStatus.UNDER_REVIEW, CaseStatus.UNDER_RE_REVIEW}
+)
 
 
 class Role(StrEnum):

@@ -18,25 +18,22 @@ import asyncpg
 from services.projections.adapters import event_log
 from services.projections.adapters.schema import serving
 from services.projections.domain.audit import StreamCheck, check_stream
+from shared.clock import SystemClock
 from shared.events.base import RecordedEvent
-from shared.eventstore.store import to_recorded
+from shared.eventstore.store import PostgresEventStore
 from shared.settings import Settings
-
-_STORE_COLUMNS = """position, stream_id, version, event_id, type, schema_version, subject, source, time,
-    correlation_id, causation_id, actor, actor_unit, data, prev_hash, hash"""
 
 
 async def _streams(conn: asyncpg.Connection, store: str | None, base: str) -> AsyncIterator[list[RecordedEvent]]:
     """Every stream's events, one stream at a time, read with a server-side cursor."""
-    if store is None:
-        query = f"SELECT {event_log.COLUMNS} FROM {await serving(conn, base)}.event_log ORDER BY stream_id, version"
-        convert = event_log.to_recorded
-    else:
-        query = f"SELECT {_STORE_COLUMNS} FROM {store}.events ORDER BY stream_id, version"
-        convert = to_recorded
+    if store is not None:
+        async for events in PostgresEventStore(store, f"/pujiang/{store}", SystemClock()).streams(conn):
+            yield events
+        return
+    query = f"SELECT {event_log.COLUMNS} FROM {await serving(conn, base)}.event_log ORDER BY stream_id, version"
     current: list[RecordedEvent] = []
     async for row in conn.cursor(query, prefetch=2000):
-        event = convert(row)
+        event = event_log.to_recorded(row)
         if current and current[0].stream_id != event.stream_id:
             yield current
             current = []

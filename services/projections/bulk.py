@@ -25,6 +25,7 @@ from services.projections.adapters.read_model import case_row
 from services.projections.domain.evolve import fold_decoded
 from services.projections.domain.rollup import Cell, contribution, spread
 from shared.events import Event, RecordedEvent
+from shared.messaging.consumer import Consumed
 
 EVENTS_PER_COPY = 10_000
 CASES_PER_COPY = 5_000
@@ -63,12 +64,13 @@ class BulkLoad:
         async with self._pool.acquire() as conn:
             await bulk.prepare(conn, self._schema)
 
-    async def add(self, event: RecordedEvent, payload: Event) -> None:
+    async def add(self, consumed: Consumed) -> None:
         """One decoded event; a second delivery of an event is dropped here, as the live log's key does."""
+        event = consumed.event
         case = self._cases.setdefault(event.subject, {})
         if event.id in case:
             return
-        case[event.id] = (event, payload)
+        case[event.id] = (event, consumed.payload)
         self._pending.append(event)
         self.events += 1
         if len(self._pending) >= EVENTS_PER_COPY:

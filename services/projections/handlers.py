@@ -10,7 +10,7 @@ import asyncpg
 from services.projections.adapters import changes, read_model
 from services.projections.adapters.changes import ChangeHub
 from services.projections.adapters.schema import writing
-from shared.events import REGISTRY, RecordedEvent
+from shared.messaging.consumer import Consumed
 from shared.service import Context
 
 
@@ -22,10 +22,10 @@ class Projections:
     tz: ZoneInfo
     hub: ChangeHub = field(default_factory=ChangeHub)
 
-    async def on_events(self, conn: asyncpg.Connection, events: list[RecordedEvent]) -> None:
-        """A whole consumed batch at once: each touched case is folded and written once."""
+    async def on_events(self, conn: asyncpg.Connection, batch: list[Consumed]) -> None:
+        """A whole consumed batch at once: each touched case moves on once, by all its new events."""
         schema = await writing(conn, self.base)
-        notices = await read_model.apply(conn, schema, [(e, REGISTRY.decode(e)) for e in events], self.tz)
+        notices = await read_model.apply(conn, schema, batch, self.tz)
         await changes.publish(conn, self.base, notices)
 
 

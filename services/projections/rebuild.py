@@ -73,8 +73,8 @@ async def bulk_fill(
             mine = [r for r in records if r.offset < targets[TopicPartition(r.topic, r.partition)]]
             if passes > 1:
                 mine = [r for r in mine if zlib.crc32(r.key or b"") % passes == n]
-            for event, payload in projected(mine):
-                await load.add(event, payload)
+            for consumed in projected(mine):
+                await load.add(consumed)
             bar.update(len(records) if n == 0 else 0)
 
         with no_gc_pauses():

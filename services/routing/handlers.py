@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 
@@ -13,6 +14,7 @@ from services.routing.domain.case import Case, fold
 from services.routing.domain.commands import Command, Rules
 from services.routing.domain.lifecycle import decide
 from services.routing.domain.reactions import on_breach, on_feedback, on_review_requested
+from shared.domain import NotFound
 from shared.events import (
     REGISTRY,
     ClockBreached,
@@ -24,14 +26,32 @@ from shared.events import (
     ReviewRequested,
 )
 from shared.http.auth import Principal
-from shared.http.errors import not_found
+from shared.messaging.batch_appends import BatchAppends
+from shared.messaging.consumer import Consumed
 from shared.service import Context
+from shared.vocabulary import Role
 
 ROUTING_ACTOR = "system:routing"
+ACTING_ROLES = (Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN)
+CONSUMED = frozenset(e.type_name() for e in (PetitionSubmitted, FeedbackGiven, ReviewRequested, ClockBreached))
 
 
 def case_stream(case_id: str) -> str:
     return f"case-{case_id}"
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What an official's command did: the case as it is now and the events it recorded."""
+
+    case: Case
+    recorded: list[RecordedEvent]
+
+
+@dataclass(frozen=True)
+class Worklist:
+    cases: list[dict[str, Any]]
+    next_cursor: str | None
 
 
 @dataclass(frozen=True)
@@ -44,27 +64,16 @@ class Routing:
 
     async def load(self, conn: asyncpg.Connection, case_id: str) -> tuple[Case, list[RecordedEvent]]:
         history = await self.ctx.store.load(conn, case_stream(case_id))
-        return fold([REGISTRY.decode(e) for e in history]), history
+        return fold(REGISTRY.decode(e) for e in history), history
 
-    async def record(
-        self, conn: asyncpg.Connection, case_id: str, state: Case, events: list[Event], metadata: Metadata
-    ) -> list[RecordedEvent]:
-        if not events:
-            return []
-        recorded = await self.ctx.store.append(conn, case_stream(case_id), state.version, events, metadata, case_id)
-        await case_index.save(conn, self.ctx.name, fold(events, state))
-        self.ctx.relay.poke()
-        return recorded
-
-    async def command(
-        self, case_id: str, command: Command, principal: Principal, authorize: Callable[[Case], None]
-    ) -> tuple[Case, list[RecordedEvent]]:
+    async def command(self, case_id: str, command: Command, principal: Principal) -> Changed:
         """An official's command: decided on the current state, recorded in the caller's name."""
-        async with self.ctx.pool.acquire() as conn, conn.transaction():
+        principal.require_role(*ACTING_ROLES)
+        async with self.ctx.transaction() as conn:  # the relay is poked once this has committed
             state, history = await self.load(conn, case_id)
             if not history:
-                raise not_found("case")
-            authorize(state)
+                raise NotFound("case")
+            principal.require_jurisdiction(state.division_code)
             events = decide(state, command, self.where, self.rules)
             metadata = Metadata(
                 correlation_id=history[0].correlation_id,
@@ -72,24 +81,45 @@ class Routing:
                 actor=principal.sub,
                 actor_unit=principal.division,
             )
-            recorded = await self.record(conn, case_id, state, events, metadata)
-        return fold(events, state), recorded
+            recorded = await self.ctx.store.append(conn, case_stream(case_id), state.version, events, metadata, case_id)
+            after = fold(events, state)
+            await case_index.save(conn, self.ctx.name, [after])
+        return Changed(after, recorded)
 
-    async def react(
-        self, conn: asyncpg.Connection, event: RecordedEvent, decide_on: Callable[[Case], list[Event]]
-    ) -> None:
-        state, _ = await self.load(conn, event.subject)
-        events = decide_on(state)
-        await self.record(conn, event.subject, state, events, event.caused(ROUTING_ACTOR, state.division_code))
+    async def worklist(self, principal: Principal, cursor: str, limit: int) -> Worklist:
+        """Open cases waiting on the units of the caller's own division, a page at a time."""
+        async with self.ctx.pool.acquire() as conn:
+            cases = await case_index.worklist(conn, self.ctx.name, principal.division, cursor, limit)
+        return Worklist(cases, cases[-1]["case_id"] if len(cases) == limit else None)
 
-    async def on_petition_submitted(self, conn: asyncpg.Connection, event: RecordedEvent, p: PetitionSubmitted) -> None:
-        await self.react(conn, event, lambda state: decide_assignment(state, p, self.where))
+    async def on_events(self, conn: asyncpg.Connection, batch: list[Consumed]) -> None:
+        """A consumed batch at once: every case it touches loaded in one read, each event decided in
+        order on the state the ones before it left, new events and the index written in one go."""
+        subjects = list(dict.fromkeys(c.event.subject for c in batch))
+        histories = await self.ctx.store.load_many(conn, [case_stream(s) for s in subjects])
+        states = {s: fold(REGISTRY.decode(e) for e in histories.get(case_stream(s), [])) for s in subjects}
+        appends = BatchAppends()
+        for consumed in batch:
+            case_id = consumed.event.subject
+            state = states[case_id]
+            events = self._reaction(consumed.payload)(state)
+            metadata = consumed.event.caused(ROUTING_ACTOR, state.division_code)
+            appends.add(case_stream(case_id), state.version, events, metadata, case_id)
+            states[case_id] = fold(events, state)
+        if appends:
+            await appends.write(self.ctx.store, conn)
+            await case_index.save(
+                conn, self.ctx.name, [states[s] for s in subjects if case_stream(s) in appends.streams]
+            )
 
-    async def on_feedback(self, conn: asyncpg.Connection, event: RecordedEvent, f: FeedbackGiven) -> None:
-        await self.react(conn, event, lambda state: on_feedback(state, f))
-
-    async def on_review_requested(self, conn: asyncpg.Connection, event: RecordedEvent, r: ReviewRequested) -> None:
-        await self.react(conn, event, lambda state: on_review_requested(state, r, self.where))
-
-    async def on_clock_breached(self, conn: asyncpg.Connection, event: RecordedEvent, b: ClockBreached) -> None:
-        await self.react(conn, event, lambda state: on_breach(state, b, self.where, self.rules))
+    def _reaction(self, payload: Event) -> Callable[[Case], list[Event]]:
+        match payload:
+            case PetitionSubmitted():
+                return lambda state: decide_assignment(state, payload, self.where)
+            case FeedbackGiven():
+                return lambda state: on_feedback(state, payload)
+            case ReviewRequested():
+                return lambda state: on_review_requested(state, payload, self.where)
+            case ClockBreached():
+                return lambda state: on_breach(state, payload, self.where, self.rules)
+        return lambda _state: []

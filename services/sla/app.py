@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -28,7 +27,7 @@ from shared.events import (
     ExtensionGranted,
     RecordedEvent,
 )
-from shared.messaging.consumer import Handler
+from shared.messaging.consumer import BatchHandler
 from shared.messaging.topics import Topics
 from shared.service import Context, ServiceSpec, create_app
 from shared.settings import Settings
@@ -60,10 +59,11 @@ def clock_rules(settings: Settings, sla: SlaSettings) -> ClockRules:
     return ClockRules(policies, calendar, ZoneInfo(settings.pujiang_timezone), base)
 
 
-def _handlers(ctx: Context) -> Mapping[str, Handler]:
-    sla = Sla(ctx.store, TimerStore(ctx.name), clock_rules(ctx.settings, SlaSettings()), ctx.relay.poke)
+def _handlers(ctx: Context) -> BatchHandler:
+    rules = clock_rules(ctx.settings, SlaSettings())
+    sla = Sla(ctx.store, TimerStore(ctx.name), rules, ctx.pool, ctx.clock, ctx.relay.poke, ctx.settings.dev)
     ctx.extras["sla"] = sla
-    return {event.type_name(): sla.on_routing_event for event in ROUTING_EVENTS}
+    return BatchHandler(frozenset(event.type_name() for event in ROUTING_EVENTS), sla.on_events)
 
 
 def _topic_for(topics: Topics, event: RecordedEvent) -> str:

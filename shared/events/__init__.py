@@ -24,6 +24,7 @@ from shared.events.sla import (
     ClockWarned,
     SystemClockMoved,
 )
+from shared.events.status import status_after
 
 REGISTRY = EventRegistry()
 REGISTRY.register(
@@ -80,5 +81,6 @@ __all__ = [
     "SystemClockMoved",
     "UnknownEventType",
     "chain_hash",
+    "status_after",
     "verify_chain",
 ]

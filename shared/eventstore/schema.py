@@ -68,19 +68,19 @@ async def migrate(pool: asyncpg.Pool, schema: str, *extra_ddl: str) -> None:
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"migrate:{schema}")
         await conn.execute(event_store_ddl(schema))
-        await conn.execute(notify_ddl(schema))
+        await conn.execute(drop_notify_ddl(schema))
         for ddl in extra_ddl:
             await conn.execute(ddl)
 
 
-def notify_ddl(schema: str) -> str:
-    """Wake the relay when events commit (NOTIFY is delivered at commit, never before)."""
+def drop_notify_ddl(schema: str) -> str:
+    """Databases made before the relay stopped listening had a NOTIFY trigger on every insert.
+
+    NOTIFY takes a cluster-wide lock from the notify until commit, so it serialised every
+    committing writer; the relay now learns of our own commits in process (a poke after commit)
+    and of other instances' by a short poll.
+    """
     return f"""
-CREATE OR REPLACE FUNCTION {schema}.notify_events() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('{schema}_events', '');
-    RETURN NULL;
-END $$;
-CREATE OR REPLACE TRIGGER events_notify AFTER INSERT ON {schema}.events
-    FOR EACH STATEMENT EXECUTE FUNCTION {schema}.notify_events();
+DROP TRIGGER IF EXISTS events_notify ON {schema}.events;
+DROP FUNCTION IF EXISTS {schema}.notify_events();
 """

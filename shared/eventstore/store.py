@@ -2,37 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
-from typing import Any, NamedTuple
+from collections.abc import AsyncIterator, Sequence
 
 import asyncpg
 import orjson
 
 from shared.clock import Clock
-from shared.events.base import (
-    CE_TYPE_PREFIX,
-    GENESIS_HASH,
-    Event,
-    Metadata,
-    RecordedEvent,
-    chain_hash,
-    hashed_fields,
-)
+from shared.events.base import CE_TYPE_PREFIX, GENESIS_HASH, Event, Metadata, RecordedEvent
 from shared.eventstore.errors import ConcurrencyError
+from shared.eventstore.port import START, Append, EventStore, Position
+from shared.eventstore.records import record
 
-_COLUMNS = """position, tx_id::text AS tx_id, stream_id, version, event_id, type, schema_version,
-    subject, source, time, correlation_id, causation_id, actor, actor_unit, data, prev_hash, hash"""
+__all__ = ["START", "Append", "EventStore", "Position", "PostgresEventStore", "ce_type", "to_recorded"]
 
-
-class Position(NamedTuple):
-    """A place in the global order: (writing transaction, position within the table)."""
-
-    tx_id: int
-    position: int
-
-
-START = Position(0, 0)
+_COLUMNS = """position, stream_id, version, event_id, type, schema_version, subject, source, time,
+    correlation_id, causation_id, actor, actor_unit, data, prev_hash, hash"""
 
 
 class PostgresEventStore:
@@ -42,6 +26,19 @@ class PostgresEventStore:
         self.schema = schema
         self.source = source
         self._clock = clock
+        events = f"{schema}.events"
+        self._insert = f"""INSERT INTO {events} (stream_id, version, event_id, type, schema_version, subject,
+                source, time, correlation_id, causation_id, actor, actor_unit, data, prev_hash, hash)
+            SELECT s, v, i, t, sv, su, $7, $8, c, ca, a, au, d::jsonb, p, h
+            FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::int[], $6::text[],
+                        $9::uuid[], $10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+                AS u(s, v, i, t, sv, su, c, ca, a, au, d, p, h)"""
+        self._heads = f"""SELECT DISTINCT ON (stream_id) stream_id, version, hash FROM {events}
+            WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, version DESC"""
+        self._load = f"SELECT {_COLUMNS} FROM {events} WHERE stream_id = $1 ORDER BY version"
+        self._load_many = (
+            f"SELECT {_COLUMNS} FROM {events} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, version"
+        )
 
     async def append(
         self,
@@ -53,82 +50,89 @@ class PostgresEventStore:
         subject: str,
     ) -> list[RecordedEvent]:
         """Append in the caller's transaction; ConcurrencyError if the stream has moved on."""
-        prev_hash = await self._head_hash(conn, stream_id, expected_version)
-        recorded: list[RecordedEvent] = []
+        return (await self.append_batch(conn, [Append(stream_id, expected_version, events, metadata, subject)]))[0]
+
+    async def append_batch(self, conn: asyncpg.Connection, appends: Sequence[Append]) -> list[list[RecordedEvent]]:
+        """Many streams' appends with one read of their heads and one INSERT (see EventStore)."""
+        if len({a.stream_id for a in appends}) != len(appends):
+            raise ValueError("append_batch takes each stream at most once")
+        heads = await self._head_hashes(conn, appends)
         now = self._clock.now()
-        for offset, event in enumerate(events, start=1):
-            fields: dict[str, Any] = {
-                "id": uuid.uuid4(),
-                "source": self.source,
-                "type": event.type_name(),
-                "subject": subject,
-                "time": now,
-                "stream_id": stream_id,
-                "version": expected_version + offset,
-                "schema_version": event.schema_version,
-                **metadata.model_dump(),
-                "data": event.model_dump(mode="json"),
-            }
-            draft = RecordedEvent(**fields, prev_hash=prev_hash, hash="")
-            digest = chain_hash(hashed_fields(draft), prev_hash)
-            recorded.append(draft.model_copy(update={"hash": digest}))
-            prev_hash = digest
+        batches = [
+            record(
+                self.source, a.stream_id, a.expected_version, a.events, a.metadata, a.subject, now, heads[a.stream_id]
+            )
+            for a in appends
+        ]
+        rows = [e for batch in batches for e in batch]
+        if not rows:
+            return batches
         try:
-            await conn.executemany(
-                f"""INSERT INTO {self.schema}.events (stream_id, version, event_id, type,
-                    schema_version, subject, source, time, correlation_id, causation_id, actor,
-                    actor_unit, data, prev_hash, hash)
-                    VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13::jsonb,$14,$15)""",
-                [
-                    (
-                        e.stream_id,
-                        e.version,
-                        e.id,
-                        e.type,
-                        e.schema_version,
-                        e.subject,
-                        e.source,
-                        e.time,
-                        e.correlation_id,
-                        e.causation_id,
-                        e.actor,
-                        e.actor_unit,
-                        orjson.dumps(e.data).decode(),
-                        e.prev_hash,
-                        e.hash,
-                    )
-                    for e in recorded
-                ],
+            await conn.execute(
+                self._insert,
+                [e.stream_id for e in rows],
+                [e.version for e in rows],
+                [e.id for e in rows],
+                [e.type for e in rows],
+                [e.schema_version for e in rows],
+                [e.subject for e in rows],
+                self.source,
+                now,
+                [e.correlation_id for e in rows],
+                [e.causation_id for e in rows],
+                [e.actor for e in rows],
+                [e.actor_unit for e in rows],
+                [orjson.dumps(e.data).decode() for e in rows],
+                [e.prev_hash for e in rows],
+                [e.hash for e in rows],
             )
         except asyncpg.UniqueViolationError as error:
-            raise ConcurrencyError(stream_id, expected_version) from error
-        return recorded
+            # A writer whose transaction was still open when we read the heads won: the key in
+            # the error's detail names its stream ("Key (stream_id, version)=(s, 3) already exists.").
+            loser = _conflicting_stream(error, appends)
+            raise ConcurrencyError(loser.stream_id, loser.expected_version) from error
+        return batches
 
-    async def _head_hash(self, conn: asyncpg.Connection, stream_id: str, version: int) -> str:
-        if version == 0:
-            return GENESIS_HASH
-        head = await conn.fetchval(
-            f"SELECT hash FROM {self.schema}.events WHERE stream_id = $1 AND version = $2",
-            stream_id,
-            version,
-        )
-        if head is None:
-            raise ConcurrencyError(stream_id, version)
-        return str(head)
+    async def _head_hashes(self, conn: asyncpg.Connection, appends: Sequence[Append]) -> dict[str, str]:
+        """The hash each stream's new events chain to; ConcurrencyError naming every stream that moved on."""
+        heads = {a.stream_id: GENESIS_HASH for a in appends}
+        # Only new streams need no read: if one exists after all, the INSERT's primary key says so.
+        if all(a.expected_version == 0 for a in appends):
+            return heads
+        found = {r["stream_id"]: r for r in await conn.fetch(self._heads, list(heads))}
+        lost: list[Append] = []
+        for a in appends:
+            head = found.get(a.stream_id)
+            current = 0 if head is None else head["version"]
+            if current != a.expected_version:
+                lost.append(a)
+            elif head is not None:
+                heads[a.stream_id] = head["hash"]
+        if lost:
+            raise ConcurrencyError(lost[0].stream_id, lost[0].expected_version, tuple(a.stream_id for a in lost))
+        return heads
 
     async def load(self, conn: asyncpg.Connection, stream_id: str) -> list[RecordedEvent]:
-        rows = await conn.fetch(
-            f"SELECT {_COLUMNS} FROM {self.schema}.events WHERE stream_id = $1 ORDER BY version",
-            stream_id,
+        return [to_recorded(row) for row in await conn.fetch(self._load, stream_id)]
+
+    async def load_many(self, conn: asyncpg.Connection, stream_ids: Sequence[str]) -> dict[str, list[RecordedEvent]]:
+        streams: dict[str, list[RecordedEvent]] = {}
+        for row in await conn.fetch(self._load_many, list(stream_ids)):
+            streams.setdefault(row["stream_id"], []).append(to_recorded(row))
+        return streams
+
+    async def stream_version(self, conn: asyncpg.Connection, stream_id: str) -> int:
+        version = await conn.fetchval(
+            f"SELECT coalesce(max(version), 0) FROM {self.schema}.events WHERE stream_id = $1", stream_id
         )
-        return [to_recorded(row) for row in rows]
+        return int(version)
 
     async def read_all(
         self, conn: asyncpg.Connection, after: Position, limit: int
     ) -> list[tuple[Position, RecordedEvent]]:
         """Committed events after `after`, in commit order, never past a still-open transaction."""
         rows = await conn.fetch(
-            f"""SELECT {_COLUMNS} FROM {self.schema}.events
+            f"""SELECT tx_id::text AS tx_id, {_COLUMNS} FROM {self.schema}.events
                 WHERE (tx_id, position) > ($1::text::xid8, $2)
                   AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
                 ORDER BY tx_id, position LIMIT $3""",
@@ -138,11 +142,51 @@ class PostgresEventStore:
         )
         return [(Position(int(row["tx_id"]), row["position"]), to_recorded(row)) for row in rows]
 
+    async def count_after(self, conn: asyncpg.Connection, after: Position) -> int:
+        count = await conn.fetchval(
+            f"SELECT count(*) FROM {self.schema}.events WHERE (tx_id, position) > ($1::text::xid8, $2)",
+            str(after.tx_id),
+            after.position,
+        )
+        return int(count)
+
+    async def subjects_of_type(self, conn: asyncpg.Connection, type_name: str) -> list[str]:
+        rows = await conn.fetch(
+            f"""SELECT subject FROM {self.schema}.events WHERE type = $1
+                GROUP BY subject ORDER BY min(position)""",
+            type_name,
+        )
+        return [row["subject"] for row in rows]
+
+    async def streams(self, conn: asyncpg.Connection) -> AsyncIterator[list[RecordedEvent]]:
+        """Every stream in stream id order, read with a server-side cursor (needs a transaction)."""
+        current: list[RecordedEvent] = []
+        query = f"SELECT {_COLUMNS} FROM {self.schema}.events ORDER BY stream_id, version"
+        async for row in conn.cursor(query, prefetch=2000):
+            event = to_recorded(row)
+            if current and current[0].stream_id != event.stream_id:
+                yield current
+                current = []
+            current.append(event)
+        if current:
+            yield current
+
+
+def _conflicting_stream(error: asyncpg.UniqueViolationError, appends: Sequence[Append]) -> Append:
+    detail = getattr(error, "detail", None) or ""
+    key = detail.partition("=(")[2].rpartition(")")[0]
+    stream_id = key.rpartition(", ")[0]
+    return next((a for a in appends if a.stream_id == stream_id), appends[0])
+
 
 def to_recorded(row: asyncpg.Record, subject: str = "subject") -> RecordedEvent:
-    """An event from a row of an event table (or of a copy of one whose subject column is named otherwise)."""
+    """An event from a row of an event table (or of a copy of one whose subject column is named otherwise).
+
+    The row's types are the table's (uuid, timestamptz, integer), so the record is built without
+    re-validation; only the jsonb payload (text on the wire) is parsed.
+    """
     data = row["data"]
-    return RecordedEvent(
+    return RecordedEvent.model_construct(
         id=row["event_id"],
         source=row["source"],
         type=row["type"],
@@ -164,3 +208,7 @@ def to_recorded(row: asyncpg.Record, subject: str = "subject") -> RecordedEvent:
 
 def ce_type(type_name: str) -> str:
     return CE_TYPE_PREFIX + type_name
+
+
+def _conforms(store: PostgresEventStore) -> EventStore:
+    return store  # mypy checks here that the adapter implements the port

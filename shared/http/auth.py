@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from shared.divisions import is_valid_code, is_within
+from shared.domain.refusals import Forbidden
 from shared.http.errors import ApiError
 from shared.vocabulary import Role
 
@@ -27,13 +28,14 @@ class Principal(BaseModel):
         """A person sees and acts on their own division and those below it, nothing else."""
         return is_within(division_code, self.division)
 
-    def require_covers(self, division_code: str) -> None:
-        if not self.covers(division_code):
-            raise ApiError(403, "forbidden", "outside your jurisdiction")
+    def require_jurisdiction(self, *division_codes: str | None) -> None:
+        """The jurisdiction check: Forbidden unless one of the divisions (a case's, its units') is ours."""
+        if not any(code is not None and self.covers(code) for code in division_codes):
+            raise Forbidden("this is outside your jurisdiction")
 
     def require_role(self, *roles: Role) -> None:
         if self.role not in roles:
-            raise ApiError(403, "forbidden", f"this needs one of the roles: {', '.join(roles)}")
+            raise Forbidden(f"this needs one of the roles: {', '.join(roles)}")
 
 
 def issue_token(secret: str, sub: str, role: Role, division: str, ttl: timedelta = timedelta(hours=12)) -> str:

@@ -1,16 +1,18 @@
-"""Consuming events effectively once: inbox row and state change commit together.
+"""Consuming events effectively once: inbox rows and state change commit together.
 
-A record that cannot be decoded or validated goes to the dead-letter topic with the reason and
-the consumer goes on; a failure of our own (database down) raises, so the batch is redelivered
-and the inbox makes the repeat harmless.
+One handler shape: a `BatchHandler` names the event types it wants and gets every new event
+of a consumed batch at once, each as a `Consumed` (the envelope and its payload, decoded and
+validated once). Records of other types are skipped on their `ce_type` header before anything
+is decoded. A record that cannot be decoded or validated goes to the dead-letter topic with
+the reason and the consumer goes on; a failure of our own (database down) raises, so the batch
+is redelivered and the inbox makes the repeat harmless.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import asyncpg
 import structlog
@@ -18,44 +20,65 @@ from aiokafka import AIOKafkaProducer, ConsumerRecord
 from pydantic import ValidationError
 
 from shared.events import REGISTRY, Event, RecordedEvent
+from shared.events.base import CE_TYPE_PREFIX
 from shared.events.registry import EventRegistry
 from shared.eventstore.errors import ConcurrencyError
 from shared.messaging.codec import UndecodableMessage, decode
 
 log = structlog.get_logger()
 
-Handler = Callable[[asyncpg.Connection, RecordedEvent, Any], Awaitable[None]]
 CONCURRENCY_RETRIES = 5
+_TYPE_HEADER = "ce_type"
+
+
+@dataclass(frozen=True, slots=True)
+class Consumed:
+    """A consumed event: the envelope as recorded and its payload, validated once."""
+
+    event: RecordedEvent
+    payload: Event
+
+    @classmethod
+    def of(cls, event: RecordedEvent, registry: EventRegistry = REGISTRY) -> Consumed:
+        """An event read elsewhere (a store, a test), its payload decoded here."""
+        return cls(event, registry.decode(event))
+
+
+Apply = Callable[[asyncpg.Connection, list[Consumed]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class BatchHandler:
-    """One call for all the new events of a batch, for a read model that gains from applying many at once.
+    """The new events of a consumed batch, in delivery order, applied in the caller's transaction.
 
-    It gets the events in delivery order, inbox rows already written in the same transaction;
-    it must not depend on seeing them one by one (no optimistic-concurrency retries here).
+    `apply` must be all-or-nothing within that transaction. It may raise `ConcurrencyError`
+    (a lost optimistic-concurrency race): the batch is then undone and applied again one event
+    at a time, each in its own savepoint and retried, so only the conflicting event pays.
     """
 
     types: frozenset[str]
-    apply: Callable[[asyncpg.Connection, list[RecordedEvent]], Awaitable[None]]
+    apply: Apply
 
 
 class EventConsumer:
-    """Applies handlers (by event type name) to Kafka records inside PostgreSQL transactions."""
+    """Applies one batch handler to Kafka records inside PostgreSQL transactions."""
 
     def __init__(
         self,
         name: str,
         schema: str,
         pool: asyncpg.Pool,
-        handlers: Mapping[str, Handler] | BatchHandler,
+        handler: BatchHandler,
         dead_letters: DeadLetters,
         registry: EventRegistry = REGISTRY,
+        after_commit: Callable[[], None] = lambda: None,
     ) -> None:
         self.name = name
+        self._after_commit = after_commit  # the relay's poke: what a batch wrote is there to read now
         self._schema = schema
         self._pool = pool
-        self._handlers = handlers
+        self._handler = handler
+        self._wanted = frozenset(CE_TYPE_PREFIX + t for t in handler.types)
         self._dead_letters = dead_letters
         self._registry = registry
         self.processed = 0
@@ -65,68 +88,79 @@ class EventConsumer:
         return self._dead_letters.sent
 
     async def process(self, records: Iterable[ConsumerRecord[bytes, bytes]]) -> None:
-        """Apply a batch in one transaction (one commit, one fsync), each event in a savepoint."""
-        work = [item for record in records if (item := await self._readable(record)) is not None]
+        """Apply a batch in one transaction: one inbox statement, one handler call, one commit."""
+        work: list[Consumed] = []
+        for record in records:
+            consumed = await self._readable(record)
+            if consumed is not None:
+                work.append(consumed)
         if not work:
             return
-        async with self._pool.acquire() as conn, conn.transaction():
-            if isinstance(self._handlers, BatchHandler):
-                await self._apply_batch(conn, self._handlers, [event for event, _ in work])
-            else:
-                for event, payload in work:
-                    await self._apply(conn, self._handlers[event.type], event, payload)
+        try:
+            async with self._pool.acquire() as conn, conn.transaction():
+                fresh = await self._claim(conn, work)
+                if fresh:
+                    await self._handler.apply(conn, fresh)
+        except (ConcurrencyError, asyncpg.DeadlockDetectedError) as conflict:
+            log.info("consumer.batch_conflict", consumer=self.name, events=len(work), error=repr(conflict))
+            await self._one_by_one(work)
+        self._after_commit()
         self.processed += len(work)
 
-    def _wants(self, type_name: str) -> bool:
-        if isinstance(self._handlers, BatchHandler):
-            return type_name in self._handlers.types
-        return type_name in self._handlers
+    def _unwanted(self, record: ConsumerRecord[bytes, bytes]) -> bool:
+        """One of our event types that this service does not act on, told by its header alone."""
+        for key, value in record.headers or ():
+            if key == _TYPE_HEADER:
+                ce_type = value.decode("utf-8", "replace")
+                # A foreign or missing type is decoded, so that it is dead-lettered with the reason.
+                return ce_type.startswith(CE_TYPE_PREFIX) and ce_type not in self._wanted
+        return False
 
-    async def _readable(self, record: ConsumerRecord[bytes, bytes]) -> tuple[RecordedEvent, Event] | None:
+    async def _readable(self, record: ConsumerRecord[bytes, bytes]) -> Consumed | None:
         """The decoded event, or None: not ours to act on, or dead-lettered."""
+        if self._unwanted(record):
+            return None  # nothing of it is decoded
         try:
             event = decode(dict(record.headers), record.key, record.value or b"")
-            if not self._wants(event.type):
+            if event.type not in self._handler.types:
                 return None
-            return event, self._registry.decode(event)
+            return Consumed(event, self._registry.decode(event))
         except (UndecodableMessage, ValidationError, KeyError) as error:
             await self._dead_letters.send(record, self.name, str(error))
             return None
 
-    async def _apply_batch(self, conn: asyncpg.Connection, batch: BatchHandler, events: list[RecordedEvent]) -> None:
+    async def _claim(self, conn: asyncpg.Connection, work: list[Consumed]) -> list[Consumed]:
+        """Write the batch's inbox rows in one statement; the events not seen before, once each."""
         fresh = {
             row["event_id"]
             for row in await conn.fetch(
                 f"""INSERT INTO {self._schema}.inbox (consumer, event_id)
                     SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id""",
                 self.name,
-                [event.id for event in events],
+                [c.event.id for c in work],
             )
         }
-        new: dict[uuid.UUID, RecordedEvent] = {}
-        for event in events:  # a record delivered twice in one batch is applied once
-            if event.id in fresh:
-                new.setdefault(event.id, event)
-        if new:
-            await batch.apply(conn, list(new.values()))
+        new: dict[uuid.UUID, Consumed] = {}
+        for consumed in work:  # a record delivered twice in one batch is applied once
+            if consumed.event.id in fresh:
+                new.setdefault(consumed.event.id, consumed)
+        return list(new.values())
 
-    async def _apply(self, conn: asyncpg.Connection, handler: Handler, event: RecordedEvent, payload: Event) -> None:
-        for attempt in range(1, CONCURRENCY_RETRIES + 1):
-            try:
-                async with conn.transaction():  # a savepoint: a lost race undoes this event only
-                    fresh = await conn.fetchval(
-                        f"""INSERT INTO {self._schema}.inbox (consumer, event_id) VALUES ($1, $2)
-                            ON CONFLICT DO NOTHING RETURNING true""",
-                        self.name,
-                        event.id,
-                    )
-                    if fresh:
-                        await handler(conn, event, payload)
-                return
-            except ConcurrencyError:
-                if attempt == CONCURRENCY_RETRIES:
-                    raise
-                log.info("consumer.retry_concurrent", consumer=self.name, event=str(event.id))
+    async def _one_by_one(self, work: list[Consumed]) -> None:
+        """The fallback after a conflict: each event in its own savepoint, a lost race retried."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            for consumed in work:
+                for attempt in range(1, CONCURRENCY_RETRIES + 1):
+                    try:
+                        async with conn.transaction():  # a savepoint: a lost race undoes this event only
+                            fresh = await self._claim(conn, [consumed])
+                            if fresh:
+                                await self._handler.apply(conn, fresh)
+                        break
+                    except ConcurrencyError:
+                        if attempt == CONCURRENCY_RETRIES:
+                            raise
+                        log.info("consumer.retry_concurrent", consumer=self.name, event_id=str(consumed.event.id))
 
 
 class DeadLetters:

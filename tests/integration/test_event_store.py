@@ -1,31 +1,25 @@
-"""The event store against a real PostgreSQL: concurrency, append-only, and the global order."""
+"""The event store against a real PostgreSQL: the shared contract, then concurrency, append-only, global order."""
 
 from __future__ import annotations
 
 import asyncio
 import random
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
+from typing import Any
 
 import asyncpg
 import pytest
 
 from shared.clock import SystemClock
-from shared.events import REGISTRY, Metadata, SystemClockMoved, verify_chain
 from shared.eventstore.errors import ConcurrencyError
+from shared.eventstore.port import Append
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import START, PostgresEventStore
+from tests.support.event_store_contract import EventStoreContract, an_event, meta
 
 pytestmark = pytest.mark.integration
-
-
-def an_event(n: int = 0) -> SystemClockMoved:
-    from datetime import UTC, datetime
-
-    return SystemClockMoved(offset_ms=n, now=datetime(2026, 1, 1, tzinfo=UTC))
-
-
-def meta() -> Metadata:
-    return Metadata(correlation_id=uuid.uuid4(), actor="test")
 
 
 @pytest.fixture
@@ -34,26 +28,14 @@ async def store(pg_pool: asyncpg.Pool, schema: str) -> PostgresEventStore:
     return PostgresEventStore(schema, "/pujiang/test", SystemClock())
 
 
-async def test_appended_events_load_in_order_with_a_valid_hash_chain(pg_pool, store):
-    async with pg_pool.acquire() as conn:
-        async with conn.transaction():
-            await store.append(conn, "s-1", 0, [an_event(1), an_event(2)], meta(), "case-1")
-        async with conn.transaction():
-            await store.append(conn, "s-1", 2, [an_event(3)], meta(), "case-1")
-        loaded = await store.load(conn, "s-1")
-    assert [e.version for e in loaded] == [1, 2, 3]
-    assert [REGISTRY.decode(e).offset_ms for e in loaded] == [1, 2, 3]  # type: ignore[attr-defined]
-    assert verify_chain(loaded) is None
-    assert loaded[1].prev_hash == loaded[0].hash
+class TestPostgresEventStore(EventStoreContract):
+    @pytest.fixture
+    async def conn(self, pg_pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+        async with pg_pool.acquire() as conn:
+            yield conn
 
-
-async def test_a_stale_expected_version_is_a_concurrency_error_and_writes_nothing(pg_pool, store):
-    async with pg_pool.acquire() as conn:
-        await store.append(conn, "s-2", 0, [an_event()], meta(), "case-2")
-        with pytest.raises(ConcurrencyError):
-            async with conn.transaction():
-                await store.append(conn, "s-2", 0, [an_event(), an_event()], meta(), "case-2")
-        assert len(await store.load(conn, "s-2")) == 1
+    def transaction(self, conn: Any) -> AbstractAsyncContextManager[Any]:
+        return conn.transaction()  # type: ignore[no-any-return]
 
 
 async def test_concurrent_appends_at_one_version_never_both_win(pg_pool, store):
@@ -114,3 +96,30 @@ async def test_a_reader_following_the_global_order_never_skips_a_late_commit(pg_
     await reading
     assert len(seen) == len(set(seen)), "an event was read twice"
     assert set(seen) == written, f"{len(written - set(seen))} events were skipped"
+
+
+async def test_concurrent_batches_over_one_stream_never_both_win(pg_pool, store):
+    """Writers whose transactions are open together: the later one's INSERT loses on the key."""
+
+    async def attempt(w: int) -> tuple[str, ...]:
+        async with pg_pool.acquire() as conn:
+            try:
+                async with conn.transaction():
+                    await store.append_batch(
+                        conn,
+                        [
+                            Append(f"own-{w}", 0, [an_event(w)], meta(), "c"),
+                            Append("shared", 0, [an_event(w)], meta(), "c"),
+                        ],
+                    )
+                return ()
+            except ConcurrencyError as race:
+                return race.streams
+
+    results = await asyncio.gather(*(attempt(w) for w in range(8)))
+    assert results.count(()) == 1
+    assert all(r == ("shared",) for r in results if r)
+    async with pg_pool.acquire() as conn:
+        kept = await store.load_many(conn, ["shared", *(f"own-{w}" for w in range(8))])
+    assert len(kept["shared"]) == 1
+    assert len(kept) == 2

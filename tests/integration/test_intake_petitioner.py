@@ -21,6 +21,7 @@ from shared.events import CaseAccepted, CaseClosed, Event
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
 from shared.http.errors import ApiError
+from shared.messaging.consumer import Consumed
 from tests.support.petitions import a_petition
 from tests.unit.intake.facts import T0, VILLAGE, assigned, clock, recorded, resolved
 
@@ -48,7 +49,7 @@ async def deliver(intake: Intake, case_id: str, stream: str, *numbered: tuple[in
         payload = event.model_copy(update={"case_id": case_id})
         fact = recorded(payload, stream, version, T0 + timedelta(hours=version), case_id)
         async with intake.pool.acquire() as conn, conn.transaction():
-            await handlers.on_followed(intake, conn, [fact])
+            await handlers.on_followed(intake, conn, [Consumed.of(fact)])
 
 
 async def resolve(intake: Intake, case_id: str) -> None:

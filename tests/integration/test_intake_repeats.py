@@ -20,6 +20,7 @@ from shared.events import CaseClosed
 from shared.events.intake import Petitioner
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
+from shared.messaging.consumer import Consumed
 from shared.vocabulary import CaseStatus
 from tests.support.petitions import a_petition
 from tests.unit.intake.facts import T0, recorded
@@ -100,7 +101,7 @@ async def test_another_person_another_matter_or_a_closed_case_opens_a_new_case(i
     closed = CaseClosed(case_id=first["case_id"], reason="satisfied", satisfied=True)
     event = recorded(closed, "case", 1, T0, first["case_id"])
     async with intake.pool.acquire() as conn, conn.transaction():
-        await handlers.on_followed(intake, conn, [event])
+        await handlers.on_followed(intake, conn, [Consumed.of(event)])
     status, answer = await submit(intake, the_matter(petitioner))
     assert status == 201
     assert answer["case_id"] != first["case_id"]

@@ -21,6 +21,7 @@ from services.projections.handlers import Projections
 from services.projections.synthetic import histories
 from shared.divisions import is_within
 from shared.events import RecordedEvent
+from shared.messaging.consumer import Consumed
 
 pytestmark = pytest.mark.integration
 TZ = ZoneInfo("Asia/Shanghai")
@@ -44,7 +45,7 @@ async def feed(pool: asyncpg.Pool, projections: Projections, events: list[Record
     while at < len(events):
         size = rng.randint(1, 7)
         async with pool.acquire() as conn, conn.transaction():
-            await projections.on_events(conn, events[at : at + size])
+            await projections.on_events(conn, [Consumed.of(e) for e in events[at : at + size]])
         at += size
 
 

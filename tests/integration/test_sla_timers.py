@@ -19,6 +19,7 @@ from shared.clock import SystemClock
 from shared.events import CaseAccepted, Event, RecordedEvent
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
+from shared.messaging.consumer import Consumed
 from shared.vocabulary import Level
 from tests.unit.sla.support import ACCEPTANCE_DUE, RECEIVED, RULES, VILLAGE, assigned
 
@@ -51,12 +52,17 @@ def from_routing(payload: Event, at: datetime, case_id: str) -> RecordedEvent:
 @pytest.fixture
 async def sla(pg_pool: asyncpg.Pool, schema: str) -> Sla:
     await migrate(pg_pool, schema, TIMERS_DDL.format(schema=schema))
-    return Sla(PostgresEventStore(schema, "/pujiang/sla", SystemClock()), TimerStore(schema), RULES)
+    return an_sla(pg_pool, schema)
+
+
+def an_sla(pool: asyncpg.Pool, schema: str) -> Sla:
+    clock = SystemClock()
+    return Sla(PostgresEventStore(schema, "/pujiang/sla", clock), TimerStore(schema), RULES, pool, clock)
 
 
 async def routed(pool: asyncpg.Pool, sla: Sla, payload: Any, at: datetime = RECEIVED) -> None:
     async with pool.acquire() as conn, conn.transaction():
-        await sla.on_routing_event(conn, from_routing(payload, at, payload.case_id), payload)
+        await sla.on_events(conn, [Consumed(from_routing(payload, at, payload.case_id), payload)])
 
 
 async def open_cases(pool: asyncpg.Pool, sla: Sla, n: int) -> list[str]:
@@ -87,7 +93,7 @@ async def test_a_routing_event_writes_clocks_and_their_timer_in_one_transaction(
         transaction = conn.transaction()
         await transaction.start()
         event = assigned(case_id=case_id)
-        await sla.on_routing_event(conn, from_routing(event, RECEIVED, case_id), event)
+        await sla.on_events(conn, [Consumed(from_routing(event, RECEIVED, case_id), event)])
         await transaction.rollback()  # a crash before the commit
     assert await timers(pg_pool, sla) == {}
     await routed(pg_pool, sla, assigned(case_id=case_id))
@@ -125,7 +131,7 @@ async def test_side_by_side_firing_loops_fire_every_due_timer_exactly_once(pg_po
     schema = sla.store.schema
     instances = [
         sla,
-        *(Sla(PostgresEventStore(schema, "/pujiang/sla", SystemClock()), TimerStore(schema), RULES) for _ in range(3)),
+        *(an_sla(pg_pool, schema) for _ in range(3)),
     ]
 
     async def loop(instance: Sla, now: datetime) -> int:
@@ -170,6 +176,6 @@ async def test_routing_events_and_firing_passes_on_the_same_cases_never_deadlock
 
 async def test_a_timer_whose_case_has_no_clocks_is_dropped(pg_pool, sla):
     async with pg_pool.acquire() as conn:
-        await sla.timers.schedule(conn, "ghost", {"acceptance-1": RECEIVED})
+        await sla.timers.schedule(conn, {"ghost": {"acceptance-1": RECEIVED}})
     assert await fire_due(sla, pg_pool, LONG_AFTER) == 1
     assert await timers(pg_pool, sla) == {}

@@ -40,7 +40,7 @@ async def submit_petition(
     if petition.channel in CADRE_CHANNELS or request.headers.get("authorization"):
         cadre = current_principal(request)
         cadre.require_role(*RECORDING_ROLES)
-        cadre.require_covers(petition.division_code)
+        cadre.require_jurisdiction(petition.division_code)
         recorded_by, recorder_unit = cadre.sub, cadre.division
     status, body = await handlers.submit_petition(
         intake, petition.model_dump(mode="json"), idempotency_key, recorded_by, recorder_unit

@@ -12,7 +12,7 @@ from services.intake.domain.petition import Petition, evolve, fold
 from services.intake.domain.progress import CaseProgress, Fact, fold_progress
 from shared.clock import Clock
 from shared.events import REGISTRY, Event, Metadata, RecordedEvent
-from shared.eventstore.store import PostgresEventStore
+from shared.eventstore.port import EventStore
 from shared.service import Context
 
 
@@ -22,7 +22,7 @@ class Intake:
 
     schema: str
     pool: asyncpg.Pool
-    store: PostgresEventStore
+    store: EventStore
     clock: Clock
     poke: Callable[[], None]
 

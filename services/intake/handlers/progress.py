@@ -12,20 +12,20 @@ from services.intake.domain.progress import STREAMS, Fact
 from services.intake.domain.repeats import matter
 from services.intake.handlers import cases
 from services.intake.handlers.cases import Intake
-from shared.events import REGISTRY, PetitionSubmitted, RecordedEvent
-from shared.messaging.consumer import BatchHandler
+from shared.events import PetitionSubmitted
+from shared.messaging.consumer import BatchHandler, Consumed
 
 log = structlog.get_logger()
 
 
-async def on_followed(intake: Intake, conn: asyncpg.Connection, events: list[RecordedEvent]) -> None:
+async def on_followed(intake: Intake, conn: asyncpg.Connection, events: list[Consumed]) -> None:
     """Keep the events, then refold each case they touched once: the view never depends on arrival order."""
     touched: set[str] = set()
-    for event in events:
+    for event, payload in ((c.event, c.payload) for c in events):
         stream = case_progress.stream_kind(event.stream_id)
         if stream not in STREAMS[1:]:
             continue
-        fact = Fact(stream, event.version, event.time, REGISTRY.decode(event))
+        fact = Fact(stream, event.version, event.time, payload)
         if await case_progress.record(conn, intake.schema, event.subject, fact):
             touched.add(event.subject)
     for case_id in sorted(touched):  # one lock order for every instance: no deadlocks
@@ -41,14 +41,15 @@ def followed_handler(intake: Intake) -> BatchHandler:
 async def backfill(intake: Intake) -> int:
     """Index petitions recorded before the index existed; returns how many."""
     async with intake.pool.acquire() as conn:
-        missing = await conn.fetch(
-            f"""SELECT e.subject FROM {intake.schema}.events e
-                WHERE e.type = 'PetitionSubmitted' AND NOT EXISTS
-                    (SELECT 1 FROM {intake.schema}.petition_index i WHERE i.case_id = e.subject)"""
+        submitted_cases = await intake.store.subjects_of_type(conn, PetitionSubmitted.type_name())
+        indexed = await conn.fetch(
+            f"SELECT case_id FROM {intake.schema}.petition_index WHERE case_id = ANY($1::text[])", submitted_cases
         )
-        for row in missing:
+        known = {row["case_id"] for row in indexed}
+        missing = [case_id for case_id in submitted_cases if case_id not in known]
+        for case_id in missing:
             async with conn.transaction():
-                loaded = await cases.load(intake, conn, row["subject"])
+                loaded = await cases.load(intake, conn, case_id)
                 first = loaded.facts[0]
                 submitted = first.event
                 assert isinstance(submitted, PetitionSubmitted)

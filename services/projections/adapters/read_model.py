@@ -25,6 +25,7 @@ from services.projections.domain.rollup import Cell, Count, contribution, delta
 from shared.divisions import ancestors, is_valid_code, parent_of
 from shared.events import Event
 from shared.events.base import RecordedEvent
+from shared.messaging.consumer import Consumed
 
 CASE_COLUMNS = (
     "case_id, division, " + ", ".join(LEVEL_COLUMNS) + ", division_code, status, level, category, channel, "
@@ -109,22 +110,20 @@ async def _move_counters(conn: asyncpg.Connection, schema: str, moves: dict[Cell
     )
 
 
-async def apply(
-    conn: asyncpg.Connection, schema: str, decoded: Sequence[tuple[RecordedEvent, Event]], tz: ZoneInfo
-) -> list[dict[str, Any]]:
+async def apply(conn: asyncpg.Connection, schema: str, batch: Sequence[Consumed], tz: ZoneInfo) -> list[dict[str, Any]]:
     """Apply events (in the caller's transaction); one change notice per case that changed.
 
     Each touched case's stored state moves on by its new events; only a case whose new events
     do not come last in causal order is folded again from its whole log.
     """
-    fresh = await event_log.append(conn, schema, [event for event, _ in decoded])
+    fresh = await event_log.append(conn, schema, [c.event for c in batch])
     if not fresh:
         return []
     new: dict[str, list[tuple[RecordedEvent, Event]]] = {}
-    for event, payload in decoded:
-        if event.id in fresh:
-            fresh.discard(event.id)  # a record delivered twice in one batch counts once
-            new.setdefault(event.subject, []).append((event, payload))
+    for c in batch:
+        if c.event.id in fresh:
+            fresh.discard(c.event.id)  # a record delivered twice in one batch counts once
+            new.setdefault(c.event.subject, []).append((c.event, c.payload))
     touched = sorted(new)
     # Instances consuming different partitions may hold events of one case: one at a time per case.
     await conn.execute(

@@ -13,22 +13,23 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from pydantic import ValidationError
 
 from services.projections.domain.evolve import PROJECTED
-from shared.events import REGISTRY, Event, RecordedEvent
+from shared.events import REGISTRY
 from shared.messaging.codec import UndecodableMessage, decode
+from shared.messaging.consumer import Consumed
 
 ASSIGN_TIMEOUT_S = 30
 Offsets = dict[TopicPartition, int]
 Batch = Callable[[list[ConsumerRecord[bytes, bytes]]], Awaitable[None]]
 
 
-def projected(records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[tuple[RecordedEvent, Event]]:
+def projected(records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Consumed]:
     """The events the live consumer would apply, each with its payload (undecodable or unknown left out)."""
     events = []
     for record in records:
         try:
             event = decode(dict(record.headers), record.key, record.value or b"")
             if event.type in PROJECTED:
-                events.append((event, REGISTRY.decode(event)))
+                events.append(Consumed(event, REGISTRY.decode(event)))
         except (UndecodableMessage, ValidationError, KeyError):
             continue
     return events

@@ -47,7 +47,7 @@ def scoped_division(who: Principal, division: str | None) -> str:
             "some fields are invalid",
             [{"field": "division", "message": "not a 12-digit division code"}],
         )
-    who.require_covers(division)
+    who.require_jurisdiction(division)
     return division
 
 

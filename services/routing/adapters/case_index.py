@@ -5,11 +5,13 @@ Written in the same transaction as the events it reflects, so it never disagrees
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
 
 from services.routing.domain.case import Case
+from shared.vocabulary import AWAITING_UNIT
 
 CASE_INDEX_DDL = """
 CREATE TABLE IF NOT EXISTS {schema}.case_index (
@@ -28,27 +30,25 @@ CREATE TABLE IF NOT EXISTS {schema}.case_index (
 CREATE INDEX IF NOT EXISTS case_index_unit ON {schema}.case_index (division_code, status, case_id);
 """
 
-OPEN_STATUSES = ("assigned", "accepted", "under_review", "under_re_review")
+
+_COLUMNS = ("case_id", "status", "unit_id", "division_code", "county_code", "level", "category", "channel", "leader")
 
 
-async def save(conn: asyncpg.Connection, schema: str, case: Case) -> None:
+async def save(conn: asyncpg.Connection, schema: str, cases: Sequence[Case]) -> None:
+    """Where each case is now, in one statement; a row never moves back to an older version."""
+    if not cases:
+        return
     await conn.execute(
-        f"""INSERT INTO {schema}.case_index (case_id, status, unit_id, division_code, county_code, level,
-                category, channel, leader, version)
-            VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
-            ON CONFLICT (case_id) DO UPDATE SET status=$2, unit_id=$3, division_code=$4, county_code=$5,
-                level=$6, category=$7, channel=$8, leader=$9, version=$10, updated_at=clock_timestamp()
-            WHERE {schema}.case_index.version < $10""",
-        case.case_id,
-        case.status,
-        case.unit_id,
-        case.division_code,
-        case.county_code,
-        case.level,
-        case.category,
-        case.channel,
-        case.leader,
-        case.version,
+        f"""INSERT INTO {schema}.case_index ({", ".join(_COLUMNS)}, version)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                 $7::text[], $8::text[], $9::text[], $10::int[])
+            ON CONFLICT (case_id) DO UPDATE SET status = EXCLUDED.status, unit_id = EXCLUDED.unit_id,
+                division_code = EXCLUDED.division_code, county_code = EXCLUDED.county_code,
+                level = EXCLUDED.level, category = EXCLUDED.category, channel = EXCLUDED.channel,
+                leader = EXCLUDED.leader, version = EXCLUDED.version, updated_at = clock_timestamp()
+            WHERE {schema}.case_index.version < EXCLUDED.version""",
+        *([getattr(case, column) for case in cases] for column in _COLUMNS),
+        [case.version for case in cases],
     )
 
 
@@ -62,7 +62,7 @@ async def worklist(
             WHERE division_code = $1 AND status = ANY($2::text[]) AND case_id > $3
             ORDER BY case_id LIMIT $4""",
         division,
-        list(OPEN_STATUSES),
+        sorted(AWAITING_UNIT),
         after,
         limit,
     )

@@ -10,22 +10,11 @@ from shared.vocabulary import Level
 
 
 class TreeJurisdictions:
-    """Answers the domain's `Jurisdictions` questions from the loaded tree and catalogue."""
+    """Answers the domain's `Jurisdictions` questions from the loaded tree; the catalogue as it is."""
 
     def __init__(self, tree: DivisionTree, catalogue: Catalogue) -> None:
         self.tree = tree
         self.catalogue = catalogue
-
-    def starting_level(self, category: str) -> Level | None:
-        found = self.catalogue.get(category)
-        # Intake refuses unknown categories; one recorded before a catalogue change starts lowest.
-        return Level.VILLAGE if found is None else found.starting_level
-
-    def redirect_for(self, category: str) -> str | None:
-        found = self.catalogue.get(category)
-        if found is None or found.accepted:
-            return None
-        return f"{found.redirect_zh} / {found.redirect_en}"
 
     def unit(self, unit_id: str) -> Unit | None:
         department = self.tree.department(unit_id)

@@ -10,6 +10,7 @@ from services.routing.domain.case import Case
 from shared.divisions import county_of, level_of, truncate_to
 from shared.events import CaseAssigned, CaseNotAccepted, Event, PetitionSubmitted
 from shared.events.routing import AssignmentReason
+from shared.jurisdiction.catalogue import Catalogue
 from shared.vocabulary import Level
 
 
@@ -27,10 +28,8 @@ class Unit(BaseModel):
 class Jurisdictions(Protocol):
     """What routing needs to know of the division tree and the category catalogue."""
 
-    def starting_level(self, category: str) -> Level | None:
-        """The level where handling of `category` starts; None when it is not accepted."""
-
-    def redirect_for(self, category: str) -> str | None: ...
+    @property
+    def catalogue(self) -> Catalogue: ...
 
     def unit(self, unit_id: str) -> Unit | None:
         """A division's unit (by its 12-digit code) or a department (`<county>:<dept>`), if it exists."""
@@ -62,9 +61,9 @@ def assigned_to(state: Case, unit: Unit, reason: AssignmentReason, note: str = "
 def decide_assignment(state: Case, petition: PetitionSubmitted, where: Jurisdictions) -> list[Event]:
     if state.version > 0:
         return []  # already routed: a redelivered petition changes nothing
-    start = where.starting_level(petition.category)
+    category = where.catalogue.get(petition.category)
     county = county_of(petition.division_code)
-    if start is None:
+    if category is not None and not category.accepted:
         return [
             CaseNotAccepted(
                 case_id=petition.case_id,
@@ -74,9 +73,11 @@ def decide_assignment(state: Case, petition: PetitionSubmitted, where: Jurisdict
                 category=petition.category,
                 channel=petition.channel,
                 reason=f"category {petition.category} is not handled through petitions",
-                redirect_to=where.redirect_for(petition.category),
+                redirect_to=f"{category.redirect_zh} / {category.redirect_en}",
             )
         ]
+    # Intake refuses unknown categories; one recorded before a catalogue change starts lowest.
+    start = category.starting_level if category is not None and category.starting_level else Level.VILLAGE
     division = starting_division(petition.division_code, start)
     unit = where.unit(division) or Unit(
         unit_id=division, division_code=division, level=level_of(division), name=division

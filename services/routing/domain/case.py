@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import singledispatch
 
 from pydantic import BaseModel, ConfigDict
 
+from shared.domain import fold as shared_fold
 from shared.events import (
-    CaseAccepted,
     CaseAssigned,
-    CaseClosed,
     CaseNotAccepted,
     CaseReopenedForReview,
     CaseResolved,
@@ -17,12 +17,10 @@ from shared.events import (
     ExtensionGranted,
     LeaderAssigned,
     SupervisionIssued,
+    status_after,
 )
 from shared.events.routing import Round
 from shared.vocabulary import CaseStatus, Channel, Level
-
-TERMINAL = frozenset({CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED})
-_STATUS_AFTER_ASSIGNMENT = {"review": CaseStatus.UNDER_REVIEW, "re_review": CaseStatus.UNDER_RE_REVIEW}
 
 
 class Case(BaseModel):
@@ -47,7 +45,7 @@ class Case(BaseModel):
 
     @property
     def terminal(self) -> bool:
-        return self.status in TERMINAL
+        return self.status is not None and self.status.terminal
 
 
 @singledispatch
@@ -60,7 +58,6 @@ def _(e: CaseAssigned, s: Case) -> Case:
     return s.model_copy(
         update={
             "case_id": e.case_id,
-            "status": _STATUS_AFTER_ASSIGNMENT.get(e.reason, CaseStatus.ASSIGNED),
             "division_code": e.division_code,
             "level": e.level,
             "unit_id": e.unit_id,
@@ -78,7 +75,6 @@ def _(e: CaseNotAccepted, s: Case) -> Case:
     return s.model_copy(
         update={
             "case_id": e.case_id,
-            "status": CaseStatus.NOT_ACCEPTED,
             "division_code": e.division_code,
             "level": e.level,
             "county_code": e.county_code,
@@ -86,11 +82,6 @@ def _(e: CaseNotAccepted, s: Case) -> Case:
             "channel": e.channel,
         }
     )
-
-
-@_apply.register
-def _(_e: CaseAccepted, s: Case) -> Case:
-    return s.model_copy(update={"status": CaseStatus.ACCEPTED})
 
 
 @_apply.register
@@ -105,7 +96,7 @@ def _(e: LeaderAssigned, s: Case) -> Case:
 
 @_apply.register
 def _(e: CaseResolved, s: Case) -> Case:
-    return s.model_copy(update={"status": CaseStatus.RESOLVED, "round": e.round, "resolved_level": e.level})
+    return s.model_copy(update={"round": e.round, "resolved_level": e.level})
 
 
 @_apply.register
@@ -114,23 +105,16 @@ def _(e: CaseReopenedForReview, s: Case) -> Case:
 
 
 @_apply.register
-def _(_e: CaseClosed, s: Case) -> Case:
-    return s.model_copy(update={"status": CaseStatus.CLOSED})
-
-
-@_apply.register
 def _(e: SupervisionIssued, s: Case) -> Case:
     handling = s.handling_breached or e.clock_kind == "handling"
     return s.model_copy(update={"breaches": e.breach_count, "handling_breached": handling})
 
 
-def evolve(event: Event, state: Case) -> Case:
+def evolve(state: Case, event: Event) -> Case:
     """The next state; every recorded event of the stream moves the version on."""
-    return _apply(event, state).model_copy(update={"version": state.version + 1})
+    status = status_after(event) or state.status
+    return _apply(event, state).model_copy(update={"status": status, "version": state.version + 1})
 
 
-def fold(events: list[Event], state: Case | None = None) -> Case:
-    state = state or Case()
-    for event in events:
-        state = evolve(event, state)
-    return state
+def fold(events: Iterable[Event], state: Case | None = None) -> Case:
+    return shared_fold(evolve, events, state or Case())

@@ -17,8 +17,8 @@ from services.routing.domain.commands import (
     Rules,
     Transfer,
 )
-from services.routing.domain.errors import InvalidCommand, NotAllowed
 from shared.divisions import county_of, parent_of
+from shared.domain import Invalid, NotAllowed
 from shared.events import (
     CaseAccepted,
     CaseClosed,
@@ -30,12 +30,13 @@ from shared.events import (
 )
 from shared.vocabulary import CaseStatus
 
-OPEN_FOR_HANDLING = {CaseStatus.ASSIGNED, CaseStatus.ACCEPTED}
-RESOLVABLE = {CaseStatus.ACCEPTED, CaseStatus.UNDER_REVIEW, CaseStatus.UNDER_RE_REVIEW}
-LEADABLE = {*OPEN_FOR_HANDLING, CaseStatus.UNDER_REVIEW, CaseStatus.UNDER_RE_REVIEW, CaseStatus.RESOLVED}
+# A case changes units only before its unit answers; a review round stays where it was sent.
+MOVABLE = frozenset({CaseStatus.ASSIGNED, CaseStatus.ACCEPTED})
+RESOLVABLE = frozenset({CaseStatus.ACCEPTED, CaseStatus.UNDER_REVIEW, CaseStatus.UNDER_RE_REVIEW})
+LEADABLE = frozenset({*MOVABLE, CaseStatus.UNDER_REVIEW, CaseStatus.UNDER_RE_REVIEW, CaseStatus.RESOLVED})
 
 
-def _require(state: Case, allowed: set[CaseStatus], action: str) -> None:
+def _require(state: Case, allowed: frozenset[CaseStatus], action: str) -> None:
     if state.status not in allowed:
         raise NotAllowed(f"cannot {action} a case that is {state.status}", state.status)
 
@@ -50,7 +51,7 @@ def next_level_unit(state: Case, where: Jurisdictions) -> Unit:
 
 
 def decide(state: Case, command: Command, where: Jurisdictions, rules: Rules) -> list[Event]:
-    """The events an official's command records; NotAllowed / InvalidCommand otherwise."""
+    """The events an official's command records; NotAllowed / Invalid otherwise."""
     if state.version == 0 or state.case_id is None:
         raise NotAllowed("the case has not been routed yet", state.status)
     return _decide(command, state, where, rules)
@@ -58,27 +59,27 @@ def decide(state: Case, command: Command, where: Jurisdictions, rules: Rules) ->
 
 @singledispatch
 def _decide(command: Command, _state: Case, _where: Jurisdictions, _rules: Rules) -> list[Event]:
-    raise InvalidCommand("command", f"unknown command {type(command).__name__}")
+    raise Invalid("command", f"unknown command {type(command).__name__}")
 
 
 @_decide.register
 def _(_c: Accept, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
-    _require(state, {CaseStatus.ASSIGNED}, "accept")
+    _require(state, frozenset({CaseStatus.ASSIGNED}), "accept")
     return [CaseAccepted(case_id=state.case_id, unit_id=state.unit_id, level=state.level)]
 
 
 @_decide.register
 def _(c: Reject, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
-    _require(state, {CaseStatus.ASSIGNED}, "reject")
+    _require(state, frozenset({CaseStatus.ASSIGNED}), "reject")
     fields = state.model_dump(include={"case_id", "division_code", "level", "county_code", "category", "channel"})
     return [CaseNotAccepted(**fields, reason=c.reason, redirect_to=c.redirect_to)]
 
 
 @_decide.register
 def _(c: Extend, state: Case, _w: Jurisdictions, rules: Rules) -> list[Event]:
-    _require(state, {CaseStatus.ACCEPTED}, "extend")
+    _require(state, frozenset({CaseStatus.ACCEPTED}), "extend")
     if not 0 < c.days <= rules.max_extension_days:
-        raise InvalidCommand("days", f"must be between 1 and {rules.max_extension_days}")
+        raise Invalid("days", f"must be between 1 and {rules.max_extension_days}")
     if state.extensions >= rules.max_extensions:
         raise NotAllowed("handling may be extended only once", state.status)
     if state.handling_breached:
@@ -88,20 +89,20 @@ def _(c: Extend, state: Case, _w: Jurisdictions, rules: Rules) -> list[Event]:
 
 @_decide.register
 def _(c: Transfer, state: Case, where: Jurisdictions, _r: Rules) -> list[Event]:
-    _require(state, OPEN_FOR_HANDLING, "transfer")
+    _require(state, MOVABLE, "transfer")
     unit = where.unit(c.division_code)
     if unit is None:
-        raise InvalidCommand("division_code", "no such unit")
+        raise Invalid("division_code", "no such unit")
     if unit.unit_id == state.unit_id:
-        raise InvalidCommand("division_code", "the case is already at this unit")
+        raise Invalid("division_code", "the case is already at this unit")
     if county_of(unit.division_code) != state.county_code:
-        raise InvalidCommand("division_code", "a transfer stays within the case's county; escalate instead")
+        raise Invalid("division_code", "a transfer stays within the case's county; escalate instead")
     return [assigned_to(state, unit, "transfer", c.reason)]
 
 
 @_decide.register
 def _(c: Escalate, state: Case, where: Jurisdictions, _r: Rules) -> list[Event]:
-    _require(state, OPEN_FOR_HANDLING, "escalate")
+    _require(state, MOVABLE, "escalate")
     return [assigned_to(state, next_level_unit(state, where), "escalation", c.reason)]
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from services.routing.domain.assignment import Jurisdictions, assigned_to
 from services.routing.domain.case import Case
 from services.routing.domain.commands import Rules
-from services.routing.domain.errors import NotAllowed
-from services.routing.domain.lifecycle import next_level_unit
+from services.routing.domain.lifecycle import MOVABLE, next_level_unit
+from shared.domain import NotAllowed
 from shared.events import (
     CaseClosed,
     CaseReopenedForReview,
@@ -65,6 +65,6 @@ def on_breach(state: Case, breach: ClockBreached, where: Jurisdictions, rules: R
         by_division=supervisor.division_code if supervisor else state.division_code,
         breach_count=count,
     )
-    if step == "takeover" and supervisor is not None and state.status in {CaseStatus.ASSIGNED, CaseStatus.ACCEPTED}:
+    if step == "takeover" and supervisor is not None and state.status in MOVABLE:
         return [issued, assigned_to(state, supervisor, "takeover", f"{breach.kind} deadline missed")]
     return [issued]

@@ -7,8 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.routing.adapters import case_index
-from services.routing.domain.case import Case
 from services.routing.domain.commands import (
     Accept,
     AssignLeader,
@@ -19,15 +17,10 @@ from services.routing.domain.commands import (
     Resolve,
     Transfer,
 )
-from services.routing.domain.errors import InvalidCommand, NotAllowed
-from services.routing.handlers import Routing
-from shared.eventstore.errors import ConcurrencyError
+from services.routing.handlers import Changed, Routing
 from shared.http.auth import CurrentPrincipal, Principal
-from shared.http.errors import ApiError, conflict
-from shared.vocabulary import Role
 
 router = APIRouter(prefix="/v1", tags=["cases"])
-ACTING_ROLES = (Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN)
 
 
 def routing(request: Request) -> Routing:
@@ -68,26 +61,8 @@ class LeaderIn(Body):
     leader: str = Field(min_length=1, max_length=200)
 
 
-def _authorizer(principal: Principal) -> Any:
-    def authorize(state: Case) -> None:
-        principal.require_role(*ACTING_ROLES)
-        if state.division_code is None or not principal.covers(state.division_code):
-            raise ApiError(403, "forbidden", "this case is outside your jurisdiction")
-
-    return authorize
-
-
-async def _run(routing: Routing, case_id: str, command: Command, principal: Principal) -> dict[str, Any]:
-    try:
-        state, recorded = await routing.command(case_id, command, principal, _authorizer(principal))
-    except NotAllowed as refused:
-        raise conflict(str(refused), refused.status) from refused
-    except InvalidCommand as invalid:
-        raise ApiError(
-            422, "invalid", "some fields are invalid", [{"field": invalid.field, "message": invalid.message}]
-        ) from invalid
-    except ConcurrencyError as race:
-        raise conflict("the case changed concurrently; reload and try again", None) from race
+def changed(case_id: str, result: Changed) -> dict[str, Any]:
+    state = result.case
     return {
         "case_id": case_id,
         "status": state.status,
@@ -95,8 +70,12 @@ async def _run(routing: Routing, case_id: str, command: Command, principal: Prin
         "unit_id": state.unit_id,
         "division_code": state.division_code,
         "version": state.version,
-        "events": [{"id": str(e.id), "type": e.type, "version": e.version} for e in recorded],
+        "events": [{"id": str(e.id), "type": e.type, "version": e.version} for e in result.recorded],
     }
+
+
+async def _run(routing: Routing, case_id: str, command: Command, principal: Principal) -> dict[str, Any]:
+    return changed(case_id, await routing.command(case_id, command, principal))
 
 
 @router.post("/cases/{case_id}/accept")
@@ -143,6 +122,5 @@ async def worklist(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: str = "",
 ) -> dict[str, Any]:
-    async with routing.ctx.pool.acquire() as conn:
-        cases = await case_index.worklist(conn, routing.ctx.name, principal.division, cursor, limit)
-    return {"cases": cases, "next_cursor": cases[-1]["case_id"] if len(cases) == limit else None}
+    found = await routing.worklist(principal, cursor, limit)
+    return {"cases": found.cases, "next_cursor": found.next_cursor}

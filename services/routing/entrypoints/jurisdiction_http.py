@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from shared.http.errors import not_found
+from shared.domain import NotFound
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
 from shared.jurisdiction.division_tree import DivisionTree
 from shared.jurisdiction.divisions import Division, Level
@@ -34,7 +34,7 @@ async def division(code: str) -> dict[str, Any]:
     tree = deployment_tree()
     found = tree.get(code)
     if found is None:
-        raise not_found(f"division {code}")
+        raise NotFound(f"division {code}")
     return _division(tree, found, detail=True)
 
 
@@ -47,7 +47,7 @@ async def divisions(parent: str | None = Query(default=None, pattern=CODE)) -> d
     elif parent in tree:
         found = tree.children(parent)
     else:
-        raise not_found(f"division {parent}")
+        raise NotFound(f"division {parent}")
     return {"parent": parent, "divisions": [_division(tree, d) for d in found]}
 
 

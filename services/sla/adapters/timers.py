@@ -8,7 +8,7 @@ it claims rows with SKIP LOCKED, so side-by-side instances never wait on each ot
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 import asyncpg
@@ -43,22 +43,33 @@ class TimerStore:
         )
         return [row["case_id"] for row in rows]
 
-    async def schedule(self, conn: asyncpg.Connection, case_id: str, timers: Mapping[str, datetime]) -> None:
-        """Make the case's rows exactly `timers` (clock id -> next firing)."""
+    async def lock_cases(self, conn: asyncpg.Connection, case_ids: Sequence[str]) -> None:
+        """`lock_case` for many cases in one statement, always in case id order (no two waiters cross)."""
         await conn.execute(
-            f"DELETE FROM {self._table} WHERE case_id = $1 AND NOT (clock_id = ANY($2::text[]))",
-            case_id,
+            "SELECT pg_advisory_xact_lock(hashtext($1), hashtext(c)) FROM unnest($2::text[]) AS c",
+            self._table,
+            sorted(set(case_ids)),
+        )
+
+    async def schedule(self, conn: asyncpg.Connection, timers: Mapping[str, Mapping[str, datetime]]) -> None:
+        """Make each case's rows exactly its `timers` (case id -> clock id -> next firing), in one statement."""
+        if not timers:
+            return
+        rows = [(case_id, clock_id, at) for case_id, clocks in timers.items() for clock_id, at in clocks.items()]
+        await conn.execute(
+            f"""WITH wanted AS (
+                    SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS w(case_id, clock_id, fire_at)
+                ), gone AS (
+                    DELETE FROM {self._table} t WHERE t.case_id = ANY($4::text[]) AND NOT EXISTS
+                        (SELECT 1 FROM wanted w WHERE w.case_id = t.case_id AND w.clock_id = t.clock_id)
+                )
+                INSERT INTO {self._table} (case_id, clock_id, fire_at) SELECT * FROM wanted
+                ON CONFLICT (case_id, clock_id) DO UPDATE SET fire_at = EXCLUDED.fire_at""",
+            [r[0] for r in rows],
+            [r[1] for r in rows],
+            [r[2] for r in rows],
             list(timers),
         )
-        if timers:
-            await conn.execute(
-                f"""INSERT INTO {self._table} (case_id, clock_id, fire_at)
-                    SELECT $1, * FROM unnest($2::text[], $3::timestamptz[])
-                    ON CONFLICT (case_id, clock_id) DO UPDATE SET fire_at = EXCLUDED.fire_at""",
-                case_id,
-                list(timers),
-                list(timers.values()),
-            )
 
     async def claim_due(self, conn: asyncpg.Connection, now: datetime, limit: int) -> list[tuple[str, str]]:
         """Lock up to `limit` rows due at `now`, earliest first, skipping rows others hold."""

@@ -8,10 +8,10 @@ returned is timezone-aware and in UTC; days are counted in the deployment's time
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from typing import Literal, NamedTuple
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -23,7 +23,6 @@ WarnPoint = float | timedelta
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _DAY = timedelta(days=1)
 _LONGEST_CLOSURE = 366  # a calendar with no working day in a year is misconfigured
-_OPEN = datetime.max.replace(tzinfo=UTC)  # the end of a pause not yet resumed
 
 
 class WorkingCalendar(ABC):
@@ -135,38 +134,15 @@ def _first_working_day(day: date, calendar: WorkingCalendar) -> date:
     raise ValueError(f"no working day in the {_LONGEST_CLOSURE} days before {day}")
 
 
-class Pause(NamedTuple):
-    """A span in which the clock does not run (a hearing); open while `resumed_at` is None."""
-
-    paused_at: datetime
-    resumed_at: datetime | None = None
-
-
-def due_after_pauses(due: datetime, pauses: Iterable[Pause]) -> datetime | None:
-    """`due` pushed out by the paused time before it; None while a pause is open."""
-    return _running_to_wall(due, _merged(pauses))
-
-
-def remaining(due: datetime, pauses: Iterable[Pause], now: datetime) -> timedelta:
-    """Running time left at `now` (negative once overdue); it stands still while paused."""
-    closed = [Pause(p.paused_at, p.resumed_at or max(now, p.paused_at)) for p in pauses]
-    effective = _running_to_wall(due, _merged(closed))
-    assert effective is not None  # every pause was closed just above
-    return effective - now
-
-
-def warning_times(
-    started: datetime, due: datetime, points: Sequence[WarnPoint], pauses: Iterable[Pause] = ()
-) -> list[tuple[str, datetime]]:
-    """When each warning point falls, in order; `due` is the unpaused due, points past an open
-    pause or outside the clock's span are left out."""
-    span, merged = due - started, _merged(pauses)
+def warning_times(started: datetime, due: datetime, points: Sequence[WarnPoint]) -> list[tuple[str, datetime]]:
+    """When each warning point falls on a clock that never pauses, in order; points outside the
+    clock's span are left out (pauses move them: `rules.ClockRules.warnings`)."""
+    span = due - started
     found = []
     for point in points:
         offset = span - point if isinstance(point, timedelta) else span * point
-        at = _running_to_wall(started + offset, merged) if timedelta(0) < offset < span else None
-        if at is not None:
-            found.append((_label(point), at))
+        if timedelta(0) < offset < span:
+            found.append((_label(point), started + offset))
     return sorted(found, key=lambda w: w[1])
 
 
@@ -176,26 +152,3 @@ def _label(point: WarnPoint) -> str:
     if point % _DAY:
         return f"{point / timedelta(hours=1):g}h before"
     return f"{point // _DAY}d before"
-
-
-def _merged(pauses: Iterable[Pause]) -> list[tuple[datetime, datetime]]:
-    merged: list[tuple[datetime, datetime]] = []
-    for start, end in sorted((p.paused_at, p.resumed_at or _OPEN) for p in pauses):
-        if end < start:
-            raise ValueError(f"a pause cannot end ({end}) before it starts ({start})")
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))  # overlapping pauses count once
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _running_to_wall(instant: datetime, merged: list[tuple[datetime, datetime]]) -> datetime | None:
-    # Pauses are sorted and disjoint, so each one that starts before the (moving) instant delays it.
-    for start, end in merged:
-        if start >= instant:
-            break
-        if end == _OPEN:
-            return None
-        instant += end - start
-    return instant

@@ -12,6 +12,7 @@ from functools import singledispatch
 
 from pydantic import BaseModel, ConfigDict
 
+from shared.domain import fold as shared_fold
 from shared.events import (
     ClockBreached,
     ClockExtended,
@@ -22,6 +23,7 @@ from shared.events import (
     ClockWarned,
     Event,
 )
+from shared.jurisdiction.departments import split_department_id
 
 
 class Frozen(BaseModel):
@@ -94,6 +96,20 @@ class CaseClocks(Frozen):
     def next_id(self, kind: str) -> str:
         return f"{kind}-{sum(1 for c in self.clocks.values() if c.kind == kind) + 1}"
 
+    def unit_of(self, clock_id: str) -> str | None:
+        """The clock's unit; a review clock starts before its unit is named: the case's last known one."""
+        clock = self.clocks[clock_id]
+        if clock.unit_id is not None:
+            return clock.unit_id
+        known = [c for c in self.clocks.values() if c.unit_id is not None and c.started_at <= clock.started_at]
+        return max(known, key=lambda c: c.started_at).unit_id if known else None
+
+
+def division_of(unit_id: str) -> str:
+    """The division a unit belongs to: its own code, or a county department's county."""
+    department = split_department_id(unit_id)
+    return department[0] if department else unit_id
+
 
 @singledispatch
 def _apply(_event: Event, state: CaseClocks, _at: datetime) -> CaseClocks:
@@ -147,14 +163,16 @@ def _(e: ClockStopped, state: CaseClocks, at: datetime) -> CaseClocks:
     return _change(state, e.clock_id, stopped=Stop(reason=e.reason, met_on_time=e.met_on_time, at=at))
 
 
-def evolve(event: Event, state: CaseClocks, at: datetime) -> CaseClocks:
+Timed = tuple[Event, datetime]
+"""An event with the time its stream recorded it."""
+
+
+def evolve(state: CaseClocks, timed: Timed) -> CaseClocks:
     """The next state; every recorded event of the stream moves the version on."""
+    event, at = timed
     return _apply(event, state, at).model_copy(update={"version": state.version + 1})
 
 
-def fold(history: Iterable[tuple[Event, datetime]], state: CaseClocks | None = None) -> CaseClocks:
+def fold(history: Iterable[Timed], state: CaseClocks | None = None) -> CaseClocks:
     """The clocks after `history`: each event with the time it was recorded."""
-    state = state or CaseClocks()
-    for event, at in history:
-        state = evolve(event, state, at)
-    return state
+    return shared_fold(evolve, history, state or CaseClocks())

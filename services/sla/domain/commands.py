@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from services.sla.domain.clocks import CaseClocks, Clock
-from services.sla.domain.errors import NotAllowed, UnknownClock
 from services.sla.domain.rules import resumed_due
+from shared.domain import NotAllowed, NotFound
 from shared.events import ClockPaused, ClockResumed, Event
 
 
 def clock_of(state: CaseClocks, clock_id: str) -> Clock:
     clock = state.clocks.get(clock_id)
     if clock is None:
-        raise UnknownClock(clock_id)
+        raise NotFound(f"clock {clock_id}")
     return clock
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from services.sla.domain.calendar import SHANGHAI, Pause, WarnPoint, WorkingCalendar, extended_due, warning_times
-from services.sla.domain.clocks import Clock
+from services.sla.domain.calendar import SHANGHAI, WarnPoint, WorkingCalendar, extended_due, warning_times
+from services.sla.domain.clocks import Clock, PauseSpan
 from services.sla.domain.policies import ClockKind, ClockSpec, Policy, PolicySet
 
 STATUTORY = frozenset(ClockKind)
@@ -52,8 +52,9 @@ class ClockRules:
     def warnings(self, clock: Clock) -> list[tuple[str, datetime]]:
         """Every warning point of the clock not yet given, with when it falls."""
         given = {w.point for w in clock.warned}
-        points = warning_times(clock.started_at, unpaused_due(clock), self.warn_points(clock), closed_pauses(clock))
-        return [(label, at) for label, at in points if label not in given]
+        points = warning_times(clock.started_at, unpaused_due(clock), self.warn_points(clock))
+        pauses = closed_pauses(clock)
+        return [(label, pushed(at, pauses)) for label, at in points if label not in given]
 
 
 def local_kinds(policy: Policy) -> list[str]:
@@ -61,15 +62,23 @@ def local_kinds(policy: Policy) -> list[str]:
     return [kind for kind in policy.clocks if kind not in STATUTORY]
 
 
-def closed_pauses(clock: Clock) -> list[Pause]:
-    return [Pause(p.paused_at, p.resumed_at) for p in clock.pauses if p.resumed_at is not None]
+def closed_pauses(clock: Clock) -> list[tuple[datetime, datetime]]:
+    """The clock's pauses that have ended, in order (a clock pauses only while running: never overlapping)."""
+    return [(p.paused_at, p.resumed_at) for p in clock.pauses if p.resumed_at is not None]
+
+
+def pushed(instant: datetime, pauses: list[tuple[datetime, datetime]]) -> datetime:
+    """The one pause rule: an instant of running time moves out by each pause that began before it."""
+    for start, end in pauses:
+        if start < instant:
+            instant += end - start
+    return instant
 
 
 def unpaused_due(clock: Clock) -> datetime:
     """When the clock would fall due had it never paused: its running period, end to end."""
     paused = timedelta()
     for start, end in closed_pauses(clock):
-        assert end is not None
         overlap = min(end, clock.due_at) - max(start, clock.started_at)
         paused += max(overlap, timedelta())
     return clock.due_at - paused
@@ -77,6 +86,6 @@ def unpaused_due(clock: Clock) -> datetime:
 
 def resumed_due(clock: Clock, at: datetime) -> datetime:
     """The due once the open pause ends at `at`: pushed out by the pause, if it began before the due."""
-    pause = clock.open_pause
+    pause: PauseSpan | None = clock.open_pause
     assert pause is not None
-    return clock.due_at + (at - pause.paused_at) if pause.paused_at < clock.due_at else clock.due_at
+    return pushed(clock.due_at, [(pause.paused_at, at)])

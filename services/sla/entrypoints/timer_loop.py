@@ -26,7 +26,8 @@ async def fire_timers(ctx: Context) -> None:
     """Run firing passes for as long as the service lives (ServiceSpec.background)."""
     settings = SlaSettings()
     await _settle(ctx, settings.timer_settle_s)
-    await fire_forever(ctx.extras["sla"], ctx.pool, ctx.clock, settings.timer_poll_s, settings.timer_batch)
+    sla: Sla = ctx.extras["sla"]
+    await fire_forever(sla, sla.pool, sla.clock, settings.timer_poll_s, settings.timer_batch)
 
 
 async def fire_forever(sla: Sla, pool: asyncpg.Pool, clock: SystemClock, poll_s: float, batch: int) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 import pytest
 
 from services.routing.domain.assignment import Unit, decide_assignment, starting_division
@@ -11,6 +9,7 @@ from services.routing.domain.case import Case, fold
 from shared.divisions import level_of
 from shared.events import CaseAssigned, CaseNotAccepted, PetitionSubmitted
 from shared.events.intake import Petitioner
+from shared.jurisdiction.catalogue import parse_catalogue
 from shared.vocabulary import CaseStatus, Channel, Level
 
 pytestmark = pytest.mark.unit
@@ -18,18 +17,17 @@ pytestmark = pytest.mark.unit
 VILLAGE = "330726101203"
 
 
+CATEGORIES = parse_catalogue("""
+categories:
+  - {key: neighbourhood_dispute, name_zh: 邻里, name_en: Neighbours, starting_level: village}
+  - {key: labour_wages, name_zh: 工资, name_en: Wages, starting_level: township}
+  - {key: land_expropriation, name_zh: 征地, name_en: Land, starting_level: county}
+  - {key: litigation, name_zh: 诉讼, name_en: Litigation, accepted: false, redirect_zh: 法院, redirect_en: the courts}
+""")
+
+
 class Catalogue:
-    starts: ClassVar[dict[str, Level]] = {
-        "neighbourhood_dispute": Level.VILLAGE,
-        "labour_wages": Level.TOWNSHIP,
-        "land_expropriation": Level.COUNTY,
-    }
-
-    def starting_level(self, category: str) -> Level | None:
-        return self.starts.get(category)
-
-    def redirect_for(self, category: str) -> str | None:
-        return "the courts" if category == "litigation" else None
+    catalogue = CATEGORIES
 
     def unit(self, unit_id: str) -> Unit | None:
         return Unit(unit_id=unit_id, division_code=unit_id, level=level_of(unit_id), name=f"unit of {unit_id}")
@@ -74,7 +72,7 @@ def test_a_matter_filed_at_county_level_cannot_start_lower():
 def test_matters_for_the_courts_are_not_accepted_and_redirected():
     (event,) = decide_assignment(Case(), petition("litigation"), Catalogue())
     assert isinstance(event, CaseNotAccepted)
-    assert event.redirect_to == "the courts"
+    assert event.redirect_to == "法院 / the courts"
     assert fold([event]).status == CaseStatus.NOT_ACCEPTED
 
 

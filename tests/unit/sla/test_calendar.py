@@ -13,13 +13,10 @@ from hypothesis import strategies as st
 from services.sla.domain.calendar import (
     SHANGHAI,
     ChineseStatutoryCalendar,
-    Pause,
     Unit,
     WeekendCalendar,
-    due_after_pauses,
     due_at,
     extended_due,
-    remaining,
     warning_times,
 )
 
@@ -151,30 +148,6 @@ DUE = end_of("2025-11-20")
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 
 
-def test_paused_time_before_the_due_pushes_it_out() -> None:
-    assert due_after_pauses(DUE, []) == DUE
-    assert due_after_pauses(DUE, [Pause(DUE - 5 * DAY, DUE - 3 * DAY)]) == DUE + 2 * DAY
-    # Overlapping pauses count once; a pause that begins after the (pushed) due changes nothing.
-    overlapping = [Pause(DUE - 5 * DAY, DUE - 3 * DAY), Pause(DUE - 4 * DAY, DUE - 2 * DAY)]
-    assert due_after_pauses(DUE, overlapping) == DUE + 3 * DAY
-    assert due_after_pauses(DUE, [Pause(DUE, DUE + DAY)]) == DUE
-    # A pause that starts after the original due but before the pushed one still counts.
-    chained = [Pause(DUE - 2 * DAY, DUE - DAY), Pause(DUE + HOUR, DUE + 3 * HOUR)]
-    assert due_after_pauses(DUE, chained) == DUE + DAY + 2 * HOUR
-
-
-def test_an_open_pause_has_no_due_and_remaining_time_stands_still() -> None:
-    pauses = [Pause(DUE - 2 * DAY)]
-    assert due_after_pauses(DUE, pauses) is None
-    assert remaining(DUE, pauses, DUE - DAY) == remaining(DUE, pauses, DUE + 9 * DAY) == 2 * DAY
-    assert remaining(DUE, [], DUE + HOUR) == -HOUR
-
-
-def test_a_pause_cannot_end_before_it_starts() -> None:
-    with pytest.raises(ValueError, match="before it starts"):
-        due_after_pauses(DUE, [Pause(DUE, DUE - HOUR)])
-
-
 def test_warning_points_are_shares_of_the_running_time_or_leads_before_the_due() -> None:
     started = DUE - 60 * DAY
     warnings = warning_times(started, DUE, [3 * DAY, 0.5, 0.75])
@@ -183,13 +156,6 @@ def test_warning_points_are_shares_of_the_running_time_or_leads_before_the_due()
         ("50%", DUE - 2 * HOUR),
         ("1h before", DUE - HOUR),
     ]
-
-
-def test_warnings_move_with_pauses_and_wait_for_an_open_one() -> None:
-    started = DUE - 10 * DAY
-    hearing = Pause(started + DAY, started + 2 * DAY)
-    assert warning_times(started, DUE, [0.5], [hearing]) == [("50%", started + 6 * DAY)]
-    assert warning_times(started, DUE, [0.5, 0.75], [Pause(started + 6 * DAY)]) == [("50%", started + 5 * DAY)]
 
 
 instants = st.datetimes(min_value=datetime(2003, 6, 1), max_value=datetime(2027, 6, 1), timezones=st.just(UTC))
@@ -210,15 +176,3 @@ def test_day_deadlines_end_at_local_midnight_after_a_working_day(start: datetime
     local_due = due_at(start, amount, unit, CN).astimezone(SHANGHAI)
     assert local_due.time() == datetime.min.time()
     assert CN.is_working_day(local_due.date() - timedelta(days=1))
-
-
-@given(offsets=st.lists(st.tuples(st.integers(-30, 30), st.integers(0, 10)), max_size=5))
-def test_pauses_push_the_due_out_by_exactly_the_paused_running_time(offsets: list[tuple[int, int]]) -> None:
-    pauses = [Pause(DUE + start * HOUR, DUE + (start + length) * HOUR) for start, length in offsets]
-    # Brute force on whole hours: from 40 h before the due, walk until 40 running hours have passed.
-    at, running = DUE - 40 * HOUR, 0
-    while running < 40:
-        running += not any(p.paused_at <= at < p.resumed_at for p in pauses if p.resumed_at is not None)
-        at += HOUR
-    assert due_after_pauses(DUE, pauses) == at
-    assert remaining(DUE, pauses, at) == timedelta(0)

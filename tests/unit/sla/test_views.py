@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from services.sla.domain.clocks import division_of
 from services.sla.domain.commands import pause
-from services.sla.entrypoints.http import division_of, unit_of
 from services.sla.entrypoints.views import case_clocks_view
 from shared.events import CaseAccepted, CaseReopenedForReview, CaseResolved
 from shared.vocabulary import Level
@@ -46,5 +46,5 @@ def test_a_review_clock_falls_in_the_jurisdiction_of_the_case_until_its_unit_is_
         (CaseReopenedForReview(case_id=CASE, round="review", reason="no"), RECEIVED + 10 * DAY),
     )
     assert state.clocks["review-1"].unit_id is None
-    assert unit_of(state, "review-1") == VILLAGE  # the review_request_window's, the resolving unit
+    assert state.unit_of("review-1") == VILLAGE  # the review_request_window's, the resolving unit
     assert division_of("330726000000:land") == "330726000000"

@@ -1,0 +1,190 @@
+"""`python -m bench.consumers`: events/s that routing's and sla's consumers apply from Kafka batches.
+
+Focused on the consumer alone: no broker, no HTTP. Each run builds the service's real batch
+handler (`ServiceSpec.handlers`) over a schema of its own, encodes records exactly as a relay
+publishes them, and hands them to `EventConsumer.process` in batches of the subscriber's size
+(500). Routing gets intake's PetitionSubmitted interleaved with as many of sla's ClockStarted
+(which it does not act on, as on its real topics); sla gets routing's CaseAssigned. The figure is
+events applied per second of wall time (records skipped without effect are not counted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import asyncpg
+from aiokafka import ConsumerRecord
+
+from shared.clock import SystemClock
+from shared.events import ClockStarted, Event, PetitionSubmitted, RecordedEvent
+from shared.events.intake import Petitioner
+from shared.events.routing import CaseAssigned
+from shared.eventstore.schema import migrate
+from shared.eventstore.store import PostgresEventStore
+from shared.messaging.codec import encode
+from shared.messaging.consumer import DeadLetters, EventConsumer
+from shared.settings import Settings
+from shared.vocabulary import Channel, Level
+
+DEFAULT_URL = "postgresql://pujiang:pujiang@127.0.0.1:5432/pujiang"
+BATCH = 500
+VILLAGE = "330726101203"
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+
+def _recorded(payload: Event, source: str, stream: str, case_id: str, at: datetime) -> RecordedEvent:
+    return RecordedEvent(
+        id=uuid.uuid4(),
+        source=source,
+        type=payload.type_name(),
+        subject=case_id,
+        time=at,
+        stream_id=f"{stream}-{case_id}",
+        version=1,
+        schema_version=1,
+        correlation_id=uuid.uuid4(),
+        causation_id=None,
+        actor="bench",
+        actor_unit=None,
+        data=payload.model_dump(mode="json"),
+        prev_hash="0" * 64,
+        hash="0" * 64,
+    )
+
+
+def _record(event: RecordedEvent, offset: int) -> ConsumerRecord[bytes, bytes]:
+    message = encode(event)
+    headers = [(k, v if isinstance(v, bytes) else str(v).encode()) for k, v in message.headers.items()]
+    key = message.key.encode() if isinstance(message.key, str) else message.key
+    return ConsumerRecord("bench", 0, offset, 0, 0, key, message.value, None, 0, 0, headers)
+
+
+def petition(case_id: str) -> PetitionSubmitted:
+    return PetitionSubmitted(
+        case_id=case_id,
+        tracking_code="MH0123456789",
+        access_code_hash="h",
+        channel=Channel.ONLINE,
+        division_code=VILLAGE,
+        category="neighbourhood_dispute",
+        title="牆擋住了排水",
+        content="The new wall blocks the drain.",
+        petitioner=Petitioner(name="王芳", phone="13800000000"),
+    )
+
+
+def routing_records(n: int) -> list[ConsumerRecord[bytes, bytes]]:
+    out = []
+    for i in range(n):
+        case_id = str(uuid.uuid4())
+        out.append(_record(_recorded(petition(case_id), "/pujiang/intake", "petition", case_id, T0), 2 * i))
+        started = ClockStarted(
+            case_id=case_id,
+            clock_id="acceptance-1",
+            kind="acceptance",
+            policy="national",
+            started_at=T0,
+            due_at=T0 + timedelta(days=15),
+            amount=15,
+            unit="calendar_days",
+            unit_id=VILLAGE,
+        )
+        out.append(_record(_recorded(started, "/pujiang/sla", "clocks", case_id, T0), 2 * i + 1))
+    return out
+
+
+def sla_records(n: int) -> list[ConsumerRecord[bytes, bytes]]:
+    out = []
+    for i in range(n):
+        case_id = str(uuid.uuid4())
+        assigned = CaseAssigned(
+            case_id=case_id,
+            division_code=VILLAGE,
+            level=Level.VILLAGE,
+            unit_id=VILLAGE,
+            unit_name="村委會",
+            county_code="330726000000",
+            category="neighbourhood_dispute",
+            channel=Channel.ONLINE,
+            location_code=VILLAGE,
+        )
+        out.append(_record(_recorded(assigned, "/pujiang/routing", "case", case_id, T0), i))
+    return out
+
+
+class _NoLetters(DeadLetters):
+    def __init__(self) -> None:
+        super().__init__(None, "none")  # never sends
+
+    async def send(self, _record: ConsumerRecord[bytes, bytes], _consumer: str, reason: str) -> None:
+        raise AssertionError(f"the bench's own record was dead-lettered: {reason}")
+
+
+async def _run(pool: asyncpg.Pool, service: str, records: list[ConsumerRecord[bytes, bytes]]) -> tuple[float, int]:
+    """One fresh schema, all records through the service's consumer; (seconds, events applied)."""
+    if service == "routing":
+        from services.routing.app import SPEC
+    else:
+        from services.sla.app import SPEC
+    schema = f"bench_{service}_{uuid.uuid4().hex[:8]}"
+    await migrate(pool, schema, *(ddl.format(schema=schema) for ddl in SPEC.extra_ddl))
+    clock = SystemClock()
+    relay = SimpleNamespace(poke=lambda: None)
+    ctx: Any = SimpleNamespace(
+        name=schema, pool=pool, clock=clock, settings=Settings(), relay=relay, extras={},
+        store=PostgresEventStore(schema, f"/pujiang/{service}", clock),
+    )  # fmt: skip
+    consumer = EventConsumer(schema, schema, pool, SPEC.handlers(ctx), _NoLetters())
+    try:
+        started = time.perf_counter()
+        for at in range(0, len(records), BATCH):
+            await consumer.process(records[at : at + BATCH])
+        elapsed = time.perf_counter() - started
+        applied = int(await pool.fetchval(f"SELECT count(*) FROM {schema}.inbox"))
+    finally:
+        await pool.execute(f"DROP SCHEMA {schema} CASCADE")
+    return elapsed, applied
+
+
+async def measure(url: str, events: int, repeats: int) -> dict[str, Any]:
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=4)
+    results: dict[str, Any] = {}
+    makers: dict[str, Callable[[int], list[ConsumerRecord[bytes, bytes]]]] = {
+        "routing": routing_records,
+        "sla": sla_records,
+    }
+    try:
+        for service, make in makers.items():
+            rates = []
+            for _ in range(repeats):
+                seconds, applied = await _run(pool, service, make(events))
+                assert applied == events, (service, applied)
+                rates.append(applied / seconds)
+            results[service] = {"events": events, "median_events_per_s": statistics.median(rates), "runs": rates}
+    finally:
+        await pool.close()
+    return results
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(prog="python -m bench.consumers", description=__doc__)
+    p.add_argument("--database-url", default=DEFAULT_URL)
+    p.add_argument("--events", type=int, default=3000)
+    p.add_argument("--repeats", type=int, default=3)
+    args = p.parse_args()
+    for service, figure in asyncio.run(measure(args.database_url, args.events, args.repeats)).items():
+        runs = ", ".join(f"{r:,.0f}" for r in figure["runs"])
+        rate = figure["median_events_per_s"]
+        print(f"{service:8} {rate:>9,.0f} events/s median of [{runs}] ({figure['events']} events)")
+
+
+if __name__ == "__main__":
+    main()

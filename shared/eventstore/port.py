@@ -1,0 +1,93 @@
+"""The event store as a port: what handlers, consumers and the relay may ask of it.
+
+`PostgresEventStore` (store.py) is the adapter the services run on; `InMemoryEventStore`
+(memory.py) is the fake unit tests use. Both pass the same contract test
+(tests/support/event_store_contract.py). No SQL outside an implementation touches an events
+table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
+
+from shared.events.base import Event, Metadata, RecordedEvent
+
+
+class Position(NamedTuple):
+    """A place in the global order: (writing transaction, position within the table)."""
+
+    tx_id: int
+    position: int
+
+
+START = Position(0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Append:
+    """One stream's share of a batched append: the events to put after `expected_version`."""
+
+    stream_id: str
+    expected_version: int
+    events: Sequence[Event]
+    metadata: Metadata
+    subject: str
+
+
+class EventStore(Protocol):
+    """One service's event store. `conn` is the caller's connection (and transaction)."""
+
+    schema: str
+    source: str
+
+    async def load(self, conn: Any, stream_id: str) -> list[RecordedEvent]:
+        """The stream's events in version order ([] for a stream never written)."""
+        ...
+
+    async def load_many(self, conn: Any, stream_ids: Sequence[str]) -> dict[str, list[RecordedEvent]]:
+        """Each named stream's events in version order, in one read; streams never written are absent."""
+        ...
+
+    async def stream_version(self, conn: Any, stream_id: str) -> int:
+        """The stream's current version (0 for a stream never written)."""
+        ...
+
+    async def append(
+        self,
+        conn: Any,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[Event],
+        metadata: Metadata,
+        subject: str,
+    ) -> list[RecordedEvent]:
+        """Append in the caller's transaction; ConcurrencyError if the stream has moved on."""
+        ...
+
+    async def append_batch(self, conn: Any, appends: Sequence[Append]) -> list[list[RecordedEvent]]:
+        """Append to many streams at once (each stream at most once), all or nothing.
+
+        On any lost race raises ConcurrencyError naming the losing stream(s); the caller's
+        transaction (or a savepoint around this call) must then be rolled back, which leaving
+        `async with conn.transaction()` by the exception does. The caller can then retry the
+        appends one at a time to keep the winners.
+        """
+        ...
+
+    async def read_all(self, conn: Any, after: Position, limit: int) -> list[tuple[Position, RecordedEvent]]:
+        """Committed events after `after` in commit order, never past a still-open transaction."""
+        ...
+
+    async def count_after(self, conn: Any, after: Position) -> int:
+        """How many events lie after `after` in the global order (committed or not yet visible)."""
+        ...
+
+    async def subjects_of_type(self, conn: Any, type_name: str) -> list[str]:
+        """The distinct subjects of the events of one type, in the order they were first recorded."""
+        ...
+
+    def streams(self, conn: Any) -> AsyncIterator[list[RecordedEvent]]:
+        """Every stream's events, one stream at a time in stream id order (for audits)."""
+        ...
