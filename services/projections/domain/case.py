@@ -16,8 +16,6 @@ from pydantic import BaseModel, ConfigDict
 from shared.events.base import RecordedEvent
 from shared.vocabulary import CaseStatus, Channel, Level
 
-TERMINAL = frozenset({CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED})
-
 
 def petitioner_clock(kind: str) -> bool:
     """The request windows run against the petitioner, not against an official's deadline."""
@@ -106,7 +104,7 @@ class CaseState(BaseModel):
 
     @property
     def open(self) -> bool:
-        return self.status not in TERMINAL
+        return self.status.open
 
     @property
     def division(self) -> str | None:

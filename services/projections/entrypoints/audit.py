@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from services.projections.adapters import event_log, queries
 from services.projections.domain.audit import check_streams
 from services.projections.entrypoints.common import principal, reading, require_case_scope
-from shared.http.errors import not_found
+from shared.domain import NotFound
 from shared.vocabulary import Role
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -24,7 +24,7 @@ async def verify(request: Request, case_id: str) -> dict[str, Any]:
     async with reading(request) as (conn, schema):
         doc = await queries.case_doc(conn, schema, case_id)
         if doc is None:
-            raise not_found("case")
+            raise NotFound("case")
         require_case_scope(who, doc)
         events = await event_log.of_case(conn, schema, case_id)
     streams = check_streams(events)
