@@ -33,7 +33,7 @@ from tqdm import tqdm  # type: ignore[import-untyped]
 
 from services.projections.adapters import changes, read_model
 from services.projections.adapters.replay import Offsets, TopicReplay, projected
-from services.projections.adapters.schema import create_generation, ensure_read_model, serving, switch_lock
+from services.projections.adapters.schema import create_generation, ensure_read_model, point_at, switch_lock
 from services.projections.bulk import BulkLoad, no_gc_pauses
 from shared.messaging.topics import Topics
 from shared.settings import Settings
@@ -133,8 +133,7 @@ async def rebuild(
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", switch_lock(base))
             final = await replay.ends()
             await catch_up(final)
-            previous = await serving(conn, base)
-            await conn.execute(f"UPDATE {base}.read_model SET schema = $1, since = clock_timestamp()", schema)
+            previous = await point_at(conn, base, schema)
             await conn.execute(
                 f"""UPDATE {base}.rebuilds SET previous = $2, switched_at = clock_timestamp(), events = $3,
                         offsets = $4::jsonb WHERE schema = $1""",

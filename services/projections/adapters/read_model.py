@@ -18,8 +18,9 @@ import asyncpg
 import orjson
 
 from services.projections.adapters import event_log
+from services.projections.adapters.case_states import StateCache, stored_states
 from services.projections.adapters.schema import LEVEL_COLUMNS
-from services.projections.domain.case import CaseState, document_json, from_document
+from services.projections.domain.case import CaseState, document_json
 from services.projections.domain.evolve import advance, fold, fold_decoded
 from services.projections.domain.rollup import Cell, Count, contribution, delta
 from shared.divisions import ancestors, is_valid_code, parent_of
@@ -110,7 +111,9 @@ async def _move_counters(conn: asyncpg.Connection, schema: str, moves: dict[Cell
     )
 
 
-async def apply(conn: asyncpg.Connection, schema: str, batch: Sequence[Consumed], tz: ZoneInfo) -> list[dict[str, Any]]:
+async def apply(
+    conn: asyncpg.Connection, schema: str, batch: Sequence[Consumed], tz: ZoneInfo, cache: StateCache | None = None
+) -> list[dict[str, Any]]:
     """Apply events (in the caller's transaction); one change notice per case that changed.
 
     Each touched case's stored state moves on by its new events; only a case whose new events
@@ -126,25 +129,19 @@ async def apply(conn: asyncpg.Connection, schema: str, batch: Sequence[Consumed]
             new.setdefault(c.event.subject, []).append((c.event, c.payload))
     touched = sorted(new)
     # Instances consuming different partitions may hold events of one case: one at a time per case.
-    await conn.execute(
-        "SELECT pg_advisory_xact_lock(hashtext($1 || c)) FROM (SELECT unnest($2::text[]) AS c ORDER BY 1) AS s",
+    xid = await conn.fetchval(
+        """WITH locked AS (SELECT pg_advisory_xact_lock(hashtext($1 || c))
+                           FROM (SELECT unnest($2::text[]) AS c ORDER BY 1) AS s)
+           SELECT pg_current_xact_id()::text::bigint FROM (SELECT count(*) FROM locked) AS all_locked""",
         schema,
         touched,
     )
-    stored = {
-        row["case_id"]: row
-        for row in await conn.fetch(
-            f"SELECT case_id, division, doc, contrib FROM {schema}.case_view WHERE case_id = ANY($1::text[])", touched
-        )
-    }
+    cache = cache or StateCache(0)
+    stored = await stored_states(conn, schema, touched, cache)
     states: dict[str, CaseState] = {}
     for case_id in touched:
         row = stored.get(case_id)
-        moved = (
-            fold_decoded(case_id, new[case_id])
-            if row is None
-            else advance(from_document(orjson.loads(row["doc"])), new[case_id])
-        )
+        moved = fold_decoded(case_id, new[case_id]) if row is None else advance(row[2], new[case_id])
         if moved is not None:
             states[case_id] = moved
     refold = [case_id for case_id in touched if case_id not in states]
@@ -156,14 +153,14 @@ async def apply(conn: asyncpg.Connection, schema: str, batch: Sequence[Consumed]
         state = states[case_id]
         counts = contribution(state, tz)
         row = stored.get(case_id)
-        old_division, old_counts = (
-            (row["division"], {(m, k): n for m, k, n in orjson.loads(row["contrib"])}) if row else (None, {})
-        )
+        old_division, old_counts = (row[0], {(m, k): n for m, k, n in orjson.loads(row[1])}) if row else (None, {})
         moves.update(delta(old_division, old_counts, state.division, counts))
         rows.append(case_row(state, counts))
         changes.append(change_notice(state))
     await _write_cases(conn, schema, rows)
     await _move_counters(conn, schema, {cell: n for cell, n in moves.items() if n})
+    for case_id in touched:
+        cache.put(schema, xid, states[case_id])
     return changes
 
 

@@ -151,3 +151,10 @@ async def writing(conn: asyncpg.Connection, base: str) -> str:
     await conn.execute("SELECT pg_advisory_xact_lock_shared(hashtext($1))", switch_lock(base))
     # A statement of its own: its snapshot is taken after the lock, so it sees a switch that just committed.
     return await serving(conn, base)
+
+
+async def point_at(conn: asyncpg.Connection, base: str, schema: str) -> str:
+    """Make `schema` the serving generation (in the caller's transaction, switch lock held); the one before."""
+    previous = await serving(conn, base)
+    await conn.execute(f"UPDATE {base}.read_model SET schema = $1, since = clock_timestamp()", schema)
+    return previous
