@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated
 
 import asyncpg
-from fastapi import Request
+from fastapi import Depends, Request
 
 from services.projections.adapters.schema import serving
 from services.projections.handlers import Projections, projections_of
+from services.projections.reads import Reads
 from shared.divisions import is_valid_code
 from shared.domain import Invalid
 from shared.http.auth import Principal, current_principal, decode_token
@@ -46,5 +47,14 @@ def scoped_division(who: Principal, division: str | None) -> str:
     return division
 
 
-def require_case_scope(who: Principal, doc: dict[str, Any]) -> None:
-    who.require_jurisdiction(doc.get("location_code"), doc.get("division_code"))
+def reads_of(request: Request) -> Reads:
+    """The read use cases, the one way routes reach them."""
+    ctx, projections = context(request)
+    found = ctx.extras.get("reads")
+    if found is None:
+        found = ctx.extras["reads"] = Reads(ctx.pool, projections.base)
+    assert isinstance(found, Reads)
+    return found
+
+
+ReadsDep = Annotated[Reads, Depends(reads_of)]
