@@ -5,7 +5,8 @@ as processes, N petitions through HTTP; then, with the services stopped so they 
 for CPU, the same volume straight through aiokafka and asyncpg. Before that stop, the realistic
 mix: the traffic simulator drives whole lifecycles at full speed. Then the replay figures (a full
 rebuild of the run's own history, and of N synthetic events, against a raw read of the same
-topics), the timer figure (firing passes, lateness and memory at a million open clocks) and the
+topics), the timer figure (firing passes, lateness and memory at a million open clocks), the
+event store's append beside raw asyncpg and the `eventsourcing` package (bench/append.py), and the
 data-scale figure (query latency and memory of projections at 100k, 1M and 10M events).
 """
 
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import cpu, hops, ours, raw_kafka, raw_pg, report
+from bench.append import run_append_bench
 from bench.infra import create_database, delete_topics, drop_database, resolve
 from bench.mix import run_mix
 from bench.replay import replay_topics, run_replay_bench
@@ -46,6 +48,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--mix-rate", type=float, default=4, help="petitions per simulated hour in the mix (4)")
     p.add_argument("--replay-events", type=int, default=20_000, help="events in the rebuild figure (20000; 0 skips)")
     p.add_argument("--clocks", type=int, default=1_000_000, help="open clocks in the timer figure (1000000; 0 skips)")
+    p.add_argument("--append-events", type=int, default=20_000, help="events in the append figure (20000; 0 skips)")
     p.add_argument("--scale-events", type=int, default=10_000_000,
                    help="events in the data-scale figure, measured at 100k, 1M, 10M (10000000; 0 skips)")  # fmt: skip
     p.add_argument("--visible-timeout", type=float, default=120, help="wait after the last submit (120 s)")
@@ -138,6 +141,9 @@ async def _replay_and_timers(
     if args.clocks:
         phase(f"timers: firing passes and lateness at {args.clocks:,} open clocks")
         result["timers"] = await run_timer_bench(db_url, args.clocks)
+    if args.append_events:
+        phase(f"event store append: {args.append_events} events, 8 writers, beside raw asyncpg and eventsourcing")
+        result["append"] = await asyncio.wait_for(run_append_bench(db_url, args.append_events), args.timeout)
     if args.scale_events:
         phase(f"data scale: queries and memory of projections at up to {args.scale_events:,} events")
         result["scale"] = await run_scale_bench(kafka, db_url, args.scale_events)

@@ -31,8 +31,41 @@ def rows(r: dict[str, Any]) -> list[Row]:
         *_replay_rows(r.get("replay_run"), "this run's"),
         *_replay_rows(r.get("replay"), "synthetic"),
         *_timer_rows(r.get("timers")),
+        *append_rows(r.get("append")),
         *_scale_rows(r.get("scale")),
     ]
+
+
+def append_rows(a: dict[str, Any] | None) -> list[Row]:
+    """Our append paths beside raw asyncpg and `eventsourcing` (same database, same writers)."""
+    if not a:
+        return []
+    ours, raw, es, w = a["ours"], a["raw_asyncpg"], a["eventsourcing"], a["writers"]
+    one = f"raw asyncpg 1 row/commit, {w} writers, rows/s"
+    batched = f"raw asyncpg batched ({a['batch']}/tx) rows/s"
+    es_one, es_batched = "eventsourcing pg recorder 1/commit events/s", "eventsourcing pg recorder batched events/s"
+    g, b = ours["group_commit_callers"], a["batch"]
+    return [
+        (f"event store append 1/commit, {w} writers, events/s", ours["one_per_commit_per_s"], one,
+         raw["one_per_commit_per_s"]),
+        ("", None, es_one, es["one_per_commit_per_s"]),
+        (f"event store group commit, {g} callers, events/s", ours["group_commit_per_s"], batched, raw["batched_per_s"]),
+        ("", None, es_batched, es["batched_per_s"]),
+        (f"event store append_batch ({b}/tx), {w} writers, events/s", ours["batched_per_s"], batched,
+         raw["batched_per_s"]),
+        ("", None, es_batched, es["batched_per_s"]),
+    ]  # fmt: skip
+
+
+def append_table(a: dict[str, Any]) -> str:
+    """The append figures alone (`python -m bench.append`)."""
+    body = [("figure", "ours", "raw bound", "raw", "ours/raw")]
+    compared: float | None = None
+    for figure, mine, bound, raw in append_rows(a):
+        compared = mine if figure else compared
+        ratio = compared / raw if compared is not None and raw else None
+        body.append((figure, _num(mine) if figure else "", bound, _num(raw), _ratio(ratio)))
+    return "\n".join(_align(body, right={1, 3, 4}))
 
 
 def _mix_rows(mix: dict[str, Any] | None) -> list[Row]:

@@ -12,6 +12,7 @@ from services.intake.adapters.petition_index import PETITION_INDEX_DDL
 from services.intake.entrypoints.http import router
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
 from shared.messaging.consumer import BatchHandler
+from shared.messaging.inbox import INBOX_DDL, inbox_pruning
 from shared.service import Context, ServiceSpec, create_app
 from shared.settings import Settings
 
@@ -31,9 +32,10 @@ async def _on_start(ctx: Context) -> None:
 SPEC = ServiceSpec(
     name="intake",
     routers=[router],
-    extra_ddl=[IDEMPOTENCY_DDL, PETITION_INDEX_DDL, CASE_PROGRESS_DDL, ACCESS_FAILURES_DDL],
+    extra_ddl=[INBOX_DDL, IDEMPOTENCY_DDL, PETITION_INDEX_DDL, CASE_PROGRESS_DDL, ACCESS_FAILURES_DDL],
     consumes=["routing", "sla"],
     handlers=_handlers,
+    background=[inbox_pruning],
     on_start=_on_start,
 )
 

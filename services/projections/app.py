@@ -10,6 +10,7 @@ from services.projections.domain.evolve import PROJECTED
 from services.projections.entrypoints import audit, cases, dashboard, stats, stream
 from services.projections.handlers import projections_of
 from shared.messaging.consumer import BatchHandler
+from shared.messaging.inbox import INBOX_DDL, inbox_pruning
 from shared.service import Context, ServiceSpec, create_app
 from shared.settings import Settings
 
@@ -37,7 +38,8 @@ SPEC = ServiceSpec(
     routers=[cases.router, stats.router, audit.router, stream.router, dashboard.router],
     consumes=["intake", "routing", "sla"],
     handlers=_handlers,
-    background=[_listen],
+    extra_ddl=[INBOX_DDL],
+    background=[_listen, inbox_pruning],
     on_start=_prepare,
 )
 

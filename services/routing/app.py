@@ -11,6 +11,7 @@ from services.routing.entrypoints.http import router
 from services.routing.handlers import CONSUMED, Routing
 from services.routing.settings import RoutingSettings
 from shared.messaging.consumer import BatchHandler
+from shared.messaging.inbox import INBOX_DDL, inbox_pruning
 from shared.service import Context, ServiceSpec, create_app
 from shared.settings import Settings
 
@@ -24,9 +25,10 @@ def _handlers(ctx: Context) -> BatchHandler:
 SPEC = ServiceSpec(
     name="routing",
     routers=[router, jurisdiction_http.router],
-    extra_ddl=[CASE_INDEX_DDL],
+    extra_ddl=[INBOX_DDL, CASE_INDEX_DDL],
     consumes=["intake", "sla"],
     handlers=_handlers,
+    background=[inbox_pruning],
 )
 
 

@@ -28,6 +28,7 @@ from shared.events import (
     RecordedEvent,
 )
 from shared.messaging.consumer import BatchHandler
+from shared.messaging.inbox import INBOX_DDL, inbox_pruning
 from shared.messaging.topics import Topics
 from shared.service import Context, ServiceSpec, create_app
 from shared.settings import Settings
@@ -73,11 +74,11 @@ def _topic_for(topics: Topics, event: RecordedEvent) -> str:
 SPEC = ServiceSpec(
     name="sla",
     routers=[router],
-    extra_ddl=[TIMERS_DDL],
+    extra_ddl=[INBOX_DDL, TIMERS_DDL],
     consumes=["routing"],
     handlers=_handlers,
     topic_for=_topic_for,
-    background=[fire_timers],
+    background=[fire_timers, inbox_pruning],
 )
 
 

@@ -5,7 +5,8 @@ of a consumed batch at once, each as a `Consumed` (the envelope and its payload,
 validated once). Records of other types are skipped on their `ce_type` header before anything
 is decoded. A record that cannot be decoded or validated goes to the dead-letter topic with
 the reason and the consumer goes on; a failure of our own (database down) raises, so the batch
-is redelivered and the inbox makes the repeat harmless.
+is redelivered and the stored offsets and the inbox make the repeat harmless (`inbox.py`:
+what each remembers, and for how long).
 """
 
 from __future__ import annotations
@@ -88,22 +89,22 @@ class EventConsumer:
         return self._dead_letters.sent
 
     async def process(self, records: Iterable[ConsumerRecord[bytes, bytes]]) -> None:
-        """Apply a batch in one transaction: one inbox statement, one handler call, one commit."""
-        work: list[Consumed] = []
-        for record in records:
-            consumed = await self._readable(record)
-            if consumed is not None:
-                work.append(consumed)
-        if not work:
+        """Apply a batch in one transaction: offsets read, ids claimed and offsets moved in one statement each."""
+        batch = list(records)
+        if not batch:
             return
-        try:
-            async with self._pool.acquire() as conn, conn.transaction():
-                fresh = await self._claim(conn, work)
-                if fresh:
-                    await self._handler.apply(conn, fresh)
-        except (ConcurrencyError, asyncpg.DeadlockDetectedError) as conflict:
-            log.info("consumer.batch_conflict", consumer=self.name, events=len(work), error=repr(conflict))
-            await self._one_by_one(work)
+        work: list[_Work] = []
+        async with self._pool.acquire() as conn:
+            try:
+                async with conn.transaction():
+                    work = await self._readable(conn, batch)
+                    fresh = await self._claim(conn, work)
+                    if fresh:
+                        await self._handler.apply(conn, fresh)
+                    await self._advance(conn, batch)
+            except (ConcurrencyError, asyncpg.DeadlockDetectedError) as conflict:
+                log.info("consumer.batch_conflict", consumer=self.name, events=len(work), error=repr(conflict))
+                await self._one_by_one(conn, work, batch)
         self._after_commit()
         self.processed += len(work)
 
@@ -116,51 +117,87 @@ class EventConsumer:
                 return ce_type.startswith(CE_TYPE_PREFIX) and ce_type not in self._wanted
         return False
 
-    async def _readable(self, record: ConsumerRecord[bytes, bytes]) -> Consumed | None:
-        """The decoded event, or None: not ours to act on, or dead-lettered."""
-        if self._unwanted(record):
-            return None  # nothing of it is decoded
-        try:
-            event = decode(dict(record.headers), record.key, record.value or b"")
-            if event.type not in self._handler.types:
-                return None
-            return Consumed(event, self._registry.decode(event))
-        except (UndecodableMessage, ValidationError, KeyError) as error:
-            await self._dead_letters.send(record, self.name, str(error))
-            return None
+    async def _readable(self, conn: asyncpg.Connection, batch: list[ConsumerRecord[bytes, bytes]]) -> list[_Work]:
+        """The records not applied before and of a type we act on, each decoded once (or dead-lettered)."""
+        rows = await conn.fetch(
+            f"SELECT topic, partition, next_offset FROM {self._schema}.consumer_offsets WHERE consumer = $1",
+            self.name,
+        )
+        applied = {(row["topic"], row["partition"]): row["next_offset"] for row in rows}
+        work: list[_Work] = []
+        for record in batch:
+            if record.offset < applied.get((record.topic, record.partition), 0) or self._unwanted(record):
+                continue  # nothing of it is decoded
+            try:
+                event = decode(dict(record.headers), record.key, record.value or b"")
+                if event.type in self._handler.types:
+                    work.append(_Work(record, Consumed(event, self._registry.decode(event))))
+            except (UndecodableMessage, ValidationError, KeyError) as error:
+                await self._dead_letters.send(record, self.name, str(error))
+        return work
 
-    async def _claim(self, conn: asyncpg.Connection, work: list[Consumed]) -> list[Consumed]:
-        """Write the batch's inbox rows in one statement; the events not seen before, once each."""
+    async def _claim(self, conn: asyncpg.Connection, work: list[_Work]) -> list[Consumed]:
+        """Write the inbox rows in one statement; the events not seen before, once each."""
+        if not work:
+            return []
         fresh = {
             row["event_id"]
             for row in await conn.fetch(
-                f"""INSERT INTO {self._schema}.inbox (consumer, event_id)
-                    SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id""",
+                f"""INSERT INTO {self._schema}.inbox (consumer, event_id, source_topic, source_partition, source_offset)
+                    SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::int[], $5::bigint[])
+                    ON CONFLICT DO NOTHING RETURNING event_id""",
                 self.name,
-                [c.event.id for c in work],
+                [w.consumed.event.id for w in work],
+                [w.record.topic for w in work],
+                [w.record.partition for w in work],
+                [w.record.offset for w in work],
             )
         }
         new: dict[uuid.UUID, Consumed] = {}
-        for consumed in work:  # a record delivered twice in one batch is applied once
-            if consumed.event.id in fresh:
-                new.setdefault(consumed.event.id, consumed)
+        for w in work:  # a record delivered twice in one batch is applied once
+            if w.consumed.event.id in fresh:
+                new.setdefault(w.consumed.event.id, w.consumed)
         return list(new.values())
 
-    async def _one_by_one(self, work: list[Consumed]) -> None:
+    async def _advance(self, conn: asyncpg.Connection, batch: list[ConsumerRecord[bytes, bytes]]) -> None:
+        """Every record of the batch is done once this commits: move each partition's next offset past it."""
+        await conn.execute(
+            f"""INSERT INTO {self._schema}.consumer_offsets AS o (consumer, topic, partition, next_offset)
+                SELECT $1, t, p, max(n) + 1 FROM unnest($2::text[], $3::int[], $4::bigint[]) AS r(t, p, n)
+                GROUP BY t, p ORDER BY t, p
+                ON CONFLICT (consumer, topic, partition)
+                DO UPDATE SET next_offset = greatest(o.next_offset, EXCLUDED.next_offset)""",
+            self.name,
+            [r.topic for r in batch],
+            [r.partition for r in batch],
+            [r.offset for r in batch],
+        )
+
+    async def _one_by_one(
+        self, conn: asyncpg.Connection, work: list[_Work], batch: list[ConsumerRecord[bytes, bytes]]
+    ) -> None:
         """The fallback after a conflict: each event in its own savepoint, a lost race retried."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            for consumed in work:
+        async with conn.transaction():
+            for item in work:
                 for attempt in range(1, CONCURRENCY_RETRIES + 1):
                     try:
                         async with conn.transaction():  # a savepoint: a lost race undoes this event only
-                            fresh = await self._claim(conn, [consumed])
+                            fresh = await self._claim(conn, [item])
                             if fresh:
                                 await self._handler.apply(conn, fresh)
                         break
                     except ConcurrencyError:
                         if attempt == CONCURRENCY_RETRIES:
                             raise
-                        log.info("consumer.retry_concurrent", consumer=self.name, event_id=str(consumed.event.id))
+                        event_id = str(item.consumed.event.id)
+                        log.info("consumer.retry_concurrent", consumer=self.name, event_id=event_id)
+            await self._advance(conn, batch)
+
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    record: ConsumerRecord[bytes, bytes]
+    consumed: Consumed
 
 
 class DeadLetters:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import asyncpg
 import pytest
 from aiokafka import ConsumerRecord
@@ -11,6 +13,7 @@ from shared.eventstore.errors import ConcurrencyError
 from shared.eventstore.schema import migrate
 from shared.messaging.codec import encode
 from shared.messaging.consumer import BatchHandler, Consumed, DeadLetters, EventConsumer
+from shared.messaging.inbox import INBOX_DDL, prune_inbox
 from shared.vocabulary import Level
 from tests.unit.intake.facts import T0, VILLAGE, recorded
 
@@ -29,9 +32,11 @@ class KeptLetters(DeadLetters):
         self.sent += 1
 
 
-def as_record(event: Event, case_id: str, offset: int = 0, value: bytes | None = None) -> ConsumerRecord[bytes, bytes]:
-    """The Kafka record of the event as routing's relay publishes it (or with another body)."""
-    message = encode(recorded(event, "case", 1, T0, case_id))
+def as_record(
+    event: Event, case_id: str, offset: int = 0, value: bytes | None = None, event_id: uuid.UUID | None = None
+) -> ConsumerRecord[bytes, bytes]:
+    """The Kafka record of the event as routing's relay publishes it (or with another body, or id)."""
+    message = encode(recorded(event, "case", 1, T0, case_id).model_copy(update={"id": event_id or uuid.uuid4()}))
     headers = [(k, v if isinstance(v, bytes) else str(v).encode()) for k, v in message.headers.items()]
     body = message.value if value is None else value
     return ConsumerRecord("t", 0, offset, 0, 0, message.key, body, None, 0, 0, headers)  # type: ignore[arg-type]
@@ -58,7 +63,7 @@ class Recorder:
 
 
 async def consumer(pool: asyncpg.Pool, schema: str, handler: Recorder) -> tuple[EventConsumer, KeptLetters]:
-    await migrate(pool, schema)
+    await migrate(pool, schema, INBOX_DDL.format(schema=schema))
     await pool.execute(f"CREATE TABLE {schema}.applied (event_id uuid PRIMARY KEY)")
     letters = KeptLetters()
     types = frozenset({CaseAccepted.type_name()})
@@ -108,3 +113,32 @@ async def test_a_lost_race_undoes_the_batch_and_applies_it_again_one_event_at_a_
     assert [len(call) for call in handler.calls] == [3, 1, 1, 1, 1]
     # Every lost attempt was undone: each event took effect once, with its inbox row.
     assert await count(pg_pool, f"{schema}.inbox") == await count(pg_pool, f"{schema}.applied") == 3
+
+
+async def test_old_offsets_are_skipped_undecoded_and_a_republished_event_is_caught_by_its_id(pg_pool, schema):
+    handler = Recorder(schema)
+    subject, letters = await consumer(pg_pool, schema, handler)
+    first = as_record(accepted("c1"), "c1", 0)
+    await subject.process([first, as_record(accepted("c2"), "c2", 1)])
+    # Kafka redelivers from an older offset (an expired group, a rebalance): known applied, not even read.
+    await subject.process([as_record(accepted("c1"), "c1", 0, value=b"{garbled"), first])
+    # A relay republishes the same event under a new offset: the inbox knows its id.
+    republished = as_record(accepted("c1"), "c1", 2, event_id=handler.calls[0][0].event.id)
+    await subject.process([republished, as_record(accepted("c3"), "c3", 3)])
+    assert [[c.payload for c in call] for call in handler.calls] == [[accepted("c1"), accepted("c2")], [accepted("c3")]]
+    assert letters.records == []
+    offsets = await pg_pool.fetch(f"SELECT topic, partition, next_offset FROM {schema}.consumer_offsets")
+    assert [tuple(r) for r in offsets] == [("t", 0, 4)]
+
+
+async def test_pruning_keeps_the_ids_a_republished_event_could_still_need_and_nothing_older(pg_pool, schema):
+    handler = Recorder(schema)
+    subject, _ = await consumer(pg_pool, schema, handler)
+    await subject.process([as_record(accepted(f"c{i}"), f"c{i}", i) for i in range(10)])
+    assert await prune_inbox(pg_pool, schema, keep_offsets=4) == 6
+    kept = await pg_pool.fetch(f"SELECT source_offset FROM {schema}.inbox ORDER BY source_offset")
+    assert [r["source_offset"] for r in kept] == [6, 7, 8, 9]
+    assert await prune_inbox(pg_pool, schema, keep_offsets=4) == 0
+    # Whatever was pruned stays applied: its offsets are behind the stored one.
+    await subject.process([as_record(accepted("c0"), "c0", 0)])
+    assert len(handler.calls) == 1

@@ -25,6 +25,7 @@ from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
 from shared.messaging.codec import encode
 from shared.messaging.consumer import BatchHandler, DeadLetters, EventConsumer
+from shared.messaging.inbox import INBOX_DDL
 from shared.vocabulary import Level
 from tests.unit.intake.facts import T0, VILLAGE, assigned, recorded, submitted
 from tests.unit.sla.support import RULES
@@ -47,7 +48,7 @@ class NoLetters(DeadLetters):
 
 
 async def an_sla(pool: asyncpg.Pool, schema: str) -> tuple[Sla, EventConsumer]:
-    await migrate(pool, schema, TIMERS_DDL.format(schema=schema))
+    await migrate(pool, schema, INBOX_DDL.format(schema=schema), TIMERS_DDL.format(schema=schema))
     clock = SystemClock()
     sla = Sla(PostgresEventStore(schema, "/pujiang/sla", clock), TimerStore(schema), RULES, pool, clock)
     handler = BatchHandler(frozenset(e.type_name() for e in ROUTING_EVENTS), sla.on_events)
@@ -104,7 +105,7 @@ class Racing(PostgresEventStore):
 async def test_a_batch_that_loses_a_race_is_applied_again_one_event_at_a_time_and_only_the_loser_yields(
     pg_pool, schema
 ):
-    await migrate(pg_pool, schema, CASE_INDEX_DDL.format(schema=schema))
+    await migrate(pg_pool, schema, INBOX_DDL.format(schema=schema), CASE_INDEX_DDL.format(schema=schema))
     store = Racing(pg_pool, schema, "c1")
     ctx: Any = SimpleNamespace(name=schema, store=store, pool=pg_pool)
     routing = Routing(ctx, load_jurisdictions(), Rules())

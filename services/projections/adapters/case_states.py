@@ -14,9 +14,9 @@ class StateCache:
     """Folded cases kept between batches, so a case moving on is not read back from its document.
 
     An entry is the state a transaction wrote, with that transaction's id. It is used only if that
-    transaction committed and the stored timeline is still as long (events are only ever added,
-    under the case's lock): a rollback, another instance's write or a new generation make it a
-    miss. Bounded (least recently used go first), so memory stays flat.
+    transaction committed and the stored timeline is still as long and ends with the same event
+    (events are only ever added, under the case's lock): a rollback (also of a savepoint), another
+    instance's write or a new generation make it a miss. Bounded (least recently used go first), so memory stays flat.
     """
 
     def __init__(self, size: int = 10_000) -> None:
@@ -45,14 +45,17 @@ async def stored_states(
     rows = await conn.fetch(
         f"""SELECT v.case_id, v.division, v.contrib,
                    CASE WHEN c.folded = jsonb_array_length(v.doc->'timeline')
+                         AND v.doc->'timeline'->-1->>'event_id' = c.last
                          AND pg_xact_status(c.xid::text::xid8) = 'committed' THEN NULL ELSE v.doc END AS doc
             FROM {schema}.case_view v
-            LEFT JOIN unnest($2::text[], $3::int[], $4::bigint[]) AS c(case_id, folded, xid) USING (case_id)
+            LEFT JOIN unnest($2::text[], $3::int[], $4::bigint[], $5::text[]) AS c(case_id, folded, xid, last)
+                USING (case_id)
             WHERE v.case_id = ANY($1::text[])""",
         touched,
         list(cached),
         [len(state.timeline) for _, state in cached.values()],
         [xid for xid, _ in cached.values()],
+        [state.timeline[-1].event_id if state.timeline else None for _, state in cached.values()],
     )
     found = {}
     for row in rows:
