@@ -5,8 +5,9 @@ as processes, N petitions through HTTP; then, with the services stopped so they 
 for CPU, the same volume straight through aiokafka and asyncpg. Before that stop, the realistic
 mix: the traffic simulator drives whole lifecycles at full speed. Then the replay figures (a full
 rebuild of the run's own history, and of N synthetic events, against a raw read of the same
-topics), the timer figure (firing passes, lateness and memory at a million open clocks) and the
-event store's append beside raw asyncpg and the `eventsourcing` package (bench/append.py).
+topics), the timer figure (firing passes, lateness and memory at a million open clocks), the
+event store's append beside raw asyncpg and the `eventsourcing` package (bench/append.py), and the
+data-scale figure (query latency and memory of projections at 100k, 1M and 10M events).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bench.latency import idle_lag, paced_lag
 from bench.mix import run_mix
 from bench.replay import replay_topics, run_replay_bench
 from bench.sample import petition_submitted
+from bench.scale import run_scale_bench
 from bench.soak import run_soak
 from bench.stats import machine, peak_rss_kib, summary
 from bench.timers import run_timer_bench
@@ -53,6 +55,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--paced-s", type=float, default=20, help="seconds at half the sustained rate (20; 0 skips)")
     p.add_argument("--soak-minutes", type=float, default=10, help="minutes of steady load for the soak (10; 0 skips)")
     p.add_argument("--soak-rate", type=float, default=50, help="petitions per second during the soak (50)")
+    p.add_argument("--scale-events", type=int, default=10_000_000,
+                   help="events in the data-scale figure, measured at 100k, 1M, 10M (10000000; 0 skips)")  # fmt: skip
     p.add_argument("--visible-timeout", type=float, default=120, help="wait after the last submit (120 s)")
     return p.parse_args(argv)
 
@@ -164,6 +168,9 @@ async def _replay_and_timers(
     if args.append_events:
         phase(f"event store append: {args.append_events} events, 8 writers, beside raw asyncpg and eventsourcing")
         result["append"] = await asyncio.wait_for(run_append_bench(db_url, args.append_events), args.timeout)
+    if args.scale_events:
+        phase(f"data scale: queries and memory of projections at up to {args.scale_events:,} events")
+        result["scale"] = await run_scale_bench(kafka, db_url, args.scale_events)
 
 
 def _cpu(system: System) -> dict[str, float | None]:

@@ -35,6 +35,7 @@ def rows(r: dict[str, Any]) -> list[Row]:
         *_replay_rows(r.get("replay"), "synthetic"),
         *_timer_rows(r.get("timers")),
         *append_rows(r.get("append")),
+        *_scale_rows(r.get("scale")),
     ]
 
 
@@ -101,6 +102,21 @@ def _replay_rows(replay: dict[str, Any] | None, history: str) -> list[Row]:
         (f"full rebuild events/s ({history} history)", replay["rebuild_per_s"], raw, replay["raw_read_per_s"]),
         ("", None, "... read and decoded events/s", replay["decoded_read_per_s"]),
     ]
+
+
+def _scale_rows(scale: dict[str, Any] | None) -> list[Row]:
+    """Query latency and RSS at each loaded size (targets: p99 under 50 ms, flat within 20%)."""
+    if not scale:
+        return []
+    rows: list[Row] = []
+    for step in scale["sizes"]:
+        size = f"{step['events']:,} ev"
+        rows.append((f"bulk load events/s ({size}, synthetic)", step["load_per_s"], "", None))
+        for name, figure in step.items():
+            if isinstance(figure, dict):
+                rows.append((f"{name} p50 / p99 ms ({size})", figure["p50_ms"], "p99 ms", figure["p99_ms"]))
+        rows.append((f"projections RSS MiB ({size})", step["rss_kib"] / 1024 if step["rss_kib"] else None, "", None))
+    return rows
 
 
 def _timer_rows(timers: dict[str, Any] | None) -> list[Row]:

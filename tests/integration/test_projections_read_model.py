@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
@@ -131,3 +132,24 @@ async def test_committed_changes_reach_listeners_of_the_division_only(pg_pool, t
     finally:
         listener.cancel()
         await asyncio.gather(listener, return_exceptions=True)
+
+
+async def test_two_instances_and_a_rolled_back_batch_never_leave_a_stale_state_behind(pg_pool, projections):
+    """Each instance remembers the cases it folded; another's write or a rollback makes that memory a miss."""
+    events = [e for _, e in sorted(histories(400, datetime.now(UTC) - timedelta(days=5), seed=4),
+                                   key=lambda pair: pair[1].time)]  # fmt: skip
+    other = Projections(projections.base, TZ)
+    for i in range(0, len(events), 9):
+        batch = [Consumed.of(e) for e in events[i : i + 9]]
+        if i % 27 == 9:  # applied, then undone: the instance must not trust what it folded here
+            with contextlib.suppress(RuntimeError):
+                async with pg_pool.acquire() as conn, conn.transaction():
+                    await projections.on_events(conn, batch)
+                    raise RuntimeError("the commit never happens")
+        async with pg_pool.acquire() as conn, conn.transaction():
+            await (projections if i % 2 else other).on_events(conn, batch)
+    async with pg_pool.acquire() as conn:
+        generation = await serving(conn, projections.base)
+        for case_id, history in by_case(events).items():
+            assert await queries.case_doc(conn, generation, case_id) == document(fold(case_id, history))
+    assert await rollup(pg_pool, generation) == expected_counters(events)

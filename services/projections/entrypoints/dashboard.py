@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
-from shared.http.errors import not_found
+from shared.domain import NotFound
 
 router = APIRouter(tags=["dashboard"])
 STATIC = Path(__file__).with_name("static")
@@ -22,5 +22,5 @@ async def page() -> FileResponse:
 @router.get("/dashboard/{asset}", include_in_schema=False)
 async def asset(asset: str) -> FileResponse:
     if asset not in _ASSETS:
-        raise not_found("asset")
+        raise NotFound("asset")
     return FileResponse(STATIC / asset, media_type=_ASSETS[asset], headers={"cache-control": "no-cache"})
