@@ -153,3 +153,27 @@ async def test_two_instances_and_a_rolled_back_batch_never_leave_a_stale_state_b
         for case_id, history in by_case(events).items():
             assert await queries.case_doc(conn, generation, case_id) == document(fold(case_id, history))
     assert await rollup(pg_pool, generation) == expected_counters(events)
+
+
+async def test_a_document_of_an_older_layout_is_folded_again_from_the_log(pg_pool, projections):
+    """An upgrade must not wedge the consumer on documents the previous version wrote."""
+    events = [event for _, event in histories(30, datetime.now(UTC) - timedelta(days=5), seed=7)]
+    half = len(events) // 2
+    await feed(pg_pool, projections, events[:half])
+    async with pg_pool.acquire() as conn:
+        generation = await serving(conn, projections.base)
+        # What the previous layout wrote: timeline entries without causation ids.
+        await conn.execute(
+            f"""UPDATE {generation}.case_view SET doc = jsonb_set(doc, '{{timeline}}', (
+                    SELECT coalesce(jsonb_agg(entry - 'causation_id'), '[]')
+                    FROM jsonb_array_elements(doc->'timeline') entry))"""
+        )
+    projections_fresh = Projections(projections.base, TZ)  # a restarted instance: nothing cached
+    await feed(pg_pool, projections_fresh, events[half:])
+    touched_after = {event.subject for event in events[half:]}
+    assert touched_after
+    async with pg_pool.acquire() as conn:
+        for case_id, history in by_case(events).items():
+            if case_id in touched_after:
+                assert await queries.case_doc(conn, generation, case_id) == document(fold(case_id, history))
+    assert await rollup(pg_pool, generation) == expected_counters(events)

@@ -6,6 +6,7 @@ from collections import OrderedDict
 
 import asyncpg
 import orjson
+from pydantic import ValidationError
 
 from services.projections.domain.case import CaseState, from_document
 
@@ -39,8 +40,11 @@ class StateCache:
 
 async def stored_states(
     conn: asyncpg.Connection, schema: str, touched: list[str], cache: StateCache
-) -> dict[str, tuple[str | None, str, CaseState]]:
-    """Each touched case's division, contribution and state (its document is read only on a cache miss)."""
+) -> dict[str, tuple[str | None, str, CaseState | None]]:
+    """Each touched case's division, contribution and state (its document is read only on a cache miss).
+
+    The state is None when the stored document has an older layout: that case is folded again from its log.
+    """
     cached = {case_id: hit for case_id in touched if (hit := cache.get(schema, case_id)) is not None}
     rows = await conn.fetch(
         f"""SELECT v.case_id, v.division, v.contrib,
@@ -60,6 +64,13 @@ async def stored_states(
     found = {}
     for row in rows:
         doc = row["doc"]
-        state = cached[row["case_id"]][1] if doc is None else from_document(orjson.loads(doc))
+        state = cached[row["case_id"]][1] if doc is None else _readable(doc)
         found[row["case_id"]] = (row["division"], row["contrib"], state)
     return found
+
+
+def _readable(doc: str) -> CaseState | None:
+    try:
+        return from_document(orjson.loads(doc))
+    except ValidationError:  # written by an older version of the fold
+        return None

@@ -141,7 +141,10 @@ async def apply(
     states: dict[str, CaseState] = {}
     for case_id in touched:
         row = stored.get(case_id)
-        moved = fold_decoded(case_id, new[case_id]) if row is None else advance(row[2], new[case_id])
+        if row is None:
+            moved: CaseState | None = fold_decoded(case_id, new[case_id])
+        else:
+            moved = None if row[2] is None else advance(row[2], new[case_id])
         if moved is not None:
             states[case_id] = moved
     refold = [case_id for case_id in touched if case_id not in states]
