@@ -24,16 +24,20 @@ async def _readyz(client: httpx.AsyncClient) -> tuple[int, dict[str, object]]:
 
 
 async def _stays_up_and_not_ready(service: ServiceProcess, client: httpx.AsyncClient, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
+    """Once it listens (however long its start takes on a busy machine), it answers not-ready for `seconds`."""
+    listening_by = time.monotonic() + 120
+    watched_until: float | None = None
     answered = 0
-    while time.monotonic() < deadline:
+    while watched_until is None or time.monotonic() < watched_until:
         assert service.proc is not None
         assert service.proc.poll() is None, f"the service exited; see {service.log_path}"
         try:
             status, body = await _readyz(client)
         except httpx.TransportError:
+            assert time.monotonic() < listening_by, "the service never listened"
             await asyncio.sleep(0.2)  # uvicorn not listening yet
             continue
+        watched_until = watched_until or time.monotonic() + seconds
         assert status == 503, body
         assert (await client.get("/healthz")).status_code == 200
         refused = await client.get("/v1/categories")
@@ -42,7 +46,7 @@ async def _stays_up_and_not_ready(service: ServiceProcess, client: httpx.AsyncCl
         assert refused.headers["retry-after"] == "1"
         answered += 1
         await asyncio.sleep(0.3)
-    assert answered > 0, "the service never answered while its dependencies were away"
+    assert answered > 0
 
 
 async def test_a_service_waits_for_postgres_and_kafka_and_becomes_ready(infra: Infra, test_database_url: str) -> None:
