@@ -5,7 +5,9 @@ as processes, N petitions through HTTP; then, with the services stopped so they 
 for CPU, the same volume straight through aiokafka and asyncpg. Before that stop, the realistic
 mix: the traffic simulator drives whole lifecycles at full speed. Then the replay figures (a full
 rebuild of the run's own history, and of N synthetic events, against a raw read of the same
-topics) and the timer figure (firing passes, lateness and memory at a million open clocks).
+topics), the timer figure (firing passes, lateness and memory at a million open clocks), the
+event store's append beside raw asyncpg and the `eventsourcing` package (bench/append.py), and the
+data-scale figure (query latency and memory of projections at 100k, 1M and 10M events).
 """
 
 from __future__ import annotations
@@ -21,10 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from bench import cpu, hops, ours, raw_kafka, raw_pg, report
+from bench.append import run_append_bench
 from bench.infra import create_database, delete_topics, drop_database, resolve
+from bench.latency import idle_lag, paced_lag
 from bench.mix import run_mix
 from bench.replay import replay_topics, run_replay_bench
 from bench.sample import petition_submitted
+from bench.scale import run_scale_bench
+from bench.soak import run_soak
 from bench.stats import machine, peak_rss_kib, summary
 from bench.timers import run_timer_bench
 from shared.messaging.topics import Topics
@@ -44,6 +50,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--mix-rate", type=float, default=4, help="petitions per simulated hour in the mix (4)")
     p.add_argument("--replay-events", type=int, default=20_000, help="events in the rebuild figure (20000; 0 skips)")
     p.add_argument("--clocks", type=int, default=1_000_000, help="open clocks in the timer figure (1000000; 0 skips)")
+    p.add_argument("--append-events", type=int, default=20_000, help="events in the append figure (20000; 0 skips)")
+    p.add_argument("--idle", type=int, default=100, help="petitions sent one at a time for the idle lag (100; 0 skips)")
+    p.add_argument("--paced-s", type=float, default=20, help="seconds at half the sustained rate (20; 0 skips)")
+    p.add_argument("--soak-minutes", type=float, default=10, help="minutes of steady load for the soak (10; 0 skips)")
+    p.add_argument("--soak-rate", type=float, default=50, help="petitions per second during the soak (50)")
+    p.add_argument("--scale-events", type=int, default=10_000_000,
+                   help="events in the data-scale figure, measured at 100k, 1M, 10M (10000000; 0 skips)")  # fmt: skip
     p.add_argument("--visible-timeout", type=float, default=120, help="wait after the last submit (120 s)")
     return p.parse_args(argv)
 
@@ -105,6 +118,7 @@ async def bench(args: argparse.Namespace, result: dict[str, Any]) -> None:
         }
         phase("tracing each case through the services")
         result["hops"] = await hops.measure(db_url, infra.kafka, prefix, partitions, list(run.visible), args.timeout)
+        await _below_saturation(args, system, db_url, result)
         if args.mix_days:
             phase(f"realistic mix: the simulator at full speed, {args.mix_days:g} days at {args.mix_rate:g}/h")
             result["mix"] = await asyncio.wait_for(run_mix(system, args.mix_days, args.mix_rate), args.timeout)
@@ -123,6 +137,23 @@ async def bench(args: argparse.Namespace, result: dict[str, Any]) -> None:
         await _cleanup(infra.kafka, infra.database_url, db_name, prefix)
 
 
+async def _below_saturation(args: argparse.Namespace, system: System, db_url: str, result: dict[str, Any]) -> None:
+    """Lag as a petitioner meets it: at idle, then at half the sustained rate just measured; then the soak."""
+    intake = system.url("intake")
+    if args.idle:
+        phase(f"idle: {args.idle} petitions one at a time, each watched until visible")
+        result["idle"] = await asyncio.wait_for(idle_lag(intake, db_url, args.idle), args.timeout)
+    sustained = result["ours"]["sustained_per_s"]
+    if args.paced_s and sustained:
+        phase(f"paced: {sustained / 2:.0f} petitions/s (half the sustained rate) for {args.paced_s:g} s")
+        result["paced"] = await asyncio.wait_for(
+            paced_lag(intake, db_url, sustained / 2, args.paced_s), args.timeout + args.paced_s
+        )
+    if args.soak_minutes:
+        phase(f"soak: {args.soak_rate:g} petitions/s for {args.soak_minutes:g} minutes, sampling RSS and inbox rows")
+        result["soak"] = await run_soak(system, db_url, args.soak_minutes, args.soak_rate)
+
+
 async def _replay_and_timers(
     args: argparse.Namespace, kafka: str, db_url: str, prefix: str, result: dict[str, Any]
 ) -> None:
@@ -134,6 +165,12 @@ async def _replay_and_timers(
     if args.clocks:
         phase(f"timers: firing passes and lateness at {args.clocks:,} open clocks")
         result["timers"] = await run_timer_bench(db_url, args.clocks)
+    if args.append_events:
+        phase(f"event store append: {args.append_events} events, 8 writers, beside raw asyncpg and eventsourcing")
+        result["append"] = await asyncio.wait_for(run_append_bench(db_url, args.append_events), args.timeout)
+    if args.scale_events:
+        phase(f"data scale: queries and memory of projections at up to {args.scale_events:,} events")
+        result["scale"] = await run_scale_bench(kafka, db_url, args.scale_events)
 
 
 def _cpu(system: System) -> dict[str, float | None]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import statistics
 import time
 import uuid
@@ -154,7 +155,9 @@ async def _run(pool: asyncpg.Pool, service: str, records: list[ConsumerRecord[by
     return elapsed, applied
 
 
-async def measure(url: str, events: int, repeats: int) -> dict[str, Any]:
+async def measure(
+    url: str, events: int, repeats: int, services: tuple[str, ...] = ("routing", "sla")
+) -> dict[str, Any]:
     pool = await asyncpg.create_pool(url, min_size=1, max_size=4)
     results: dict[str, Any] = {}
     makers: dict[str, Callable[[int], list[ConsumerRecord[bytes, bytes]]]] = {
@@ -162,7 +165,8 @@ async def measure(url: str, events: int, repeats: int) -> dict[str, Any]:
         "sla": sla_records,
     }
     try:
-        for service, make in makers.items():
+        for service in services:
+            make = makers[service]
             rates = []
             for _ in range(repeats):
                 seconds, applied = await _run(pool, service, make(events))
@@ -174,13 +178,65 @@ async def measure(url: str, events: int, repeats: int) -> dict[str, Any]:
     return results
 
 
+async def soak(
+    url: str, seconds: float, rate: float, partitions: int = 6, every_s: float = 30.0
+) -> list[dict[str, Any]]:
+    """Routing's consumer fed `rate` petitions/s over `partitions` partitions, the inbox pruned as
+    the service does; the inbox's row count sampled at every prune."""
+    from services.routing.app import SPEC
+    from shared.messaging.inbox import prune_inbox
+
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=4)
+    schema = f"bench_soak_{uuid.uuid4().hex[:8]}"
+    await migrate(pool, schema, *(ddl.format(schema=schema) for ddl in SPEC.extra_ddl))
+    clock = SystemClock()
+    ctx: Any = SimpleNamespace(
+        name=schema, pool=pool, clock=clock, settings=Settings(), relay=SimpleNamespace(poke=lambda: None), extras={},
+        store=PostgresEventStore(schema, "/pujiang/routing", clock),
+    )  # fmt: skip
+    consumer = EventConsumer(schema, schema, pool, SPEC.handlers(ctx), _NoLetters())
+    samples: list[dict[str, Any]] = []
+    offsets = [0] * partitions
+    started = next_prune = time.monotonic()
+    applied = 0
+    try:
+        while (now := time.monotonic()) - started < seconds:
+            if now >= next_prune:
+                pruned = await prune_inbox(pool, schema)
+                rows = int(await pool.fetchval(f"SELECT count(*) FROM {schema}.inbox"))
+                samples.append({"s": round(now - started), "applied": applied, "inbox_rows": rows, "pruned": pruned})
+                print(samples[-1], flush=True)
+                next_prune += every_s
+            batch = []
+            for i in range(max(1, int(rate / 10))):  # a tenth of a second's worth
+                p = i % partitions
+                case_id = str(uuid.uuid4())
+                record = _record(_recorded(petition(case_id), "/pujiang/intake", "petition", case_id, T0), offsets[p])
+                batch.append(dataclasses.replace(record, partition=p))
+                offsets[p] += 1
+            await consumer.process(batch)
+            applied += len(batch)
+            await asyncio.sleep(max(0.0, 0.1 - (time.monotonic() - now)))
+    finally:
+        await pool.execute(f"DROP SCHEMA {schema} CASCADE")
+        await pool.close()
+    return samples
+
+
 def main() -> None:
     p = argparse.ArgumentParser(prog="python -m bench.consumers", description=__doc__)
     p.add_argument("--database-url", default=DEFAULT_URL)
     p.add_argument("--events", type=int, default=3000)
     p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--services", default="routing,sla", help="which consumers, comma-separated (routing,sla)")
+    p.add_argument("--soak-s", type=float, default=0, help="instead: a soak of routing's consumer this long")
+    p.add_argument("--soak-rate", type=float, default=200, help="petitions/s during the soak (200)")
     args = p.parse_args()
-    for service, figure in asyncio.run(measure(args.database_url, args.events, args.repeats)).items():
+    if args.soak_s:
+        asyncio.run(soak(args.database_url, args.soak_s, args.soak_rate))
+        return
+    services = tuple(args.services.split(","))
+    for service, figure in asyncio.run(measure(args.database_url, args.events, args.repeats, services)).items():
         runs = ", ".join(f"{r:,.0f}" for r in figure["runs"])
         rate = figure["median_events_per_s"]
         print(f"{service:8} {rate:>9,.0f} events/s median of [{runs}] ({figure['events']} events)")

@@ -8,6 +8,8 @@ from typing import Any
 
 import orjson
 
+from bench.targets import bottleneck, evaluate
+
 Row = tuple[str, float | None, str, float | None]  # figure, ours, raw bound, raw
 
 
@@ -27,11 +29,58 @@ def rows(r: dict[str, Any]) -> list[Row]:
         ("HTTP latency p99 ms", _ms(http["p99"]), "pg insert tx p99 ms", _ms(tx["p99"])),
         ("submit->visible lag p50 ms", _ms(lag["p50"]), "", None),
         ("submit->visible lag p99 ms", _ms(lag["p99"]), "", None),
+        *_below_saturation_rows(r),
         *_mix_rows(r.get("mix")),
         *_replay_rows(r.get("replay_run"), "this run's"),
         *_replay_rows(r.get("replay"), "synthetic"),
         *_timer_rows(r.get("timers")),
+        *append_rows(r.get("append")),
+        *_scale_rows(r.get("scale")),
     ]
+
+
+def append_rows(a: dict[str, Any] | None) -> list[Row]:
+    """Our append paths beside raw asyncpg and `eventsourcing` (same database, same writers)."""
+    if not a:
+        return []
+    ours, raw, es, w = a["ours"], a["raw_asyncpg"], a["eventsourcing"], a["writers"]
+    one = f"raw asyncpg 1 row/commit, {w} writers, rows/s"
+    batched = f"raw asyncpg batched ({a['batch']}/tx) rows/s"
+    es_one, es_batched = "eventsourcing pg recorder 1/commit events/s", "eventsourcing pg recorder batched events/s"
+    g, b = ours["group_commit_callers"], a["batch"]
+    return [
+        (f"event store append 1/commit, {w} writers, events/s", ours["one_per_commit_per_s"], one,
+         raw["one_per_commit_per_s"]),
+        ("", None, es_one, es["one_per_commit_per_s"]),
+        (f"event store group commit, {g} callers, events/s", ours["group_commit_per_s"], batched, raw["batched_per_s"]),
+        ("", None, es_batched, es["batched_per_s"]),
+        (f"event store append_batch ({b}/tx), {w} writers, events/s", ours["batched_per_s"], batched,
+         raw["batched_per_s"]),
+        ("", None, es_batched, es["batched_per_s"]),
+    ]  # fmt: skip
+
+
+def append_table(a: dict[str, Any]) -> str:
+    """The append figures alone (`python -m bench.append`)."""
+    body = [("figure", "ours", "raw bound", "raw", "ours/raw")]
+    compared: float | None = None
+    for figure, mine, bound, raw in append_rows(a):
+        compared = mine if figure else compared
+        ratio = compared / raw if compared is not None and raw else None
+        body.append((figure, _num(mine) if figure else "", bound, _num(raw), _ratio(ratio)))
+    return "\n".join(_align(body, right={1, 3, 4}))
+
+
+def _below_saturation_rows(r: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    if idle := r.get("idle"):
+        rows += [("submit->visible at idle p50 ms", _ms(idle["lag_s"]["p50"]), "", None)]
+        rows += [("submit->visible at idle p99 ms", _ms(idle["lag_s"]["p99"]), "", None)]
+    if paced := r.get("paced"):
+        rate = f"{paced['achieved_per_s']:.0f}/s"
+        rows += [(f"submit->visible at {rate} (half) p50 ms", _ms(paced["lag_s"]["p50"]), "", None)]
+        rows += [(f"submit->visible at {rate} (half) p99 ms", _ms(paced["lag_s"]["p99"]), "", None)]
+    return rows
 
 
 def _mix_rows(mix: dict[str, Any] | None) -> list[Row]:
@@ -53,6 +102,21 @@ def _replay_rows(replay: dict[str, Any] | None, history: str) -> list[Row]:
         (f"full rebuild events/s ({history} history)", replay["rebuild_per_s"], raw, replay["raw_read_per_s"]),
         ("", None, "... read and decoded events/s", replay["decoded_read_per_s"]),
     ]
+
+
+def _scale_rows(scale: dict[str, Any] | None) -> list[Row]:
+    """Query latency and RSS at each loaded size (targets: p99 under 50 ms, flat within 20%)."""
+    if not scale:
+        return []
+    rows: list[Row] = []
+    for step in scale["sizes"]:
+        size = f"{step['events']:,} ev"
+        rows.append((f"bulk load events/s ({size}, synthetic)", step["load_per_s"], "", None))
+        for name, figure in step.items():
+            if isinstance(figure, dict):
+                rows.append((f"{name} p50 / p99 ms ({size})", figure["p50_ms"], "p99 ms", figure["p99_ms"]))
+        rows.append((f"projections RSS MiB ({size})", step["rss_kib"] / 1024 if step["rss_kib"] else None, "", None))
+    return rows
 
 
 def _timer_rows(timers: dict[str, Any] | None) -> list[Row]:
@@ -87,7 +151,46 @@ def table(r: dict[str, Any]) -> str:
         ratio = compared / raw if compared is not None and raw else None
         body.append((figure, _num(mine) if figure else "", bound, _num(raw) if bound else "", _ratio(ratio)))
     lines += _align(body, right={1, 3, 4})
-    return "\n".join([*lines, *_hops(r), *_resources(r)])
+    return "\n".join([*lines, *_hops(r), *_resources(r), *_soak(r.get("soak")), *_targets(r)])
+
+
+def _soak(soak: dict[str, Any] | None) -> list[str]:
+    if not soak:
+        return []
+    first, last = soak["samples"][min(1, len(soak["samples"]) - 1)], soak["samples"][-1]
+    rows = [("soak", "early", "last", "last/early")]
+    for name in first["rss_kib"]:
+        early, late = first["rss_kib"][name], last["rss_kib"][name]
+        rows.append(
+            (
+                f"{name} RSS MiB",
+                _num(early and early / 1024),
+                _num(late and late / 1024),
+                _ratio(soak["rss_growth"][name]),
+            )
+        )
+    for schema in first["inbox_rows"]:
+        rows.append(
+            (
+                f"{schema} inbox rows",
+                _num(first["inbox_rows"][schema]),
+                _num(last["inbox_rows"][schema]),
+                _ratio(soak["inbox_growth"][schema]),
+            )
+        )
+    head = f"soak: {soak['sent']:,} petitions at {soak['rate_per_s']:g}/s over {soak['minutes']:g} min"
+    head += f", {soak['failed']} failed"
+    return ["", head, *_align(rows, right={1, 2, 3})]
+
+
+def _targets(r: dict[str, Any]) -> list[str]:
+    rows = [("target", "bound", "measured", "")]
+    for t in evaluate(r):
+        verdict = "not measured" if t["met"] is None else ("met" if t["met"] else "MISSED")
+        rows.append((t["target"], t["bound"], _num(t["value"]) if t["value"] is not None else "-", verdict))
+    missed = any(t["met"] is False for t in evaluate(r))
+    tail = [f"what stopped it: {bottleneck(r)}"] if missed else []
+    return ["", "the engine issue's targets", *_align(rows, right={2}), *tail]
 
 
 def _hops(r: dict[str, Any]) -> list[str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -16,20 +15,11 @@ import orjson
 from tqdm import tqdm  # type: ignore[import-untyped]
 
 from bench.load_client import LoadClient
+from bench.stats import rss_kib
 from tests.support.petitions import a_petition
 from tests.support.system import System
 
 SCHEMAS = ("intake", "routing", "sla", "projections")
-
-
-def rss_kib(pid: int) -> int | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        return None
-    return None
 
 
 async def _sample(system: System, conn: asyncpg.Connection, started: float) -> dict[str, Any]:

@@ -49,9 +49,18 @@ def _meminfo(key: str) -> int | None:
 
 def peak_rss_kib(pid: int) -> int | None:
     """VmHWM: the process's resident-set high-water mark, from the kernel (None once it is gone)."""
+    return _status_kib(pid, "VmHWM")
+
+
+def rss_kib(pid: int) -> int | None:
+    """VmRSS: the process's resident set now (None once it is gone)."""
+    return _status_kib(pid, "VmRSS")
+
+
+def _status_kib(pid: int, key: str) -> int | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{key}:"):
                 return int(line.split()[1])
     except OSError:
         return None

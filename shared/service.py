@@ -17,16 +17,18 @@ import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer, TopicPartition
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.clock import SystemClock
 from shared.events.base import RecordedEvent
 from shared.eventstore.port import EventStore
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
-from shared.http.errors import install_error_handlers
+from shared.http.errors import error_body, install_error_handlers
 from shared.http.health import health_router
 from shared.http.limits import BodySizeLimit
 from shared.http.metrics import install_metrics
@@ -100,29 +102,24 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        ctx = await _start(spec, settings)
-        app.state.ctx = ctx
-        jobs = (_run_relay, _run_follower, *spec.background)
-        tasks = [asyncio.create_task(supervise(f"{spec.name}.{job.__name__}", partial(job, ctx))) for job in jobs]
+        # Serve /healthz and a not-ready /readyz at once; connect in the background, retrying with
+        # backoff, so a service started while PostgreSQL or Kafka is away waits for them.
+        app.state.ctx = None
+        app.state.startup_error = None
+        running: list[_Running] = []
+        booting = asyncio.create_task(_boot(spec, settings, app, running))
         try:
-            if spec.on_start is not None:
-                await spec.on_start(ctx)
-            if ctx.broker is not None:
-                await ctx.broker.start()
-            log.info("service.started", service=spec.name)
             yield
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            if ctx.broker is not None:
-                await ctx.broker.stop()
-            await ctx.producer.stop()
-            await ctx.pool.close()
+            booting.cancel()
+            await asyncio.gather(booting, return_exceptions=True)
+            for started in running:
+                await started.stop()
 
     app = FastAPI(title=f"Pujiang {spec.name}", lifespan=lifespan)
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.pujiang_max_body_bytes)
+    app.add_middleware(UntilStarted)
     install_error_handlers(app)
     install_metrics(app, spec.name)
     app.include_router(health_router(_readiness))
@@ -131,9 +128,95 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     return app
 
 
+@dataclass
+class _Running:
+    """A started instance: its context and the supervised background jobs."""
+
+    ctx: Context
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        with contextlib.suppress(Exception):
+            if self.ctx.broker is not None:
+                await self.ctx.broker.stop()
+        with contextlib.suppress(Exception):
+            await self.ctx.producer.stop()
+        with contextlib.suppress(Exception):
+            await self.ctx.pool.close()
+
+
+BOOT_BACKOFF_S = (0.2, 5.0)  # first and longest pause between attempts to start
+
+
+async def _boot(spec: ServiceSpec, settings: Settings, app: FastAPI, running: list[_Running]) -> None:
+    """Start until it works: each failed attempt is undone, logged and retried with backoff."""
+    backoff, longest = BOOT_BACKOFF_S
+    while True:
+        started: _Running | None = None
+        try:
+            started = _Running(await _start(spec, settings))
+            running.append(started)
+            ctx = started.ctx
+            jobs = (_run_relay, _run_follower, *spec.background)
+            started.tasks = [
+                asyncio.create_task(supervise(f"{spec.name}.{job.__name__}", partial(job, ctx))) for job in jobs
+            ]
+            if spec.on_start is not None:
+                await spec.on_start(ctx)
+            if ctx.broker is not None:
+                await ctx.broker.start()
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            app.state.startup_error = repr(error)
+            log.warning("service.start_failed", service=spec.name, error=repr(error), retry_in=backoff)
+            if started is not None:
+                running.remove(started)
+                await started.stop()
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, longest)
+            continue
+        app.state.ctx = ctx
+        app.state.startup_error = None
+        log.info("service.started", service=spec.name)
+        return
+
+
+class UntilStarted:
+    """Until the service has started, every route but health and metrics answers 503 with Retry-After."""
+
+    _OPEN = ("/healthz", "/readyz", "/metrics")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self._OPEN or _started(scope):
+            await self.app(scope, receive, send)
+            return
+        body = error_body("unavailable", "the service is starting (waiting for PostgreSQL or Kafka); try again")
+        await JSONResponse(body, status_code=503, headers={"Retry-After": "1"})(scope, receive, send)
+
+
+def _started(scope: Scope) -> bool:
+    app = scope.get("app")
+    return app is not None and getattr(app.state, "ctx", None) is not None
+
+
 async def _start(spec: ServiceSpec, settings: Settings) -> Context:
     await ensure_topics(settings)
     pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=settings.pujiang_db_pool_size)
+    try:
+        return await _connect(spec, settings, pool)
+    except BaseException:
+        await pool.close()
+        raise
+
+
+async def _connect(spec: ServiceSpec, settings: Settings, pool: asyncpg.Pool) -> Context:
     await migrate(pool, spec.name, *(ddl.format(schema=spec.name) for ddl in spec.extra_ddl))
     clock = SystemClock()
     topics = Topics(settings.pujiang_topic_prefix)
@@ -141,7 +224,11 @@ async def _start(spec: ServiceSpec, settings: Settings) -> Context:
     producer = AIOKafkaProducer(
         bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=True, linger_ms=5
     )
-    await producer.start()
+    try:
+        await producer.start()
+    except BaseException:
+        await producer.stop()
+        raise
     topic_for = spec.topic_for or (lambda t, _e: t.of(spec.name))
     relay = OutboxRelay(pool, store, producer, lambda event: topic_for(topics, event))
     follower = ClockFollower(settings.kafka_bootstrap_servers, topics.clock, clock)
@@ -194,7 +281,7 @@ async def _run_follower(ctx: Context) -> None:
 async def _readiness(request: Request) -> dict[str, Any]:
     ctx: Context | None = getattr(request.app.state, "ctx", None)
     if ctx is None:
-        return {"startup": {"ok": False}}
+        return {"startup": {"ok": False, "error": getattr(request.app.state, "startup_error", None)}}
     checks: dict[str, Any] = {}
     try:
         async with asyncio.timeout(2):

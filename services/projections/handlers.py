@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from services.projections.adapters import changes, read_model
+from services.projections.adapters.case_states import StateCache
 from services.projections.adapters.changes import ChangeHub
 from services.projections.adapters.schema import writing
 from shared.messaging.consumer import Consumed
@@ -21,11 +22,12 @@ class Projections:
     base: str
     tz: ZoneInfo
     hub: ChangeHub = field(default_factory=ChangeHub)
+    cache: StateCache = field(default_factory=StateCache)
 
     async def on_events(self, conn: asyncpg.Connection, batch: list[Consumed]) -> None:
-        """A whole consumed batch at once: each touched case is folded and written once."""
+        """A whole consumed batch at once: each touched case moves on once, by all its new events."""
         schema = await writing(conn, self.base)
-        notices = await read_model.apply(conn, schema, [c.event for c in batch], self.tz)
+        notices = await read_model.apply(conn, schema, batch, self.tz, self.cache)
         await changes.publish(conn, self.base, notices)
 
 

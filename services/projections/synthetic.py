@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -114,14 +115,16 @@ def _stop(w: CaseWriter, clock: str, kind: str, cause: RecordedEvent, on_time: b
     )
 
 
-def case_history(rng: random.Random, start: datetime) -> list[tuple[str, RecordedEvent]]:
+def case_history(
+    rng: random.Random, start: datetime, villages: Sequence[str] = VILLAGES
+) -> list[tuple[str, RecordedEvent]]:
     """One case's events as (publishing service, event), in the order the services recorded them."""
     w = CaseWriter(str(uuid.uuid4()), start)
     category = rng.choice(sorted(STARTS))
     channel = Channel.ONLINE if rng.random() < 0.85 else rng.choice(list(Channel))
     petition = PetitionSubmitted(
         case_id=w.case_id, tracking_code=f"MH{rng.randrange(10**8):08d}", access_code_hash="0" * 64, channel=channel,
-        division_code=rng.choice(VILLAGES), category=category, title=f"{category} matter", content="synthetic",
+        division_code=rng.choice(villages), category=category, title=f"{category} matter", content="synthetic",
         petitioner=Petitioner(name="synthetic", phone="13800000000", anonymous=rng.random() < 0.1),
     )  # fmt: skip
     submitted = w.record("petition", petition, None)
@@ -168,11 +171,21 @@ def case_history(rng: random.Random, start: datetime) -> list[tuple[str, Recorde
 
 def histories(n_events: int, start: datetime, seed: int = 7) -> list[tuple[str, RecordedEvent]]:
     """At least `n_events` events over whole cases, spread over the 30 days after `start`."""
-    rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
     found: list[tuple[str, RecordedEvent]] = []
-    while len(found) < n_events:
-        found.extend(case_history(rng, start + timedelta(hours=rng.uniform(0, 24 * 30))))
+    for case in cases(start, seed):
+        if len(found) >= n_events:
+            break
+        found.extend(case)
     return found
+
+
+def cases(
+    start: datetime, seed: int = 7, villages: Sequence[str] = VILLAGES, days: float = 30
+) -> Iterator[list[tuple[str, RecordedEvent]]]:
+    """Whole case histories, one after another, each opened within `days` after `start` (endless)."""
+    rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
+    while True:
+        yield case_history(rng, start + timedelta(hours=rng.uniform(0, 24 * days)), villages)
 
 
 async def publish(kafka: str, topics: Topics, recorded: list[tuple[str, RecordedEvent]]) -> None:

@@ -71,26 +71,21 @@ class Sla:
         subjects = list(dict.fromkeys(c.event.subject for c in batch))
         await self.timers.lock_cases(conn, subjects)
         histories = await self.store.load_many(conn, [clocks_stream(s) for s in subjects])
-        before = {s: fold(_timed(histories.get(clocks_stream(s), []))) for s in subjects}
-        states, decided, appends = dict(before), dict[str, list[Event]](), BatchAppends()
+        states = {s: fold(_timed(histories.get(clocks_stream(s), []))) for s in subjects}
+        appends = BatchAppends()
         for consumed in batch:
             case_id, at = consumed.event.subject, consumed.event.time
             state = states[case_id]
             events = react(consumed.payload, state, at, self.rules)
             appends.add(clocks_stream(case_id), state.version, events, consumed.event.caused(SLA_ACTOR), case_id)
-            decided.setdefault(case_id, []).extend(events)
-            # Until recorded, an event's own time is not known: the routing event's stands in (no
-            # decision reads it); the timers below follow the clocks folded on the recorded times.
+            # Until recorded, an event's own time is not known: the routing event's stands in. No
+            # decision and no timer reads it (they read starts, dues and pauses, which events carry).
             states[case_id] = fold(((e, at) for e in events), state)
-        if not appends:
-            return
-        recorded = await appends.write(self.store, conn)
-        timers: dict[str, dict[str, datetime]] = {}
-        for case_id, events in decided.items():
-            if events:
-                times = [r.time for r in recorded[clocks_stream(case_id)]]
-                timers[case_id] = schedule(fold(zip(events, times, strict=True), before[case_id]), self.rules)
-        await self.timers.schedule(conn, timers)
+        if appends:
+            await appends.write(self.store, conn)
+            changed = set(appends.streams)
+            timers = {s: schedule(states[s], self.rules) for s in subjects if clocks_stream(s) in changed}
+            await self.timers.schedule(conn, timers)
 
     async def clocks(self, case_id: str, principal: Principal) -> CaseClocks:
         """A case's clocks, for someone whose jurisdiction one of its units lies in."""

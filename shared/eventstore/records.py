@@ -8,9 +8,11 @@ same hash `shared.events.base.chain_hash(hashed_fields(event), prev)` computes (
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import orjson
 
@@ -18,6 +20,28 @@ from shared.events.base import Event, Metadata, RecordedEvent
 
 # orjson's datetimes as pydantic's JSON mode writes them ("Z" for UTC), keys sorted.
 _CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_UTC_Z
+_VERSION_4 = (0x4000 << 64) | (0x8000 << 48)  # RFC 4122 version 4, variant 10
+_VERSION_MASK = ~((0xF000 << 64) | (0xC000 << 48))
+
+
+def new_ids(count: int) -> list[uuid.UUID]:
+    """`count` random (version 4) UUIDs from one read of the OS's randomness.
+
+    What uuid.uuid4() makes, without its per-call urandom and checks (a profiled cost of append).
+    """
+    raw = os.urandom(16 * count)
+    ids = []
+    for at in range(0, 16 * count, 16):
+        value = uuid.UUID.__new__(uuid.UUID)
+        object.__setattr__(value, "int", (int.from_bytes(raw[at : at + 16]) & _VERSION_MASK) | _VERSION_4)
+        object.__setattr__(value, "is_safe", uuid.SafeUUID.unknown)
+        ids.append(value)
+    return ids
+
+
+def _json_id(value: uuid.UUID | None) -> Any:
+    # orjson writes uuid.UUID itself; asyncpg's own UUID type (ids read back) it does not take.
+    return value if value is None or type(value) is uuid.UUID else str(value)
 
 
 def record(
@@ -33,14 +57,12 @@ def record(
     """The recorded form of `events` appended after `expected_version` of a stream whose head hash is `prev_hash`."""
     correlation_id = metadata.correlation_id
     causation_id = metadata.causation_id
-    # str(): ids read back from PostgreSQL are asyncpg's own UUID type, which orjson does not take.
-    correlation = str(correlation_id)
-    causation = None if causation_id is None else str(causation_id)
+    correlation = _json_id(correlation_id)
+    causation = _json_id(causation_id)
     actor = metadata.actor
     actor_unit = metadata.actor_unit
     recorded: list[RecordedEvent] = []
-    for offset, event in enumerate(events, start=1):
-        event_id = uuid.uuid4()
+    for offset, (event, event_id) in enumerate(zip(events, new_ids(len(events)), strict=True), start=1):
         type_name = event.type_name()
         version = expected_version + offset
         data = event.model_dump(mode="json")

@@ -19,6 +19,12 @@ _COLUMNS = """position, stream_id, version, event_id, type, schema_version, subj
     correlation_id, causation_id, actor, actor_unit, data, prev_hash, hash"""
 
 
+_XID_WRAP = 2**32
+_HORIZON = """SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
+    array(SELECT backend_xid::text FROM pg_stat_activity
+          WHERE datname = current_database() AND backend_xid IS NOT NULL) AS running"""
+
+
 class PostgresEventStore:
     """One service's event store, living in its own PostgreSQL schema."""
 
@@ -130,17 +136,40 @@ class PostgresEventStore:
     async def read_all(
         self, conn: asyncpg.Connection, after: Position, limit: int
     ) -> list[tuple[Position, RecordedEvent]]:
-        """Committed events after `after`, in commit order, never past a still-open transaction."""
+        """Committed events after `after`, in commit order, never past a still-open transaction.
+
+        Call it outside a transaction (each statement its own snapshot): the horizon is read
+        first, then the events below it with a newer snapshot (see `_horizon`).
+        """
+        horizon = await self._horizon(conn)
         rows = await conn.fetch(
             f"""SELECT tx_id::text AS tx_id, {_COLUMNS} FROM {self.schema}.events
-                WHERE (tx_id, position) > ($1::text::xid8, $2)
-                  AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-                ORDER BY tx_id, position LIMIT $3""",
+                WHERE (tx_id, position) > ($1::text::xid8, $2) AND tx_id < $3::text::xid8
+                ORDER BY tx_id, position LIMIT $4""",
             str(after.tx_id),
             after.position,
+            str(horizon),
             limit,
         )
         return [(Position(int(row["tx_id"]), row["position"]), to_recorded(row)) for row in rows]
+
+    async def _horizon(self, conn: asyncpg.Connection) -> int:
+        """The oldest transaction of this database still running, or the next to start if none.
+
+        Every event below it that will ever commit has committed. Only this database's backends
+        count: waiting on the whole cluster's oldest transaction (pg_snapshot_xmin) let any long
+        transaction in any database hold publishing back. The statement's snapshot is taken
+        before it lists the backends, so a transaction begun after it starts above its xmax, and
+        one that ends between the two is visible to the events read that follows.
+        """
+        row = await conn.fetchrow(_HORIZON)
+        xmax = int(row["xmax"])
+        horizon = xmax
+        for xid in row["running"]:
+            # backend_xid is the 32-bit xid: place it in the epoch nearest to xmax.
+            ahead = (int(xid) - xmax) % _XID_WRAP
+            horizon = min(horizon, xmax + ahead if ahead < _XID_WRAP // 2 else xmax - (_XID_WRAP - ahead))
+        return horizon
 
     async def count_after(self, conn: asyncpg.Connection, after: Position) -> int:
         count = await conn.fetchval(

@@ -11,8 +11,9 @@ import asyncpg
 import httpx
 import pytest
 
+from services.projections.audit import check_all
 from tests.support.petitions import a_petition
-from tests.support.system import SERVICES, System
+from tests.support.system import SERVICES, ServiceProcess, System, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -20,8 +21,9 @@ pytestmark = pytest.mark.e2e
 class SteadyClient:
     """Submits petitions at a steady rate; retries each with its Idempotency-Key until it lands."""
 
-    def __init__(self, url: str, rate_per_s: float) -> None:
-        self.url = url
+    def __init__(self, url: str | list[str], rate_per_s: float) -> None:
+        self.urls = [url] if isinstance(url, str) else url
+        self._next = 0
         self.interval = 1 / rate_per_s
         self.case_ids: list[str] = []
         self.retries = 0
@@ -43,15 +45,20 @@ class SteadyClient:
 
     def _submit(self, client: httpx.Client, key: str) -> str:
         body = a_petition()
+        failed = 0
         while True:
+            url = self.urls[self._next % len(self.urls)]
+            self._next += 1  # spread over the instances; a retry goes to the next one
             try:
-                response: httpx.Response | None = client.post(self.url, json=body, headers={"Idempotency-Key": key})
+                response: httpx.Response | None = client.post(url, json=body, headers={"Idempotency-Key": key})
             except httpx.HTTPError:
-                response = None  # intake is down for its restart: the same key makes the retry safe
+                response = None  # that intake is down: the same key makes the retry safe anywhere
             if response is not None and response.status_code == 201:
                 return str(response.json()["case_id"])
             self.retries += 1
-            time.sleep(0.2)
+            failed += 1
+            if failed % len(self.urls) == 0:  # every instance refused: give them a moment
+                time.sleep(0.2)
 
 
 async def effects(database_url: str, case_ids: list[str]) -> dict[str, dict[str, int]]:
@@ -75,7 +82,39 @@ async def effects(database_url: str, case_ids: list[str]) -> dict[str, dict[str,
         await conn.close()
 
 
-def test_sigkill_of_each_service_loses_nothing_and_doubles_nothing(system: System, test_database_url: str):
+def wait_for_effects(database_url: str, case_ids: list[str]) -> dict[str, dict[str, int]]:
+    deadline = time.monotonic() + 120
+    while True:
+        counts = asyncio.run(effects(database_url, case_ids))
+        if (
+            len(counts["view"]) == len(case_ids) and len(counts["timeline"]) == len(case_ids)
+        ) or time.monotonic() > deadline:
+            return counts
+        time.sleep(1)
+
+
+def assert_once_each(counts: dict[str, dict[str, int]], case_ids: list[str]) -> None:
+    for label in ("submitted", "assigned", "clock", "view"):
+        assert len(counts[label]) == len(case_ids), f"{label}: {len(case_ids) - len(counts[label])} missing"
+        assert set(counts[label].values()) == {1}, f"{label} recorded twice for some case"
+    assert set(counts["timeline"].values()) == {3}, "a read-model timeline holds a repeated event"
+
+
+async def broken_chains(database_url: str) -> dict[str, list[str]]:
+    """Streams whose hash chain does not verify, in each service's store and in the projections' log."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        found: dict[str, list[str]] = {}
+        for store in (*SERVICES[:3], None):
+            checks = await check_all(conn, store)
+            assert checks, f"nothing to check in {store or 'the event log'}"
+            found[store or "event_log"] = [c.stream_id for c in checks if not c.ok]
+        return found
+    finally:
+        await conn.close()
+
+
+def test_sigkill_of_each_service_loses_nothing_and_doubles_nothing(system: System, test_database_url: str) -> None:
     client = SteadyClient(f"{system.url('intake')}/v1/petitions", rate_per_s=15)
     client.start()
     for service in SERVICES:
@@ -87,15 +126,42 @@ def test_sigkill_of_each_service_loses_nothing_and_doubles_nothing(system: Syste
     assert len(case_ids) > 100
     assert len(set(case_ids)) == len(case_ids)
 
-    deadline = time.monotonic() + 90
-    while True:
-        counts = asyncio.run(effects(test_database_url, case_ids))
-        if (
-            len(counts["view"]) == len(case_ids) and len(counts["timeline"]) == len(case_ids)
-        ) or time.monotonic() > deadline:
-            break
-        time.sleep(1)
-    for label in ("submitted", "assigned", "clock", "view"):
-        assert len(counts[label]) == len(case_ids), f"{label}: {len(case_ids) - len(counts[label])} missing"
-        assert set(counts[label].values()) == {1}, f"{label} recorded twice for some case"
-    assert set(counts["timeline"].values()) == {3}, "a read-model timeline holds a repeated event"
+    assert_once_each(wait_for_effects(test_database_url, case_ids), case_ids)
+
+
+def test_two_instances_each_lose_nothing_when_the_first_ones_are_sigkilled_under_load(
+    system: System, test_database_url: str
+) -> None:
+    """Second instances share the database and consumer groups; the first ones die mid-stream."""
+    seconds = {
+        name: ServiceProcess(name, free_port(), first.env, first.log_path.with_name(f"{name}-2.log"))
+        for name, first in system.services.items()
+    }
+    try:
+        for second in seconds.values():
+            second.start()
+        for second in seconds.values():
+            second.wait_ready()
+        client = SteadyClient(
+            [f"{system.url('intake')}/v1/petitions", f"{seconds['intake'].url}/v1/petitions"], rate_per_s=15
+        )
+        client.start()
+        time.sleep(4)
+        for first in system.services.values():
+            first.kill()  # relay leaders, consumer group members, timer loops: all at once
+        time.sleep(8)
+        client.stop()
+        case_ids = client.case_ids
+        assert len(case_ids) > 50
+        assert len(set(case_ids)) == len(case_ids)
+        assert_once_each(wait_for_effects(test_database_url, case_ids), case_ids)
+        assert asyncio.run(broken_chains(test_database_url)) == {s: [] for s in (*SERVICES[:3], "event_log")}
+    finally:
+        # Leave the session's system as it was: the first instances back, the seconds gone.
+        for first in system.services.values():
+            if first.proc is None or first.proc.poll() is not None:
+                first.start()
+        for second in seconds.values():
+            second.stop()
+        for first in system.services.values():
+            first.wait_ready()

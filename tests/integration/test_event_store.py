@@ -14,6 +14,7 @@ import pytest
 
 from shared.clock import SystemClock
 from shared.eventstore.errors import ConcurrencyError
+from shared.eventstore.group import GroupCommit
 from shared.eventstore.port import Append
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import START, PostgresEventStore
@@ -123,3 +124,49 @@ async def test_concurrent_batches_over_one_stream_never_both_win(pg_pool, store)
         kept = await store.load_many(conn, ["shared", *(f"own-{w}" for w in range(8))])
     assert len(kept["shared"]) == 1
     assert len(kept) == 2
+
+
+async def test_group_commit_gathers_concurrent_appends_and_fails_only_the_losers(pg_pool, store):
+    async with pg_pool.acquire() as conn:
+        await store.append(conn, "gc-old", 0, [an_event()], meta(), "c")
+    pokes: list[int] = []
+    committer = GroupCommit(pg_pool, store, poke=lambda: pokes.append(1))
+
+    async def one(i: int) -> int | str:
+        stale = i % 10 == 0  # every tenth caller writes gc-old at a version it no longer has
+        append = Append("gc-old" if stale else f"gc-{i}", 0, [an_event(i)], meta(), "c")
+        try:
+            return len(await committer.append(append))
+        except ConcurrencyError as race:
+            return race.stream_id
+
+    results = await asyncio.gather(*(one(i) for i in range(60)))
+    assert results.count("gc-old") == 6
+    assert results.count(1) == 54
+    assert committer.groups < 54, "every append was committed on its own"
+    assert len(pokes) == committer.groups
+    async with pg_pool.acquire() as conn:
+        kept = await store.load_many(conn, [f"gc-{i}" for i in range(60)] + ["gc-old"])
+    assert len(kept) == 55
+    assert len(kept["gc-old"]) == 1
+
+
+async def test_an_open_transaction_in_another_database_does_not_hold_the_global_order_back(pg_pool, store, infra):
+    """Only this database's transactions can still add events here; one of ours still does hold it back."""
+    other = await asyncpg.connect(infra.database_url)  # the server's default database, not the test one
+    try:
+        async with other.transaction():
+            await other.fetchval("SELECT pg_current_xact_id()")  # an xid stays open while we read
+            async with pg_pool.acquire() as conn:
+                await store.append(conn, "h-1", 0, [an_event()], meta(), "c")
+                assert [e.stream_id for _, e in await store.read_all(conn, START, 10)] == ["h-1"]
+                async with pg_pool.acquire() as ours:
+                    held = ours.transaction()
+                    await held.start()
+                    await ours.fetchval("SELECT pg_current_xact_id()")  # older than the next append
+                    await store.append(conn, "h-2", 0, [an_event()], meta(), "c")
+                    assert [e.stream_id for _, e in await store.read_all(conn, START, 10)] == ["h-1"]
+                    await held.rollback()
+                assert [e.stream_id for _, e in await store.read_all(conn, START, 10)] == ["h-1", "h-2"]
+    finally:
+        await other.close()

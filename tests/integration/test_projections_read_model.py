@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
@@ -131,3 +132,48 @@ async def test_committed_changes_reach_listeners_of_the_division_only(pg_pool, t
     finally:
         listener.cancel()
         await asyncio.gather(listener, return_exceptions=True)
+
+
+async def test_two_instances_and_a_rolled_back_batch_never_leave_a_stale_state_behind(pg_pool, projections):
+    """Each instance remembers the cases it folded; another's write or a rollback makes that memory a miss."""
+    events = [e for _, e in sorted(histories(400, datetime.now(UTC) - timedelta(days=5), seed=4),
+                                   key=lambda pair: pair[1].time)]  # fmt: skip
+    other = Projections(projections.base, TZ)
+    for i in range(0, len(events), 9):
+        batch = [Consumed.of(e) for e in events[i : i + 9]]
+        if i % 27 == 9:  # applied, then undone: the instance must not trust what it folded here
+            with contextlib.suppress(RuntimeError):
+                async with pg_pool.acquire() as conn, conn.transaction():
+                    await projections.on_events(conn, batch)
+                    raise RuntimeError("the commit never happens")
+        async with pg_pool.acquire() as conn, conn.transaction():
+            await (projections if i % 2 else other).on_events(conn, batch)
+    async with pg_pool.acquire() as conn:
+        generation = await serving(conn, projections.base)
+        for case_id, history in by_case(events).items():
+            assert await queries.case_doc(conn, generation, case_id) == document(fold(case_id, history))
+    assert await rollup(pg_pool, generation) == expected_counters(events)
+
+
+async def test_a_document_of_an_older_layout_is_folded_again_from_the_log(pg_pool, projections):
+    """An upgrade must not wedge the consumer on documents the previous version wrote."""
+    events = [event for _, event in histories(30, datetime.now(UTC) - timedelta(days=5), seed=7)]
+    half = len(events) // 2
+    await feed(pg_pool, projections, events[:half])
+    async with pg_pool.acquire() as conn:
+        generation = await serving(conn, projections.base)
+        # What the previous layout wrote: timeline entries without causation ids.
+        await conn.execute(
+            f"""UPDATE {generation}.case_view SET doc = jsonb_set(doc, '{{timeline}}', (
+                    SELECT coalesce(jsonb_agg(entry - 'causation_id'), '[]')
+                    FROM jsonb_array_elements(doc->'timeline') entry))"""
+        )
+    projections_fresh = Projections(projections.base, TZ)  # a restarted instance: nothing cached
+    await feed(pg_pool, projections_fresh, events[half:])
+    touched_after = {event.subject for event in events[half:]}
+    assert touched_after
+    async with pg_pool.acquire() as conn:
+        for case_id, history in by_case(events).items():
+            if case_id in touched_after:
+                assert await queries.case_doc(conn, generation, case_id) == document(fold(case_id, history))
+    assert await rollup(pg_pool, generation) == expected_counters(events)

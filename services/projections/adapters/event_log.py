@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 import orjson
@@ -33,8 +34,8 @@ def _unnest() -> tuple[str, str]:
 _SELECT, _FROM = _unnest()
 
 
-async def append(conn: asyncpg.Connection, schema: str, events: Sequence[RecordedEvent]) -> set[str]:
-    """Insert the events not seen before; the case ids they belong to."""
+async def append(conn: asyncpg.Connection, schema: str, events: Sequence[RecordedEvent]) -> set[UUID]:
+    """Insert the events not seen before; their ids."""
     unique = list({e.id: e for e in events}.values())
     columns: list[list[Any]] = [
         [e.id for e in unique],
@@ -56,10 +57,10 @@ async def append(conn: asyncpg.Connection, schema: str, events: Sequence[Recorde
     rows = await conn.fetch(
         f"""INSERT INTO {schema}.event_log ({COLUMNS})
             SELECT {_SELECT} FROM {_FROM}
-            ON CONFLICT (event_id) DO NOTHING RETURNING case_id""",
+            ON CONFLICT (event_id) DO NOTHING RETURNING event_id""",
         *columns,
     )
-    return {row["case_id"] for row in rows}
+    return {row["event_id"] for row in rows}
 
 
 def to_recorded(row: asyncpg.Record) -> RecordedEvent:

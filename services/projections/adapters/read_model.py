@@ -1,8 +1,9 @@
 """Applying events to a generation of the read models: event log, case rows, roll-up counters.
 
-One code path for the live consumer (one event per transaction) and for rebuilds (thousands):
-log the events not seen before, lock their cases, fold each case's whole history, write the
-case rows and move the counters by the difference of contributions.
+The live consumer's path (a consumed batch per transaction) and the rebuild's catch-up: log the
+events not seen before, lock their cases, move each case's stored state on by its new events
+(a fold of its whole log only when they arrive out of causal order), write the case rows and
+move the counters by the difference of contributions.
 """
 
 from __future__ import annotations
@@ -17,14 +18,17 @@ import asyncpg
 import orjson
 
 from services.projections.adapters import event_log
+from services.projections.adapters.case_states import StateCache, stored_states
 from services.projections.adapters.schema import LEVEL_COLUMNS
-from services.projections.domain.case import CaseState, document
-from services.projections.domain.evolve import fold
+from services.projections.domain.case import CaseState, document_json
+from services.projections.domain.evolve import advance, fold, fold_decoded
 from services.projections.domain.rollup import Cell, Count, contribution, delta
 from shared.divisions import ancestors, is_valid_code, parent_of
+from shared.events import Event
 from shared.events.base import RecordedEvent
+from shared.messaging.consumer import Consumed
 
-_CASE_COLUMNS = (
+CASE_COLUMNS = (
     "case_id, division, " + ", ".join(LEVEL_COLUMNS) + ", division_code, status, level, category, channel, "
     "overdue, at_risk, opened_at, updated_at, doc, contrib"
 )
@@ -32,7 +36,7 @@ _CASE_TYPES = ["text"] * 12 + ["boolean", "boolean", "timestamptz", "timestamptz
 
 
 @cache
-def _parent(division: str) -> str | None:
+def parent_division(division: str) -> str | None:
     return parent_of(division) if is_valid_code(division) else None
 
 
@@ -44,7 +48,7 @@ def _places(division: str | None) -> list[str | None]:
     return [*chain, *([None] * (len(LEVEL_COLUMNS) - len(chain)))]
 
 
-def _row(state: CaseState, counts: dict[Count, int]) -> list[Any]:
+def case_row(state: CaseState, counts: dict[Count, int]) -> list[Any]:
     assert state.opened_at is not None
     assert state.updated_at is not None
     return [
@@ -60,19 +64,19 @@ def _row(state: CaseState, counts: dict[Count, int]) -> list[Any]:
         state.at_risk,
         state.opened_at,
         state.updated_at,
-        orjson.dumps(document(state)).decode(),
+        document_json(state).decode(),
         orjson.dumps([[m, k, n] for (m, k), n in sorted(counts.items())]).decode(),
     ]
 
 
 async def _write_cases(conn: asyncpg.Connection, schema: str, rows: list[list[Any]]) -> None:
-    names = [c.strip() for c in _CASE_COLUMNS.split(",")]
+    names = [c.strip() for c in CASE_COLUMNS.split(",")]
     arrays = ", ".join(f"${i}::{t}[]" for i, t in enumerate(_CASE_TYPES, start=1))
     select = ", ".join(f"{n}::jsonb" if n in {"doc", "contrib"} else n for n in names)
     updates = ", ".join(f"{n} = EXCLUDED.{n}" for n in names[1:])
     await conn.execute(
-        f"""INSERT INTO {schema}.case_view ({_CASE_COLUMNS})
-            SELECT {select} FROM unnest({arrays}) AS u({_CASE_COLUMNS})
+        f"""INSERT INTO {schema}.case_view ({CASE_COLUMNS})
+            SELECT {select} FROM unnest({arrays}) AS u({CASE_COLUMNS})
             ON CONFLICT (case_id) DO UPDATE SET {updates}""",
         *([row[i] for row in rows] for i in range(len(names))),
     )
@@ -83,7 +87,7 @@ async def _move_counters(conn: asyncpg.Connection, schema: str, moves: dict[Cell
         return
     cells = sorted(moves)  # one lock order for every writer: no deadlocks between instances
     divisions, metrics, keys = ([c[i] for c in cells] for i in range(3))
-    parents = [_parent(d) for d in divisions]
+    parents = [parent_division(d) for d in divisions]
     emptied = await conn.fetchval(
         f"""WITH moved AS (
                 INSERT INTO {schema}.rollup AS r (division, metric, key, parent, n)
@@ -108,35 +112,58 @@ async def _move_counters(conn: asyncpg.Connection, schema: str, moves: dict[Cell
 
 
 async def apply(
-    conn: asyncpg.Connection, schema: str, events: Sequence[RecordedEvent], tz: ZoneInfo
+    conn: asyncpg.Connection, schema: str, batch: Sequence[Consumed], tz: ZoneInfo, cache: StateCache | None = None
 ) -> list[dict[str, Any]]:
-    """Apply events (in the caller's transaction); one change notice per case that changed."""
-    touched = sorted(await event_log.append(conn, schema, events))
-    if not touched:
+    """Apply events (in the caller's transaction); one change notice per case that changed.
+
+    Each touched case's stored state moves on by its new events; only a case whose new events
+    do not come last in causal order is folded again from its whole log.
+    """
+    fresh = await event_log.append(conn, schema, [c.event for c in batch])
+    if not fresh:
         return []
+    new: dict[str, list[tuple[RecordedEvent, Event]]] = {}
+    for c in batch:
+        if c.event.id in fresh:
+            fresh.discard(c.event.id)  # a record delivered twice in one batch counts once
+            new.setdefault(c.event.subject, []).append((c.event, c.payload))
+    touched = sorted(new)
     # Instances consuming different partitions may hold events of one case: one at a time per case.
-    await conn.execute(
-        "SELECT pg_advisory_xact_lock(hashtext($1 || c)) FROM (SELECT unnest($2::text[]) AS c ORDER BY 1) AS s",
+    xid = await conn.fetchval(
+        """WITH locked AS (SELECT pg_advisory_xact_lock(hashtext($1 || c))
+                           FROM (SELECT unnest($2::text[]) AS c ORDER BY 1) AS s)
+           SELECT pg_current_xact_id()::text::bigint FROM (SELECT count(*) FROM locked) AS all_locked""",
         schema,
         touched,
     )
-    histories = await event_log.of_cases(conn, schema, touched)
-    before = {
-        row["case_id"]: (row["division"], {(m, k): n for m, k, n in orjson.loads(row["contrib"])})
-        for row in await conn.fetch(
-            f"SELECT case_id, division, contrib FROM {schema}.case_view WHERE case_id = ANY($1::text[])", touched
-        )
-    }
+    cache = cache or StateCache(0)
+    stored = await stored_states(conn, schema, touched, cache)
+    states: dict[str, CaseState] = {}
+    for case_id in touched:
+        row = stored.get(case_id)
+        if row is None:
+            moved: CaseState | None = fold_decoded(case_id, new[case_id])
+        else:
+            moved = None if row[2] is None else advance(row[2], new[case_id])
+        if moved is not None:
+            states[case_id] = moved
+    refold = [case_id for case_id in touched if case_id not in states]
+    if refold:
+        for case_id, history in (await event_log.of_cases(conn, schema, refold)).items():
+            states[case_id] = fold(case_id, history)
     rows, moves, changes = [], Counter[Cell](), []
     for case_id in touched:
-        state = fold(case_id, histories[case_id])
+        state = states[case_id]
         counts = contribution(state, tz)
-        old_division, old_counts = before.get(case_id, (None, {}))
+        row = stored.get(case_id)
+        old_division, old_counts = (row[0], {(m, k): n for m, k, n in orjson.loads(row[1])}) if row else (None, {})
         moves.update(delta(old_division, old_counts, state.division, counts))
-        rows.append(_row(state, counts))
+        rows.append(case_row(state, counts))
         changes.append(change_notice(state))
     await _write_cases(conn, schema, rows)
     await _move_counters(conn, schema, {cell: n for cell, n in moves.items() if n})
+    for case_id in touched:
+        cache.put(schema, xid, states[case_id])
     return changes
 
 

@@ -13,36 +13,39 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from pydantic import ValidationError
 
 from services.projections.domain.evolve import PROJECTED
-from shared.events import REGISTRY, RecordedEvent
+from shared.events import REGISTRY
 from shared.messaging.codec import UndecodableMessage, decode
+from shared.messaging.consumer import Consumed
 
 ASSIGN_TIMEOUT_S = 30
 Offsets = dict[TopicPartition, int]
 Batch = Callable[[list[ConsumerRecord[bytes, bytes]]], Awaitable[None]]
 
 
-def projected(records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[RecordedEvent]:
-    """The events the live consumer would apply (undecodable or unknown records left out)."""
+def projected(records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Consumed]:
+    """The events the live consumer would apply, each with its payload (undecodable or unknown left out)."""
     events = []
     for record in records:
         try:
             event = decode(dict(record.headers), record.key, record.value or b"")
             if event.type in PROJECTED:
-                REGISTRY.decode(event)
-                events.append(event)
+                events.append(Consumed(event, REGISTRY.decode(event)))
         except (UndecodableMessage, ValidationError, KeyError):
             continue
     return events
 
 
 class TopicReplay:
-    def __init__(self, kafka: str, topics: Sequence[str], max_records: int = 5000) -> None:
+    def __init__(self, kafka: str, topics: Sequence[str], max_records: int = 20_000) -> None:
+        # Large fetches: a replay reads whole logs, so fewer round trips matter more than latency.
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=kafka,
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
-            max_partition_fetch_bytes=8 * 1024 * 1024,
+            fetch_max_bytes=64 * 1024 * 1024,
+            max_partition_fetch_bytes=16 * 1024 * 1024,
+            fetch_max_wait_ms=100,
         )
         self._topics = list(topics)
         self._max_records = max_records
@@ -80,6 +83,14 @@ class TopicReplay:
     async def behind(self, targets: Offsets) -> int:
         positions = await self.positions()
         return sum(max(0, targets[tp] - positions[tp]) for tp in self.partitions)
+
+    async def rewind(self) -> None:
+        """Back to the beginning of every partition (the next pass of a chunked rebuild)."""
+        await self._consumer.seek_to_beginning(*self.partitions)
+
+    def seek(self, offsets: Offsets) -> None:
+        for tp, offset in offsets.items():
+            self._consumer.seek(tp, offset)
 
     async def read_until(self, targets: Offsets, on_batch: Batch) -> None:
         """Hand every record before `targets` to `on_batch`, in batches, partition order kept."""

@@ -34,15 +34,12 @@ CREATE TABLE IF NOT EXISTS {base}.rebuilds (
 
 
 def generation_ddl(schema: str) -> str:
-    by_place = "\n".join(
-        f"CREATE INDEX {col}_recent ON {schema}.case_view ({col}, opened_at DESC, case_id DESC);"
-        for col in LEVEL_COLUMNS
-    )
+    """The generation's tables; a bulk load creates them bare and adds `index_ddl` after its COPY."""
     return f"""
 CREATE SCHEMA {schema};
 -- A copy of every consumed event: what case history, audit replay and verification read.
 CREATE TABLE {schema}.event_log (
-    event_id       uuid PRIMARY KEY,
+    event_id       uuid NOT NULL,
     case_id        text NOT NULL,
     stream_id      text NOT NULL,
     version        integer NOT NULL,
@@ -58,8 +55,6 @@ CREATE TABLE {schema}.event_log (
     prev_hash      text NOT NULL,
     hash           text NOT NULL
 );
-CREATE INDEX event_log_case ON {schema}.event_log (case_id, time);
-CREATE INDEX event_log_stream ON {schema}.event_log (stream_id, version);
 CREATE FUNCTION {schema}.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'the event log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
@@ -68,7 +63,7 @@ CREATE TRIGGER event_log_append_only BEFORE UPDATE OR DELETE ON {schema}.event_l
     FOR EACH ROW EXECUTE FUNCTION {schema}.refuse_change();
 
 CREATE TABLE {schema}.case_view (
-    case_id       text PRIMARY KEY,
+    case_id       text NOT NULL,
     division      text,
     in_province   text,
     in_city       text,
@@ -87,8 +82,6 @@ CREATE TABLE {schema}.case_view (
     doc           jsonb NOT NULL,
     contrib       jsonb NOT NULL
 );
-{by_place}
-CREATE INDEX case_view_updated ON {schema}.case_view (updated_at);
 
 -- Counters per division at every level: (division, metric, key) -> n; parent for drill-down.
 CREATE TABLE {schema}.rollup (
@@ -96,11 +89,26 @@ CREATE TABLE {schema}.rollup (
     metric   text NOT NULL,
     key      text NOT NULL,
     parent   text,
-    n        bigint NOT NULL,
-    PRIMARY KEY (division, metric, key)
+    n        bigint NOT NULL
 );
-CREATE INDEX rollup_children ON {schema}.rollup (parent, metric, key);
 """
+
+
+def index_ddl(schema: str) -> list[str]:
+    """Keys and indexes of a generation, one statement each (a bulk load builds them side by side)."""
+    return [
+        f"ALTER TABLE {schema}.event_log ADD PRIMARY KEY (event_id)",
+        f"CREATE INDEX event_log_case ON {schema}.event_log (case_id, time)",
+        f"CREATE INDEX event_log_stream ON {schema}.event_log (stream_id, version)",
+        f"ALTER TABLE {schema}.case_view ADD PRIMARY KEY (case_id)",
+        *(
+            f"CREATE INDEX {col}_recent ON {schema}.case_view ({col}, opened_at DESC, case_id DESC)"
+            for col in LEVEL_COLUMNS
+        ),
+        f"CREATE INDEX case_view_updated ON {schema}.case_view (updated_at)",
+        f"ALTER TABLE {schema}.rollup ADD PRIMARY KEY (division, metric, key)",
+        f"CREATE INDEX rollup_children ON {schema}.rollup (parent, metric, key)",
+    ]
 
 
 def new_generation_name(base: str) -> str:
@@ -111,9 +119,12 @@ def switch_lock(base: str) -> str:
     return f"{base}:read-model-switch"
 
 
-async def create_generation(conn: asyncpg.Connection, base: str) -> str:
+async def create_generation(conn: asyncpg.Connection, base: str, *, indexed: bool = True) -> str:
     schema = new_generation_name(base)
     await conn.execute(generation_ddl(schema))
+    if indexed:
+        for statement in index_ddl(schema):
+            await conn.execute(statement)
     return schema
 
 
@@ -140,3 +151,10 @@ async def writing(conn: asyncpg.Connection, base: str) -> str:
     await conn.execute("SELECT pg_advisory_xact_lock_shared(hashtext($1))", switch_lock(base))
     # A statement of its own: its snapshot is taken after the lock, so it sees a switch that just committed.
     return await serving(conn, base)
+
+
+async def point_at(conn: asyncpg.Connection, base: str, schema: str) -> str:
+    """Make `schema` the serving generation (in the caller's transaction, switch lock held); the one before."""
+    previous = await serving(conn, base)
+    await conn.execute(f"UPDATE {base}.read_model SET schema = $1, since = clock_timestamp()", schema)
+    return previous

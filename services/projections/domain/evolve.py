@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import singledispatch
 
 from services.projections.domain.case import CaseState, timeline_entry
 from services.projections.domain.clocks import Changes, clock_changes
-from services.projections.domain.order import causal_order
+from services.projections.domain.order import appends_in_order, causal_order
 from shared.events import (
     REGISTRY,
     CaseAccepted,
@@ -25,10 +25,8 @@ from shared.events import (
     RepeatPetitionReceived,
     ReviewRequested,
     SupervisionIssued,
+    status_after,
 )
-from shared.vocabulary import CaseStatus
-
-_AFTER_ASSIGNMENT = {"review": CaseStatus.UNDER_REVIEW, "re_review": CaseStatus.UNDER_RE_REVIEW}
 
 
 @singledispatch
@@ -70,7 +68,6 @@ def _(_e: ReviewRequested, s: CaseState, _r: RecordedEvent) -> Changes:
 @_changes.register
 def _(e: CaseAssigned, s: CaseState, _r: RecordedEvent) -> Changes:
     return {
-        "status": _AFTER_ASSIGNMENT.get(e.reason, CaseStatus.ASSIGNED),
         **e.model_dump(include={"level", "division_code", "unit_id", "unit_name", "county_code", "category"}),
         "channel": e.channel,
         "location_code": e.location_code or s.location_code,
@@ -82,7 +79,6 @@ def _(e: CaseAssigned, s: CaseState, _r: RecordedEvent) -> Changes:
 @_changes.register
 def _(e: CaseNotAccepted, _s: CaseState, _r: RecordedEvent) -> Changes:
     return {
-        "status": CaseStatus.NOT_ACCEPTED,
         **e.model_dump(include={"division_code", "level", "county_code", "category", "redirect_to"}),
         "channel": e.channel,
         "not_accepted_reason": e.reason,
@@ -91,7 +87,7 @@ def _(e: CaseNotAccepted, _s: CaseState, _r: RecordedEvent) -> Changes:
 
 @_changes.register
 def _(_e: CaseAccepted, _s: CaseState, _r: RecordedEvent) -> Changes:
-    return {"status": CaseStatus.ACCEPTED}
+    return {}
 
 
 @_changes.register
@@ -107,7 +103,6 @@ def _(e: LeaderAssigned, _s: CaseState, _r: RecordedEvent) -> Changes:
 @_changes.register
 def _(e: CaseResolved, _s: CaseState, r: RecordedEvent) -> Changes:
     return {
-        "status": CaseStatus.RESOLVED,
         "resolved_level": e.level,
         "resolved_round": e.round,
         "resolved_at": r.time,
@@ -117,13 +112,13 @@ def _(e: CaseResolved, _s: CaseState, r: RecordedEvent) -> Changes:
 
 @_changes.register
 def _(e: CaseReopenedForReview, s: CaseState, _r: RecordedEvent) -> Changes:
-    return {"status": _AFTER_ASSIGNMENT[e.round], "round": e.round, "reviews": s.reviews + 1}
+    return {"round": e.round, "reviews": s.reviews + 1}
 
 
 @_changes.register
 def _(e: CaseClosed, s: CaseState, _r: RecordedEvent) -> Changes:
     satisfied = s.satisfied if e.satisfied is None else e.satisfied
-    return {"status": CaseStatus.CLOSED, "closed_reason": e.reason, "satisfied": satisfied}
+    return {"closed_reason": e.reason, "satisfied": satisfied}
 
 
 @_changes.register
@@ -133,6 +128,9 @@ def _(e: SupervisionIssued, s: CaseState, _r: RecordedEvent) -> Changes:
 
 def evolve(state: CaseState, event: RecordedEvent, payload: Event) -> CaseState:
     changes = _changes(payload, state, event)
+    status = status_after(payload)  # the one rule for where each event leaves a case
+    if status is not None:
+        changes["status"] = status
     opened = event.time if state.opened_at is None else min(state.opened_at, event.time)
     updated = event.time if state.updated_at is None else max(state.updated_at, event.time)
     timeline = (*state.timeline, timeline_entry(event))
@@ -141,9 +139,26 @@ def evolve(state: CaseState, event: RecordedEvent, payload: Event) -> CaseState:
 
 def fold(case_id: str, events: Iterable[RecordedEvent]) -> CaseState:
     """The case after all these events (in any arrival order): the same answer every time."""
+    return fold_decoded(case_id, [(event, REGISTRY.decode(event)) for event in events])
+
+
+def fold_decoded(case_id: str, decoded: Sequence[tuple[RecordedEvent, Event]]) -> CaseState:
+    """`fold` of events whose payloads are decoded already (a consumer decodes each record once)."""
+    payloads = {event.id: payload for event, payload in decoded}
     state = CaseState(case_id=case_id)
-    for event in causal_order(events):
-        state = evolve(state, event, REGISTRY.decode(event))
+    for event in causal_order(event for event, _ in decoded):
+        state = evolve(state, event, payloads[event.id])
+    return state
+
+
+def advance(state: CaseState, decoded: Sequence[tuple[RecordedEvent, Event]]) -> CaseState | None:
+    """The folded state moved on by new events, or None when they do not come last in causal order
+    (then only a fold of the whole log gives the answer `fold` would)."""
+    if not appends_in_order(state.timeline, (event for event, _ in decoded)):
+        return None
+    payloads = {event.id: payload for event, payload in decoded}
+    for event in causal_order(event for event, _ in decoded):
+        state = evolve(state, event, payloads[event.id])
     return state
 
 

@@ -7,22 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from services.projections.adapters import event_log, queries
-from services.projections.domain.case import TERMINAL, document
-from services.projections.domain.evolve import fold
-from services.projections.domain.order import causal_order
-from services.projections.domain.paging import BadCursor, decode_cursor, encode_cursor
-from services.projections.domain.privacy import as_seen_by
-from services.projections.entrypoints.common import principal, reading, require_case_scope, scoped_division
-from shared.http.errors import ApiError, not_found
+from services.projections.adapters import queries
+from services.projections.entrypoints.common import ReadsDep, principal, scoped_division
+from shared.domain import Invalid
 from shared.vocabulary import CaseStatus, Channel, Level
 
 router = APIRouter(prefix="/v1", tags=["cases"])
-OPEN = tuple(s.value for s in CaseStatus if s not in TERMINAL)
-
-
-def _invalid(field: str, message: str) -> ApiError:
-    return ApiError(422, "invalid", "some fields are invalid", [{"field": field, "message": message}])
+OPEN = tuple(s.value for s in CaseStatus if s.open)
 
 
 def _statuses(status: str | None) -> tuple[str, ...]:
@@ -36,13 +27,14 @@ def _statuses(status: str | None) -> tuple[str, ...]:
         elif word in CaseStatus.__members__.values():
             wanted.append(word)
         else:
-            raise _invalid("status", f"unknown status {word!r}")
+            raise Invalid("status", f"unknown status {word!r}")
     return tuple(dict.fromkeys(wanted))
 
 
 @router.get("/cases")
 async def list_cases(
     request: Request,
+    reads: ReadsDep,
     division: str | None = None,
     status: str | None = None,
     level: Level | None = None,
@@ -65,41 +57,17 @@ async def list_cases(
         overdue=overdue,
         at_risk=at_risk,
     )
-    try:
-        after = decode_cursor(cursor) if cursor else None
-    except BadCursor as error:
-        raise _invalid("cursor", "not a cursor this list handed out") from error
-    async with reading(request) as (conn, schema):
-        cases, last = await queries.case_page(conn, schema, where, limit, after)
-    return {"division": where.division, "cases": cases, "next_cursor": encode_cursor(*last) if last else None}
+    return vars(await reads.page(where, limit, cursor))
 
 
 @router.get("/cases/{case_id}")
-async def get_case(request: Request, case_id: str) -> dict[str, Any]:
-    who = principal(request)
-    async with reading(request) as (conn, schema):
-        doc = await queries.case_doc(conn, schema, case_id)
-    if doc is None:
-        raise not_found("case")
-    require_case_scope(who, doc)
-    return doc
+async def get_case(request: Request, reads: ReadsDep, case_id: str) -> dict[str, Any]:
+    return await reads.case(principal(request), case_id)
 
 
 @router.get("/cases/{case_id}/history")
-async def case_history(request: Request, case_id: str, as_of: datetime | None = None) -> dict[str, Any]:
+async def case_history(
+    request: Request, reads: ReadsDep, case_id: str, as_of: datetime | None = None
+) -> dict[str, Any]:
     """The recorded events up to `as_of` in causal order, and the case folded from exactly those."""
-    who = principal(request)
-    if as_of is not None and as_of.tzinfo is None:
-        raise _invalid("as_of", "give a time zone (for example 2025-01-31T12:00:00+08:00)")
-    async with reading(request) as (conn, schema):
-        doc = await queries.case_doc(conn, schema, case_id)
-        if doc is None:
-            raise not_found("case")
-        require_case_scope(who, doc)
-        events = causal_order(await event_log.of_case(conn, schema, case_id, as_of))
-    return {
-        "case_id": case_id,
-        "as_of": as_of.isoformat() if as_of else None,
-        "events": [as_seen_by(who.role, e.model_dump(mode="json", exclude={"position"})) for e in events],
-        "case": document(fold(case_id, events)) if events else None,
-    }
+    return vars(await reads.history(principal(request), case_id, as_of))

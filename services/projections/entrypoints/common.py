@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated
 
 import asyncpg
-from fastapi import Request
+from fastapi import Depends, Request
 
 from services.projections.adapters.schema import serving
 from services.projections.handlers import Projections, projections_of
+from services.projections.reads import Reads
 from shared.divisions import is_valid_code
+from shared.domain import Invalid
 from shared.http.auth import Principal, current_principal, decode_token
-from shared.http.errors import ApiError
 from shared.service import Context
 
 
@@ -41,17 +42,19 @@ def scoped_division(who: Principal, division: str | None) -> str:
     """The division asked for (the caller's own by default), if the caller may see it."""
     division = division or who.division
     if not is_valid_code(division):
-        raise ApiError(
-            422,
-            "invalid",
-            "some fields are invalid",
-            [{"field": "division", "message": "not a 12-digit division code"}],
-        )
+        raise Invalid("division", "not a 12-digit division code")
     who.require_jurisdiction(division)
     return division
 
 
-def require_case_scope(who: Principal, doc: dict[str, Any]) -> None:
-    places = [code for code in (doc.get("location_code"), doc.get("division_code")) if code]
-    if not any(who.covers(code) for code in places):
-        raise ApiError(403, "forbidden", "this case is outside your jurisdiction")
+def reads_of(request: Request) -> Reads:
+    """The read use cases, the one way routes reach them."""
+    ctx, projections = context(request)
+    found = ctx.extras.get("reads")
+    if found is None:
+        found = ctx.extras["reads"] = Reads(ctx.pool, projections.base)
+    assert isinstance(found, Reads)
+    return found
+
+
+ReadsDep = Annotated[Reads, Depends(reads_of)]

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, JSONResponse
 
-from shared.http.errors import not_found
+from shared.domain import NotFound
 from shared.i18n import with_categories
 from shared.jurisdiction.division_data import deployment_catalogue
 
@@ -30,5 +30,5 @@ async def strings() -> JSONResponse:
 @router.get("/dashboard/{asset}", include_in_schema=False)
 async def asset(asset: str) -> FileResponse:
     if asset not in _ASSETS:
-        raise not_found("asset")
+        raise NotFound("asset")
     return FileResponse(STATIC / asset, media_type=_ASSETS[asset], headers={"cache-control": "no-cache"})

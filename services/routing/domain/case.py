@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import singledispatch
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -49,71 +50,68 @@ class Case(BaseModel):
 
 
 @singledispatch
-def _apply(_event: Event, state: Case) -> Case:
-    return state
+def _apply(_event: Event, _state: Case) -> dict[str, Any]:
+    """What the event changes in the case (status and version aside: `evolve` sets those)."""
+    return {}
 
 
 @_apply.register
-def _(e: CaseAssigned, s: Case) -> Case:
-    return s.model_copy(
-        update={
-            "case_id": e.case_id,
-            "division_code": e.division_code,
-            "level": e.level,
-            "unit_id": e.unit_id,
-            "county_code": e.county_code,
-            "location_code": e.location_code,
-            "category": e.category,
-            "channel": e.channel,
-            "handling_breached": False,
-        }
-    )
+def _(e: CaseAssigned, _s: Case) -> dict[str, Any]:
+    return {
+        "case_id": e.case_id,
+        "division_code": e.division_code,
+        "level": e.level,
+        "unit_id": e.unit_id,
+        "county_code": e.county_code,
+        "location_code": e.location_code,
+        "category": e.category,
+        "channel": e.channel,
+        "handling_breached": False,
+    }
 
 
 @_apply.register
-def _(e: CaseNotAccepted, s: Case) -> Case:
-    return s.model_copy(
-        update={
-            "case_id": e.case_id,
-            "division_code": e.division_code,
-            "level": e.level,
-            "county_code": e.county_code,
-            "category": e.category,
-            "channel": e.channel,
-        }
-    )
+def _(e: CaseNotAccepted, _s: Case) -> dict[str, Any]:
+    return {
+        "case_id": e.case_id,
+        "division_code": e.division_code,
+        "level": e.level,
+        "county_code": e.county_code,
+        "category": e.category,
+        "channel": e.channel,
+    }
 
 
 @_apply.register
-def _(_e: ExtensionGranted, s: Case) -> Case:
-    return s.model_copy(update={"extensions": s.extensions + 1})
+def _(_e: ExtensionGranted, s: Case) -> dict[str, Any]:
+    return {"extensions": s.extensions + 1}
 
 
 @_apply.register
-def _(e: LeaderAssigned, s: Case) -> Case:
-    return s.model_copy(update={"leader": e.leader})
+def _(e: LeaderAssigned, _s: Case) -> dict[str, Any]:
+    return {"leader": e.leader}
 
 
 @_apply.register
-def _(e: CaseResolved, s: Case) -> Case:
-    return s.model_copy(update={"round": e.round, "resolved_level": e.level})
+def _(e: CaseResolved, _s: Case) -> dict[str, Any]:
+    return {"round": e.round, "resolved_level": e.level}
 
 
 @_apply.register
-def _(e: CaseReopenedForReview, s: Case) -> Case:
-    return s.model_copy(update={"round": e.round})
+def _(e: CaseReopenedForReview, _s: Case) -> dict[str, Any]:
+    return {"round": e.round}
 
 
 @_apply.register
-def _(e: SupervisionIssued, s: Case) -> Case:
+def _(e: SupervisionIssued, s: Case) -> dict[str, Any]:
     handling = s.handling_breached or e.clock_kind == "handling"
-    return s.model_copy(update={"breaches": e.breach_count, "handling_breached": handling})
+    return {"breaches": e.breach_count, "handling_breached": handling}
 
 
 def evolve(state: Case, event: Event) -> Case:
     """The next state; every recorded event of the stream moves the version on."""
     status = status_after(event) or state.status
-    return _apply(event, state).model_copy(update={"status": status, "version": state.version + 1})
+    return state.model_copy(update={**_apply(event, state), "status": status, "version": state.version + 1})
 
 
 def fold(events: Iterable[Event], state: Case | None = None) -> Case:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -112,12 +111,9 @@ def test_names_are_unique_among_siblings(tree):
         assert len(names) == len(set(names))
 
 
-def test_the_same_seed_gives_the_same_tree_quickly(tree):
-    started = time.perf_counter()
-    again = load_default_tree()
-    # About 0.5 s for 21,300 divisions on an idle machine; the slack is for a busy CI runner.
-    assert time.perf_counter() - started < 3.0
-    assert list(again) == list(tree)
+def test_the_same_seed_gives_the_same_tree(tree):
+    # No timing here: shared machines are noisy (it takes about 0.5 s for 21,300 divisions).
+    assert list(load_default_tree()) == list(tree)
 
 
 def test_another_seed_gives_other_townships_and_villages_under_the_same_counties(tree):

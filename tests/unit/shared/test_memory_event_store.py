@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta, timezone
@@ -13,7 +14,7 @@ import pytest
 from shared.events import Metadata, SystemClockMoved
 from shared.events.base import GENESIS_HASH, chain_hash, hashed_fields
 from shared.eventstore.memory import InMemoryEventStore
-from shared.eventstore.records import record
+from shared.eventstore.records import new_ids, record
 from tests.support.event_store_contract import EventStoreContract, meta
 
 pytestmark = pytest.mark.unit
@@ -55,3 +56,11 @@ def test_the_fast_record_hashes_what_the_chain_check_recomputes(now: datetime) -
         prev = event.hash
     assert [e.version for e in recorded] == [5, 6, 7]
     assert recorded[0].prev_hash != GENESIS_HASH
+
+
+def test_new_ids_are_distinct_version_4_uuids() -> None:
+    ids = new_ids(1000)
+    assert len(set(ids)) == 1000
+    assert {i.version for i in ids} == {4}
+    assert {i.variant for i in ids} == {uuid.RFC_4122}
+    assert all(uuid.UUID(str(i)) == i for i in ids)

@@ -1,0 +1,222 @@
+"""Data scale: query latency and memory of the projections service at 100 thousand .. 10 million events.
+
+`python -m bench.scale --scale-events N` (or `run_scale_bench(kafka, database_url, n)` from the
+main bench). Synthetic case histories with the simulator's mix of lifecycles (about ten events a
+case, matters spread over the province's villages and a year) go through the bulk path into a
+fresh generation at each size (100k, 1M, 10M, up to N), which becomes the serving one. At each
+size, through the projections service running as a process: p50 and p99 of one case, its history
+as of a past moment, a filtered case-list page, and stats for the province, a county and a
+township; and the service's RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import httpx
+import orjson
+
+from bench.infra import delete_topics
+from bench.stats import summary
+from services.projections.adapters.schema import create_generation, ensure_read_model, point_at, switch_lock
+from services.projections.bulk import BulkLoad, no_gc_pauses
+from services.projections.synthetic import cases
+from shared.divisions import truncate_to
+from shared.events import RecordedEvent
+from shared.jurisdiction.division_data import deployment_tree
+from shared.messaging.consumer import Consumed
+from shared.vocabulary import Level
+from tests.support.infra import ROOT
+from tests.support.system import ServiceProcess, System, free_port
+
+BASE = "projections"  # the service's own schema base: the generation it serves is the one we fill
+SIZES = (100_000, 1_000_000, 10_000_000)
+REQUESTS = 200  # per query and size, one client: latency, not throughput
+SAMPLE = 500  # cases remembered for the single-case queries
+PROVINCE, COUNTY = "330000000000", "330726000000"
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass
+class Loaded:
+    """What is in the serving generation so far, and a few of its cases to ask for."""
+
+    events: int = 0
+    cases: int = 0
+    sample: list[tuple[str, datetime]] = field(default_factory=list)  # (case id, a moment in its history)
+
+
+def _villages() -> list[str]:
+    return sorted(d.code for d in deployment_tree() if d.level == Level.VILLAGE)
+
+
+async def load(pool: asyncpg.Pool, n_events: int, rng: random.Random) -> tuple[str, Loaded, float]:
+    """The first `n_events` synthetic events (whole cases) through the bulk path into a new generation."""
+    async with pool.acquire() as conn:
+        schema = await create_generation(conn, BASE, indexed=False)
+    bulk, loaded = BulkLoad(pool, schema, TZ), Loaded()
+    await bulk.prepare()
+    started = time.perf_counter()
+    start = datetime.now(UTC) - timedelta(days=365)
+    with no_gc_pauses():
+        for history in cases(start, seed=11, villages=_villages(), days=365):
+            if loaded.events >= n_events:
+                break
+            events = [event for _, event in history]
+            for event in events:
+                await bulk.add(Consumed.of(event))
+            _remember(loaded, events, rng)
+            loaded.events += len(events)
+            if bulk.held >= 50_000:
+                await bulk.close_chunk()
+        await bulk.finish()
+    loaded.cases = bulk.cases
+    return schema, loaded, time.perf_counter() - started
+
+
+def _remember(loaded: Loaded, events: list[RecordedEvent], rng: random.Random) -> None:
+    """A uniform sample of the cases loaded so far (reservoir), each with a moment inside its history."""
+    seen = loaded.cases = loaded.cases + 1
+    middle = events[len(events) // 2].time
+    if len(loaded.sample) < SAMPLE:
+        loaded.sample.append((events[0].subject, middle))
+    elif (slot := rng.randrange(seen)) < SAMPLE:
+        loaded.sample[slot] = (events[0].subject, middle)
+
+
+async def serve(pool: asyncpg.Pool, schema: str) -> None:
+    """Switch the service over to `schema`; drop what served before."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", switch_lock(BASE))
+        previous = await point_at(conn, BASE, schema)
+    await pool.execute(f'DROP SCHEMA IF EXISTS "{previous}" CASCADE')
+
+
+def _queries(loaded: Loaded, rng: random.Random) -> dict[str, list[str]]:
+    picks = [loaded.sample[rng.randrange(len(loaded.sample))] for _ in range(REQUESTS)]
+    township = truncate_to(next(c for c in _villages() if c.startswith(COUNTY[:6])), Level.TOWNSHIP)
+    categories = ("neighbourhood_dispute", "labour_wages", "environment", "land_expropriation")
+    return {
+        "case": [f"/v1/cases/{case_id}" for case_id, _ in picks],
+        "history_as_of": [f"/v1/cases/{case_id}/history?as_of={quote(at.isoformat())}" for case_id, at in picks],
+        "case_list_filtered": [
+            f"/v1/cases?division={COUNTY}&status=open&category={rng.choice(categories)}&limit=50"
+            for _ in range(REQUESTS)
+        ],
+        "stats_province": [f"/v1/stats?division={PROVINCE}"] * REQUESTS,
+        "stats_county": [f"/v1/stats?division={COUNTY}"] * REQUESTS,
+        "stats_township": [f"/v1/stats?division={township}"] * REQUESTS,
+    }
+
+
+async def measure(url: str, headers: dict[str, str], paths: list[str]) -> dict[str, Any]:
+    timings: list[float] = []
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as client:
+        await client.get(paths[0])  # warm: a first request pays for connections and caches
+        for path in paths:
+            started = time.perf_counter()
+            response = await client.get(path)
+            timings.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {path}: {response.status_code} {response.text[:300]}")
+    found = summary(timings)
+    return {"p50_ms": round(found["p50"] * 1000, 2), "p99_ms": round(found["p99"] * 1000, 2), "n": len(paths)}
+
+
+def rss_kib(pid: int) -> int | None:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return None
+
+
+def start_projections(kafka: str, database_url: str, prefix: str, log_dir: Path) -> tuple[System, ServiceProcess]:
+    log_dir.mkdir(parents=True, exist_ok=True)
+    env = {"KAFKA_BOOTSTRAP_SERVERS": kafka, "DATABASE_URL": database_url, "PUJIANG_ENV": "dev",
+           "PUJIANG_TOPIC_PREFIX": prefix, "PUJIANG_PARTITIONS": "1"}  # fmt: skip
+    process = ServiceProcess("projections", free_port(), {**os.environ, **env}, log_dir / "projections.log")
+    process.start()
+    process.wait_ready(120)
+    return System(services={"projections": process}), process
+
+
+async def run_scale_bench(kafka: str, database_url: str, events: int) -> dict[str, Any]:
+    """Load up to `events` in steps (100k, 1M, 10M) and measure the queries and RSS at each."""
+    sizes = [n for n in SIZES if n < events] + [events]
+    rng = random.Random(5)  # noqa: S311 (sampling, not secrets)
+    pool = await asyncpg.create_pool(database_url, min_size=2, max_size=4)
+    system: System | None = None
+    prefix = f"scale{uuid.uuid4().hex[:8]}"  # the service's topics: empty, it only serves here
+    result: dict[str, Any] = {"sizes": []}
+    try:
+        await ensure_read_model(pool, BASE)
+        logs = ROOT / "bench-results" / "scale"
+        system, process = await asyncio.to_thread(start_projections, kafka, database_url, prefix, logs)
+        headers = System().auth()
+        for n in sizes:
+            print(f"[scale] loading {n:,} events through the bulk path", file=sys.stderr, flush=True)
+            schema, loaded, seconds = await load(pool, n, rng)
+            await serve(pool, schema)
+            step: dict[str, Any] = {"events": loaded.events, "cases": loaded.cases, "load_s": round(seconds, 1),
+                                    "load_per_s": round(loaded.events / seconds, 1)}  # fmt: skip
+            for name, paths in _queries(loaded, rng).items():
+                step[name] = await measure(process.url, headers, paths)
+            assert process.proc is not None
+            step["rss_kib"] = rss_kib(process.proc.pid)
+            print(f"[scale] {orjson.dumps(step).decode()}", file=sys.stderr, flush=True)
+            result["sizes"].append(step)
+    finally:
+        if system is not None:
+            await asyncio.to_thread(system.stop)
+        await pool.close()
+        await delete_topics(kafka, prefix)
+    result["flat"] = _flatness(result["sizes"])
+    return result
+
+
+def _flatness(steps: list[dict[str, Any]]) -> dict[str, Any]:
+    """For each query: the largest p50 and p99 over the smallest size's (target within 1.2), the worst p99."""
+    if len(steps) < 2:
+        return {}
+    first, found = steps[0], {}
+    for name, figure in first.items():
+        if isinstance(figure, dict):
+            worst = max(s[name]["p99_ms"] for s in steps)
+            found[name] = {
+                "p50_ratio": round(max(s[name]["p50_ms"] for s in steps) / figure["p50_ms"], 2),
+                "p99_ratio": round(worst / figure["p99_ms"], 2),
+                "worst_p99_ms": worst,
+            }
+    return found
+
+
+async def _main(argv: list[str] | None = None) -> dict[str, Any]:
+    from bench.infra import create_database, drop_database, resolve
+
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__)
+    parser.add_argument("--scale-events", type=int, default=10_000_000, help="largest size (10000000)")
+    args = parser.parse_args(argv)
+    infra = await asyncio.to_thread(resolve)
+    name = f"pujiang_scale_{uuid.uuid4().hex[:10]}"
+    url = await create_database(infra.database_url, name)
+    try:
+        return await run_scale_bench(infra.kafka, url, args.scale_events)
+    finally:
+        await drop_database(infra.database_url, name)
+
+
+if __name__ == "__main__":
+    print(orjson.dumps(asyncio.run(_main()), option=orjson.OPT_INDENT_2).decode())
