@@ -67,6 +67,14 @@ class LeaderAssigned(Event):
     leader: str
 
 
+class CaseNoteAdded(Event):
+    """An official's note on the case, for officials only: it moves nothing (no status, no clock)
+    and the petitioner's view never shows it."""
+
+    case_id: str
+    text: str
+
+
 class CaseResolved(Event):
     """A written reply (答覆意見) was given; `level` is where it was resolved: what 631 counts."""
 

@@ -25,6 +25,8 @@ const ACTIONS = [
   { name: "escalate", path: "escalate", fields: [["reason", "textarea", true]], likely: ["assigned", "accepted"] },
   { name: "assign_leader", path: "assign-leader", fields: [["leader", "input", true]], likely: ["assigned", "accepted", "under_review", "under_re_review", "resolved"] },
 ];
+// Officials' notes (docs/lifecycle.md): allowed in every status, so they have their own card.
+const NOTE = { name: "note", path: "notes", fields: [["text", "textarea", true]] };
 
 const state = {
   token: null, claims: null, expiryTimer: null, categories: [], cases: [], cursor: null, mode: "mine",
@@ -356,6 +358,7 @@ function renderCase() {
         fact(t("case.opened"), when(doc.opened_at)))),
       petitionerCard()),
     actionsCard(doc),
+    notesCard(doc),
     timelineCard(doc),
   );
 }
@@ -448,6 +451,17 @@ function actionForm(doc, action, open) {
   return el("details", { class: "action-box", open }, el("summary", {}, t(`action.${action.name}`)), form);
 }
 
+function notesCard(doc) {
+  const id = "note-text";
+  const form = el("form", { class: "action", id: "action-note", novalidate: true, onsubmit: (e) => act(e, form, doc, NOTE) },
+    el("div", { class: "field" }, el("label", { for: id }, t("action.text"), el("span", { class: "req", "aria-hidden": "true" }, " *")),
+      el("textarea", { id, "data-field": "text", name: "text", required: true, rows: 3, maxlength: 2000 })),
+    el("div", { class: "form-error", role: "alert", tabindex: -1 }),
+    el("button", { type: "submit", class: "primary" }, t("action.note")));
+  return el("section", { class: "card", id: "notes" }, el("h2", {}, t("case.notes")),
+    el("p", { class: "muted", id: "notes-hint" }, t("case.notes_hint")), form);
+}
+
 async function act(event, form, doc, action) {
   event.preventDefault();
   clearErrors(form);
@@ -466,7 +480,8 @@ async function act(event, form, doc, action) {
     const recorded = (answer.events || []).map((e) => e.id);
     await refreshUntil((d) => recorded.every((id) => (d.timeline || []).some((e) => e.event_id === id)));
   } catch (failure) {
-    form.closest("details").open = true; // the answer is shown where the action was asked
+    const box = form.closest("details");
+    if (box) box.open = true; // the answer is shown where the action was asked
     if (failure.status === 409) showConflict(form, failure);
     else if (failure.status === 403) showErrors(form, failure, [t("action.forbidden") + failure.message]);
     else if (failure.status !== 401) showErrors(form, failure);
@@ -524,6 +539,7 @@ function describe(entry) {
     ExtensionGranted: () => [t("case.days_unit", { n: d.days }), d.reason],
     CaseResolved: () => [d.reply],
     LeaderAssigned: () => [d.leader],
+    CaseNoteAdded: () => [d.text],
     FeedbackGiven: () => [t(d.satisfied ? "portal.satisfied" : "portal.unsatisfied"), d.comment],
     ReviewRequested: () => [t(`round.${d.round}`), d.reason],
     CaseReopenedForReview: () => [t(`round.${d.round}`), d.reason],
@@ -566,7 +582,7 @@ async function route() {
 
 function renderClocksOnly() {
   const active = document.activeElement;
-  if (active && active.closest("#actions")) return; // never redraw a form someone is typing in
+  if (active && active.closest("#actions, #notes")) return; // never redraw a form someone is typing in
   renderCase();
 }
 

@@ -14,6 +14,7 @@ from shared.events import (
     CaseAssigned,
     CaseClosed,
     CaseNotAccepted,
+    CaseNoteAdded,
     CaseReopenedForReview,
     CaseResolved,
     Event,
@@ -98,6 +99,11 @@ def _(_e: ExtensionGranted, s: CaseState, _r: RecordedEvent) -> Changes:
 @_changes.register
 def _(e: LeaderAssigned, _s: CaseState, _r: RecordedEvent) -> Changes:
     return {"leader": e.leader}
+
+
+@_changes.register
+def _(_e: CaseNoteAdded, _s: CaseState, _r: RecordedEvent) -> Changes:
+    return {}  # the note is in the timeline, for officials: it changes no fact of the case
 
 
 @_changes.register

@@ -42,6 +42,10 @@ class AssignLeader(Command):
     leader: str
 
 
+class AddNote(Command):
+    text: str
+
+
 class Rules(BaseModel):
     """The deployment's limits: extensions, and what a breach leads to, step by step."""
 

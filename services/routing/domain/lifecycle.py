@@ -8,6 +8,7 @@ from services.routing.domain.assignment import Jurisdictions, Unit, assigned_to
 from services.routing.domain.case import Case
 from services.routing.domain.commands import (
     Accept,
+    AddNote,
     AssignLeader,
     Command,
     Escalate,
@@ -23,6 +24,7 @@ from shared.events import (
     CaseAccepted,
     CaseClosed,
     CaseNotAccepted,
+    CaseNoteAdded,
     CaseResolved,
     Event,
     ExtensionGranted,
@@ -120,3 +122,11 @@ def _(c: Resolve, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
 def _(c: AssignLeader, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
     _require(state, LEADABLE, "assign a leader to")
     return [LeaderAssigned(case_id=state.case_id, leader=c.leader)]
+
+
+@_decide.register
+def _(c: AddNote, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
+    # A note records what officials know; it is allowed in every status, closed included.
+    if not c.text.strip():
+        raise Invalid("text", "must not be blank")
+    return [CaseNoteAdded(case_id=state.case_id, text=c.text)]

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.routing.domain.commands import (
     Accept,
+    AddNote,
     AssignLeader,
     Command,
     Escalate,
@@ -59,6 +60,10 @@ class ResolveIn(Body):
 
 class LeaderIn(Body):
     leader: str = Field(min_length=1, max_length=200)
+
+
+class NoteIn(Body):
+    text: str = Field(min_length=1, max_length=2000)
 
 
 def changed(case_id: str, result: Changed) -> dict[str, Any]:
@@ -113,6 +118,11 @@ async def assign_leader(
     case_id: str, body: LeaderIn, routing: RoutingDep, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     return await _run(routing, case_id, AssignLeader(**body.model_dump()), principal)
+
+
+@router.post("/cases/{case_id}/notes")
+async def add_note(case_id: str, body: NoteIn, routing: RoutingDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    return await _run(routing, case_id, AddNote(**body.model_dump()), principal)
 
 
 @router.get("/worklist")
