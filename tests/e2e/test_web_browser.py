@@ -281,6 +281,40 @@ async def test_an_error_is_shown_at_its_field_in_the_apis_words(system: System, 
     await look(page, "workbench-field-error")
 
 
+async def test_a_cadre_adds_a_note_from_the_keyboard_and_sees_it_in_the_timeline(system: System, page: DevTools):
+    petition = await submitted(system, division_code=HANGPING, category="labour_wages")
+    await case_when(system, petition["case_id"], lambda c: c["status"] == "assigned")
+    assert (
+        await routing(system, petition["case_id"], "reject", HANGPING, {"reason": "属劳动仲裁事项"})
+    ).status_code == 200
+    await case_when(system, petition["case_id"], lambda c: c["status"] == "not_accepted")
+    await viewport(page, DESKTOP)
+    await signed_in(page, system, system.token(Role.OFFICIAL, HANGPING, "李明"), f"#/case/{petition['case_id']}")
+    await page.wait_for("document.querySelector('#case-status')?.dataset.status === 'not_accepted'")
+    assert "备注" in await text_of(page, "#notes h2")  # a settled case still takes notes, in its own card
+    # A blank note: the API's refusal is shown at the field, which gets the focus.
+    await type_into(page, "#note-text", "   ")
+    assert await page.evaluate(
+        "(b => (b.focus(), document.activeElement === b))(document.querySelector('#action-note button[type=submit]'))"
+    )
+    await press(page, "Enter", 13)
+    message = await page.wait_for("document.querySelector('#note-text-error')?.textContent")
+    assert "blank" in message  # routing's own words
+    assert await page.evaluate("document.getElementById('note-text').getAttribute('aria-invalid')") == "true"
+    assert await page.evaluate("document.activeElement.id") == "note-text"
+    await page.evaluate("document.getElementById('note-text').value = ''")
+    await type_into(page, "#note-text", "已电话告知信访人向劳动仲裁委申请。")
+    await click(page, "#action-note button[type=submit]")
+    await page.wait_for("document.querySelector('.timeline')?.textContent.includes('已电话告知信访人')")
+    assert "备注" in await text_of(page, ".timeline")  # the event's name, from the catalogue
+    assert await page.evaluate("document.getElementById('note-text-error')") is None
+    noted = await case_when(
+        system, petition["case_id"], lambda c: any(e["type"] == "CaseNoteAdded" for e in c["timeline"])
+    )
+    assert noted["status"] == "not_accepted"
+    await look(page, "workbench-notes")
+
+
 async def test_a_concurrent_change_is_a_clear_message_and_a_reload(system: System, page: DevTools):
     petition = await submitted(system, division_code=HANGPING, category="labour_wages")
     await case_when(system, petition["case_id"], lambda c: c["status"] == "assigned")
