@@ -51,7 +51,7 @@ def follow(
     raise AssertionError(f"the petitioner's view never got there; last seen: {last}")
 
 
-def test_the_petitioner_sees_the_case_assigned_with_its_unit_and_a_deadline(system: System):
+def test_the_petitioner_sees_the_case_assigned_with_its_unit_and_a_deadline(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case = submit(system, client)
         view = follow(system, client, case, lambda v: v["status"] == "assigned" and v["deadlines"])
@@ -65,7 +65,7 @@ def test_the_petitioner_sees_the_case_assigned_with_its_unit_and_a_deadline(syst
     assert view["timeline"][1]["text"] == f"assigned to {view['handling_unit']}"
 
 
-def test_a_wrong_missing_or_someone_elses_code_reveals_nothing(system: System):
+def test_a_wrong_missing_or_someone_elses_code_reveals_nothing(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         mine, theirs = submit(system, client), submit(system, client)
         url = f"{system.url('intake')}/v1/petitions/{mine['tracking_code']}"
@@ -85,7 +85,7 @@ def test_a_wrong_missing_or_someone_elses_code_reveals_nothing(system: System):
         )
 
 
-def test_an_anonymous_petitioner_is_never_named_in_their_view(system: System):
+def test_an_anonymous_petitioner_is_never_named_in_their_view(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         petitioner = a_petitioner(name="匿名的張三", id_number="330726199001011234", anonymous=True)
         case = submit(system, client, petitioner=petitioner)
@@ -96,7 +96,7 @@ def test_an_anonymous_petitioner_is_never_named_in_their_view(system: System):
     assert petitioner["id_number"] not in shown
 
 
-def test_guessing_access_codes_is_throttled(system: System):
+def test_guessing_access_codes_is_throttled(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case = submit(system, client)
         url = f"{system.url('intake')}/v1/petitions/{case['tracking_code']}"
@@ -123,7 +123,9 @@ def recorded_by(database_url: str, case_id: str) -> tuple[str | None, str, str |
 
 
 @pytest.mark.parametrize("channel", ["visit", "leader_reception", "door_to_door", "proxy"])
-def test_a_cadre_who_receives_a_petition_in_person_is_recorded(system: System, test_database_url, channel):
+def test_a_cadre_who_receives_a_petition_in_person_is_recorded(
+    system: System, test_database_url: str, channel: str
+) -> None:
     cadre = system.auth(Role.OFFICIAL, "330726001000", f"cadre-{channel}")
     with httpx.Client(timeout=10) as client:
         body = a_petition(channel=channel, petitioner=a_petitioner())

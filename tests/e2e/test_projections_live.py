@@ -68,7 +68,7 @@ def settled(system: System, client: httpx.Client, division: str = PUJIANG) -> di
     raise AssertionError("the read models did not settle")
 
 
-def test_a_resolved_case_moves_the_counters_of_every_level_and_keeps_its_history(system: System):
+def test_a_resolved_case_moves_the_counters_of_every_level_and_keeps_its_history(system: System) -> None:
     projections = system.url("projections")
     with httpx.Client(timeout=10) as client:
         before = {d: settled(system, client, d) for d in (PUJIANG_VILLAGE, PUJIANG, "330000000000")}
@@ -105,7 +105,7 @@ def test_a_resolved_case_moves_the_counters_of_every_level_and_keeps_its_history
         assert case_id in [c["case_id"] for c in resolved["cases"]]
 
 
-def test_scope_errors_follow_the_contract(system: System):
+def test_scope_errors_follow_the_contract(system: System) -> None:
     projections = system.url("projections")
     county = system.auth(Role.SUPERVISOR, PUJIANG)
     with httpx.Client(timeout=10) as client:
@@ -128,7 +128,7 @@ def test_scope_errors_follow_the_contract(system: System):
         )
 
 
-def test_the_stream_tells_a_supervisor_of_a_new_case_in_the_division(system: System):
+def test_the_stream_tells_a_supervisor_of_a_new_case_in_the_division(system: System) -> None:
     projections = system.url("projections")
     params = {"division": PUJIANG, "access_token": system.token(Role.SUPERVISOR, PUJIANG)}
     with (
@@ -155,7 +155,7 @@ def test_the_stream_tells_a_supervisor_of_a_new_case_in_the_division(system: Sys
                     break
 
 
-async def test_verify_names_an_event_altered_in_the_event_log(system: System):
+async def test_verify_names_an_event_altered_in_the_event_log(system: System) -> None:
     projections = system.url("projections")
     with httpx.Client(timeout=10) as sync_client:
         case_id = submit(system, sync_client)
@@ -214,7 +214,7 @@ async def overwrite(conn: asyncpg.Connection, table: str, event_id: uuid.UUID, d
         await conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
-def test_another_countys_case_is_in_none_of_a_county_supervisors_lists_or_streams(system: System):
+def test_another_countys_case_is_in_none_of_a_county_supervisors_lists_or_streams(system: System) -> None:
     projections, yiwu_village = system.url("projections"), "330782001001"
     county = system.auth(Role.SUPERVISOR, PUJIANG)
     params = {"division": PUJIANG, "access_token": system.token(Role.SUPERVISOR, PUJIANG)}

@@ -69,7 +69,7 @@ def act(
     )
 
 
-def test_a_case_is_accepted_extended_escalated_and_resolved_at_the_level_above(system: System):
+def test_a_case_is_accepted_extended_escalated_and_resolved_at_the_level_above(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case_id = routed_case(system, client)
         assert act(system, client, case_id, "accept").json()["status"] == "accepted"
@@ -95,7 +95,7 @@ def test_a_case_is_accepted_extended_escalated_and_resolved_at_the_level_above(s
         assert conflict.json()["error"]["details"] == [{"current_status": "resolved"}]
 
 
-def test_a_transfer_moves_the_case_to_another_unit_of_the_county_only(system: System):
+def test_a_transfer_moves_the_case_to_another_unit_of_the_county_only(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case_id = routed_case(system, client)
         far = act(system, client, case_id, "transfer", body={"division_code": "330782001001", "reason": "r"})
@@ -104,7 +104,7 @@ def test_a_transfer_moves_the_case_to_another_unit_of_the_county_only(system: Sy
         assert (moved["status"], moved["division_code"]) == ("assigned", "330726001002")
 
 
-def test_rejecting_records_not_accepted_and_nothing_more_is_allowed(system: System):
+def test_rejecting_records_not_accepted_and_nothing_more_is_allowed(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case_id = routed_case(system, client)
         assert act(system, client, case_id, "reject").json()["status"] == "not_accepted"
@@ -115,7 +115,7 @@ def test_rejecting_records_not_accepted_and_nothing_more_is_allowed(system: Syst
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
-def test_every_action_is_refused_outside_the_callers_jurisdiction(system: System, action: str):
+def test_every_action_is_refused_outside_the_callers_jurisdiction(system: System, action: str) -> None:
     with httpx.Client(timeout=10) as client:
         case_id = routed_case(system, client)
         assert act(system, client, case_id, action, division=YIWU).status_code == 403
@@ -128,7 +128,7 @@ def test_every_action_is_refused_outside_the_callers_jurisdiction(system: System
         assert unknown.status_code == 404
 
 
-def test_concurrent_actions_on_one_case_never_both_win(system: System):
+def test_concurrent_actions_on_one_case_never_both_win(system: System) -> None:
     import asyncio
 
     with httpx.Client(timeout=10) as client:
@@ -149,7 +149,7 @@ def test_concurrent_actions_on_one_case_never_both_win(system: System):
     assert set(codes) == {200, 409}
 
 
-def test_worklists_of_two_counties_never_mix(system: System):
+def test_worklists_of_two_counties_never_mix(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         pujiang = routed_case(system, client, PUJIANG, category="land_expropriation")
         yiwu = client.post(

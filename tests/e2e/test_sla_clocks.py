@@ -63,7 +63,7 @@ def move_clock(system: System, client: httpx.Client, **move: str) -> datetime:
     return datetime.fromisoformat(answer.json()["now"])
 
 
-def test_sixteen_days_later_the_acceptance_clock_is_breached_within_seconds(system: System):
+def test_sixteen_days_later_the_acceptance_clock_is_breached_within_seconds(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case_id = submit(system, client)
         due = datetime.fromisoformat(
@@ -85,7 +85,7 @@ def test_sixteen_days_later_the_acceptance_clock_is_breached_within_seconds(syst
     assert acceptance["next_timer"] is None
 
 
-def test_a_hotline_petition_runs_its_hours_based_sign_off_clock_beside_acceptance(system: System):
+def test_a_hotline_petition_runs_its_hours_based_sign_off_clock_beside_acceptance(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case_id = submit(system, client, channel="hotline")
         started = wait_for_clocks(system, client, case_id, lambda c: {"acceptance", "hotline_signoff"} <= set(c))
@@ -98,7 +98,7 @@ def test_a_hotline_petition_runs_its_hours_based_sign_off_clock_beside_acceptanc
     assert seen["acceptance"]["warned"] == []
 
 
-def test_an_official_pauses_a_clock_for_a_hearing_and_resumes_it(system: System):
+def test_an_official_pauses_a_clock_for_a_hearing_and_resumes_it(system: System) -> None:
     sla = system.url("sla")
     with httpx.Client(timeout=10) as client:
         case_id = submit(system, client)
@@ -144,7 +144,9 @@ async def breaches(database_url: str, case_id: str) -> list[str]:
         await conn.close()
 
 
-def test_a_deadline_that_falls_due_while_sla_is_down_breaches_exactly_once(system: System, test_database_url: str):
+def test_a_deadline_that_falls_due_while_sla_is_down_breaches_exactly_once(
+    system: System, test_database_url: str
+) -> None:
     margin = timedelta(seconds=8)
     sla = system.services["sla"]
     twin = ServiceProcess("sla", free_port(), sla.env, sla.log_path.with_name("sla-twin.log"))
@@ -170,7 +172,7 @@ def test_a_deadline_that_falls_due_while_sla_is_down_breaches_exactly_once(syste
     assert asyncio.run(breaches(test_database_url, case_id)) == ["acceptance-1"]
 
 
-def test_sixteen_days_unaccepted_show_the_breach_and_routings_escalation_in_the_read_model(system: System):
+def test_sixteen_days_unaccepted_show_the_breach_and_routings_escalation_in_the_read_model(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case_id = submit(system, client)
         due = datetime.fromisoformat(

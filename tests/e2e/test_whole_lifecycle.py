@@ -56,7 +56,7 @@ class Official:
         return response.json()  # type: ignore[no-any-return]
 
 
-def test_review_goes_to_the_township_and_re_review_to_the_county_then_the_matter_is_final(system: System):
+def test_review_goes_to_the_township_and_re_review_to_the_county_then_the_matter_is_final(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         created = client.post(f"{system.url('intake')}/v1/petitions", json=a_petition(division_code=VILLAGE)).json()
         case_id, petitioner = created["case_id"], Petitioner(system, client, created)
@@ -85,7 +85,7 @@ def test_review_goes_to_the_township_and_re_review_to_the_county_then_the_matter
         assert petitioner.say("review", reason="again").status_code == 409
 
 
-def test_a_satisfied_petitioner_closes_the_case(system: System):
+def test_a_satisfied_petitioner_closes_the_case(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         created = client.post(f"{system.url('intake')}/v1/petitions", json=a_petition(division_code=VILLAGE)).json()
         petitioner, village = Petitioner(system, client, created), Official(system, client, VILLAGE)

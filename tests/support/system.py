@@ -82,6 +82,7 @@ class ServiceProcess:
 class System:
     services: dict[str, ServiceProcess] = field(default_factory=dict)
     jwt_secret: str = DEV_JWT_SECRET
+    topic_prefix: str = ""  # the session's topics, for tests that read them directly
 
     def url(self, service: str) -> str:
         return self.services[service].url
@@ -112,7 +113,7 @@ def start_system(kafka: str, database_url: str, topic_prefix: str, log_dir: Path
         "PUJIANG_ENV": "dev",
         "PUJIANG_PARTITIONS": "3",
     }
-    system = System()
+    system = System(topic_prefix=topic_prefix)
     for name in SERVICES:
         system.services[name] = ServiceProcess(name, free_port(), env, log_dir / f"{name}.log")
         system.services[name].start()

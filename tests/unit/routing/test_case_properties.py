@@ -90,7 +90,7 @@ def step(state: Case, action: Command | Event) -> list[Event]:
 
 @settings(max_examples=300, deadline=None)
 @given(category=st.sampled_from(["other", "litigation"]), actions=st.lists(commands, max_size=25))
-def test_any_sequence_keeps_the_case_consistent(category: str, actions: list[Command | Event]):
+def test_any_sequence_keeps_the_case_consistent(category: str, actions: list[Command | Event]) -> None:
     petition = PetitionSubmitted(
         case_id="c",
         tracking_code="MH1",
