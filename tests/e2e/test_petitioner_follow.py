@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +13,7 @@ import pytest
 
 from shared.vocabulary import Role
 from tests.support.petitions import PUJIANG_VILLAGE, a_petition
+from tests.support.polling import eventually
 from tests.support.system import System
 
 pytestmark = pytest.mark.e2e
@@ -40,15 +40,13 @@ def follow(
 ) -> dict[str, Any]:
     """Poll the petitioner's view until `until(view)` holds."""
     url = f"{system.url('intake')}/v1/petitions/{case['tracking_code']}"
-    deadline, last = time.monotonic() + timeout, None
-    while time.monotonic() < deadline:
+
+    def view() -> dict[str, Any]:
         response = client.get(url, params={"access_code": case["access_code"]})
         assert response.status_code == 200, response.text
-        last = response.json()
-        if until(last):
-            return last  # type: ignore[no-any-return]
-        time.sleep(0.1)
-    raise AssertionError(f"the petitioner's view never got there; last seen: {last}")
+        return response.json()  # type: ignore[no-any-return]
+
+    return eventually(view, until, timeout=timeout, what="the petitioner's view")
 
 
 def test_the_petitioner_sees_the_case_assigned_with_its_unit_and_a_deadline(system: System) -> None:

@@ -19,6 +19,7 @@ import pytest
 from shared.vocabulary import Role
 from tests.support.infra import ROOT
 from tests.support.petitions import PUJIANG_VILLAGE, a_petition, wait_for_case
+from tests.support.polling import eventually
 from tests.support.system import System
 
 pytestmark = pytest.mark.e2e
@@ -57,15 +58,21 @@ def stats(system: System, client: httpx.Client, division: str = PUJIANG) -> dict
 
 def settled(system: System, client: httpx.Client, division: str = PUJIANG) -> dict[str, Any]:
     """The figures once nothing moves (other tests' events may still be on their way): lag 0, two reads agree."""
-    deadline, last = time.monotonic() + 60, None
-    while time.monotonic() < deadline:
+    reads: list[dict[str, Any]] = []
+
+    def read() -> tuple[int, dict[str, Any]]:
         fresh = client.get(f"{system.url('projections')}/v1/freshness", headers=system.auth()).json()
-        now = stats(system, client, division)
-        if fresh["consumer_lag"] == 0 and now == last:
-            return now
-        last = now
-        time.sleep(0.5)
-    raise AssertionError("the read models did not settle")
+        reads.append(stats(system, client, division))
+        return fresh["consumer_lag"], reads[-1]
+
+    _, now = eventually(
+        read,
+        lambda lag_and_now: lag_and_now[0] == 0 and reads[-2:-1] == [lag_and_now[1]],
+        timeout=60,
+        every=0.5,
+        what="the read models settled",
+    )
+    return now
 
 
 def test_a_resolved_case_moves_the_counters_of_every_level_and_keeps_its_history(system: System) -> None:

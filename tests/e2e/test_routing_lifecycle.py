@@ -10,6 +10,7 @@ import pytest
 
 from shared.vocabulary import Role
 from tests.support.petitions import PUJIANG_VILLAGE, a_petition
+from tests.support.polling import eventually
 from tests.support.system import System
 
 pytestmark = pytest.mark.e2e
@@ -30,12 +31,10 @@ ACTIONS: dict[str, dict[str, Any]] = {
 
 def routed_case(system: System, client: httpx.Client, unit: str = PUJIANG_VILLAGE, **overrides: Any) -> str:
     case_id = client.post(f"{system.url('intake')}/v1/petitions", json=a_petition(**overrides)).json()["case_id"]
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if case_id in worklist(system, client, unit):
-            return str(case_id)
-        time.sleep(0.1)
-    raise AssertionError(f"the case never reached the worklist of {unit}")
+    eventually(
+        lambda: worklist(system, client, unit), lambda ids: case_id in ids, what=f"{case_id} in the worklist of {unit}"
+    )
+    return str(case_id)
 
 
 def worklist(system: System, client: httpx.Client, unit: str) -> set[str]:

@@ -20,6 +20,7 @@ import pytest
 
 from shared.vocabulary import Role
 from tests.support.petitions import PUJIANG_VILLAGE, a_petition, wait_for_case
+from tests.support.polling import eventually
 from tests.support.system import ServiceProcess, System, free_port
 
 pytestmark = pytest.mark.e2e
@@ -44,17 +45,13 @@ def clocks(system: System, client: httpx.Client, case_id: str) -> dict[str, dict
 def wait_for_clocks(
     system: System, client: httpx.Client, case_id: str, until: Callable[[dict[str, Any]], bool], timeout: float = 30
 ) -> dict[str, dict[str, Any]]:
-    deadline = time.monotonic() + timeout
-    seen: dict[str, dict[str, Any]] = {}
-    while time.monotonic() < deadline:
-        try:
-            seen = clocks(system, client, case_id)
-        except httpx.HTTPError:
-            seen = {}  # sla is restarting
-        if seen and until(seen):
-            return seen
-        time.sleep(0.1)
-    raise AssertionError(f"the clocks of {case_id} did not get there in {timeout}s; last seen: {seen}")
+    return eventually(
+        lambda: clocks(system, client, case_id),
+        lambda seen: bool(seen) and until(seen),
+        timeout=timeout,
+        retry_on=(httpx.HTTPError,),  # sla is restarting
+        what=f"the clocks of {case_id}",
+    )
 
 
 def move_clock(system: System, client: httpx.Client, **move: str) -> datetime:

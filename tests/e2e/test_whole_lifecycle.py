@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
@@ -10,20 +9,12 @@ import pytest
 
 from shared.vocabulary import Role
 from tests.support.petitions import a_petition
+from tests.support.polling import eventually
 from tests.support.system import System
 
 pytestmark = pytest.mark.e2e
 
 VILLAGE, TOWNSHIP, COUNTY = "330726001001", "330726001000", "330726000000"
-
-
-def wait_until(check: Any, timeout: float = 20) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.1)
-    raise AssertionError("the system did not get there in time")
 
 
 class Petitioner:
@@ -38,7 +29,7 @@ class Petitioner:
         return response.json()  # type: ignore[no-any-return]
 
     def sees(self, status: str) -> dict[str, Any]:
-        return wait_until(lambda: (v := self.view())["status"] == status and v)  # type: ignore[no-any-return]
+        return eventually(self.view, lambda v: v["status"] == status, what=f"the petitioner's view {status}")
 
     def say(self, what: str, **body: Any) -> httpx.Response:
         return self.client.post(f"{self.url}/{what}", json={"access_code": self.access_code, **body})

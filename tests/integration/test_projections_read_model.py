@@ -23,6 +23,7 @@ from services.projections.synthetic import histories
 from shared.divisions import is_within
 from shared.events import RecordedEvent
 from shared.messaging.consumer import Consumed
+from tests.support.polling import eventually_async
 
 pytestmark = pytest.mark.integration
 TZ = ZoneInfo("Asia/Shanghai")
@@ -125,8 +126,11 @@ async def test_committed_changes_reach_listeners_of_the_division_only(
     hub = ChangeHub()
     listener = asyncio.create_task(hub.listen(test_database_url, projections.base))
     try:
-        while not hub.listening:  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
+
+        async def listening() -> bool:
+            return hub.listening
+
+        await eventually_async(listening, every=0.01, what="the hub listening")
         inside = hub.subscribe(lambda n: bool(n["division"]) and is_within(n["division"], PUJIANG))
         elsewhere = hub.subscribe(lambda n: bool(n["division"]) and is_within(n["division"], "330782000000"))
         await feed(pg_pool, projections, [event for _, event in histories(80, datetime.now(UTC))])

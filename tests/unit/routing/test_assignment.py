@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.routing.domain.assignment import Unit, decide_assignment, starting_division
+from services.routing.domain.assignment import Jurisdictions, Unit, decide_assignment, starting_division
 from services.routing.domain.case import Case, fold
 from shared.divisions import level_of
 from shared.events import CaseAssigned, CaseNotAccepted, PetitionSubmitted
@@ -26,7 +26,7 @@ categories:
 """)
 
 
-class Catalogue:
+class Catalogue(Jurisdictions):
     catalogue = CATEGORIES
 
     def unit(self, unit_id: str) -> Unit | None:

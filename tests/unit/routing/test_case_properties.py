@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.routing.domain.assignment import Unit, decide_assignment
+from services.routing.domain.assignment import Jurisdictions, Unit, decide_assignment
 from services.routing.domain.case import Case, fold
 from services.routing.domain.commands import (
     Accept,
@@ -36,7 +36,7 @@ VILLAGE = "330726101203"
 RULES = Rules()
 
 
-class Tree:
+class Tree(Jurisdictions):
     catalogue = CATEGORIES
 
     def unit(self, unit_id: str) -> Unit | None:
@@ -84,8 +84,9 @@ def step(state: Case, action: Command | Event) -> list[Event]:
             return on_review_requested(state, action, TREE)
         case ClockBreached():
             return on_breach(state, action, TREE, RULES)
-        case _:
-            return decide(state, action, TREE, RULES)  # type: ignore[arg-type]
+        case Command():
+            return decide(state, action, TREE, RULES)
+    raise AssertionError(f"no step for {action!r}")
 
 
 @settings(max_examples=300, deadline=None)
