@@ -23,7 +23,7 @@ from services.routing.domain.commands import (
 )
 from services.routing.domain.lifecycle import decide
 from services.routing.domain.reactions import on_breach, on_feedback, on_review_requested
-from shared.divisions import is_valid_code, level_of
+from shared.divisions import is_division_code, level_of
 from shared.domain import Invalid, NotAllowed
 from shared.events import ClockBreached, Event, FeedbackGiven, PetitionSubmitted, ReviewRequested
 from shared.events.intake import Petitioner
@@ -41,7 +41,7 @@ class Tree(Jurisdictions):
 
     def unit(self, unit_id: str) -> Unit | None:
         code = unit_id.split(":", maxsplit=1)[0]
-        if not is_valid_code(code):
+        if not is_division_code(code):
             return None
         return Unit(unit_id=unit_id, division_code=code, level=level_of(code), name=unit_id)
 
