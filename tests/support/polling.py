@@ -9,17 +9,32 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
 _NOTHING = object()
 
 
-def _failure(what: str, timeout: float, last: object, error: BaseException | None) -> AssertionError:
-    seen = "nothing" if last is _NOTHING else repr(last)
-    because = "" if error is None else f"; last error: {error!r}"
-    return AssertionError(f"{what} did not hold within {timeout}s; last seen: {seen}{because}")
+class _Tries(Generic[T]):
+    """The bookkeeping both loops share: the deadline, the last value and the last error seen."""
+
+    def __init__(self, until: Callable[[T], object], timeout: float, what: str) -> None:
+        self.until, self.timeout, self.what = until, timeout, what
+        self.deadline = time.monotonic() + timeout
+        self.last: object = _NOTHING
+        self.error: Exception | None = None
+
+    def held(self, value: T) -> bool:
+        self.last = value
+        return bool(self.until(value))
+
+    def give_up_if_late(self) -> None:
+        if time.monotonic() < self.deadline:
+            return
+        seen = "nothing" if self.last is _NOTHING else repr(self.last)
+        because = "" if self.error is None else f"; last error: {self.error!r}"
+        raise AssertionError(f"{self.what} did not hold within {self.timeout}s; last seen: {seen}{because}")
 
 
 def eventually(
@@ -35,20 +50,16 @@ def eventually(
 
     Exceptions in `retry_on` (a service restarting, say) count as a miss, any other propagates.
     """
-    deadline = time.monotonic() + timeout
-    last: object = _NOTHING
-    error: Exception | None = None
+    tries = _Tries(until, timeout, what)
     while True:
         try:
             value = probe()
         except retry_on as exc:
-            error = exc
+            tries.error = exc
         else:
-            last = value
-            if until(value):
+            if tries.held(value):
                 return value
-        if time.monotonic() >= deadline:
-            raise _failure(what, timeout, last, error)
+        tries.give_up_if_late()
         time.sleep(every)
 
 
@@ -62,18 +73,14 @@ async def eventually_async(
     what: str = "the condition",
 ) -> T:
     """`eventually` for a coroutine probe, sleeping without blocking the event loop."""
-    deadline = time.monotonic() + timeout
-    last: object = _NOTHING
-    error: Exception | None = None
+    tries = _Tries(until, timeout, what)
     while True:
         try:
             value = await probe()
         except retry_on as exc:
-            error = exc
+            tries.error = exc
         else:
-            last = value
-            if until(value):
+            if tries.held(value):
                 return value
-        if time.monotonic() >= deadline:
-            raise _failure(what, timeout, last, error)
+        tries.give_up_if_late()
         await asyncio.sleep(every)

@@ -11,17 +11,7 @@ from services.sla.domain.calendar import SHANGHAI, ChineseStatutoryCalendar
 from services.sla.domain.clocks import CaseClocks, fold
 from services.sla.domain.reactions import react
 from services.sla.domain.rules import ClockRules
-from shared.events import (
-    CaseAssigned,
-    ClockBreached,
-    ClockExtended,
-    ClockPaused,
-    ClockResumed,
-    ClockStarted,
-    ClockStopped,
-    ClockWarned,
-    Event,
-)
+from shared.events import CaseAssigned, ClockEvent, Event
 from shared.vocabulary import Channel, Level
 
 CASE = "c-1"
@@ -30,7 +20,6 @@ NEXT_VILLAGE = "330726101204"
 # Monday 2 March 2026, 09:00 in Shanghai: no holiday within a fortnight either side.
 RECEIVED = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 ACCEPTANCE_DUE = datetime(2026, 3, 17, 16, 0, tzinfo=UTC)  # 24:00 of 17 March, local
-ClockEvent = ClockStarted | ClockPaused | ClockResumed | ClockExtended | ClockWarned | ClockBreached | ClockStopped
 E = TypeVar("E", bound=Event)
 RULES = ClockRules(read_policies(), ChineseStatutoryCalendar(), SHANGHAI, "national")
 
