@@ -16,6 +16,7 @@ from shared.events.routing import (
 )
 from shared.events.sla import (
     ClockBreached,
+    ClockEvent,
     ClockExtended,
     ClockPaused,
     ClockResumed,
@@ -61,6 +62,7 @@ __all__ = [
     "CaseReopenedForReview",
     "CaseResolved",
     "ClockBreached",
+    "ClockEvent",
     "ClockExtended",
     "ClockPaused",
     "ClockResumed",
