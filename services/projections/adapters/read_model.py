@@ -40,12 +40,13 @@ def parent_division(division: str) -> str | None:
     return parent_of(division) if is_valid_code(division) else None
 
 
-def _places(division: str | None) -> list[str | None]:
+@cache
+def _places(division: str | None) -> tuple[str | None, ...]:
     """The case's division at each level column, province first (None below where it is named)."""
     if division is None or not is_valid_code(division):
-        return [None] * len(LEVEL_COLUMNS)
+        return (None,) * len(LEVEL_COLUMNS)
     chain = [*reversed(ancestors(division)), division]
-    return [*chain, *([None] * (len(LEVEL_COLUMNS) - len(chain)))]
+    return (*chain, *([None] * (len(LEVEL_COLUMNS) - len(chain))))
 
 
 def case_row(state: CaseState, counts: dict[Count, int]) -> list[Any]:
