@@ -3,7 +3,8 @@
 `python -m bench.scale --scale-events N` (or `run_scale_bench(kafka, database_url, n)` from the
 main bench). Synthetic case histories with the simulator's mix of lifecycles (about ten events a
 case, matters spread over the province's villages and a year) go through the bulk path into a
-fresh generation at each size (100k, 1M, 10M, up to N), which becomes the serving one. At each
+fresh generation at each size (100k, 1M, 10M, up to N), which becomes the serving one: `WORKERS`
+processes generate and fold cases side by side, keys and indexes are built once per size. At each
 size, through the projections service running as a process: p50 and p99 of one case, its history
 as of a past moment, a filtered case-list page, and stats for the province, a county and a
 township; and the service's RSS.
