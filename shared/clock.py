@@ -14,7 +14,7 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
-class SystemClock:
+class SystemClock(Clock):
     """Wall-clock time, optionally shifted by a simulated offset (dev only)."""
 
     def __init__(self, offset: timedelta = timedelta(0)) -> None:
@@ -35,7 +35,7 @@ class SystemClock:
         self._offset = offset
 
 
-class FixedClock:
+class FixedClock(Clock):
     """A clock that only moves when told to: for unit tests."""
 
     def __init__(self, at: datetime) -> None:

@@ -55,10 +55,7 @@ class BulkLoad:
         self._counters: Counter[Cell] = Counter()
         self.events = 0
         self.cases = 0
-
-    @property
-    def held(self) -> int:
-        return sum(len(c) for c in self._cases.values())
+        self.held = 0  # events of the open chunk's cases
 
     async def prepare(self) -> None:
         async with self._pool.acquire() as conn:
@@ -71,6 +68,7 @@ class BulkLoad:
         if event.id in case:
             return
         case[event.id] = (event, consumed.payload)
+        self.held += 1
         self._pending.append(event)
         self.events += 1
         if len(self._pending) >= EVENTS_PER_COPY:
@@ -91,14 +89,18 @@ class BulkLoad:
         if rows:
             await self._write(bulk.copy_cases, rows)
         self.cases += len(self._cases)
-        self._cases = {}
+        self._cases, self.held = {}, 0
         await self._write(bulk.stage_counters, self._counters)
         self._counters = Counter()
 
-    async def finish(self) -> None:
-        """Wait for every write, then sum the counters and build keys and indexes."""
+    async def flush(self) -> None:
+        """Close the chunk and wait for every write (several loads may fill one generation side by side)."""
         await self.close_chunk()
         await self._drain(0)
+
+    async def finish(self) -> None:
+        """Wait for every write, then sum the counters and build keys and indexes."""
+        await self.flush()
         await bulk.finish(self._pool, self._schema)
 
     async def _flush_events(self) -> None:

@@ -6,9 +6,11 @@ shape HTTP; what may be seen and what is asked for is decided here.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -20,8 +22,12 @@ from services.projections.domain.evolve import fold
 from services.projections.domain.order import causal_order
 from services.projections.domain.paging import BadCursor, decode_cursor, encode_cursor
 from services.projections.domain.privacy import as_seen_by
+from services.projections.domain.stats import figures, hot_spots, new_cases
+from shared.clock import Clock
 from shared.domain import Invalid, NotFound
 from shared.http.auth import Principal
+from shared.jurisdiction.division_data import deployment_tree
+from shared.jurisdiction.divisions import level_of
 from shared.vocabulary import Role
 
 AUDIT_SOURCE = "the projections' event log: a copy of the intake, routing and sla topics"
@@ -53,9 +59,65 @@ class Verification:
 
 
 @dataclass(frozen=True)
+class Freshness:
+    now: str
+    last_event_time: str | None
+    consumer_lag: int
+    read_model: str
+
+
+@dataclass(frozen=True)
+class Stats:
+    """A division's figures (`figures` are spread into the answer beside the other fields)."""
+
+    division: str
+    name: dict[str, str] | None
+    level: str
+    today: str
+    figures: dict[str, Any]
+    new_cases: dict[str, Any]
+    hot_spots: dict[str, list[dict[str, Any]]]
+    freshness: Freshness
+
+
+@dataclass(frozen=True)
 class Reads:
     pool: asyncpg.Pool
     base: str
+    tz: ZoneInfo
+    clock: Clock
+    consumer_lag: Callable[[], Awaitable[int]]
+
+    async def freshness(self) -> Freshness:
+        """How far the serving read model has got: its newest event, the consumer's lag."""
+        async with self.pool.acquire() as conn:
+            schema = await serving(conn, self.base)
+            last = await queries.last_event_time(conn, schema)
+        return Freshness(
+            self.clock.now().isoformat(), last.isoformat() if last else None, await self.consumer_lag(), schema
+        )
+
+    async def stats(self, division: str) -> Stats:
+        """A division's figures from its counters, never a scan of cases (the division already checked)."""
+        today = self.clock.now().astimezone(self.tz).date()
+        async with self.pool.acquire() as conn:
+            schema = await serving(conn, self.base)
+            counts = await queries.counters(conn, schema, division, today - timedelta(days=29))
+            hot = await queries.hot_rows(conn, schema, division, today)
+        spots = {
+            window: [{**spot, "division_name": division_names(spot["division"])} for spot in found]
+            for window, found in hot_spots(hot).items()
+        }
+        return Stats(
+            division,
+            division_names(division),
+            level_of(division).value,
+            today.isoformat(),
+            figures(counts),
+            new_cases(counts, today),
+            spots,
+            await self.freshness(),
+        )
 
     async def case(self, who: Principal, case_id: str) -> dict[str, Any]:
         """The case now, as stored (the API document)."""
@@ -99,6 +161,12 @@ class Reads:
         return Verification(
             case_id, not bad, AUDIT_SOURCE, len(events), [s.model_dump() for s in streams], bad[0] if bad else None
         )
+
+
+def division_names(code: str) -> dict[str, str] | None:
+    """The division's names for a reader ({"zh", "en"}), if the deployment's tree has it."""
+    found = deployment_tree().get(code)
+    return {"zh": found.name_zh, "en": found.name_en} if found else None
 
 
 async def _visible_case(conn: asyncpg.Connection, schema: str, who: Principal, case_id: str) -> dict[str, Any]:

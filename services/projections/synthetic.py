@@ -56,6 +56,7 @@ class CaseWriter:
     correlation_id: uuid.UUID = field(default_factory=uuid.uuid4)
     heads: dict[str, tuple[int, str]] = field(default_factory=dict)
     recorded: list[tuple[str, RecordedEvent]] = field(default_factory=list)
+    payloads: list[Event] = field(default_factory=list)  # beside `recorded`: what each event says, as built
 
     def record(self, stream: str, payload: Event, cause: RecordedEvent | None, hours: float = 1.0) -> RecordedEvent:
         self.at += timedelta(hours=hours)
@@ -80,6 +81,7 @@ class CaseWriter:
         event = draft.model_copy(update={"hash": chain_hash(hashed_fields(draft), prev)})
         self.heads[stream_id] = (event.version, event.hash)
         self.recorded.append((SERVICE_OF[stream], event))
+        self.payloads.append(payload)
         return event
 
 
@@ -119,6 +121,21 @@ def case_history(
     rng: random.Random, start: datetime, villages: Sequence[str] = VILLAGES
 ) -> list[tuple[str, RecordedEvent]]:
     """One case's events as (publishing service, event), in the order the services recorded them."""
+    return case_writer(rng, start, villages).recorded
+
+
+def decoded_cases(
+    start: datetime, seed: int = 7, villages: Sequence[str] = VILLAGES, days: float = 30
+) -> Iterator[list[tuple[RecordedEvent, Event]]]:
+    """`cases`, each event beside its payload as built (nothing to decode again: the scale bench's load)."""
+    rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
+    while True:
+        w = case_writer(rng, start + timedelta(hours=rng.uniform(0, 24 * days)), villages)
+        yield [(event, payload) for (_, event), payload in zip(w.recorded, w.payloads, strict=True)]
+
+
+def case_writer(rng: random.Random, start: datetime, villages: Sequence[str] = VILLAGES) -> CaseWriter:
+    """The writer that recorded one whole case (see `case_history`)."""
     w = CaseWriter(str(uuid.uuid4()), start)
     category = rng.choice(sorted(STARTS))
     channel = Channel.ONLINE if rng.random() < 0.85 else rng.choice(list(Channel))
@@ -142,14 +159,14 @@ def case_history(
                                    by_division=supervisor, breach_count=1)  # fmt: skip
         w.record("case", issued, breach)
     if rng.random() < 0.2:
-        return w.recorded
+        return w
     accepted = w.record("case", CaseAccepted(case_id=w.case_id, unit_id=division, level=level_of(division)), assigned)
     _stop(w, clock, "acceptance", accepted, rng.random() < 0.9)
     handling, _ = _clock(w, "handling", 1, accepted, 60)
     if rng.random() < 0.1:
         w.record("case", LeaderAssigned(case_id=w.case_id, leader="leader-zhang"), accepted)
     if rng.random() < 0.25:
-        return w.recorded
+        return w
     reply = CaseResolved(case_id=w.case_id, reply="done", unit_id=division, division_code=division,
                          level=level_of(division))  # fmt: skip
     resolved = w.record("case", reply, accepted, hours=24 * rng.randint(1, 40))
@@ -160,13 +177,13 @@ def case_history(
     if satisfied:
         closed = w.record("case", CaseClosed(case_id=w.case_id, reason="satisfied", satisfied=True), feedback)
         _stop(w, window, "review_request_window", closed, True)
-        return w.recorded
+        return w
     request = w.record("petition", ReviewRequested(case_id=w.case_id, reason="unfair", round="review"), feedback)
     reopened = w.record("case", CaseReopenedForReview(case_id=w.case_id, round="review", reason="unfair"), request)
     _stop(w, window, "review_request_window", reopened, True)
     _assign(w, petition, parent_of(division) or division, "review", reopened)
     _clock(w, "review", 1, reopened, 30)
-    return w.recorded
+    return w
 
 
 def histories(n_events: int, start: datetime, seed: int = 7) -> list[tuple[str, RecordedEvent]]:

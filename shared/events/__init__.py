@@ -17,6 +17,7 @@ from shared.events.routing import (
 )
 from shared.events.sla import (
     ClockBreached,
+    ClockEvent,
     ClockExtended,
     ClockPaused,
     ClockResumed,
@@ -64,6 +65,7 @@ __all__ = [
     "CaseReopenedForReview",
     "CaseResolved",
     "ClockBreached",
+    "ClockEvent",
     "ClockExtended",
     "ClockPaused",
     "ClockResumed",

@@ -68,6 +68,10 @@ class ClockStopped(Event):
     met_on_time: bool
 
 
+# Every event about one clock: each names its case and its clock_id.
+ClockEvent = ClockStarted | ClockPaused | ClockResumed | ClockExtended | ClockWarned | ClockBreached | ClockStopped
+
+
 class SystemClockMoved(Event):
     """The whole system's simulated time now runs `offset_ms` ahead of the wall clock."""
 

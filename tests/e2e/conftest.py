@@ -14,7 +14,6 @@ from tests.support.system import System, start_system
 def system(infra: Infra, test_database_url: str) -> Iterator[System]:
     prefix = f"e2e{uuid.uuid4().hex[:8]}"
     running = start_system(infra.kafka, test_database_url, prefix, ROOT / "test-artifacts" / "logs" / prefix)
-    running.topic_prefix = prefix  # type: ignore[attr-defined]
     yield running
     running.stop()
     # Each session's topics would otherwise pile up in the broker and slow every later start.

@@ -93,6 +93,15 @@ def wait_for_effects(database_url: str, case_ids: list[str]) -> dict[str, dict[s
         time.sleep(1)
 
 
+def stop_and_assert_each_case_once(client: SteadyClient, database_url: str, more_than: int) -> None:
+    """Stop the load; every petition it filed got its own case, and every effect of each exactly once."""
+    client.stop()
+    case_ids = client.case_ids
+    assert len(case_ids) > more_than
+    assert len(set(case_ids)) == len(case_ids)
+    assert_once_each(wait_for_effects(database_url, case_ids), case_ids)
+
+
 def assert_once_each(counts: dict[str, dict[str, int]], case_ids: list[str]) -> None:
     for label in ("submitted", "assigned", "clock", "view"):
         assert len(counts[label]) == len(case_ids), f"{label}: {len(case_ids) - len(counts[label])} missing"
@@ -121,12 +130,7 @@ def test_sigkill_of_each_service_loses_nothing_and_doubles_nothing(system: Syste
         time.sleep(3)
         system.restart(service)  # SIGKILL, then start again and wait until ready
     time.sleep(3)
-    client.stop()
-    case_ids = client.case_ids
-    assert len(case_ids) > 100
-    assert len(set(case_ids)) == len(case_ids)
-
-    assert_once_each(wait_for_effects(test_database_url, case_ids), case_ids)
+    stop_and_assert_each_case_once(client, test_database_url, more_than=100)
 
 
 def test_two_instances_each_lose_nothing_when_the_first_ones_are_sigkilled_under_load(
@@ -150,11 +154,7 @@ def test_two_instances_each_lose_nothing_when_the_first_ones_are_sigkilled_under
         for first in system.services.values():
             first.kill()  # relay leaders, consumer group members, timer loops: all at once
         time.sleep(8)
-        client.stop()
-        case_ids = client.case_ids
-        assert len(case_ids) > 50
-        assert len(set(case_ids)) == len(case_ids)
-        assert_once_each(wait_for_effects(test_database_url, case_ids), case_ids)
+        stop_and_assert_each_case_once(client, test_database_url, more_than=50)
         assert asyncio.run(broken_chains(test_database_url)) == {s: [] for s in (*SERVICES[:3], "event_log")}
     finally:
         # Leave the session's system as it was: the first instances back, the seconds gone.

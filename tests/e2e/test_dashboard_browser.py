@@ -103,7 +103,8 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 
 @pytest.fixture
 async def page(chromium: int) -> AsyncIterator[DevTools]:
-    deadline, targets = time.monotonic() + 30, []
+    deadline = time.monotonic() + 30
+    targets: list[dict[str, Any]] = []
     async with httpx.AsyncClient(timeout=5) as client:
         while not targets and time.monotonic() < deadline:
             try:
@@ -119,7 +120,7 @@ async def page(chromium: int) -> AsyncIterator[DevTools]:
         yield tools
 
 
-async def test_the_dashboard_counts_a_new_petition_without_a_reload(system: System, page: DevTools):
+async def test_the_dashboard_counts_a_new_petition_without_a_reload(system: System, page: DevTools) -> None:
     token = system.token(Role.SUPERVISOR, PUJIANG)
     await page.send("Page.navigate", url=f"{system.url('projections')}/dashboard?access_token={token}")
     before = int(await page.wait_for("document.querySelector('#count-total')?.dataset.value"))

@@ -69,8 +69,10 @@ async def read_dead_letters(kafka: str, topic: str, want: int, timeout_s: float 
     return found
 
 
-def test_unreadable_records_are_dead_lettered_with_the_reason_and_the_flow_goes_on(system: System, infra: Infra):
-    prefix = system.topic_prefix  # type: ignore[attr-defined]
+def test_unreadable_records_are_dead_lettered_with_the_reason_and_the_flow_goes_on(
+    system: System, infra: Infra
+) -> None:
+    prefix = system.topic_prefix
     poison = asyncio.run(produce_poison(infra.kafka, f"{prefix}.intake"))
     # Both routing and projections read intake's topic: each dead-letters both records.
     letters = asyncio.run(read_dead_letters(infra.kafka, f"{prefix}.deadletter", want=4))

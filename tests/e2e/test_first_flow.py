@@ -13,7 +13,7 @@ from tests.support.system import System
 pytestmark = pytest.mark.e2e
 
 
-def test_a_petition_is_assigned_at_village_level_with_its_acceptance_clock(system: System):
+def test_a_petition_is_assigned_at_village_level_with_its_acceptance_clock(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         answer = client.post(f"{system.url('intake')}/v1/petitions", json=a_petition())
         assert answer.status_code == 201, answer.text
@@ -38,7 +38,7 @@ def test_a_petition_is_assigned_at_village_level_with_its_acceptance_clock(syste
     assert [t["type"] for t in case["timeline"]] == ["PetitionSubmitted", "CaseAssigned", "ClockStarted"]
 
 
-def test_a_land_matter_starts_at_county_and_litigation_is_not_accepted(system: System):
+def test_a_land_matter_starts_at_county_and_litigation_is_not_accepted(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         land = client.post(
             f"{system.url('intake')}/v1/petitions", json=a_petition(category="land_expropriation")
@@ -58,7 +58,7 @@ def test_a_land_matter_starts_at_county_and_litigation_is_not_accepted(system: S
     assert court_case["level"] == "county"
 
 
-def test_a_case_is_visible_only_inside_the_callers_jurisdiction(system: System):
+def test_a_case_is_visible_only_inside_the_callers_jurisdiction(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         created = client.post(f"{system.url('intake')}/v1/petitions", json=a_petition()).json()
         wait_for_case(client, system.url("projections"), created["case_id"], system.auth())

@@ -20,7 +20,7 @@ def intake(system: System) -> str:
     return f"{system.url('intake')}/v1/petitions"
 
 
-def test_invalid_fields_are_a_422_naming_each_field_and_nothing_is_written(intake, test_database_url):
+def test_invalid_fields_are_a_422_naming_each_field_and_nothing_is_written(intake: str, test_database_url: str) -> None:
     before = petitions_submitted(test_database_url)
     body = a_petition(channel="pigeon", division_code="12345", title="")
     del body["content"]
@@ -34,19 +34,21 @@ def test_invalid_fields_are_a_422_naming_each_field_and_nothing_is_written(intak
     assert petitions_submitted(test_database_url) == before
 
 
-def test_malformed_json_is_a_400(intake):
+def test_malformed_json_is_a_400(intake: str) -> None:
     response = httpx.post(intake, content=b'{"channel": "online",', headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "malformed"
 
 
-def test_an_oversize_body_is_a_413(intake):
+def test_an_oversize_body_is_a_413(intake: str) -> None:
     response = httpx.post(intake, json=a_petition(content="x" * 2_000_000))
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
 
 
-def test_the_same_idempotency_key_and_body_return_the_first_answer_and_create_nothing(intake, test_database_url):
+def test_the_same_idempotency_key_and_body_return_the_first_answer_and_create_nothing(
+    intake: str, test_database_url: str
+) -> None:
     key = str(uuid.uuid4())
     body = a_petition()
     first = httpx.post(intake, json=body, headers={"Idempotency-Key": key})
@@ -57,7 +59,7 @@ def test_the_same_idempotency_key_and_body_return_the_first_answer_and_create_no
     assert petitions_submitted(test_database_url) == before
 
 
-def test_racing_retries_with_one_key_create_one_petition(intake, test_database_url):
+def test_racing_retries_with_one_key_create_one_petition(intake: str, test_database_url: str) -> None:
     key, body = str(uuid.uuid4()), a_petition()
     before = petitions_submitted(test_database_url)
 
@@ -73,7 +75,7 @@ def test_racing_retries_with_one_key_create_one_petition(intake, test_database_u
     assert petitions_submitted(test_database_url) == before + 1
 
 
-def test_the_same_key_with_another_body_is_a_409(intake):
+def test_the_same_key_with_another_body_is_a_409(intake: str) -> None:
     key = str(uuid.uuid4())
     assert httpx.post(intake, json=a_petition(), headers={"Idempotency-Key": key}).status_code == 201
     response = httpx.post(intake, json=a_petition(title="another matter"), headers={"Idempotency-Key": key})
@@ -81,7 +83,7 @@ def test_the_same_key_with_another_body_is_a_409(intake):
     assert response.json()["error"]["code"] == "idempotency_key_reused"
 
 
-def test_a_proxy_petition_needs_the_cadre_to_identify_themselves(intake, system: System):
+def test_a_proxy_petition_needs_the_cadre_to_identify_themselves(intake: str, system: System) -> None:
     assert httpx.post(intake, json=a_petition(channel="proxy")).status_code == 401
     headers = system.auth(role=Role.OFFICIAL, division="330726001000", sub="cadre-li")
     assert httpx.post(intake, json=a_petition(channel="proxy"), headers=headers).status_code == 201

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 TOWNSHIP, OTHER_TOWNSHIP = "330726001000", "330726105000"
 
 
-def test_officials_find_a_petitioners_cases_by_phone_within_their_scope(system: System):
+def test_officials_find_a_petitioners_cases_by_phone_within_their_scope(system: System) -> None:
     phone = f"136{random.randrange(10**8):08d}"
     url = f"{system.url('intake')}/v1/petitions"
     with httpx.Client(timeout=10) as client:

@@ -10,7 +10,7 @@ from tests.support.system import System
 pytestmark = pytest.mark.e2e
 
 
-def test_the_tree_reads_from_the_province_down_to_pujiangs_villages(system: System):
+def test_the_tree_reads_from_the_province_down_to_pujiangs_villages(system: System) -> None:
     routing = system.url("routing")
     with httpx.Client(timeout=10) as client:
         (province,) = client.get(f"{routing}/v1/divisions").json()["divisions"]
@@ -28,7 +28,7 @@ def test_the_tree_reads_from_the_province_down_to_pujiangs_villages(system: Syst
     assert all(v["level"] == "village" and v["parent"] == townships[0]["code"] for v in villages)
 
 
-def test_unknown_and_malformed_codes_answer_in_the_error_shape(system: System):
+def test_unknown_and_malformed_codes_answer_in_the_error_shape(system: System) -> None:
     routing = system.url("routing")
     with httpx.Client(timeout=10) as client:
         missing = client.get(f"{routing}/v1/divisions/330726999999")
@@ -39,7 +39,7 @@ def test_unknown_and_malformed_codes_answer_in_the_error_shape(system: System):
     assert unknown_parent.status_code == 404
 
 
-def test_the_catalogue_says_where_each_category_starts_and_what_is_redirected(system: System):
+def test_the_catalogue_says_where_each_category_starts_and_what_is_redirected(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         categories = {c["key"]: c for c in client.get(f"{system.url('routing')}/v1/categories").json()["categories"]}
     assert categories["neighbourhood_dispute"]["starting_level"] == "village"

@@ -23,7 +23,7 @@ def scrape(client: httpx.Client, url: str) -> dict[tuple[str, tuple[tuple[str, s
     }
 
 
-def test_a_petition_shows_in_the_request_and_pipeline_metrics(system: System):
+def test_a_petition_shows_in_the_request_and_pipeline_metrics(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         before = scrape(client, system.url("routing"))
         created = client.post(f"{system.url('intake')}/v1/petitions", json=a_petition()).json()

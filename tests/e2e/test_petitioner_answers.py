@@ -32,7 +32,7 @@ def resolved_case(system: System, client: httpx.Client) -> dict[str, Any]:
     return case
 
 
-def test_a_repeat_of_an_open_matter_is_linked_and_opens_no_new_case(system: System, test_database_url):
+def test_a_repeat_of_an_open_matter_is_linked_and_opens_no_new_case(system: System, test_database_url: str) -> None:
     petitioner = a_petitioner(id_number="330726198808081234")
     body = a_petition(petitioner=petitioner)
     with httpx.Client(timeout=10) as client:
@@ -54,7 +54,7 @@ def test_a_repeat_of_an_open_matter_is_linked_and_opens_no_new_case(system: Syst
     assert linked == ["the matter was raised again (hotline) and linked to this case"]
 
 
-def test_feedback_on_a_case_not_yet_resolved_is_a_409_naming_its_status(system: System):
+def test_feedback_on_a_case_not_yet_resolved_is_a_409_naming_its_status(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case = submit(system, client)
         follow(system, client, case, lambda v: v["status"] == "assigned")
@@ -65,7 +65,7 @@ def test_feedback_on_a_case_not_yet_resolved_is_a_409_naming_its_status(system: 
         assert review.status_code == 409
 
 
-def test_a_satisfied_petitioner_closes_the_case(system: System):
+def test_a_satisfied_petitioner_closes_the_case(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case = resolved_case(system, client)
         view = follow(system, client, case, lambda v: v["status"] == "resolved")
@@ -81,7 +81,7 @@ def test_a_satisfied_petitioner_closes_the_case(system: System):
     assert (late.status_code, late.json()["error"]["details"]) == (409, [{"current_status": "closed"}])
 
 
-def test_an_unsatisfied_petitioner_asks_for_review_by_the_level_above(system: System):
+def test_an_unsatisfied_petitioner_asks_for_review_by_the_level_above(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case = resolved_case(system, client)
         follow(system, client, case, lambda v: v["status"] == "resolved")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +13,7 @@ import pytest
 
 from shared.vocabulary import Role
 from tests.support.petitions import PUJIANG_VILLAGE, a_petition
+from tests.support.polling import eventually
 from tests.support.system import System
 
 pytestmark = pytest.mark.e2e
@@ -40,18 +40,16 @@ def follow(
 ) -> dict[str, Any]:
     """Poll the petitioner's view until `until(view)` holds."""
     url = f"{system.url('intake')}/v1/petitions/{case['tracking_code']}"
-    deadline, last = time.monotonic() + timeout, None
-    while time.monotonic() < deadline:
+
+    def view() -> dict[str, Any]:
         response = client.get(url, params={"access_code": case["access_code"]})
         assert response.status_code == 200, response.text
-        last = response.json()
-        if until(last):
-            return last  # type: ignore[no-any-return]
-        time.sleep(0.1)
-    raise AssertionError(f"the petitioner's view never got there; last seen: {last}")
+        return response.json()  # type: ignore[no-any-return]
+
+    return eventually(view, until, timeout=timeout, what="the petitioner's view")
 
 
-def test_the_petitioner_sees_the_case_assigned_with_its_unit_and_a_deadline(system: System):
+def test_the_petitioner_sees_the_case_assigned_with_its_unit_and_a_deadline(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case = submit(system, client)
         view = follow(system, client, case, lambda v: v["status"] == "assigned" and v["deadlines"])
@@ -65,7 +63,7 @@ def test_the_petitioner_sees_the_case_assigned_with_its_unit_and_a_deadline(syst
     assert view["timeline"][1]["text"] == f"assigned to {view['handling_unit']}"
 
 
-def test_a_wrong_missing_or_someone_elses_code_reveals_nothing(system: System):
+def test_a_wrong_missing_or_someone_elses_code_reveals_nothing(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         mine, theirs = submit(system, client), submit(system, client)
         url = f"{system.url('intake')}/v1/petitions/{mine['tracking_code']}"
@@ -85,7 +83,7 @@ def test_a_wrong_missing_or_someone_elses_code_reveals_nothing(system: System):
         )
 
 
-def test_an_anonymous_petitioner_is_never_named_in_their_view(system: System):
+def test_an_anonymous_petitioner_is_never_named_in_their_view(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         petitioner = a_petitioner(name="匿名的張三", id_number="330726199001011234", anonymous=True)
         case = submit(system, client, petitioner=petitioner)
@@ -96,7 +94,7 @@ def test_an_anonymous_petitioner_is_never_named_in_their_view(system: System):
     assert petitioner["id_number"] not in shown
 
 
-def test_guessing_access_codes_is_throttled(system: System):
+def test_guessing_access_codes_is_throttled(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case = submit(system, client)
         url = f"{system.url('intake')}/v1/petitions/{case['tracking_code']}"
@@ -123,7 +121,9 @@ def recorded_by(database_url: str, case_id: str) -> tuple[str | None, str, str |
 
 
 @pytest.mark.parametrize("channel", ["visit", "leader_reception", "door_to_door", "proxy"])
-def test_a_cadre_who_receives_a_petition_in_person_is_recorded(system: System, test_database_url, channel):
+def test_a_cadre_who_receives_a_petition_in_person_is_recorded(
+    system: System, test_database_url: str, channel: str
+) -> None:
     cadre = system.auth(Role.OFFICIAL, "330726001000", f"cadre-{channel}")
     with httpx.Client(timeout=10) as client:
         body = a_petition(channel=channel, petitioner=a_petitioner())

@@ -19,6 +19,7 @@ import pytest
 from shared.vocabulary import Role
 from tests.support.infra import ROOT
 from tests.support.petitions import PUJIANG_VILLAGE, a_petition, wait_for_case
+from tests.support.polling import eventually
 from tests.support.system import System
 
 pytestmark = pytest.mark.e2e
@@ -57,18 +58,24 @@ def stats(system: System, client: httpx.Client, division: str = PUJIANG) -> dict
 
 def settled(system: System, client: httpx.Client, division: str = PUJIANG) -> dict[str, Any]:
     """The figures once nothing moves (other tests' events may still be on their way): lag 0, two reads agree."""
-    deadline, last = time.monotonic() + 60, None
-    while time.monotonic() < deadline:
+    reads: list[dict[str, Any]] = []
+
+    def read() -> tuple[int, dict[str, Any]]:
         fresh = client.get(f"{system.url('projections')}/v1/freshness", headers=system.auth()).json()
-        now = stats(system, client, division)
-        if fresh["consumer_lag"] == 0 and now == last:
-            return now
-        last = now
-        time.sleep(0.5)
-    raise AssertionError("the read models did not settle")
+        reads.append(stats(system, client, division))
+        return fresh["consumer_lag"], reads[-1]
+
+    _, now = eventually(
+        read,
+        lambda lag_and_now: lag_and_now[0] == 0 and reads[-2:-1] == [lag_and_now[1]],
+        timeout=60,
+        every=0.5,
+        what="the read models settled",
+    )
+    return now
 
 
-def test_a_resolved_case_moves_the_counters_of_every_level_and_keeps_its_history(system: System):
+def test_a_resolved_case_moves_the_counters_of_every_level_and_keeps_its_history(system: System) -> None:
     projections = system.url("projections")
     with httpx.Client(timeout=10) as client:
         before = {d: settled(system, client, d) for d in (PUJIANG_VILLAGE, PUJIANG, "330000000000")}
@@ -105,7 +112,7 @@ def test_a_resolved_case_moves_the_counters_of_every_level_and_keeps_its_history
         assert case_id in [c["case_id"] for c in resolved["cases"]]
 
 
-def test_scope_errors_follow_the_contract(system: System):
+def test_scope_errors_follow_the_contract(system: System) -> None:
     projections = system.url("projections")
     county = system.auth(Role.SUPERVISOR, PUJIANG)
     with httpx.Client(timeout=10) as client:
@@ -128,7 +135,7 @@ def test_scope_errors_follow_the_contract(system: System):
         )
 
 
-def test_the_stream_tells_a_supervisor_of_a_new_case_in_the_division(system: System):
+def test_the_stream_tells_a_supervisor_of_a_new_case_in_the_division(system: System) -> None:
     projections = system.url("projections")
     params = {"division": PUJIANG, "access_token": system.token(Role.SUPERVISOR, PUJIANG)}
     with (
@@ -155,7 +162,7 @@ def test_the_stream_tells_a_supervisor_of_a_new_case_in_the_division(system: Sys
                     break
 
 
-async def test_verify_names_an_event_altered_in_the_event_log(system: System):
+async def test_verify_names_an_event_altered_in_the_event_log(system: System) -> None:
     projections = system.url("projections")
     with httpx.Client(timeout=10) as sync_client:
         case_id = submit(system, sync_client)
@@ -214,7 +221,7 @@ async def overwrite(conn: asyncpg.Connection, table: str, event_id: uuid.UUID, d
         await conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
-def test_another_countys_case_is_in_none_of_a_county_supervisors_lists_or_streams(system: System):
+def test_another_countys_case_is_in_none_of_a_county_supervisors_lists_or_streams(system: System) -> None:
     projections, yiwu_village = system.url("projections"), "330782001001"
     county = system.auth(Role.SUPERVISOR, PUJIANG)
     params = {"division": PUJIANG, "access_token": system.token(Role.SUPERVISOR, PUJIANG)}

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 PROVINCE = "330000000000"
 
 
-def test_a_rebuild_switches_over_to_identical_read_models_and_stays_live(system: System):
+def test_a_rebuild_switches_over_to_identical_read_models_and_stays_live(system: System) -> None:
     projections = system.url("projections")
     with httpx.Client(timeout=10) as client:
         case_id = submit(system, client)

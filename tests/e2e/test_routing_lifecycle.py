@@ -10,6 +10,7 @@ import pytest
 
 from shared.vocabulary import Role
 from tests.support.petitions import PUJIANG_VILLAGE, a_petition
+from tests.support.polling import eventually
 from tests.support.system import System
 
 pytestmark = pytest.mark.e2e
@@ -30,12 +31,10 @@ ACTIONS: dict[str, dict[str, Any]] = {
 
 def routed_case(system: System, client: httpx.Client, unit: str = PUJIANG_VILLAGE, **overrides: Any) -> str:
     case_id = client.post(f"{system.url('intake')}/v1/petitions", json=a_petition(**overrides)).json()["case_id"]
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if case_id in worklist(system, client, unit):
-            return str(case_id)
-        time.sleep(0.1)
-    raise AssertionError(f"the case never reached the worklist of {unit}")
+    eventually(
+        lambda: worklist(system, client, unit), lambda ids: case_id in ids, what=f"{case_id} in the worklist of {unit}"
+    )
+    return str(case_id)
 
 
 def worklist(system: System, client: httpx.Client, unit: str) -> set[str]:
@@ -69,7 +68,7 @@ def act(
     )
 
 
-def test_a_case_is_accepted_extended_escalated_and_resolved_at_the_level_above(system: System):
+def test_a_case_is_accepted_extended_escalated_and_resolved_at_the_level_above(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case_id = routed_case(system, client)
         assert act(system, client, case_id, "accept").json()["status"] == "accepted"
@@ -95,7 +94,7 @@ def test_a_case_is_accepted_extended_escalated_and_resolved_at_the_level_above(s
         assert conflict.json()["error"]["details"] == [{"current_status": "resolved"}]
 
 
-def test_a_transfer_moves_the_case_to_another_unit_of_the_county_only(system: System):
+def test_a_transfer_moves_the_case_to_another_unit_of_the_county_only(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case_id = routed_case(system, client)
         far = act(system, client, case_id, "transfer", body={"division_code": "330782001001", "reason": "r"})
@@ -104,7 +103,7 @@ def test_a_transfer_moves_the_case_to_another_unit_of_the_county_only(system: Sy
         assert (moved["status"], moved["division_code"]) == ("assigned", "330726001002")
 
 
-def test_rejecting_records_not_accepted_and_nothing_more_is_allowed(system: System):
+def test_rejecting_records_not_accepted_and_nothing_more_is_allowed(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case_id = routed_case(system, client)
         assert act(system, client, case_id, "reject").json()["status"] == "not_accepted"
@@ -115,7 +114,7 @@ def test_rejecting_records_not_accepted_and_nothing_more_is_allowed(system: Syst
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
-def test_every_action_is_refused_outside_the_callers_jurisdiction(system: System, action: str):
+def test_every_action_is_refused_outside_the_callers_jurisdiction(system: System, action: str) -> None:
     with httpx.Client(timeout=10) as client:
         case_id = routed_case(system, client)
         assert act(system, client, case_id, action, division=YIWU).status_code == 403
@@ -128,7 +127,7 @@ def test_every_action_is_refused_outside_the_callers_jurisdiction(system: System
         assert unknown.status_code == 404
 
 
-def test_concurrent_actions_on_one_case_never_both_win(system: System):
+def test_concurrent_actions_on_one_case_never_both_win(system: System) -> None:
     import asyncio
 
     with httpx.Client(timeout=10) as client:
@@ -149,7 +148,7 @@ def test_concurrent_actions_on_one_case_never_both_win(system: System):
     assert set(codes) == {200, 409}
 
 
-def test_worklists_of_two_counties_never_mix(system: System):
+def test_worklists_of_two_counties_never_mix(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         pujiang = routed_case(system, client, PUJIANG, category="land_expropriation")
         yiwu = client.post(

@@ -94,7 +94,7 @@ async def case_docs(system: System, summary: Summary) -> list[dict[str, Any]]:
     return docs
 
 
-async def test_a_short_seeded_run_reaches_every_status_channel_and_level(system: System, first_run: Summary):
+async def test_a_short_seeded_run_reaches_every_status_channel_and_level(system: System, first_run: Summary) -> None:
     assert first_run.settle_timeouts == 0
     assert first_run.clock_slips == 0
     assert {"accept", "resolve", "feedback", "review", "escalate", "transfer"} <= set(first_run.commands)
@@ -123,7 +123,9 @@ async def test_a_short_seeded_run_reaches_every_status_channel_and_level(system:
     assert pyramid["county"]
 
 
-def test_a_second_run_with_the_same_seed_sends_the_same_commands(system: System, first_run: Summary, tmp_path: Path):
+def test_a_second_run_with_the_same_seed_sends_the_same_commands(
+    system: System, first_run: Summary, tmp_path: Path
+) -> None:
     behaviour, log = tmp_path / "behaviour.json", tmp_path / "second.jsonl"
     behaviour.write_text(BRISK.model_dump_json())
     urls = endpoints(system)

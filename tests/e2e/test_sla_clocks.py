@@ -20,6 +20,7 @@ import pytest
 
 from shared.vocabulary import Role
 from tests.support.petitions import PUJIANG_VILLAGE, a_petition, wait_for_case
+from tests.support.polling import eventually
 from tests.support.system import ServiceProcess, System, free_port
 
 pytestmark = pytest.mark.e2e
@@ -44,17 +45,13 @@ def clocks(system: System, client: httpx.Client, case_id: str) -> dict[str, dict
 def wait_for_clocks(
     system: System, client: httpx.Client, case_id: str, until: Callable[[dict[str, Any]], bool], timeout: float = 30
 ) -> dict[str, dict[str, Any]]:
-    deadline = time.monotonic() + timeout
-    seen: dict[str, dict[str, Any]] = {}
-    while time.monotonic() < deadline:
-        try:
-            seen = clocks(system, client, case_id)
-        except httpx.HTTPError:
-            seen = {}  # sla is restarting
-        if seen and until(seen):
-            return seen
-        time.sleep(0.1)
-    raise AssertionError(f"the clocks of {case_id} did not get there in {timeout}s; last seen: {seen}")
+    return eventually(
+        lambda: clocks(system, client, case_id),
+        lambda seen: bool(seen) and until(seen),
+        timeout=timeout,
+        retry_on=(httpx.HTTPError,),  # sla is restarting
+        what=f"the clocks of {case_id}",
+    )
 
 
 def move_clock(system: System, client: httpx.Client, **move: str) -> datetime:
@@ -63,7 +60,7 @@ def move_clock(system: System, client: httpx.Client, **move: str) -> datetime:
     return datetime.fromisoformat(answer.json()["now"])
 
 
-def test_sixteen_days_later_the_acceptance_clock_is_breached_within_seconds(system: System):
+def test_sixteen_days_later_the_acceptance_clock_is_breached_within_seconds(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case_id = submit(system, client)
         due = datetime.fromisoformat(
@@ -85,7 +82,7 @@ def test_sixteen_days_later_the_acceptance_clock_is_breached_within_seconds(syst
     assert acceptance["next_timer"] is None
 
 
-def test_a_hotline_petition_runs_its_hours_based_sign_off_clock_beside_acceptance(system: System):
+def test_a_hotline_petition_runs_its_hours_based_sign_off_clock_beside_acceptance(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case_id = submit(system, client, channel="hotline")
         started = wait_for_clocks(system, client, case_id, lambda c: {"acceptance", "hotline_signoff"} <= set(c))
@@ -98,7 +95,7 @@ def test_a_hotline_petition_runs_its_hours_based_sign_off_clock_beside_acceptanc
     assert seen["acceptance"]["warned"] == []
 
 
-def test_an_official_pauses_a_clock_for_a_hearing_and_resumes_it(system: System):
+def test_an_official_pauses_a_clock_for_a_hearing_and_resumes_it(system: System) -> None:
     sla = system.url("sla")
     with httpx.Client(timeout=10) as client:
         case_id = submit(system, client)
@@ -144,7 +141,9 @@ async def breaches(database_url: str, case_id: str) -> list[str]:
         await conn.close()
 
 
-def test_a_deadline_that_falls_due_while_sla_is_down_breaches_exactly_once(system: System, test_database_url: str):
+def test_a_deadline_that_falls_due_while_sla_is_down_breaches_exactly_once(
+    system: System, test_database_url: str
+) -> None:
     margin = timedelta(seconds=8)
     sla = system.services["sla"]
     twin = ServiceProcess("sla", free_port(), sla.env, sla.log_path.with_name("sla-twin.log"))
@@ -170,7 +169,7 @@ def test_a_deadline_that_falls_due_while_sla_is_down_breaches_exactly_once(syste
     assert asyncio.run(breaches(test_database_url, case_id)) == ["acceptance-1"]
 
 
-def test_sixteen_days_unaccepted_show_the_breach_and_routings_escalation_in_the_read_model(system: System):
+def test_sixteen_days_unaccepted_show_the_breach_and_routings_escalation_in_the_read_model(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case_id = submit(system, client)
         due = datetime.fromisoformat(

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from tests.support.infra import ROOT, Infra, delete_topics
+from tests.support.polling import eventually_async
 from tests.support.proxy import TcpProxy
 from tests.support.system import ServiceProcess, free_port
 
@@ -73,12 +74,9 @@ async def test_a_service_waits_for_postgres_and_kafka_and_becomes_ready(infra: I
             await kafka_proxy.start()
             await _stays_up_and_not_ready(service, client, seconds=4)  # Kafka back, PostgreSQL still away
             await pg_proxy.start()
-            deadline = time.monotonic() + 90
-            status, body = await _readyz(client)
-            while status != 200 and time.monotonic() < deadline:
-                await asyncio.sleep(0.5)
-                status, body = await _readyz(client)
-            assert status == 200, body
+            await eventually_async(
+                lambda: _readyz(client), lambda answer: answer[0] == 200, timeout=90, every=0.5, what="readiness"
+            )
             assert (await client.get("/v1/categories")).status_code == 200
     finally:
         service.stop()

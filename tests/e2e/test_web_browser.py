@@ -146,7 +146,7 @@ async def routing(system: System, case_id: str, action: str, division: str, body
 
 
 # ---- the flows of issue 12 -------------------------------------------------------------------
-async def test_a_township_cadre_signs_in_finds_a_case_accepts_and_resolves_it(system: System, page: DevTools):
+async def test_a_township_cadre_signs_in_finds_a_case_accepts_and_resolves_it(system: System, page: DevTools) -> None:
     petition = await submitted(system, division_code=HANGPING, category="labour_wages", title="工资拖欠三个月")
     await case_when(system, petition["case_id"], lambda c: c["status"] == "assigned")
     await viewport(page, DESKTOP)
@@ -205,7 +205,7 @@ async def test_a_township_cadre_signs_in_finds_a_case_accepts_and_resolves_it(sy
     assert resolved["resolved_level"] == "township"
 
 
-async def test_a_cadre_finds_a_petitioners_cases_by_phone_within_scope(system: System, page: DevTools):
+async def test_a_cadre_finds_a_petitioners_cases_by_phone_within_scope(system: System, page: DevTools) -> None:
     someone = a_new_petitioner()
     phone = someone["phone"]
     wages = await submitted(system, someone, division_code=HANGPING, category="labour_wages", title="欠薪")
@@ -241,7 +241,7 @@ async def test_a_cadre_finds_a_petitioners_cases_by_phone_within_scope(system: S
     assert "没有" in await text_of(page, "#list-count")
 
 
-async def test_a_county_clerk_transfers_a_case_to_a_department(system: System, page: DevTools):
+async def test_a_county_clerk_transfers_a_case_to_a_department(system: System, page: DevTools) -> None:
     petition = await submitted(system, division_code=HANGPING, category="land_expropriation", title="征地补偿未到位")
     await case_when(system, petition["case_id"], lambda c: c["status"] == "assigned" and c["level"] == "county")
     await viewport(page, DESKTOP)
@@ -262,7 +262,7 @@ async def test_a_county_clerk_transfers_a_case_to_a_department(system: System, p
     await look(page, "workbench-case-transferred")
 
 
-async def test_an_error_is_shown_at_its_field_in_the_apis_words(system: System, page: DevTools):
+async def test_an_error_is_shown_at_its_field_in_the_apis_words(system: System, page: DevTools) -> None:
     petition = await submitted(system, division_code=HANGPING, category="labour_wages")
     await case_when(system, petition["case_id"], lambda c: c["status"] == "assigned")
     assert (await routing(system, petition["case_id"], "accept", HANGPING)).status_code == 200
@@ -281,7 +281,7 @@ async def test_an_error_is_shown_at_its_field_in_the_apis_words(system: System, 
     await look(page, "workbench-field-error")
 
 
-async def test_a_cadre_adds_a_note_from_the_keyboard_and_sees_it_in_the_timeline(system: System, page: DevTools):
+async def test_a_cadre_adds_a_note_from_the_keyboard_and_sees_it_in_the_timeline(system: System, page: DevTools) -> None:
     petition = await submitted(system, division_code=HANGPING, category="labour_wages")
     await case_when(system, petition["case_id"], lambda c: c["status"] == "assigned")
     assert (
@@ -315,7 +315,7 @@ async def test_a_cadre_adds_a_note_from_the_keyboard_and_sees_it_in_the_timeline
     await look(page, "workbench-notes")
 
 
-async def test_a_concurrent_change_is_a_clear_message_and_a_reload(system: System, page: DevTools):
+async def test_a_concurrent_change_is_a_clear_message_and_a_reload(system: System, page: DevTools) -> None:
     petition = await submitted(system, division_code=HANGPING, category="labour_wages")
     await case_when(system, petition["case_id"], lambda c: c["status"] == "assigned")
     await viewport(page, DESKTOP)
@@ -333,7 +333,7 @@ async def test_a_concurrent_change_is_a_clear_message_and_a_reload(system: Syste
     await page.wait_for("document.querySelector('#case-status')?.dataset.status === 'accepted'")
 
 
-async def test_an_expired_token_and_signing_out_return_to_the_sign_in(system: System, page: DevTools):
+async def test_an_expired_token_and_signing_out_return_to_the_sign_in(system: System, page: DevTools) -> None:
     expired = issue_token(DEV_JWT_SECRET, "李明", Role.OFFICIAL, HANGPING, ttl=timedelta(seconds=-5))
     await signed_in(page, system, expired)
     await page.wait_for("document.body.dataset.view === 'signin'")
@@ -346,7 +346,9 @@ async def test_an_expired_token_and_signing_out_return_to_the_sign_in(system: Sy
     assert "已退出" in await text_of(page, "#flash")
 
 
-async def test_a_citizen_submits_on_a_phone_follows_gives_feedback_and_asks_for_review(system: System, page: DevTools):
+async def test_a_citizen_submits_on_a_phone_follows_gives_feedback_and_asks_for_review(
+    system: System, page: DevTools
+) -> None:
     await viewport(page, PHONE)
     await open_page(page, f"{system.url('web')}/portal")
     await look(page, "portal-home-phone")
@@ -428,7 +430,7 @@ async def test_a_citizen_submits_on_a_phone_follows_gives_feedback_and_asks_for_
     await click(page, "#lang")
 
 
-async def test_the_language_switch_is_one_click_and_stays(system: System, page: DevTools):
+async def test_the_language_switch_is_one_click_and_stays(system: System, page: DevTools) -> None:
     await viewport(page, DESKTOP)
     await open_page(page, f"{system.url('web')}/portal#/submit")
     await page.wait_for("document.querySelector('#category').options.length > 5")
@@ -446,7 +448,7 @@ async def test_the_language_switch_is_one_click_and_stays(system: System, page: 
     assert await text_of(page, "#view-signin h1") == "登录"
 
 
-async def test_the_dashboard_through_web_links_a_case_to_the_workbench(system: System, page: DevTools):
+async def test_the_dashboard_through_web_links_a_case_to_the_workbench(system: System, page: DevTools) -> None:
     petition = await submitted(system, division_code=HANGPING, category="labour_wages", title="督查台链接测试")
     await case_when(system, petition["case_id"], lambda c: c["status"] == "assigned")
     await viewport(page, DESKTOP)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
@@ -10,20 +9,12 @@ import pytest
 
 from shared.vocabulary import Role
 from tests.support.petitions import a_petition
+from tests.support.polling import eventually
 from tests.support.system import System
 
 pytestmark = pytest.mark.e2e
 
 VILLAGE, TOWNSHIP, COUNTY = "330726001001", "330726001000", "330726000000"
-
-
-def wait_until(check: Any, timeout: float = 20) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.1)
-    raise AssertionError("the system did not get there in time")
 
 
 class Petitioner:
@@ -38,7 +29,7 @@ class Petitioner:
         return response.json()  # type: ignore[no-any-return]
 
     def sees(self, status: str) -> dict[str, Any]:
-        return wait_until(lambda: (v := self.view())["status"] == status and v)  # type: ignore[no-any-return]
+        return eventually(self.view, lambda v: v["status"] == status, what=f"the petitioner's view {status}")
 
     def say(self, what: str, **body: Any) -> httpx.Response:
         return self.client.post(f"{self.url}/{what}", json={"access_code": self.access_code, **body})
@@ -56,7 +47,7 @@ class Official:
         return response.json()  # type: ignore[no-any-return]
 
 
-def test_review_goes_to_the_township_and_re_review_to_the_county_then_the_matter_is_final(system: System):
+def test_review_goes_to_the_township_and_re_review_to_the_county_then_the_matter_is_final(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         created = client.post(f"{system.url('intake')}/v1/petitions", json=a_petition(division_code=VILLAGE)).json()
         case_id, petitioner = created["case_id"], Petitioner(system, client, created)
@@ -85,7 +76,7 @@ def test_review_goes_to_the_township_and_re_review_to_the_county_then_the_matter
         assert petitioner.say("review", reason="again").status_code == 409
 
 
-def test_a_satisfied_petitioner_closes_the_case(system: System):
+def test_a_satisfied_petitioner_closes_the_case(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         created = client.post(f"{system.url('intake')}/v1/petitions", json=a_petition(division_code=VILLAGE)).json()
         petitioner, village = Petitioner(system, client, created), Official(system, client, VILLAGE)

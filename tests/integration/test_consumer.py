@@ -24,7 +24,7 @@ class KeptLetters(DeadLetters):
     """Dead letters kept in memory instead of sent to Kafka."""
 
     def __init__(self) -> None:
-        super().__init__(None, "dead")  # type: ignore[arg-type]
+        super().__init__(None, "dead")
         self.records: list[tuple[ConsumerRecord[bytes, bytes], str]] = []
 
     async def send(self, record: ConsumerRecord[bytes, bytes], consumer: str, reason: str) -> None:
@@ -39,7 +39,7 @@ def as_record(
     message = encode(recorded(event, "case", 1, T0, case_id).model_copy(update={"id": event_id or uuid.uuid4()}))
     headers = [(k, v if isinstance(v, bytes) else str(v).encode()) for k, v in message.headers.items()]
     body = message.value if value is None else value
-    return ConsumerRecord("t", 0, offset, 0, 0, message.key, body, None, 0, 0, headers)  # type: ignore[arg-type]
+    return ConsumerRecord("t", 0, offset, 0, 0, message.key, body, None, 0, 0, headers)
 
 
 def accepted(case_id: str) -> CaseAccepted:
@@ -74,7 +74,9 @@ async def count(pool: asyncpg.Pool, table: str) -> int:
     return int(await pool.fetchval(f"SELECT count(*) FROM {table}"))
 
 
-async def test_a_batch_is_one_call_of_decoded_events_and_a_repeat_has_no_second_effect(pg_pool, schema):
+async def test_a_batch_is_one_call_of_decoded_events_and_a_repeat_has_no_second_effect(
+    pg_pool: asyncpg.Pool, schema: str
+) -> None:
     handler = Recorder(schema)
     subject, letters = await consumer(pg_pool, schema, handler)
     records = [as_record(accepted(f"c{i}"), f"c{i}", i) for i in range(5)]
@@ -87,7 +89,9 @@ async def test_a_batch_is_one_call_of_decoded_events_and_a_repeat_has_no_second_
     assert letters.records == []
 
 
-async def test_types_not_wanted_are_skipped_on_their_header_without_decoding(pg_pool, schema):
+async def test_types_not_wanted_are_skipped_on_their_header_without_decoding(
+    pg_pool: asyncpg.Pool, schema: str
+) -> None:
     handler = Recorder(schema)
     subject, letters = await consumer(pg_pool, schema, handler)
     breach = ClockBreached(case_id="c", clock_id="h-1", kind="handling", due_at=T0, unit_id=None)
@@ -97,7 +101,9 @@ async def test_types_not_wanted_are_skipped_on_their_header_without_decoding(pg_
     assert await count(pg_pool, f"{schema}.inbox") == 0
 
 
-async def test_an_unreadable_record_of_a_wanted_type_is_dead_lettered_and_the_batch_goes_on(pg_pool, schema):
+async def test_an_unreadable_record_of_a_wanted_type_is_dead_lettered_and_the_batch_goes_on(
+    pg_pool: asyncpg.Pool, schema: str
+) -> None:
     handler = Recorder(schema)
     subject, letters = await consumer(pg_pool, schema, handler)
     await subject.process([as_record(accepted("c0"), "c0", value=b'{"case_id": 1}'), as_record(accepted("c1"), "c1")])
@@ -106,7 +112,9 @@ async def test_an_unreadable_record_of_a_wanted_type_is_dead_lettered_and_the_ba
     assert [[c.payload for c in call] for call in handler.calls] == [[accepted("c1")]]
 
 
-async def test_a_lost_race_undoes_the_batch_and_applies_it_again_one_event_at_a_time(pg_pool, schema):
+async def test_a_lost_race_undoes_the_batch_and_applies_it_again_one_event_at_a_time(
+    pg_pool: asyncpg.Pool, schema: str
+) -> None:
     handler = Recorder(schema, conflicts=2)  # the batch, then the first event once more
     subject, _ = await consumer(pg_pool, schema, handler)
     await subject.process([as_record(accepted(f"c{i}"), f"c{i}", i) for i in range(3)])
@@ -115,7 +123,9 @@ async def test_a_lost_race_undoes_the_batch_and_applies_it_again_one_event_at_a_
     assert await count(pg_pool, f"{schema}.inbox") == await count(pg_pool, f"{schema}.applied") == 3
 
 
-async def test_old_offsets_are_skipped_undecoded_and_a_republished_event_is_caught_by_its_id(pg_pool, schema):
+async def test_old_offsets_are_skipped_undecoded_and_a_republished_event_is_caught_by_its_id(
+    pg_pool: asyncpg.Pool, schema: str
+) -> None:
     handler = Recorder(schema)
     subject, letters = await consumer(pg_pool, schema, handler)
     first = as_record(accepted("c1"), "c1", 0)
@@ -131,7 +141,9 @@ async def test_old_offsets_are_skipped_undecoded_and_a_republished_event_is_caug
     assert [tuple(r) for r in offsets] == [("t", 0, 4)]
 
 
-async def test_pruning_keeps_the_ids_a_republished_event_could_still_need_and_nothing_older(pg_pool, schema):
+async def test_pruning_keeps_the_ids_a_republished_event_could_still_need_and_nothing_older(
+    pg_pool: asyncpg.Pool, schema: str
+) -> None:
     handler = Recorder(schema)
     subject, _ = await consumer(pg_pool, schema, handler)
     await subject.process([as_record(accepted(f"c{i}"), f"c{i}", i) for i in range(10)])

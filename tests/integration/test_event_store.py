@@ -19,6 +19,7 @@ from shared.eventstore.port import Append
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import START, PostgresEventStore
 from tests.support.event_store_contract import EventStoreContract, an_event, meta
+from tests.support.infra import Infra
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +40,9 @@ class TestPostgresEventStore(EventStoreContract):
         return conn.transaction()  # type: ignore[no-any-return]
 
 
-async def test_concurrent_appends_at_one_version_never_both_win(pg_pool, store):
+async def test_concurrent_appends_at_one_version_never_both_win(
+    pg_pool: asyncpg.Pool, store: PostgresEventStore
+) -> None:
     async def attempt() -> bool:
         async with pg_pool.acquire() as conn:
             try:
@@ -56,7 +59,9 @@ async def test_concurrent_appends_at_one_version_never_both_win(pg_pool, store):
 @pytest.mark.parametrize(
     "statement", ["UPDATE {s}.events SET actor = 'mallory'", "DELETE FROM {s}.events", "TRUNCATE {s}.events"]
 )
-async def test_the_database_itself_refuses_to_change_or_remove_events(pg_pool, store, statement):
+async def test_the_database_itself_refuses_to_change_or_remove_events(
+    pg_pool: asyncpg.Pool, store: PostgresEventStore, statement: str
+) -> None:
     async with pg_pool.acquire() as conn:
         await store.append(conn, "s-3", 0, [an_event()], meta(), "case-3")
         with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
@@ -64,7 +69,9 @@ async def test_the_database_itself_refuses_to_change_or_remove_events(pg_pool, s
         assert len(await store.load(conn, "s-3")) == 1
 
 
-async def test_a_reader_following_the_global_order_never_skips_a_late_commit(pg_pool, store):
+async def test_a_reader_following_the_global_order_never_skips_a_late_commit(
+    pg_pool: asyncpg.Pool, store: PostgresEventStore
+) -> None:
     """Many writers whose transactions commit out of position order; a reader polls throughout."""
     writers, per_writer = 12, 25
     written: set[uuid.UUID] = set()
@@ -99,7 +106,9 @@ async def test_a_reader_following_the_global_order_never_skips_a_late_commit(pg_
     assert set(seen) == written, f"{len(written - set(seen))} events were skipped"
 
 
-async def test_concurrent_batches_over_one_stream_never_both_win(pg_pool, store):
+async def test_concurrent_batches_over_one_stream_never_both_win(
+    pg_pool: asyncpg.Pool, store: PostgresEventStore
+) -> None:
     """Writers whose transactions are open together: the later one's INSERT loses on the key."""
 
     async def attempt(w: int) -> tuple[str, ...]:
@@ -126,7 +135,9 @@ async def test_concurrent_batches_over_one_stream_never_both_win(pg_pool, store)
     assert len(kept) == 2
 
 
-async def test_group_commit_gathers_concurrent_appends_and_fails_only_the_losers(pg_pool, store):
+async def test_group_commit_gathers_concurrent_appends_and_fails_only_the_losers(
+    pg_pool: asyncpg.Pool, store: PostgresEventStore
+) -> None:
     async with pg_pool.acquire() as conn:
         await store.append(conn, "gc-old", 0, [an_event()], meta(), "c")
     pokes: list[int] = []
@@ -151,7 +162,9 @@ async def test_group_commit_gathers_concurrent_appends_and_fails_only_the_losers
     assert len(kept["gc-old"]) == 1
 
 
-async def test_an_open_transaction_in_another_database_does_not_hold_the_global_order_back(pg_pool, store, infra):
+async def test_an_open_transaction_in_another_database_does_not_hold_the_global_order_back(
+    pg_pool: asyncpg.Pool, store: PostgresEventStore, infra: Infra
+) -> None:
     """Only this database's transactions can still add events here; one of ours still does hold it back."""
     other = await asyncpg.connect(infra.database_url)  # the server's default database, not the test one
     try:

@@ -53,7 +53,9 @@ async def stored(pool: asyncpg.Pool, schema: str) -> list[int]:
     return [row["n"] for row in await pool.fetch(f"SELECT n FROM {schema}.numbers ORDER BY n")]
 
 
-async def test_concurrent_requests_share_transactions_and_are_answered_after_the_commit(pg_pool, writer):
+async def test_concurrent_requests_share_transactions_and_are_answered_after_the_commit(
+    pg_pool: asyncpg.Pool, writer: Writer
+) -> None:
     groups = GroupCommit(pg_pool, writer.write, committed=writer.committed)
     answers = await asyncio.gather(*(groups.run(n) for n in range(1, 41)))
     assert answers == [n * 10 for n in range(1, 41)]
@@ -63,7 +65,7 @@ async def test_concurrent_requests_share_transactions_and_are_answered_after_the
     assert writer.commits == len(writer.groups)
 
 
-async def test_a_request_that_breaks_its_groups_transaction_fails_alone(pg_pool, writer):
+async def test_a_request_that_breaks_its_groups_transaction_fails_alone(pg_pool: asyncpg.Pool, writer: Writer) -> None:
     groups = GroupCommit(pg_pool, writer.write, in_flight=1)
     requests = [1, 2, -3, 4, 5, 0, 6]
     answers = await asyncio.gather(*(groups.run(n) for n in requests), return_exceptions=True)
@@ -76,7 +78,7 @@ async def test_a_request_that_breaks_its_groups_transaction_fails_alone(pg_pool,
     assert any(-3 in requests and len(requests) > 1 for _, requests in writer.groups)  # it was in a group first
 
 
-async def test_requests_kept_apart_never_share_a_transaction(pg_pool, writer):
+async def test_requests_kept_apart_never_share_a_transaction(pg_pool: asyncpg.Pool, writer: Writer) -> None:
     groups = GroupCommit(pg_pool, writer.write, apart=lambda n: n % 2)  # odd and even, one of each per group
     await asyncio.gather(*(groups.run(n) for n in range(1, 21)))
     for _, requests in writer.groups:
@@ -84,7 +86,7 @@ async def test_requests_kept_apart_never_share_a_transaction(pg_pool, writer):
     assert await stored(pg_pool, writer.schema) == list(range(1, 21))
 
 
-async def test_a_request_arriving_alone_is_not_kept_waiting_for_company(pg_pool, writer):
+async def test_a_request_arriving_alone_is_not_kept_waiting_for_company(pg_pool: asyncpg.Pool, writer: Writer) -> None:
     groups = GroupCommit(pg_pool, writer.write)
     assert await asyncio.wait_for(groups.run(7), timeout=10) == 70
     assert await asyncio.wait_for(groups.run(8), timeout=10) == 80

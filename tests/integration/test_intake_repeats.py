@@ -63,7 +63,9 @@ async def count_submitted(intake: Intake) -> int:
     return int(await intake.pool.fetchval(sql))
 
 
-async def test_the_index_finds_open_matters_by_person_category_and_neighbourhood(pg_pool, intake):
+async def test_the_index_finds_open_matters_by_person_category_and_neighbourhood(
+    pg_pool: asyncpg.Pool, intake: Intake
+) -> None:
     wang = Petitioner(name="王芳", phone="13800000000")
     old = matter("c-old", wang, "neighbourhood_dispute", "330726101203", TITLE, CONTENT)
     async with pg_pool.acquire() as conn:
@@ -77,7 +79,7 @@ async def test_the_index_finds_open_matters_by_person_category_and_neighbourhood
         assert await petition_index.open_matters(conn, intake.schema, same_town) == []
 
 
-async def test_a_repeat_is_linked_to_the_open_case_and_does_not_reveal_its_access_code(intake):
+async def test_a_repeat_is_linked_to_the_open_case_and_does_not_reveal_its_access_code(intake: Intake) -> None:
     petitioner = someone()
     status, first = await submit(intake, the_matter(petitioner))
     assert status is Submitted
@@ -97,7 +99,7 @@ async def test_a_repeat_is_linked_to_the_open_case_and_does_not_reveal_its_acces
     assert view.timeline[-1].text == "the matter was raised again (visit) and linked to this case"
 
 
-async def test_another_person_another_matter_or_a_closed_case_opens_a_new_case(intake):
+async def test_another_person_another_matter_or_a_closed_case_opens_a_new_case(intake: Intake) -> None:
     petitioner = someone()
     _, first = await submit(intake, the_matter(petitioner))
     assert (await submit(intake, the_matter(someone())))[0] is Submitted
@@ -113,14 +115,14 @@ async def test_another_person_another_matter_or_a_closed_case_opens_a_new_case(i
     assert answer["case_id"] != first["case_id"]
 
 
-async def test_racing_copies_of_one_matter_open_one_case(intake):
+async def test_racing_copies_of_one_matter_open_one_case(intake: Intake) -> None:
     petitioner = someone()
     answers = await asyncio.gather(*(submit(intake, the_matter(petitioner)) for _ in range(8)))
     assert sorted(status.__name__ for status, _ in answers) == ["Linked"] * 7 + ["Submitted"]
     assert len({answer["case_id"] for _, answer in answers}) == 1
 
 
-async def test_a_retried_repeat_with_its_key_gets_the_same_answer_and_records_nothing_more(intake):
+async def test_a_retried_repeat_with_its_key_gets_the_same_answer_and_records_nothing_more(intake: Intake) -> None:
     petitioner = someone()
     _, first = await submit(intake, the_matter(petitioner))
     key, body = str(uuid.uuid4()), the_matter(petitioner)
@@ -128,7 +130,7 @@ async def test_a_retried_repeat_with_its_key_gets_the_same_answer_and_records_no
     assert await stream_types(intake, first["case_id"]) == ["PetitionSubmitted", "RepeatPetitionReceived"]
 
 
-async def test_petitions_recorded_before_the_index_existed_are_indexed_on_start(intake):
+async def test_petitions_recorded_before_the_index_existed_are_indexed_on_start(intake: Intake) -> None:
     petitioner = someone()
     _, first = await submit(intake, the_matter(petitioner))
     async with intake.pool.acquire() as conn:
@@ -142,7 +144,7 @@ async def test_petitions_recorded_before_the_index_existed_are_indexed_on_start(
     assert await handlers.backfill(intake) == 0
 
 
-async def test_racing_retries_with_one_key_record_one_petition_and_get_one_answer(intake):
+async def test_racing_retries_with_one_key_record_one_petition_and_get_one_answer(intake: Intake) -> None:
     key, body = str(uuid.uuid4()), the_matter(someone())
     before = await count_submitted(intake)
     answers = await asyncio.gather(*(submit(intake, body, key) for _ in range(6)))
@@ -151,7 +153,7 @@ async def test_racing_retries_with_one_key_record_one_petition_and_get_one_answe
     assert await count_submitted(intake) == before + 1
 
 
-async def test_a_key_reused_for_another_body_is_refused_within_a_group_too(intake):
+async def test_a_key_reused_for_another_body_is_refused_within_a_group_too(intake: Intake) -> None:
     key = str(uuid.uuid4())
     first, other = the_matter(someone()), the_matter(someone())
     answers = await asyncio.gather(submit(intake, first, key), submit(intake, other, key), return_exceptions=True)

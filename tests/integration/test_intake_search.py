@@ -54,7 +54,9 @@ async def found(intake: Intake, who: Principal, phone: str) -> list[str]:
     return [p.case_id for p in (await handlers.petitions_by_phone(intake, who, phone)).petitions]
 
 
-async def test_the_phone_finds_the_petitions_in_scope_newest_first_with_codes_titles_and_statuses(intake):
+async def test_the_phone_finds_the_petitions_in_scope_newest_first_with_codes_titles_and_statuses(
+    intake: Intake,
+) -> None:
     phone = a_phone()
     first = await submit(intake, phone, title="排水沟堵了")
     assert isinstance(intake.clock, FixedClock)
@@ -72,7 +74,7 @@ async def test_the_phone_finds_the_petitions_in_scope_newest_first_with_codes_ti
     assert await found(intake, official(COUNTY, Role.SUPERVISOR), spaced) == [second.case_id, first.case_id]
 
 
-async def test_outside_the_callers_division_nothing_is_found_until_the_case_is_handled_there(intake):
+async def test_outside_the_callers_division_nothing_is_found_until_the_case_is_handled_there(intake: Intake) -> None:
     phone = a_phone()
     case = await submit(intake, phone)
     assert await found(intake, official(OTHER_TOWNSHIP), phone) == []
@@ -84,7 +86,7 @@ async def test_outside_the_callers_division_nothing_is_found_until_the_case_is_h
     assert (await handlers.petitions_by_phone(intake, official(COUNTY), phone)).petitions[0].status == "assigned"
 
 
-async def test_an_anonymous_petitioner_is_never_found_by_their_phone(intake):
+async def test_an_anonymous_petitioner_is_never_found_by_their_phone(intake: Intake) -> None:
     phone = a_phone()
     body = a_petition(petitioner={"name": "王芳", "phone": phone, "anonymous": True})
     await handlers.submit_petition(intake, PetitionIn.model_validate(body).command(None), None)
@@ -93,7 +95,7 @@ async def test_an_anonymous_petitioner_is_never_found_by_their_phone(intake):
         assert await found(intake, official(COUNTY, role), phone) == [named.case_id]
 
 
-async def test_auditors_and_unknown_numbers(intake):
+async def test_auditors_and_unknown_numbers(intake: Intake) -> None:
     phone = a_phone()
     await submit(intake, phone)
     with pytest.raises(Forbidden):
@@ -101,7 +103,7 @@ async def test_auditors_and_unknown_numbers(intake):
     assert await found(intake, official(COUNTY), a_phone()) == []
 
 
-async def test_rows_indexed_before_phones_were_are_completed_on_start_and_their_steps_get_kinds(intake):
+async def test_rows_indexed_before_phones_were_are_completed_on_start_and_their_steps_get_kinds(intake: Intake) -> None:
     phone = a_phone()
     case = await submit(intake, phone)
     async with intake.pool.acquire() as conn:

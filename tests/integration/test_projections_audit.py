@@ -33,7 +33,7 @@ async def tamper(pool: asyncpg.Pool, table: str, where: str, event_id: uuid.UUID
         await conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
-async def test_an_altered_event_log_row_is_named_and_the_rest_still_holds(pg_pool, schema):
+async def test_an_altered_event_log_row_is_named_and_the_rest_still_holds(pg_pool: asyncpg.Pool, schema: str) -> None:
     await ensure_read_model(pg_pool, schema)
     events = [e for _, e in histories(200, datetime.now(UTC))]
     await feed(pg_pool, Projections(schema, ZoneInfo("Asia/Shanghai")), events)
@@ -55,7 +55,7 @@ async def test_an_altered_event_log_row_is_named_and_the_rest_still_holds(pg_poo
     assert f"BAD {victim.id}" in text
 
 
-async def test_the_store_option_checks_a_services_own_event_store(pg_pool, schema):
+async def test_the_store_option_checks_a_services_own_event_store(pg_pool: asyncpg.Pool, schema: str) -> None:
     await migrate(pg_pool, schema)
     store = PostgresEventStore(schema, "/pujiang/routing", SystemClock())
     meta = Metadata(correlation_id=uuid.uuid4(), actor="official")

@@ -23,6 +23,7 @@ from services.projections.synthetic import histories
 from shared.divisions import is_within
 from shared.events import RecordedEvent
 from shared.messaging.consumer import Consumed
+from tests.support.polling import eventually_async
 
 pytestmark = pytest.mark.integration
 TZ = ZoneInfo("Asia/Shanghai")
@@ -76,7 +77,9 @@ async def rollup(pool: asyncpg.Pool, generation: str) -> Counter[Cell]:
     return Counter({(r["division"], r["metric"], r["key"]): r["n"] for r in rows})
 
 
-async def test_cases_and_counters_match_the_pure_fold_for_any_arrival_order(pg_pool, projections):
+async def test_cases_and_counters_match_the_pure_fold_for_any_arrival_order(
+    pg_pool: asyncpg.Pool, projections: Projections
+) -> None:
     recorded = histories(600, datetime.now(UTC) - timedelta(days=20))
     events = interleaved(recorded, seed=1)
     await feed(pg_pool, projections, events)
@@ -91,7 +94,9 @@ async def test_cases_and_counters_match_the_pure_fold_for_any_arrival_order(pg_p
     assert await rollup(pg_pool, generation) == expected_counters(events)
 
 
-async def test_the_case_list_pages_through_exactly_the_matching_cases(pg_pool, projections):
+async def test_the_case_list_pages_through_exactly_the_matching_cases(
+    pg_pool: asyncpg.Pool, projections: Projections
+) -> None:
     recorded = histories(500, datetime.now(UTC) - timedelta(days=10), seed=3)
     events = [event for _, event in recorded]
     await feed(pg_pool, projections, events)
@@ -115,12 +120,17 @@ async def test_the_case_list_pages_through_exactly_the_matching_cases(pg_pool, p
     assert {c["case_id"] for c in overdue} == {s.case_id for s in states if s.overdue and s.case_id in wanted}
 
 
-async def test_committed_changes_reach_listeners_of_the_division_only(pg_pool, test_database_url, projections):
+async def test_committed_changes_reach_listeners_of_the_division_only(
+    pg_pool: asyncpg.Pool, test_database_url: str, projections: Projections
+) -> None:
     hub = ChangeHub()
     listener = asyncio.create_task(hub.listen(test_database_url, projections.base))
     try:
-        while not hub.listening:  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
+
+        async def listening() -> bool:
+            return hub.listening
+
+        await eventually_async(listening, every=0.01, what="the hub listening")
         inside = hub.subscribe(lambda n: bool(n["division"]) and is_within(n["division"], PUJIANG))
         elsewhere = hub.subscribe(lambda n: bool(n["division"]) and is_within(n["division"], "330782000000"))
         await feed(pg_pool, projections, [event for _, event in histories(80, datetime.now(UTC))])
@@ -134,7 +144,9 @@ async def test_committed_changes_reach_listeners_of_the_division_only(pg_pool, t
         await asyncio.gather(listener, return_exceptions=True)
 
 
-async def test_two_instances_and_a_rolled_back_batch_never_leave_a_stale_state_behind(pg_pool, projections):
+async def test_two_instances_and_a_rolled_back_batch_never_leave_a_stale_state_behind(
+    pg_pool: asyncpg.Pool, projections: Projections
+) -> None:
     """Each instance remembers the cases it folded; another's write or a rollback makes that memory a miss."""
     events = [e for _, e in sorted(histories(400, datetime.now(UTC) - timedelta(days=5), seed=4),
                                    key=lambda pair: pair[1].time)]  # fmt: skip
@@ -155,7 +167,9 @@ async def test_two_instances_and_a_rolled_back_batch_never_leave_a_stale_state_b
     assert await rollup(pg_pool, generation) == expected_counters(events)
 
 
-async def test_a_document_of_an_older_layout_is_folded_again_from_the_log(pg_pool, projections):
+async def test_a_document_of_an_older_layout_is_folded_again_from_the_log(
+    pg_pool: asyncpg.Pool, projections: Projections
+) -> None:
     """An upgrade must not wedge the consumer on documents the previous version wrote."""
     events = [event for _, event in histories(30, datetime.now(UTC) - timedelta(days=5), seed=7)]
     half = len(events) // 2

@@ -16,6 +16,7 @@ from services.projections.synthetic import histories, publish
 from shared.messaging.topics import Topics, ensure_topics
 from shared.settings import Settings
 from tests.integration.test_projections_read_model import expected_counters, feed, interleaved, rollup
+from tests.support.infra import Infra
 
 pytestmark = pytest.mark.integration
 TZ = ZoneInfo("Asia/Shanghai")
@@ -27,7 +28,7 @@ async def snapshot(pool: asyncpg.Pool, generation: str) -> dict[str, list[asyncp
 
 
 @pytest.fixture
-async def topics(infra, topic_prefix: str) -> Topics:
+async def topics(infra: Infra, topic_prefix: str) -> Topics:
     await ensure_topics(Settings(kafka_bootstrap_servers=infra.kafka, pujiang_topic_prefix=topic_prefix,
                                  pujiang_partitions=3))  # fmt: skip
     return Topics(topic_prefix)
@@ -39,8 +40,8 @@ def names(topics: Topics) -> list[str]:
 
 @pytest.mark.parametrize("chunk_events", [500_000, 400], ids=["one pass", "passes by case hash"])
 async def test_a_rebuild_lands_on_exactly_the_incrementally_built_read_models(
-    pg_pool, schema, infra, topics, chunk_events
-):
+    pg_pool: asyncpg.Pool, schema: str, infra: Infra, topics: Topics, chunk_events: int
+) -> None:
     recorded = histories(1500, datetime.now(UTC) - timedelta(days=25))
     await publish(infra.kafka, topics, recorded)
     await publish(infra.kafka, topics, recorded[:100])  # a relay that published twice: applied once
@@ -62,7 +63,9 @@ async def test_a_rebuild_lands_on_exactly_the_incrementally_built_read_models(
     assert await drop_old_generations(pg_pool, schema, {result["schema"]}) == [live]
 
 
-async def test_live_events_during_a_rebuild_are_neither_lost_nor_doubled(pg_pool, schema, infra, topics):
+async def test_live_events_during_a_rebuild_are_neither_lost_nor_doubled(
+    pg_pool: asyncpg.Pool, schema: str, infra: Infra, topics: Topics
+) -> None:
     start = datetime.now(UTC) - timedelta(days=25)
     before, during = histories(1500, start, seed=1), histories(400, start, seed=2)
     await publish(infra.kafka, topics, before)

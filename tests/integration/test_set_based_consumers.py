@@ -36,12 +36,12 @@ pytestmark = pytest.mark.integration
 def as_record(event: Event, stream: str, version: int, case_id: str, offset: int) -> ConsumerRecord[bytes, bytes]:
     message = encode(recorded(event.model_copy(update={"case_id": case_id}), stream, version, T0, case_id))
     headers = [(k, v if isinstance(v, bytes) else str(v).encode()) for k, v in message.headers.items()]
-    return ConsumerRecord("t", 0, offset, 0, 0, message.key, message.value, None, 0, 0, headers)  # type: ignore[arg-type]
+    return ConsumerRecord("t", 0, offset, 0, 0, message.key, message.value, None, 0, 0, headers)
 
 
 class NoLetters(DeadLetters):
     def __init__(self) -> None:
-        super().__init__(None, "dead")  # type: ignore[arg-type]
+        super().__init__(None, "dead")
 
     async def send(self, _record: ConsumerRecord[bytes, bytes], _consumer: str, reason: str) -> None:
         raise AssertionError(reason)
@@ -61,7 +61,7 @@ async def outcome(pool: asyncpg.Pool, schema: str) -> tuple[list[tuple[Any, ...]
     return [tuple(r) for r in events], [tuple(r) for r in timers]
 
 
-async def test_sla_decides_a_batch_as_it_would_one_event_at_a_time(pg_pool, schema):
+async def test_sla_decides_a_batch_as_it_would_one_event_at_a_time(pg_pool: asyncpg.Pool, schema: str) -> None:
     accepted = CaseAccepted(case_id="", unit_id=VILLAGE, level=Level.VILLAGE)
     records = [
         as_record(assigned(), "case", 1, "a", 0),
@@ -103,8 +103,8 @@ class Racing(PostgresEventStore):
 
 
 async def test_a_batch_that_loses_a_race_is_applied_again_one_event_at_a_time_and_only_the_loser_yields(
-    pg_pool, schema
-):
+    pg_pool: asyncpg.Pool, schema: str
+) -> None:
     await migrate(pg_pool, schema, INBOX_DDL.format(schema=schema), CASE_INDEX_DDL.format(schema=schema))
     store = Racing(pg_pool, schema, "c1")
     ctx: Any = SimpleNamespace(name=schema, store=store, pool=pg_pool)

@@ -86,7 +86,9 @@ async def fired(pool: asyncpg.Pool, sla: Sla) -> Counter[tuple[str, str, str, st
     return Counter(tuple(r) for r in rows)
 
 
-async def test_a_routing_event_writes_clocks_and_their_timer_in_one_transaction(pg_pool, sla):
+async def test_a_routing_event_writes_clocks_and_their_timer_in_one_transaction(
+    pg_pool: asyncpg.Pool, sla: Sla
+) -> None:
     case_id = "c-atomic"
     assert await timers(pg_pool, sla) == {}
     async with pg_pool.acquire() as conn:
@@ -100,7 +102,7 @@ async def test_a_routing_event_writes_clocks_and_their_timer_in_one_transaction(
     assert await timers(pg_pool, sla) == {(case_id, "acceptance-1"): HALF}
 
 
-async def test_the_due_query_walks_the_fire_at_index(pg_pool, sla):
+async def test_the_due_query_walks_the_fire_at_index(pg_pool: asyncpg.Pool, sla: Sla) -> None:
     async with pg_pool.acquire() as conn, conn.transaction():
         await conn.execute("SET LOCAL enable_seqscan = off")
         plan = await conn.fetch(
@@ -111,7 +113,7 @@ async def test_the_due_query_walks_the_fire_at_index(pg_pool, sla):
     assert "timers_fire_at" in "\n".join(r[0] for r in plan)
 
 
-async def test_a_pass_fires_what_is_due_once_and_moves_each_timer_on(pg_pool, sla):
+async def test_a_pass_fires_what_is_due_once_and_moves_each_timer_on(pg_pool: asyncpg.Pool, sla: Sla) -> None:
     (case_id,) = await open_cases(pg_pool, sla, 1)
     assert await fire_due(sla, pg_pool, HALF - timedelta(seconds=1)) == 0
     assert await fire_due(sla, pg_pool, HALF) == 1
@@ -126,7 +128,7 @@ async def test_a_pass_fires_what_is_due_once_and_moves_each_timer_on(pg_pool, sl
     assert [e.type for e in history] == ["ClockStarted", "ClockWarned", "ClockBreached"]
 
 
-async def test_side_by_side_firing_loops_fire_every_due_timer_exactly_once(pg_pool, sla):
+async def test_side_by_side_firing_loops_fire_every_due_timer_exactly_once(pg_pool: asyncpg.Pool, sla: Sla) -> None:
     cases = await open_cases(pg_pool, sla, 120)
     schema = sla.store.schema
     instances = [
@@ -149,7 +151,9 @@ async def test_side_by_side_firing_loops_fire_every_due_timer_exactly_once(pg_po
     assert await timers(pg_pool, sla) == {}
 
 
-async def test_routing_events_and_firing_passes_on_the_same_cases_never_deadlock_or_disagree(pg_pool, sla):
+async def test_routing_events_and_firing_passes_on_the_same_cases_never_deadlock_or_disagree(
+    pg_pool: asyncpg.Pool, sla: Sla
+) -> None:
     cases = await open_cases(pg_pool, sla, 60)
     accepted_at = ACCEPTANCE_DUE - timedelta(days=1)
 
@@ -169,12 +173,14 @@ async def test_routing_events_and_firing_passes_on_the_same_cases_never_deadlock
         for case_id in cases:
             state, _ = await sla.load(conn, case_id)
             assert not state.clocks["acceptance-1"].running
-            assert state.clocks["acceptance-1"].stopped.met_on_time  # type: ignore[union-attr]
+            stopped = state.clocks["acceptance-1"].stopped
+            assert stopped is not None
+            assert stopped.met_on_time
             wanted = {(case_id, clock_id): at for clock_id, at in schedule(state, RULES).items()}
             assert {k: v for k, v in rows.items() if k[0] == case_id} == wanted
 
 
-async def test_a_timer_whose_case_has_no_clocks_is_dropped(pg_pool, sla):
+async def test_a_timer_whose_case_has_no_clocks_is_dropped(pg_pool: asyncpg.Pool, sla: Sla) -> None:
     async with pg_pool.acquire() as conn:
         await sla.timers.schedule(conn, {"ghost": {"acceptance-1": RECEIVED}})
     assert await fire_due(sla, pg_pool, LONG_AFTER) == 1

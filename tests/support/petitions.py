@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from typing import Any
 
 import asyncpg
 import httpx
+
+from tests.support.polling import eventually
 
 PUJIANG_VILLAGE = "330726001001"
 
@@ -35,16 +36,19 @@ def wait_for_case(
     timeout: float = 30,
 ) -> dict[str, Any]:
     """Poll the read model until the case exists (and `until(case)` holds)."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
+
+    def read() -> dict[str, Any] | None:
         response = client.get(f"{projections}/v1/cases/{case_id}", headers=headers)
-        if response.status_code == 200:
-            last = response.json()
-            if until is None or until(last):
-                return last  # type: ignore[no-any-return]
-        time.sleep(0.1)
-    raise AssertionError(f"case {case_id} did not reach the expected state in {timeout}s; last seen: {last}")
+        return response.json() if response.status_code == 200 else None
+
+    case: dict[str, Any] | None = eventually(
+        read,
+        lambda c: c is not None and (until is None or until(c)),
+        timeout=timeout,
+        what=f"case {case_id} in the expected state",
+    )
+    assert case is not None
+    return case
 
 
 def petitions_submitted(database_url: str) -> int:

@@ -7,7 +7,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from shared.http.auth import issue_token
 from shared.settings import DEV_JWT_SECRET
 from shared.vocabulary import Role
 from tests.support.infra import ROOT
+from tests.support.polling import eventually
 
 SERVICES = ("intake", "routing", "sla", "projections")
 
@@ -65,23 +65,26 @@ class ServiceProcess:
                 self.kill()
 
     def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def readiness() -> int:
             if self.proc is not None and self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log_path}")
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise TimeoutError(f"{self.name} not ready after {timeout}s; see {self.log_path}")
+            return httpx.get(f"{self.url}/readyz", timeout=2).status_code
+
+        eventually(
+            readiness,
+            lambda status: status == 200,
+            timeout=timeout,
+            every=0.2,
+            retry_on=(httpx.HTTPError,),
+            what=f"{self.name} ready (see {self.log_path})",
+        )
 
 
 @dataclass
 class System:
     services: dict[str, ServiceProcess] = field(default_factory=dict)
     jwt_secret: str = DEV_JWT_SECRET
+    topic_prefix: str = ""  # the session's topics, for tests that read them directly
 
     def url(self, service: str) -> str:
         return self.services[service].url
@@ -112,7 +115,7 @@ def start_system(kafka: str, database_url: str, topic_prefix: str, log_dir: Path
         "PUJIANG_ENV": "dev",
         "PUJIANG_PARTITIONS": "3",
     }
-    system = System()
+    system = System(topic_prefix=topic_prefix)
     for name in SERVICES:
         system.services[name] = ServiceProcess(name, free_port(), env, log_dir / f"{name}.log")
         system.services[name].start()

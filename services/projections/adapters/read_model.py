@@ -23,9 +23,9 @@ from services.projections.adapters.schema import LEVEL_COLUMNS
 from services.projections.domain.case import CaseState, document_json
 from services.projections.domain.evolve import advance, fold, fold_decoded
 from services.projections.domain.rollup import Cell, Count, contribution, delta
-from shared.divisions import ancestors, is_valid_code, parent_of
 from shared.events import Event
 from shared.events.base import RecordedEvent
+from shared.jurisdiction.divisions import ancestors, is_division_code, parent_of
 from shared.messaging.consumer import Consumed
 
 CASE_COLUMNS = (
@@ -37,15 +37,16 @@ _CASE_TYPES = ["text"] * 12 + ["boolean", "boolean", "timestamptz", "timestamptz
 
 @cache
 def parent_division(division: str) -> str | None:
-    return parent_of(division) if is_valid_code(division) else None
+    return parent_of(division) if is_division_code(division) else None
 
 
-def _places(division: str | None) -> list[str | None]:
+@cache
+def _places(division: str | None) -> tuple[str | None, ...]:
     """The case's division at each level column, province first (None below where it is named)."""
-    if division is None or not is_valid_code(division):
-        return [None] * len(LEVEL_COLUMNS)
+    if division is None or not is_division_code(division):
+        return (None,) * len(LEVEL_COLUMNS)
     chain = [*reversed(ancestors(division)), division]
-    return [*chain, *([None] * (len(LEVEL_COLUMNS) - len(chain)))]
+    return (*chain, *([None] * (len(LEVEL_COLUMNS) - len(chain))))
 
 
 def case_row(state: CaseState, counts: dict[Count, int]) -> list[Any]:

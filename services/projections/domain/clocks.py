@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import singledispatch
 from typing import Any
 
-from services.projections.domain.case import CaseState, ClockView
+from services.projections.domain.case import CaseState, ClockView, moved
 from shared.events import (
     ClockBreached,
     ClockExtended,
@@ -27,7 +27,7 @@ def clock_changes(_event: Event, _s: CaseState) -> Changes:
 
 def _clock(s: CaseState, clock_id: str, **changes: Any) -> Changes:
     clock = s.clocks.get(clock_id) or ClockView(clock_id=clock_id)
-    return {"clocks": {**s.clocks, clock_id: clock.model_copy(update=changes)}}
+    return {"clocks": {**s.clocks, clock_id: moved(clock, changes)}}
 
 
 @clock_changes.register

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import singledispatch
 
-from services.projections.domain.case import CaseState, timeline_entry
+from services.projections.domain.case import CaseState, moved, timeline_entry
 from services.projections.domain.clocks import Changes, clock_changes
 from services.projections.domain.order import appends_in_order, causal_order
 from shared.events import (
@@ -140,7 +140,7 @@ def evolve(state: CaseState, event: RecordedEvent, payload: Event) -> CaseState:
     opened = event.time if state.opened_at is None else min(state.opened_at, event.time)
     updated = event.time if state.updated_at is None else max(state.updated_at, event.time)
     timeline = (*state.timeline, timeline_entry(event))
-    return state.model_copy(update={**changes, "opened_at": opened, "updated_at": updated, "timeline": timeline})
+    return moved(state, {**changes, "opened_at": opened, "updated_at": updated, "timeline": timeline})
 
 
 def fold(case_id: str, events: Iterable[RecordedEvent]) -> CaseState:

@@ -13,7 +13,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from services.projections.domain.case import CaseState
-from shared.divisions import ancestors, is_valid_code
+from shared.jurisdiction.divisions import ancestors, is_division_code
 
 Count = tuple[str, str]  # (metric, key)
 Cell = tuple[str, str, str]  # (division, metric, key)
@@ -51,7 +51,7 @@ def contribution(state: CaseState, tz: ZoneInfo) -> dict[Count, int]:
 @cache
 def divisions_counting(division: str) -> tuple[str, ...]:
     """The division and every one above it (a malformed code counts only for itself)."""
-    return (division, *ancestors(division)) if is_valid_code(division) else (division,)
+    return (division, *ancestors(division)) if is_division_code(division) else (division,)
 
 
 def spread(division: str | None, counts: dict[Count, int]) -> Counter[Cell]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, timedelta
 from typing import Any
 
 from shared.vocabulary import Level
@@ -82,3 +83,22 @@ def hot_spots(rows: list[tuple[str, str, int, int, int]], limit: int = 10) -> di
                 "rising": n7 > p7}  # fmt: skip
 
     return {"last_7d": [spot(r) for r in week[:limit]], "last_30d": [spot(r) for r in month[:limit]]}
+
+
+def new_cases(counts: dict[tuple[str, str], int], today: date) -> dict[str, Any]:
+    """New cases over the last 7 and 30 days (up to `today`), by category, busiest first."""
+    week, month = str(today - timedelta(days=6)), str(today - timedelta(days=29))
+    by_category: dict[str, dict[str, int]] = defaultdict(lambda: {"last_7d": 0, "last_30d": 0})
+    for (metric, key), n in counts.items():
+        day, _, category = key.partition("|")
+        if metric != "new" or not month <= day <= str(today):
+            continue
+        by_category[category]["last_30d"] += n
+        if day >= week:
+            by_category[category]["last_7d"] += n
+    order = sorted(by_category, key=lambda c: (-by_category[c]["last_7d"], c))
+    return {
+        "last_7d": sum(n["last_7d"] for n in by_category.values()),
+        "last_30d": sum(n["last_30d"] for n in by_category.values()),
+        "by_category": [{"category": c, **by_category[c]} for c in order],
+    }

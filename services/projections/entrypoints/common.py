@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated
 
-import asyncpg
 from fastapi import Depends, Request
 
-from services.projections.adapters.schema import serving
 from services.projections.handlers import Projections, projections_of
 from services.projections.reads import Reads
-from shared.divisions import is_valid_code
 from shared.domain import Invalid
 from shared.http.auth import Principal, current_principal, decode_token
+from shared.jurisdiction.divisions import InvalidDivisionCode, validate_code
 from shared.service import Context
 
 
 def context(request: Request) -> tuple[Context, Projections]:
     ctx: Context = request.app.state.ctx
     return ctx, projections_of(ctx)
-
-
-@asynccontextmanager
-async def reading(request: Request) -> AsyncIterator[tuple[asyncpg.Connection, str]]:
-    """A connection and the generation serving right now."""
-    ctx, projections = context(request)
-    async with ctx.pool.acquire() as conn:
-        yield conn, await serving(conn, projections.base)
 
 
 def principal(request: Request, access_token: str | None = None) -> Principal:
@@ -41,8 +29,10 @@ def principal(request: Request, access_token: str | None = None) -> Principal:
 def scoped_division(who: Principal, division: str | None) -> str:
     """The division asked for (the caller's own by default), if the caller may see it."""
     division = division or who.division
-    if not is_valid_code(division):
-        raise Invalid("division", "not a 12-digit division code")
+    try:
+        validate_code(division)  # the one check of a code's form, as every service's
+    except InvalidDivisionCode as error:
+        raise Invalid("division", str(error)) from error
     who.require_jurisdiction(division)
     return division
 
@@ -52,7 +42,7 @@ def reads_of(request: Request) -> Reads:
     ctx, projections = context(request)
     found = ctx.extras.get("reads")
     if found is None:
-        found = ctx.extras["reads"] = Reads(ctx.pool, projections.base)
+        found = ctx.extras["reads"] = Reads(ctx.pool, projections.base, projections.tz, ctx.clock, ctx.consumer_lag)
     assert isinstance(found, Reads)
     return found
 

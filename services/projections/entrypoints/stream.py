@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
+from dataclasses import asdict
 from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from services.projections.entrypoints.common import context, principal, scoped_division
-from services.projections.entrypoints.stats import freshness
+from services.projections.entrypoints.common import ReadsDep, context, principal, scoped_division
 from shared.divisions import is_within
 
 router = APIRouter(prefix="/v1", tags=["stream"])
@@ -28,7 +28,9 @@ def _inside(division: str) -> Callable[[dict[str, Any]], bool]:
 
 
 @router.get("/stream")
-async def stream(request: Request, division: str | None = None, access_token: str | None = None) -> EventSourceResponse:
+async def stream(
+    request: Request, reads: ReadsDep, division: str | None = None, access_token: str | None = None
+) -> EventSourceResponse:
     """`change` per case that changed, `freshness` every few seconds, `rebuilt` after a switch-over."""
     who = principal(request, access_token)
     place = scoped_division(who, division)
@@ -50,7 +52,9 @@ async def stream(request: Request, division: str | None = None, access_token: st
                     yield ServerSentEvent(event="rebuilt", data='{"reason":"missed changes"}')
                 if loop.time() >= next_beat:
                     next_beat = loop.time() + BEAT_S
-                    yield ServerSentEvent(event="freshness", data=orjson.dumps(await freshness(request)).decode())
+                    yield ServerSentEvent(
+                        event="freshness", data=orjson.dumps(asdict(await reads.freshness())).decode()
+                    )
         finally:
             projections.hub.unsubscribe(subscription)
 

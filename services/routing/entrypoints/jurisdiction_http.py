@@ -13,10 +13,9 @@ from fastapi import APIRouter, Query
 from shared.domain import NotFound
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
 from shared.jurisdiction.division_tree import DivisionTree
-from shared.jurisdiction.divisions import Division, Level
+from shared.jurisdiction.divisions import Division, DivisionCode, Level
 
 router = APIRouter(prefix="/v1", tags=["jurisdiction"])
-CODE = r"^[0-9]{12}$"
 
 
 def _division(tree: DivisionTree, division: Division, detail: bool = False) -> dict[str, Any]:
@@ -39,7 +38,7 @@ async def division(code: str) -> dict[str, Any]:
 
 
 @router.get("/divisions")
-async def divisions(parent: str | None = Query(default=None, pattern=CODE)) -> dict[str, Any]:
+async def divisions(parent: DivisionCode | None = Query(default=None)) -> dict[str, Any]:
     """The divisions directly below `parent`; the top of the tree without it."""
     tree = deployment_tree()
     if parent is None:

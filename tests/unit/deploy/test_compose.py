@@ -24,7 +24,7 @@ def compose() -> dict[str, Any]:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())  # type: ignore[no-any-return]
 
 
-def test_it_runs_the_four_services_with_official_kafka_and_postgres_images(compose):
+def test_it_runs_the_four_services_with_official_kafka_and_postgres_images(compose: dict[str, Any]) -> None:
     services = compose["services"]
     assert set(services) == {*SERVICES, "web", "kafka", "postgres"}
     assert services["kafka"]["image"].startswith("apache/kafka:4")
@@ -33,7 +33,7 @@ def test_it_runs_the_four_services_with_official_kafka_and_postgres_images(compo
 
 
 @pytest.mark.parametrize("name", SERVICES)
-def test_each_service_runs_its_own_module_on_its_api_port(compose, name):
+def test_each_service_runs_its_own_module_on_its_api_port(compose: dict[str, Any], name: str) -> None:
     service = compose["services"][name]
     assert service["command"] == ["python", "-m", f"services.{name}"]
     assert importlib.util.find_spec(f"services.{name}.__main__") is not None
@@ -43,14 +43,14 @@ def test_each_service_runs_its_own_module_on_its_api_port(compose, name):
 
 
 @pytest.mark.parametrize("name", SERVICES)
-def test_every_variable_is_one_the_code_reads(compose, name):
+def test_every_variable_is_one_the_code_reads(compose: dict[str, Any], name: str) -> None:
     known = {field.upper() for field in Settings.model_fields} | SERVED_BY_UVICORN
     variables = set(compose["services"][name]["environment"])
     assert variables <= known, variables - known
     assert {"KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "PUJIANG_JWT_SECRET", "PUJIANG_ENV"} <= variables
 
 
-def test_web_fronts_the_four_by_their_compose_names(compose):
+def test_web_fronts_the_four_by_their_compose_names(compose: dict[str, Any]) -> None:
     web = compose["services"]["web"]
     assert web["command"] == ["python", "-m", "web"]
     assert web["ports"] == ["8000:8000"]
@@ -60,7 +60,7 @@ def test_web_fronts_the_four_by_their_compose_names(compose):
         assert env[f"PUJIANG_{name.upper()}_URL"] == f"http://{name}:{DEFAULT_PORTS[name]}"
 
 
-def test_the_compose_database_and_kafka_addresses_point_at_its_own_services(compose):
+def test_the_compose_database_and_kafka_addresses_point_at_its_own_services(compose: dict[str, Any]) -> None:
     env = compose["services"]["intake"]["environment"]
     assert env["KAFKA_BOOTSTRAP_SERVERS"].split(":")[0] == "kafka"
     assert "@postgres:" in env["DATABASE_URL"]

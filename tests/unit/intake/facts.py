@@ -51,14 +51,14 @@ def assigned(
         category="neighbourhood_dispute",
         channel=Channel.ONLINE,
         location_code=VILLAGE,
-        reason=reason,  # type: ignore[arg-type]
+        reason=reason,
     )
 
 
 def resolved(round_: str = "first", reply: str = "The wall will be moved.") -> CaseResolved:
     return CaseResolved(
         case_id=CASE, reply=reply, unit_id=VILLAGE, division_code=VILLAGE, level=Level.VILLAGE, round=round_
-    )  # type: ignore[arg-type]
+    )
 
 
 def clock(kind: str, n: int, start: datetime, days: int) -> ClockStarted:

@@ -21,16 +21,16 @@ def refused_fields(**overrides: Any) -> set[str]:
     return {".".join(map(str, error["loc"])) for error in refused.value.errors()}
 
 
-def test_a_petition_of_the_default_province_is_accepted():
+def test_a_petition_of_the_default_province_is_accepted() -> None:
     assert PetitionIn.model_validate(a_petition(category="litigation")).category == "litigation"
 
 
 @pytest.mark.parametrize("code", ["330726999999", "330726000123", "110101000000", "33072600100x"])
-def test_a_place_outside_the_tree_is_refused(code):
+def test_a_place_outside_the_tree_is_refused(code: str) -> None:
     assert refused_fields(division_code=code) == {"division_code"}
 
 
-def test_a_category_outside_the_catalogue_is_refused():
+def test_a_category_outside_the_catalogue_is_refused() -> None:
     assert refused_fields(category="astrology") == {"category"}
 
 
@@ -42,18 +42,18 @@ def test_a_category_outside_the_catalogue_is_refused():
         ("330726999999", "must be a division of this deployment"),  # well formed, not in the tree
     ],
 )
-def test_the_form_of_a_code_is_checked_by_the_shared_validator_then_the_tree(code, why):
+def test_the_form_of_a_code_is_checked_by_the_shared_validator_then_the_tree(code: str, why: str) -> None:
     with pytest.raises(ValidationError, match=why):
         PetitionIn.model_validate(a_petition(division_code=code))
 
 
 @pytest.mark.parametrize("field", ["title", "content"])
-def test_a_nul_character_is_refused_as_invalid(field):
+def test_a_nul_character_is_refused_as_invalid(field: str) -> None:
     assert refused_fields(**{field: "the wall\x00"}) == {field}
     assert refused_fields(petitioner={"name": "王\x00芳", "phone": "13800000000"}) == {"petitioner.name"}
 
 
-def test_the_command_is_the_checked_body_as_the_domain_types_it():
+def test_the_command_is_the_checked_body_as_the_domain_types_it() -> None:
     body = PetitionIn.model_validate(a_petition(attachments=[{"name": "photo", "url": "https://x/1.jpg"}]))
     command = body.command(recorded_by="cadre-li")
     assert command == SubmitPetition.model_validate({**body.model_dump(), "recorded_by": "cadre-li"})

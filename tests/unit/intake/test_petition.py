@@ -33,7 +33,7 @@ def a_command() -> SubmitPetition:
 CASE = NewCase(case_id="c-1", tracking_code="MH0123456789", access_code_hash="h")
 
 
-def test_a_new_petition_records_petition_submitted_with_everything_given():
+def test_a_new_petition_records_petition_submitted_with_everything_given() -> None:
     (event,) = decide_submit(Petition(), a_command(), CASE)
     assert isinstance(event, PetitionSubmitted)
     assert event.model_dump() == {**a_command().model_dump(), **CASE.model_dump()}
@@ -41,7 +41,7 @@ def test_a_new_petition_records_petition_submitted_with_everything_given():
     assert PetitionSubmitted.model_validate(event.model_dump(mode="json")) == event
 
 
-def test_a_petition_is_recorded_once():
+def test_a_petition_is_recorded_once() -> None:
     state = fold(decide_submit(Petition(), a_command(), CASE))
     assert state.exists
     assert state.version == 1
@@ -49,7 +49,7 @@ def test_a_petition_is_recorded_once():
         decide_submit(state, a_command(), CASE)
 
 
-def test_codes_are_readable_aloud_and_the_access_code_is_checked_by_hash():
+def test_codes_are_readable_aloud_and_the_access_code_is_checked_by_hash() -> None:
     tracking, access = codes.new_tracking_code(), codes.new_access_code()
     assert tracking.startswith("MH")
     assert len(tracking) == 12
@@ -60,7 +60,7 @@ def test_codes_are_readable_aloud_and_the_access_code_is_checked_by_hash():
     assert not codes.access_code_matches(tracking, codes.new_access_code(), stored)
 
 
-def test_a_repeat_is_recorded_on_the_existing_petition_without_its_petitioner_again():
+def test_a_repeat_is_recorded_on_the_existing_petition_without_its_petitioner_again() -> None:
     existing = fold(decide_submit(Petition(), a_command(), CASE))
     again = a_command().model_copy(update={"channel": Channel.VISIT, "recorded_by": "cadre-li"})
     (event,) = decide_repeat(existing, again)
@@ -72,7 +72,7 @@ def test_a_repeat_is_recorded_on_the_existing_petition_without_its_petitioner_ag
         decide_repeat(Petition(), again)
 
 
-def test_a_tracking_code_read_back_in_lower_case_is_still_recognised():
+def test_a_tracking_code_read_back_in_lower_case_is_still_recognised() -> None:
     code = codes.new_tracking_code()
     assert codes.normalize_tracking_code(f" {code.lower()} ") == code
     assert codes.normalize_tracking_code("MH012345678I") is None  # I is not in the alphabet

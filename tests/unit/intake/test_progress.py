@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.intake.domain.document import petitioner_document
-from services.intake.domain.progress import CaseProgress, fold_progress
+from services.intake.domain.progress import CaseProgress, Fact, fold_progress
 from shared.events import (
     CaseAccepted,
     CaseClosed,
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.unit
 TOWNSHIP_UNIT = "浦陽街道社會治理中心"
 
 
-def whole_lifecycle() -> list:
+def whole_lifecycle() -> list[Fact]:
     """Two rounds, everything a case can go through, from all three streams."""
     return [
         *facts(
@@ -72,13 +72,13 @@ def whole_lifecycle() -> list:
     ]
 
 
-def test_before_routing_answers_the_case_is_submitted_with_no_unit():
+def test_before_routing_answers_the_case_is_submitted_with_no_unit() -> None:
     progress = fold_progress(facts("petition", submitted()))
     assert (progress.status, progress.level, progress.unit_name) == (CaseStatus.SUBMITTED, None, None)
     assert [e.text for e in progress.timeline] == ["petition received (online)"]
 
 
-def test_the_lifecycle_reads_in_plain_words_and_ends_under_review_at_the_township():
+def test_the_lifecycle_reads_in_plain_words_and_ends_under_review_at_the_township() -> None:
     progress = fold_progress(whole_lifecycle())
     assert (progress.status, progress.level, progress.unit_name) == (
         CaseStatus.UNDER_REVIEW,
@@ -97,7 +97,7 @@ def test_the_lifecycle_reads_in_plain_words_and_ends_under_review_at_the_townshi
     assert [e.time for e in progress.timeline] == sorted(e.time for e in progress.timeline)
 
 
-def test_every_step_has_a_stable_kind_and_the_params_its_sentence_needs():
+def test_every_step_has_a_stable_kind_and_the_params_its_sentence_needs() -> None:
     progress = fold_progress(whole_lifecycle())
     steps = {e.kind: e.params for e in progress.timeline}
     assert steps["submitted"] == {"channel": "online"}
@@ -115,7 +115,7 @@ def test_every_step_has_a_stable_kind_and_the_params_its_sentence_needs():
     assert [(s.kind, s.text) for s in shown] == [(e.kind, e.text) for e in progress.timeline]
 
 
-def test_a_view_stored_before_steps_had_kinds_still_loads():
+def test_a_view_stored_before_steps_had_kinds_still_loads() -> None:
     stored = fold_progress(facts("petition", submitted())).model_dump(mode="json")
     for entry in stored["timeline"]:
         del entry["kind"], entry["params"]
@@ -123,7 +123,7 @@ def test_a_view_stored_before_steps_had_kinds_still_loads():
     assert [(e.kind, e.params, e.text) for e in old.timeline] == [(None, {}, "petition received (online)")]
 
 
-def test_the_handling_units_division_follows_every_move():
+def test_the_handling_units_division_follows_every_move() -> None:
     assert fold_progress(facts("petition", submitted())).handling_division is None
     moved = assigned("transfer", TOWNSHIP_UNIT, Level.TOWNSHIP).model_copy(update={"division_code": "330726102000"})
     progress = fold_progress([*facts("petition", submitted()), *facts("case", assigned(), moved)])
@@ -131,11 +131,11 @@ def test_the_handling_units_division_follows_every_move():
 
 
 @given(st.permutations(whole_lifecycle()))
-def test_the_view_is_the_same_whatever_order_the_topics_delivered(shuffled):
+def test_the_view_is_the_same_whatever_order_the_topics_delivered(shuffled: list[Fact]) -> None:
     assert fold_progress(shuffled) == fold_progress(whole_lifecycle())
 
 
-def test_deadlines_follow_the_clocks_and_the_view_shows_no_clock_ids():
+def test_deadlines_follow_the_clocks_and_the_view_shows_no_clock_ids() -> None:
     document = petitioner_document(fold_progress(whole_lifecycle()), T0)
     assert document.model_dump()["deadlines"] == [
         {"kind": "acceptance", "due": (T0 + timedelta(days=15)).isoformat(), "state": "stopped"},
@@ -144,19 +144,19 @@ def test_deadlines_follow_the_clocks_and_the_view_shows_no_clock_ids():
     assert "handling-1" not in document.model_dump_json()
 
 
-def test_the_view_names_no_official_and_not_even_the_petitioner():
+def test_the_view_names_no_official_and_not_even_the_petitioner() -> None:
     progress = fold_progress([*whole_lifecycle(), *facts("petition", submitted(anonymous=True))])
     shown = petitioner_document(progress, T0).model_dump_json()
     for private in ("leader-zhang-wei", "王芳", "13800000000", "330726199001011234", "actor", "unit_id"):
         assert private not in shown
 
 
-def test_a_change_to_a_clock_whose_start_has_not_arrived_waits_for_it():
+def test_a_change_to_a_clock_whose_start_has_not_arrived_waits_for_it() -> None:
     early = fold_progress(facts("clocks", clock("handling", 1, T0, 60), stopped("handling", 1))[1:])
     assert early.deadlines == {}
 
 
-def test_not_accepted_and_closed_show_why():
+def test_not_accepted_and_closed_show_why() -> None:
     rejected = fold_progress(
         [
             *facts("petition", submitted()),
@@ -187,12 +187,12 @@ def test_not_accepted_and_closed_show_why():
     assert (closed.status, closed.closed_reason) == (CaseStatus.CLOSED, "satisfied")
 
 
-def test_the_view_survives_being_stored_as_json():
+def test_the_view_survives_being_stored_as_json() -> None:
     progress = fold_progress(whole_lifecycle())
     assert CaseProgress.model_validate_json(progress.model_dump_json()) == progress
 
 
-def test_the_status_shown_after_each_routing_event_is_the_shared_rule():
+def test_the_status_shown_after_each_routing_event_is_the_shared_rule() -> None:
     reopened = CaseReopenedForReview(case_id=CASE, round="review", reason="nothing changed")
     case_events = [
         assigned(),

@@ -37,14 +37,14 @@ def a_matter(
     return matter(case_id, petitioner, **fields).model_copy(update={"status": status})
 
 
-def test_chinese_is_compared_by_character_pairs_and_latin_by_words():
+def test_chinese_is_compared_by_character_pairs_and_latin_by_words() -> None:
     assert tokens("牆擋住") == {"牆擋", "擋住"}
     assert tokens("The WALL, the wall!") == {"the", "wall"}
     assert tokens("排 water") == {"排", "water"}
     assert tokens("ＷＡＬＬ") == {"wall"}  # full-width letters, as typed on a Chinese keyboard
 
 
-def test_jaccard_and_similarity():
+def test_jaccard_and_similarity() -> None:
     assert jaccard(frozenset("ab"), frozenset("bc")) == pytest.approx(1 / 3)
     assert jaccard(frozenset(), frozenset()) == 0.0
     retold = a_matter("new", title="牆擋住了排水溝", content="My neighbour built a wall; it blocks the drain.")
@@ -53,7 +53,7 @@ def test_jaccard_and_similarity():
     assert similarity(other, a_matter()) < 0.5
 
 
-def test_a_person_is_their_id_number_when_both_give_one_else_their_phone_and_name():
+def test_a_person_is_their_id_number_when_both_give_one_else_their_phone_and_name() -> None:
     with_id = Petitioner(name="王芳", phone="13800000000", id_number="33072619900101123x")
     assert same_person(person_keys(with_id), person_keys(WANG))
     assert same_person(person_keys(Petitioner(name=" 王 芳", phone="+86 138-0000-0000")), person_keys(WANG))
@@ -64,7 +64,7 @@ def test_a_person_is_their_id_number_when_both_give_one_else_their_phone_and_nam
     assert not same_person(person_keys(Petitioner(name="李明", phone="13800000000")), person_keys(WANG))
 
 
-def test_the_phone_key_is_the_number_however_it_was_written_and_not_the_name():
+def test_the_phone_key_is_the_number_however_it_was_written_and_not_the_name() -> None:
     plain = person_keys(Petitioner(name="王芳", phone="13800000000")).phone_key
     assert person_keys(Petitioner(name="李明", phone="+86 138-0000-0000")).phone_key == plain
     assert phone_key("86 13800000000") == phone_key("138 0000 0000") == plain
@@ -72,7 +72,7 @@ def test_the_phone_key_is_the_number_however_it_was_written_and_not_the_name():
     assert phone_digits("+86-571-8765-4321") == "57187654321"
 
 
-def test_keys_are_hashes_that_do_not_carry_the_person():
+def test_keys_are_hashes_that_do_not_carry_the_person() -> None:
     keys = person_keys(Petitioner(name="王芳", phone="13800000000", id_number="330726199001011234"))
     assert "13800000000" not in keys.model_dump_json()
     assert "王芳" not in keys.model_dump_json()
@@ -89,11 +89,11 @@ def test_keys_are_hashes_that_do_not_carry_the_person():
         (COUNTY, COUNTY, True),
     ],
 )
-def test_the_same_place_is_the_same_division_or_a_village_and_its_township(a, b, same):
+def test_the_same_place_is_the_same_division_or_a_village_and_its_township(a: str, b: str, same: bool) -> None:
     assert same_place(a, b) is same
 
 
-def test_the_open_matter_of_the_same_person_category_and_place_is_found():
+def test_the_open_matter_of_the_same_person_category_and_place_is_found() -> None:
     new = a_matter("new", content="The new wall of my neighbour still blocks the drain behind my house.")
     assert find_repeat(new, [a_matter()]) == a_matter()
 
@@ -110,13 +110,15 @@ def test_the_open_matter_of_the_same_person_category_and_place_is_found():
     ],
     ids=["closed", "not-accepted", "other-category", "other-village", "other-person", "other-matter"],
 )
-def test_anything_else_is_a_new_case(old):
+def test_anything_else_is_a_new_case(old: Matter) -> None:
     assert find_repeat(a_matter("new"), [old]) is None
 
 
-def test_of_several_open_matters_the_most_similar_wins_and_the_earliest_on_a_tie():
+def test_of_several_open_matters_the_most_similar_wins_and_the_earliest_on_a_tie() -> None:
     near = a_matter("near", content="The neighbour's new wall blocks the drain behind my house!")
     far = a_matter("far", content="A wall was built. Water floods the yard after rain, please help us.")
-    assert find_repeat(a_matter("new"), [far, near]).case_id == "near"
+    assert (found := find_repeat(a_matter("new"), [far, near])) is not None
+    assert found.case_id == "near"
     twin = a_matter("twin")
-    assert find_repeat(a_matter("new"), [a_matter("first"), twin]).case_id == "first"
+    assert (found := find_repeat(a_matter("new"), [a_matter("first"), twin])) is not None
+    assert found.case_id == "first"

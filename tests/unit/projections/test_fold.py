@@ -38,7 +38,7 @@ def a_case(seed: int) -> list[RecordedEvent]:
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 10_000), shuffle=st.randoms(use_true_random=False))
-def test_any_arrival_order_folds_to_the_same_case(seed: int, shuffle: random.Random):
+def test_any_arrival_order_folds_to_the_same_case(seed: int, shuffle: random.Random) -> None:
     events = a_case(seed)
     arrived = events[:]
     shuffle.shuffle(arrived)
@@ -47,13 +47,13 @@ def test_any_arrival_order_folds_to_the_same_case(seed: int, shuffle: random.Ran
     assert contribution(fold(case_id, arrived), TZ) == contribution(fold(case_id, events), TZ)
 
 
-def test_a_redelivered_event_counts_once():
+def test_a_redelivered_event_counts_once() -> None:
     events = a_case(3)
     case_id = events[0].subject
     assert document(fold(case_id, events + events[:3])) == document(fold(case_id, events))
 
 
-def test_causal_order_puts_causes_first_even_when_clocks_disagree():
+def test_causal_order_puts_causes_first_even_when_clocks_disagree() -> None:
     events = a_case(11)
     skewed = [e.model_copy(update={"time": START}) if e.stream_id.startswith("clocks-") else e for e in events]
     ordered = causal_order(reversed(skewed))
@@ -63,7 +63,7 @@ def test_causal_order_puts_causes_first_even_when_clocks_disagree():
         seen.add(event.id)
 
 
-def test_the_synthetic_lifecycle_only_uses_projected_types():
+def test_the_synthetic_lifecycle_only_uses_projected_types() -> None:
     assert {e.type for seed in range(30) for e in a_case(seed)} <= PROJECTED
 
 
@@ -73,7 +73,7 @@ def lifecycle() -> tuple[CaseWriter, list[RecordedEvent]]:
     return w, history
 
 
-def test_clock_flags_follow_warnings_breaches_and_stops():
+def test_clock_flags_follow_warnings_breaches_and_stops() -> None:
     w = CaseWriter("c1", START)
     started = w.record(
         "clocks",
@@ -101,7 +101,7 @@ def test_clock_flags_follow_warnings_breaches_and_stops():
     assert contribution(state, TZ) == {}  # no location known yet: counted nowhere until it is
 
 
-def test_first_time_resolution_needs_a_settled_outcome():
+def test_first_time_resolution_needs_a_settled_outcome() -> None:
     w = CaseWriter("c2", START)
     accepted = w.record("case", CaseAccepted(case_id="c2", unit_id="330726001001", level=Level.VILLAGE), None)
     resolved = w.record(

@@ -29,7 +29,7 @@ def decoded(events: list[RecordedEvent]) -> list[tuple[RecordedEvent, object]]:
 
 @settings(max_examples=80, deadline=None)
 @given(seed=st.integers(0, 10_000), shuffle=st.randoms(use_true_random=False), cuts=st.integers(1, 4))
-def test_moving_a_stored_case_on_lands_where_the_whole_fold_does(seed: int, shuffle: random.Random, cuts: int):
+def test_moving_a_stored_case_on_lands_where_the_whole_fold_does(seed: int, shuffle: random.Random, cuts: int) -> None:
     events = a_case(seed)
     arrived = events[:]
     shuffle.shuffle(arrived)
@@ -40,7 +40,7 @@ def test_moving_a_stored_case_on_lands_where_the_whole_fold_does(seed: int, shuf
     state = None
     for batch in batches:
         stored = None if state is None else from_document(document(state))  # what the row gives back
-        moved = None if stored is None else advance(stored, decoded(batch))  # type: ignore[arg-type]
+        moved = None if stored is None else advance(stored, decoded(batch))
         seen.extend(batch)
         if moved is None:
             moved = fold(case_id, seen)
@@ -48,7 +48,7 @@ def test_moving_a_stored_case_on_lands_where_the_whole_fold_does(seed: int, shuf
         assert document(state) == document(fold(case_id, seen))
 
 
-def test_events_in_causal_order_never_need_a_refold():
+def test_events_in_causal_order_never_need_a_refold() -> None:
     events = a_case(42)
     state = fold(events[0].subject, events[:3])
     for event in events[3:]:
@@ -58,7 +58,7 @@ def test_events_in_causal_order_never_need_a_refold():
     assert document(state) == document(fold(events[0].subject, events))
 
 
-def test_a_late_cause_or_an_earlier_event_asks_for_a_refold():
+def test_a_late_cause_or_an_earlier_event_asks_for_a_refold() -> None:
     events = a_case(42)
     case_id = events[0].subject
     without_first_routing = [e for e in events if e.stream_id != events[1].stream_id or e.version != 1]
@@ -69,7 +69,7 @@ def test_a_late_cause_or_an_earlier_event_asks_for_a_refold():
     assert advance(fold(case_id, events[:-1]), decoded([earlier])) is None  # type: ignore[arg-type]
 
 
-def test_a_document_gives_back_the_state_it_was_made_from():
+def test_a_document_gives_back_the_state_it_was_made_from() -> None:
     for seed in range(30):
         state = fold(a_case(seed)[0].subject, a_case(seed))
         assert from_document(document(state)) == state
@@ -77,7 +77,7 @@ def test_a_document_gives_back_the_state_it_was_made_from():
 
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 10_000), shuffle=st.randoms(use_true_random=False), skew=st.booleans())
-def test_the_time_order_shortcut_agrees_with_the_general_walk(seed: int, shuffle: random.Random, skew: bool):
+def test_the_time_order_shortcut_agrees_with_the_general_walk(seed: int, shuffle: random.Random, skew: bool) -> None:
     events = a_case(seed)
     if skew:  # clocks that disagree: time order is no longer causal
         events = [e.model_copy(update={"time": START}) if e.stream_id.startswith("clocks-") else e for e in events]

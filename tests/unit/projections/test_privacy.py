@@ -16,18 +16,18 @@ def submitted(anonymous: bool) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("role", [Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN])
-def test_officials_and_supervisors_do_not_see_who_an_anonymous_petitioner_is(role):
+def test_officials_and_supervisors_do_not_see_who_an_anonymous_petitioner_is(role: Role) -> None:
     seen = as_seen_by(role, submitted(anonymous=True))
     assert seen["data"]["petitioner"] == {"name": None, "phone": None, "id_number": None, "anonymous": True}
     assert seen["data"]["title"] == "噪音"
     assert seen["redacted"] is True
 
 
-def test_auditors_see_the_event_as_recorded_to_check_its_hash():
+def test_auditors_see_the_event_as_recorded_to_check_its_hash() -> None:
     event = submitted(anonymous=True)
     assert as_seen_by(Role.AUDITOR, event) == event
 
 
-def test_a_petitioner_who_gave_their_name_is_shown_to_the_handling_unit():
+def test_a_petitioner_who_gave_their_name_is_shown_to_the_handling_unit() -> None:
     event = submitted(anonymous=False)
     assert as_seen_by(Role.OFFICIAL, event) == event

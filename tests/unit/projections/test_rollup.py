@@ -12,16 +12,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.projections.domain.evolve import fold
-from services.projections.domain.rollup import Cell, contribution, delta, divisions_counting, spread
+from services.projections.domain.rollup import Cell, Count, contribution, delta, divisions_counting, spread
 from services.projections.domain.stats import figures, hot_spots
 from services.projections.synthetic import histories
+from shared.events.base import RecordedEvent
 
 pytestmark = pytest.mark.unit
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2025, 3, 3, 9, tzinfo=UTC)
 
 
-def test_a_village_case_counts_at_every_level_above():
+def test_a_village_case_counts_at_every_level_above() -> None:
     assert divisions_counting("330726001001") == (
         "330726001001",
         "330726001000",
@@ -34,12 +35,12 @@ def test_a_village_case_counts_at_every_level_above():
 
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 1000))
-def test_incremental_deltas_land_on_the_sum_of_final_contributions(seed: int):
+def test_incremental_deltas_land_on_the_sum_of_final_contributions(seed: int) -> None:
     events = [e for _, e in histories(120, START, seed=seed)]
     random.Random(seed).shuffle(events)
     counters: Counter[Cell] = Counter()
-    seen: dict[str, list] = {}
-    before: dict[str, tuple[str | None, dict]] = {}
+    seen: dict[str, list[RecordedEvent]] = {}
+    before: dict[str, tuple[str | None, dict[Count, int]]] = {}
     for event in events:  # one event at a time, as the live consumer applies them
         history = seen.setdefault(event.subject, [])
         history.append(event)
@@ -55,7 +56,7 @@ def test_incremental_deltas_land_on_the_sum_of_final_contributions(seed: int):
     assert all(n >= 0 for n in counters.values())
 
 
-def test_figures_read_the_counters():
+def test_figures_read_the_counters() -> None:
     counts = {
         ("cases", "all"): 10,
         ("open", "village:assigned"): 3,
@@ -81,7 +82,7 @@ def test_figures_read_the_counters():
     assert f["overdue"] == 1
 
 
-def test_hot_spots_rank_each_window_and_flag_rising_counts():
+def test_hot_spots_rank_each_window_and_flag_rising_counts() -> None:
     spots = hot_spots([("330726001000", "environment", 5, 1, 9), ("330726002000", "labour_wages", 0, 2, 12)])
     assert [s["category"] for s in spots["last_7d"]] == ["environment"]
     assert spots["last_7d"][0]["rising"] is True

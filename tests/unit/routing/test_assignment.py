@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.routing.domain.assignment import Unit, decide_assignment, starting_division
+from services.routing.domain.assignment import Jurisdictions, Unit, decide_assignment, starting_division
 from services.routing.domain.case import Case, fold
 from shared.divisions import level_of
 from shared.events import CaseAssigned, CaseNotAccepted, PetitionSubmitted
@@ -26,7 +26,7 @@ categories:
 """)
 
 
-class Catalogue:
+class Catalogue(Jurisdictions):
     catalogue = CATEGORIES
 
     def unit(self, unit_id: str) -> Unit | None:
@@ -55,28 +55,28 @@ def petition(category: str, where: str = VILLAGE) -> PetitionSubmitted:
         ("land_expropriation", "330726000000", Level.COUNTY),
     ],
 )
-def test_each_category_starts_at_its_level_within_the_location(category, division, level):
+def test_each_category_starts_at_its_level_within_the_location(category: str, division: str, level: Level) -> None:
     (event,) = decide_assignment(Case(), petition(category), Catalogue())
     assert isinstance(event, CaseAssigned)
     assert (event.division_code, event.level, event.county_code) == (division, level, "330726000000")
     assert event.location_code == VILLAGE
 
 
-def test_a_matter_filed_at_county_level_cannot_start_lower():
+def test_a_matter_filed_at_county_level_cannot_start_lower() -> None:
     assert starting_division("330726000000", Level.VILLAGE) == "330726000000"
     (event,) = decide_assignment(Case(), petition("neighbourhood_dispute", "330726000000"), Catalogue())
     assert isinstance(event, CaseAssigned)
     assert event.level == Level.COUNTY
 
 
-def test_matters_for_the_courts_are_not_accepted_and_redirected():
+def test_matters_for_the_courts_are_not_accepted_and_redirected() -> None:
     (event,) = decide_assignment(Case(), petition("litigation"), Catalogue())
     assert isinstance(event, CaseNotAccepted)
     assert event.redirect_to == "法院 / the courts"
     assert fold([event]).status == CaseStatus.NOT_ACCEPTED
 
 
-def test_a_redelivered_petition_assigns_nothing_twice():
+def test_a_redelivered_petition_assigns_nothing_twice() -> None:
     state = fold(decide_assignment(Case(), petition("neighbourhood_dispute"), Catalogue()))
     assert state.status == CaseStatus.ASSIGNED
     assert decide_assignment(state, petition("neighbourhood_dispute"), Catalogue()) == []

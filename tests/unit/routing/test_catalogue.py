@@ -31,13 +31,13 @@ def catalogue() -> Catalogue:
     return load_default_catalogue()
 
 
-def test_the_default_catalogue_is_the_table_of_domain_md(catalogue):
+def test_the_default_catalogue_is_the_table_of_domain_md(catalogue: Catalogue) -> None:
     assert catalogue.keys() == tuple(DOMAIN_MD)
     assert {category.key: category.starting_level for category in catalogue.categories} == DOMAIN_MD
     assert [catalogue.starting_level(key) for key in DOMAIN_MD] == list(DOMAIN_MD.values())
 
 
-def test_courts_and_discipline_matters_are_redirected(catalogue):
+def test_courts_and_discipline_matters_are_redirected(catalogue: Catalogue) -> None:
     assert not catalogue.accepted("litigation")
     assert "courts" in (catalogue.redirect_for("litigation") or "")
     assert "人民法院" in (catalogue.redirect_for("litigation", "zh") or "")
@@ -47,13 +47,13 @@ def test_courts_and_discipline_matters_are_redirected(catalogue):
     assert catalogue.redirect_for("labour_wages") is None
 
 
-def test_every_category_has_both_names(catalogue):
+def test_every_category_has_both_names(catalogue: Catalogue) -> None:
     for category in catalogue.categories:
         assert category.name_zh
         assert category.name_en
 
 
-def test_transfers_go_to_departments_every_county_has(catalogue):
+def test_transfers_go_to_departments_every_county_has(catalogue: Catalogue) -> None:
     kinds = {kind.key for kind in DEFAULT_DEPARTMENT_KINDS}
     assert catalogue.department_for("labour_wages") == "labour"
     assert catalogue.department_for("environment") == "environment"
@@ -63,13 +63,13 @@ def test_transfers_go_to_departments_every_county_has(catalogue):
         assert category.accepted or category.department is None
 
 
-def test_an_unknown_category_is_an_error(catalogue):
+def test_an_unknown_category_is_an_error(catalogue: Catalogue) -> None:
     assert catalogue.get("weather") is None
     with pytest.raises(UnknownCategory):
         catalogue.starting_level("weather")
 
 
-def test_a_deployment_extends_the_catalogue():
+def test_a_deployment_extends_the_catalogue() -> None:
     own = parse_catalogue(
         """
 categories:
@@ -100,16 +100,16 @@ categories:
         ("categories:\n  - {key: a, name_zh: 甲, name_en: A, starting_level: village, colour: red}", "colour"),
     ],
 )
-def test_an_invalid_catalogue_is_refused(text, message):
+def test_an_invalid_catalogue_is_refused(text: str, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         parse_catalogue(text)
 
 
-def test_text_that_is_not_a_catalogue_is_refused():
+def test_text_that_is_not_a_catalogue_is_refused() -> None:
     with pytest.raises(ValueError, match="mapping"):
         parse_catalogue("- just a list")
 
 
-def test_categories_are_frozen(catalogue):
+def test_categories_are_frozen(catalogue: Catalogue) -> None:
     with pytest.raises(ValidationError):
         catalogue.require("other").starting_level = Level.COUNTY  # type: ignore[misc]

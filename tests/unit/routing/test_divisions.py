@@ -36,7 +36,7 @@ def tree() -> DivisionTree:
     return load_default_tree()
 
 
-def test_the_province_has_its_real_cities_and_counties(tree):
+def test_the_province_has_its_real_cities_and_counties(tree: DivisionTree) -> None:
     counts = tree.counts()
     assert counts[Level.PROVINCE] == 1
     assert counts[Level.CITY] == 11
@@ -45,7 +45,7 @@ def test_the_province_has_its_real_cities_and_counties(tree):
     assert tree.children(PROVINCE)[-1].code == "331100000000"
 
 
-def test_townships_and_villages_come_at_a_realistic_size(tree):
+def test_townships_and_villages_come_at_a_realistic_size(tree: DivisionTree) -> None:
     counts = tree.counts()
     assert 1150 <= counts[Level.TOWNSHIP] <= 1450
     assert 18000 <= counts[Level.VILLAGE] <= 22000
@@ -54,7 +54,7 @@ def test_townships_and_villages_come_at_a_realistic_size(tree):
     assert max(per_county) - min(per_county) >= 5  # counties differ in size
 
 
-def test_pujiang_is_under_jinhua_with_its_real_townships(tree):
+def test_pujiang_is_under_jinhua_with_its_real_townships(tree: DivisionTree) -> None:
     pujiang = tree.require(PUJIANG)
     assert (pujiang.name_zh, pujiang.name_en, pujiang.level) == ("浦江县", "Pujiang County", Level.COUNTY)
     assert pujiang.parent == JINHUA
@@ -78,16 +78,16 @@ def test_pujiang_is_under_jinhua_with_its_real_townships(tree):
         ("331127000000", "景宁畲族自治县"),
     ],
 )
-def test_current_county_codes(tree, code, name):
+def test_current_county_codes(tree: DivisionTree, code: str, name: str) -> None:
     assert tree.require(code).name_zh == name
 
 
 @pytest.mark.parametrize("obsolete", ["330103000000", "330104000000", "330204000000", "330283000000", "330185000000"])
-def test_obsolete_codes_are_absent(tree, obsolete):
+def test_obsolete_codes_are_absent(tree: DivisionTree, obsolete: str) -> None:
     assert obsolete not in tree
 
 
-def test_every_division_has_its_parent_in_the_tree_by_truncation(tree):
+def test_every_division_has_its_parent_in_the_tree_by_truncation(tree: DivisionTree) -> None:
     for division in tree:
         assert division.level == level_of(division.code)
         assert division.parent == parent_of(division.code)
@@ -95,7 +95,7 @@ def test_every_division_has_its_parent_in_the_tree_by_truncation(tree):
         validate_code(division.code)
 
 
-def test_generated_codes_follow_the_statistical_scheme(tree):
+def test_generated_codes_follow_the_statistical_scheme(tree: DivisionTree) -> None:
     for division in tree:
         number = int(division.code[6:9] if division.level is Level.TOWNSHIP else division.code[9:])
         if division.level is Level.TOWNSHIP:
@@ -105,18 +105,18 @@ def test_generated_codes_follow_the_statistical_scheme(tree):
             assert number in (range(1, 200) if division.name_zh.endswith("社区") else range(201, 400))
 
 
-def test_names_are_unique_among_siblings(tree):
+def test_names_are_unique_among_siblings(tree: DivisionTree) -> None:
     for county in (d for d in tree if d.level is Level.COUNTY):
         names = [d.name_zh for d in tree.children(county.code)]
         assert len(names) == len(set(names))
 
 
-def test_the_same_seed_gives_the_same_tree(tree):
+def test_the_same_seed_gives_the_same_tree(tree: DivisionTree) -> None:
     # No timing here: shared machines are noisy (it takes about 0.5 s for 21,300 divisions).
     assert list(load_default_tree()) == list(tree)
 
 
-def test_another_seed_gives_other_townships_and_villages_under_the_same_counties(tree):
+def test_another_seed_gives_other_townships_and_villages_under_the_same_counties(tree: DivisionTree) -> None:
     other = load_default_tree(seed=1)
     assert [d for d in other if d.level.rank >= Level.COUNTY.rank] == [
         d for d in tree if d.level.rank >= Level.COUNTY.rank
@@ -135,14 +135,14 @@ def test_another_seed_gives_other_townships_and_villages_under_the_same_counties
         ("330726101203", Level.VILLAGE, HUANGZHAI),
     ],
 )
-def test_code_arithmetic(code, level, parent):
+def test_code_arithmetic(code: str, level: Level, parent: str | None) -> None:
     division = make_division(code, "名", "Name")
     assert (division.level, division.parent) == (level, parent)
     assert level_of(code) == level
     assert parent_of(code) == parent
 
 
-def test_ancestors_truncation_and_containment():
+def test_ancestors_truncation_and_containment() -> None:
     village = "330726101203"
     assert ancestors(village) == [HUANGZHAI, PUJIANG, JINHUA, PROVINCE]
     assert truncate_to(village, Level.COUNTY) == PUJIANG
@@ -153,7 +153,7 @@ def test_ancestors_truncation_and_containment():
     assert not is_within("330782000000", PUJIANG)
 
 
-def test_levels_are_ordered_lowest_first():
+def test_levels_are_ordered_lowest_first() -> None:
     assert [level.rank for level in Level] == [0, 1, 2, 3, 4]
     assert Level.VILLAGE.rank < Level.TOWNSHIP.rank < Level.COUNTY.rank < Level.CITY.rank < Level.PROVINCE.rank
 
@@ -172,12 +172,12 @@ def test_levels_are_ordered_lowest_first():
         "330700101000",
     ],
 )
-def test_invalid_codes_are_refused(code):
+def test_invalid_codes_are_refused(code: str) -> None:
     with pytest.raises(InvalidDivisionCode):
         validate_code(code)
 
 
-def test_unit_names_follow_the_level():
+def test_unit_names_follow_the_level() -> None:
     assert make_division("330726101203", "云塘村", "Yuntang Village").unit_name_zh == "云塘村村民委员会"
     assert make_division("330726101001", "溪桥社区", "Xiqiao Community").unit_name_zh == "溪桥社区居民委员会"
     township = make_division(HUANGZHAI, "黄宅镇", "Huangzhai Town")
@@ -187,7 +187,7 @@ def test_unit_names_follow_the_level():
         township.name_zh = "别的镇"  # type: ignore[misc]
 
 
-def test_lookups(tree):
+def test_lookups(tree: DivisionTree) -> None:
     assert tree.get("999999000000") is None
     with pytest.raises(UnknownDivision):
         tree.children("330799000000")
@@ -198,7 +198,7 @@ def test_lookups(tree):
     assert [d.code for d in tree.roots()] == [PROVINCE]
 
 
-def test_county_departments_have_stable_ids(tree):
+def test_county_departments_have_stable_ids(tree: DivisionTree) -> None:
     departments = {d.kind: d for d in tree.departments(PUJIANG)}
     assert departments["labour"].id == "330726000000:labour"
     assert departments["labour"].name_zh == "浦江县人力资源和社会保障局"
@@ -212,7 +212,7 @@ def test_county_departments_have_stable_ids(tree):
         tree.departments(JINHUA)
 
 
-def test_a_tree_refuses_orphans_and_duplicates():
+def test_a_tree_refuses_orphans_and_duplicates() -> None:
     province = make_division(PROVINCE, "浙江省", "Zhejiang Province")
     with pytest.raises(InvalidTree, match="missing"):
         DivisionTree([province, make_division(PUJIANG, "浦江县", "Pujiang County")])
@@ -220,7 +220,7 @@ def test_a_tree_refuses_orphans_and_duplicates():
         DivisionTree([province, province])
 
 
-def test_a_deployment_loads_its_own_complete_tree(tmp_path: Path):
+def test_a_deployment_loads_its_own_complete_tree(tmp_path: Path) -> None:
     data = tmp_path / "own.csv"
     data.write_text(
         "code,name_zh,name_en,level,parent\n"
@@ -243,7 +243,7 @@ def test_a_deployment_loads_its_own_complete_tree(tmp_path: Path):
         ("330726000123,某村,Some Village,village,", "not the 12-digit code of one division"),
     ],
 )
-def test_a_bad_row_is_refused_with_its_line(tmp_path: Path, row, message):
+def test_a_bad_row_is_refused_with_its_line(tmp_path: Path, row: str, message: str) -> None:
     data = tmp_path / "bad.csv"
     data.write_text(f"code,name_zh,name_en,level,parent\n{row}\n", encoding="utf-8")
     with pytest.raises(DivisionDataError, match=message) as refused:
@@ -251,21 +251,21 @@ def test_a_bad_row_is_refused_with_its_line(tmp_path: Path, row, message):
     assert "bad.csv:2" in str(refused.value)
 
 
-def test_missing_columns_are_named(tmp_path: Path):
+def test_missing_columns_are_named(tmp_path: Path) -> None:
     data = tmp_path / "short.csv"
     data.write_text("code,name_zh\n330000000000,浙江省\n", encoding="utf-8")
     with pytest.raises(DivisionDataError, match="name_en, level"):
         read_divisions(data)
 
 
-def test_a_short_row_is_refused_not_crashed_on(tmp_path: Path):
+def test_a_short_row_is_refused_not_crashed_on(tmp_path: Path) -> None:
     data = tmp_path / "short_row.csv"
     data.write_text("code,name_zh,name_en,level\n330000000000,浙江省\n", encoding="utf-8")
     with pytest.raises(DivisionDataError, match="needs both name_zh and name_en"):
         read_divisions(data)
 
 
-def test_a_division_built_by_hand_must_agree_with_its_code():
+def test_a_division_built_by_hand_must_agree_with_its_code() -> None:
     fields = make_division(PUJIANG, "浦江县", "Pujiang County").model_dump()
     with pytest.raises(ValidationError, match="is a county under 330700000000"):
         Division.model_validate({**fields, "parent": PROVINCE})

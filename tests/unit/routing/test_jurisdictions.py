@@ -21,7 +21,7 @@ WHERE = load_jurisdictions()
 VILLAGE = "330726101203"
 
 
-def test_a_neighbourhood_dispute_goes_to_the_real_villagers_committee():
+def test_a_neighbourhood_dispute_goes_to_the_real_villagers_committee() -> None:
     (event,) = decide_assignment(Case(), petition("neighbourhood_dispute", VILLAGE), WHERE)
     assert isinstance(event, CaseAssigned)
     assert (event.unit_id, event.level) == (VILLAGE, Level.VILLAGE)
@@ -29,21 +29,21 @@ def test_a_neighbourhood_dispute_goes_to_the_real_villagers_committee():
     assert event.unit_name.endswith("村民委员会")
 
 
-def test_unpaid_wages_start_at_the_township_centre():
+def test_unpaid_wages_start_at_the_township_centre() -> None:
     (event,) = decide_assignment(Case(), petition("labour_wages", VILLAGE), WHERE)
     assert isinstance(event, CaseAssigned)
     assert (event.unit_id, event.level) == ("330726101000", Level.TOWNSHIP)
     assert event.unit_name.endswith("社会治理中心")
 
 
-def test_litigation_is_redirected_to_the_courts_in_both_languages():
+def test_litigation_is_redirected_to_the_courts_in_both_languages() -> None:
     (event,) = decide_assignment(Case(), petition("litigation", VILLAGE), WHERE)
     assert isinstance(event, CaseNotAccepted)
     assert event.redirect_to is not None
     assert "人民法院" in event.redirect_to
 
 
-def test_a_county_department_is_a_county_level_unit_and_unknown_units_are_none():
+def test_a_county_department_is_a_county_level_unit_and_unknown_units_are_none() -> None:
     unit = WHERE.unit("330726000000:labour")
     assert unit is not None
     assert (unit.division_code, unit.level, unit.name) == ("330726000000", Level.COUNTY, "浦江县人力资源和社会保障局")
@@ -51,7 +51,7 @@ def test_a_county_department_is_a_county_level_unit_and_unknown_units_are_none()
     assert WHERE.unit("330726999999") is None
 
 
-def test_a_missed_forward_objection_window_lets_the_transfer_stand():
+def test_a_missed_forward_objection_window_lets_the_transfer_stand() -> None:
     (assigned,) = decide_assignment(Case(), petition("neighbourhood_dispute", VILLAGE), WHERE)
     state = fold([assigned])
     breach = ClockBreached(

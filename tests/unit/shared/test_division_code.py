@@ -23,14 +23,14 @@ class Form(BaseModel):
 
 
 @pytest.mark.parametrize("code", GOOD)
-def test_a_code_naming_one_division_passes_every_form_of_the_check(code):
+def test_a_code_naming_one_division_passes_every_form_of_the_check(code: str) -> None:
     assert is_division_code(code)
     assert validate_code(code) == code
     assert Form(division=code).division == code
 
 
 @pytest.mark.parametrize("code", BAD)
-def test_anything_else_fails_every_form_of_the_check(code):
+def test_anything_else_fails_every_form_of_the_check(code: str) -> None:
     assert not is_division_code(code)
     with pytest.raises(InvalidDivisionCode):
         validate_code(code)
@@ -38,7 +38,7 @@ def test_anything_else_fails_every_form_of_the_check(code):
         Form(division=code)
 
 
-def test_a_token_claiming_a_malformed_division_is_refused():
+def test_a_token_claiming_a_malformed_division_is_refused() -> None:
     secret = "s" * 40
     assert decode_token(secret, issue_token(secret, "li", Role.OFFICIAL, "330726101000")).division == "330726101000"
     with pytest.raises(ApiError) as refused:

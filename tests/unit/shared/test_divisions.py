@@ -22,17 +22,17 @@ VILLAGE = "330726101203"
         (VILLAGE, Level.VILLAGE),
     ],
 )
-def test_the_zero_padding_names_the_level(code, level):
+def test_the_zero_padding_names_the_level(code: str, level: Level) -> None:
     assert level_of(code) == level
     assert is_valid_code(code)
 
 
 @pytest.mark.parametrize("code", ["", "33072610120", "3307261012031", "33072610120x", "000000000000"])
-def test_malformed_codes_are_refused(code):
+def test_malformed_codes_are_refused(code: str) -> None:
     assert not is_valid_code(code)
 
 
-def test_the_parent_is_found_by_truncation():
+def test_the_parent_is_found_by_truncation() -> None:
     assert parent_of(VILLAGE) == TOWN
     assert parent_of(TOWN) == PUJIANG
     assert parent_of(PUJIANG) == "330700000000"
@@ -40,13 +40,13 @@ def test_the_parent_is_found_by_truncation():
     assert ancestors(VILLAGE) == [TOWN, PUJIANG, "330700000000", "330000000000"]
 
 
-def test_truncation_never_goes_below_the_code_itself():
+def test_truncation_never_goes_below_the_code_itself() -> None:
     assert truncate_to(VILLAGE, Level.COUNTY) == PUJIANG
     assert truncate_to(PUJIANG, Level.VILLAGE) == PUJIANG
     assert county_of(VILLAGE) == PUJIANG
 
 
-def test_a_division_is_within_itself_and_its_ancestors_only():
+def test_a_division_is_within_itself_and_its_ancestors_only() -> None:
     assert is_within(VILLAGE, VILLAGE)
     assert is_within(VILLAGE, PUJIANG)
     assert is_within(VILLAGE, "330000000000")
@@ -54,7 +54,7 @@ def test_a_division_is_within_itself_and_its_ancestors_only():
     assert not is_within(PUJIANG, VILLAGE)
 
 
-def test_levels_go_up_one_at_a_time():
+def test_levels_go_up_one_at_a_time() -> None:
     assert Level.VILLAGE.up() == Level.TOWNSHIP
     assert Level.CITY.up() == Level.PROVINCE
     assert Level.PROVINCE.up() is None

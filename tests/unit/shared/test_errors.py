@@ -26,14 +26,14 @@ def answering(error: Exception) -> TestClient:
 @pytest.mark.parametrize(
     "error", [ConnectionRefusedError(111, "refused"), asyncpg.CannotConnectNowError("starting up"), TimeoutError()]
 )
-def test_postgresql_or_kafka_away_is_a_503_to_retry(error):
+def test_postgresql_or_kafka_away_is_a_503_to_retry(error: Exception) -> None:
     answer = answering(error).get("/boom")
     assert answer.status_code == 503
     assert answer.headers["retry-after"] == "1"
     assert answer.json()["error"]["code"] == "unavailable"
 
 
-def test_a_fault_of_ours_is_a_500_that_says_nothing_changed():
+def test_a_fault_of_ours_is_a_500_that_says_nothing_changed() -> None:
     answer = answering(KeyError("x")).get("/boom")
     assert answer.status_code == 500
     assert answer.json()["error"]["code"] == "internal"

@@ -48,23 +48,23 @@ def a_chain(length: int) -> list[RecordedEvent]:
     return events
 
 
-def test_an_untouched_chain_verifies():
+def test_an_untouched_chain_verifies() -> None:
     assert verify_chain(a_chain(5)) is None
 
 
-def test_altering_one_event_breaks_the_chain_at_that_event():
+def test_altering_one_event_breaks_the_chain_at_that_event() -> None:
     events = a_chain(5)
     events[2] = events[2].model_copy(update={"data": {"n": 999}})
     assert verify_chain(events) == events[2]
 
 
-def test_removing_an_event_breaks_the_chain():
+def test_removing_an_event_breaks_the_chain() -> None:
     events = a_chain(4)
     del events[1]
     assert verify_chain(events) == events[1]
 
 
-def test_the_kafka_binding_round_trips_every_attribute():
+def test_the_kafka_binding_round_trips_every_attribute() -> None:
     event = recorded(1, GENESIS_HASH, causation=uuid.uuid4())
     message = encode(event)
     assert message.key == b"case-1"
@@ -77,7 +77,7 @@ def test_the_kafka_binding_round_trips_every_attribute():
 
 
 @pytest.mark.parametrize("causation", [None, uuid.uuid4()])
-def test_the_cloudevents_sdk_reads_what_we_write(causation):
+def test_the_cloudevents_sdk_reads_what_we_write(causation: uuid.UUID | None) -> None:
     event = recorded(3, "f" * 64, causation=causation)
     read = from_binary_event(encode(event))
     assert read.get_id() == str(event.id)
@@ -93,7 +93,7 @@ def test_the_cloudevents_sdk_reads_what_we_write(causation):
     assert attributes.get("causationid") == (None if causation is None else str(causation))
 
 
-def test_we_read_what_the_cloudevents_sdk_writes():
+def test_we_read_what_the_cloudevents_sdk_writes() -> None:
     event = recorded(2, "e" * 64, causation=uuid.uuid4())
     attributes: dict[str, object] = {
         "id": str(event.id),
@@ -132,7 +132,7 @@ def test_we_read_what_the_cloudevents_sdk_writes():
         ({"ce_type": b"org.pujiang.Noted", "ce_specversion": b"0.3"}, b"{}"),
     ],
 )
-def test_records_that_are_not_our_cloud_events_are_undecodable(headers, value):
+def test_records_that_are_not_our_cloud_events_are_undecodable(headers: dict[str, bytes], value: bytes) -> None:
     with pytest.raises(UndecodableMessage):
         decode(headers, None, value)
 
@@ -143,7 +143,7 @@ class Noted(Event):
     urgent: bool
 
 
-def test_an_old_shape_is_upcast_when_read_never_rewritten():
+def test_an_old_shape_is_upcast_when_read_never_rewritten() -> None:
     registry = EventRegistry()
     registry.register(Noted)
 

@@ -45,7 +45,7 @@ def counts(client: TestClient) -> dict[tuple[str, str, str], float]:
     }
 
 
-def test_a_declared_body_over_the_limit_is_refused_unread():
+def test_a_declared_body_over_the_limit_is_refused_unread() -> None:
     with TestClient(an_app()) as client:
         answer = client.post("/echo/a", content=b"x" * (LIMIT + 1))
     assert answer.status_code == 413
@@ -53,7 +53,7 @@ def test_a_declared_body_over_the_limit_is_refused_unread():
     assert answer.json()["error"]["details"] == []
 
 
-def test_a_streamed_body_is_counted_as_it_arrives():
+def test_a_streamed_body_is_counted_as_it_arrives() -> None:
     def chunks() -> Iterator[bytes]:
         for _ in range(3):
             yield b"x" * (LIMIT // 2)
@@ -66,13 +66,13 @@ def test_a_streamed_body_is_counted_as_it_arrives():
     assert (small.status_code, small.json()) == (201, {"name": "a", "bytes": 10})
 
 
-def test_a_body_within_the_limit_reaches_the_route():
+def test_a_body_within_the_limit_reaches_the_route() -> None:
     with TestClient(an_app()) as client:
         answer = client.post("/echo/a", content=b"x" * LIMIT)
     assert (answer.status_code, answer.json()) == (201, {"name": "a", "bytes": LIMIT})
 
 
-def test_requests_are_timed_by_route_template_and_status():
+def test_requests_are_timed_by_route_template_and_status() -> None:
     with TestClient(an_app(), raise_server_exceptions=False) as client:
         client.post("/echo/first", content=b"{}")
         client.post("/echo/second", content=b"{}")

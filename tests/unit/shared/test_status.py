@@ -13,7 +13,7 @@ from tests.unit.intake.facts import T0, assigned, resolved, submitted
 pytestmark = pytest.mark.unit
 
 
-def test_every_status_is_open_or_terminal_and_a_unit_waits_only_on_open_ones():
+def test_every_status_is_open_or_terminal_and_a_unit_waits_only_on_open_ones() -> None:
     assert set(CaseStatus) == OPEN_STATUSES | TERMINAL_STATUSES
     assert not OPEN_STATUSES & TERMINAL_STATUSES
     assert AWAITING_UNIT < OPEN_STATUSES
@@ -22,7 +22,7 @@ def test_every_status_is_open_or_terminal_and_a_unit_waits_only_on_open_ones():
     assert not CaseStatus.SUBMITTED.terminal
 
 
-def test_each_routing_event_leads_to_one_status_and_the_others_to_none():
+def test_each_routing_event_leads_to_one_status_and_the_others_to_none() -> None:
     assert status_after(submitted()) is CaseStatus.SUBMITTED
     assert status_after(assigned()) is CaseStatus.ASSIGNED
     assert status_after(assigned(reason="transfer")) is CaseStatus.ASSIGNED
@@ -38,7 +38,7 @@ def test_each_routing_event_leads_to_one_status_and_the_others_to_none():
     assert status_after(started) is None
 
 
-def test_the_jurisdiction_check_passes_when_any_division_given_is_within_the_principals():
+def test_the_jurisdiction_check_passes_when_any_division_given_is_within_the_principals() -> None:
     county = Principal(sub="li", role=Role.OFFICIAL, division="330726000000")
     county.require_jurisdiction("330726101203")
     county.require_jurisdiction("330782000000", None, "330726101000")

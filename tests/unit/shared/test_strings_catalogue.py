@@ -44,7 +44,7 @@ def lookup(lang: str, key: str) -> Any:
     return node
 
 
-def test_both_languages_have_every_key():
+def test_both_languages_have_every_key() -> None:
     assert keys(strings()["zh"]) == keys(strings()["en"])
 
 
@@ -88,7 +88,7 @@ def every_step() -> list[Any]:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_step_intake_names_has_a_sentence_with_exactly_its_params(lang: str):
+def test_every_step_intake_names_has_a_sentence_with_exactly_its_params(lang: str) -> None:
     for event in every_step():
         step = describe(event)
         assert step is not None, event
@@ -97,7 +97,7 @@ def test_every_step_intake_names_has_a_sentence_with_exactly_its_params(lang: st
         assert {p for p in step.params if f"{{{p}}}" in sentence} == set(step.params), (lang, step.kind)
 
 
-def test_the_dashboard_gets_the_deployments_category_names_beside_the_strings():
+def test_the_dashboard_gets_the_deployments_category_names_beside_the_strings() -> None:
     served = with_categories(deployment_catalogue())
     assert served["zh"]["category"]["labour_wages"] == "劳资欠薪"
     assert served["en"]["category"]["labour_wages"] == "Unpaid wages and labour disputes"

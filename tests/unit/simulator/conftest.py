@@ -6,6 +6,7 @@ from shared.jurisdiction.catalogue import Catalogue
 from shared.jurisdiction.division_data import load_default_catalogue, load_default_tree
 from simulator.domain.config import SimConfig
 from simulator.domain.world import Geography, World, geography
+from tests.unit.simulator.support import WorldOf
 
 
 @pytest.fixture(scope="session")
@@ -19,7 +20,7 @@ def catalogue() -> Catalogue:
 
 
 @pytest.fixture(scope="session")
-def world_of(places: Geography, catalogue: Catalogue):  # type: ignore[no-untyped-def]
+def world_of(places: Geography, catalogue: Catalogue) -> WorldOf:
     def make(**config: object) -> World:
         return World(config=SimConfig.model_validate(config), geography=places, catalogue=catalogue)
 

@@ -30,27 +30,27 @@ def case(status: str = "assigned", clocks: tuple[dict[str, Any], ...] = (), **fi
     return {**doc, "clocks": list(clocks or default), **fields}
 
 
-def test_a_consistent_case_is_settled():
+def test_a_consistent_case_is_settled() -> None:
     for status in ("assigned", "accepted", "resolved", "under_review", "closed", "not_accepted"):
         assert waiting_for(case(status), NOW) == [], status
 
 
-def test_a_petition_not_yet_routed_is_not_settled():
+def test_a_petition_not_yet_routed_is_not_settled() -> None:
     assert waiting_for(case("submitted"), NOW) == ["not routed yet"]
 
 
-def test_the_effect_of_a_command_must_show():
+def test_the_effect_of_a_command_must_show() -> None:
     accepted = Expectation(statuses=frozenset({"accepted"}), fields={"unit_id": "330726101203"})
     assert waiting_for(case("assigned", unit_id="330726101203"), NOW, accepted)
     assert waiting_for(case("accepted", unit_id="330726101203"), NOW, accepted) == []
 
 
-def test_sla_must_have_reacted_to_routing():
+def test_sla_must_have_reacted_to_routing() -> None:
     late = case("accepted", clocks=(clock("acceptance", NOW + timedelta(days=3)),))
     assert set(waiting_for(late, NOW)) == {"no running handling clock", "acceptance clock still running"}
 
 
-def test_a_deadline_that_fell_due_must_be_breached_and_answered_by_routing():
+def test_a_deadline_that_fell_due_must_be_breached_and_answered_by_routing() -> None:
     due = clock("acceptance", NOW)
     assert "not yet breached" in waiting_for(case(clocks=(due,)), NOW)[0]
     breached = clock("acceptance", NOW, breached=True)
@@ -58,25 +58,25 @@ def test_a_deadline_that_fell_due_must_be_breached_and_answered_by_routing():
     assert waiting_for(case(clocks=(breached,), breaches=1), NOW) == []
 
 
-def test_a_missed_forward_objection_window_needs_no_answer_from_routing():
+def test_a_missed_forward_objection_window_needs_no_answer_from_routing() -> None:
     moved = clock("acceptance", NOW - timedelta(days=9), stopped=True)
     clocks = (moved, clock("acceptance", NOW + timedelta(days=9)), clock("forward_objection", NOW, breached=True))
     assert waiting_for(case(clocks=clocks, transfers=1), NOW) == []
 
 
-def test_a_missed_request_window_must_close_the_case():
+def test_a_missed_request_window_must_close_the_case() -> None:
     window = clock("review_request_window", NOW, breached=True)
     assert waiting_for(case("resolved", clocks=(window,)), NOW) == [
         "review_request_window breached, case not yet closed"
     ]
 
 
-def test_every_move_starts_a_new_acceptance_clock():
+def test_every_move_starts_a_new_acceptance_clock() -> None:
     one = (clock("acceptance", NOW + timedelta(days=9)),)
     assert waiting_for(case(clocks=one, transfers=1), NOW) == ["1 acceptance clocks for 1 moves"]
 
 
-def test_routing_pairs_must_have_arrived_whole():
+def test_routing_pairs_must_have_arrived_whole() -> None:
     reopened = [{"stream_id": "case-x", "version": 5, "type": "CaseReopenedForReview", "detail": {}}]
     assert waiting_for(case("under_review", timeline=reopened), NOW)
     takeover = [{"stream_id": "case-x", "version": 3, "type": "SupervisionIssued", "detail": {"step": "takeover"}}]
@@ -84,7 +84,7 @@ def test_routing_pairs_must_have_arrived_whole():
     assert waiting_for(case(clocks=(breached,), breaches=1, level="village", timeline=takeover), NOW)
 
 
-def test_what_the_core_is_shown_counts_ticks_from_the_start():
+def test_what_the_core_is_shown_counts_ticks_from_the_start() -> None:
     origin = NOW - timedelta(days=2)
     doc = case("accepted", unit_id="330726101203", level="village", division_code="330726101203")
     seen = observe(doc, origin, timedelta(hours=6))

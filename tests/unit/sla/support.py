@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from services.sla.adapters.policy_file import read_policies
 from services.sla.domain.calendar import SHANGHAI, ChineseStatutoryCalendar
 from services.sla.domain.clocks import CaseClocks, fold
 from services.sla.domain.reactions import react
 from services.sla.domain.rules import ClockRules
-from shared.events import CaseAssigned, Event
+from shared.events import CaseAssigned, ClockEvent, Event
 from shared.vocabulary import Channel, Level
 
 CASE = "c-1"
@@ -19,6 +20,7 @@ NEXT_VILLAGE = "330726101204"
 # Monday 2 March 2026, 09:00 in Shanghai: no holiday within a fortnight either side.
 RECEIVED = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 ACCEPTANCE_DUE = datetime(2026, 3, 17, 16, 0, tzinfo=UTC)  # 24:00 of 17 March, local
+E = TypeVar("E", bound=Event)
 RULES = ClockRules(read_policies(), ChineseStatutoryCalendar(), SHANGHAI, "national")
 
 
@@ -35,7 +37,7 @@ def assigned(
         category="other",
         channel=channel,
         location_code=VILLAGE,
-        reason=reason,  # type: ignore[arg-type]
+        reason=reason,
         **more,
     )
 
@@ -55,3 +57,17 @@ def run(*steps: tuple[Event, datetime], rules: ClockRules = RULES) -> CaseClocks
     for event, at in steps:
         state, _ = step(state, event, at, rules)
     return state
+
+
+def of(kind: type[E], events: Iterable[Event]) -> list[E]:
+    """The events, each checked to be a `kind` (a test fails here rather than on a missing field)."""
+    checked = list(events)
+    assert all(isinstance(e, kind) for e in checked), [type(e).__name__ for e in checked]
+    return [e for e in checked if isinstance(e, kind)]
+
+
+def clock_events(events: Iterable[Event]) -> list[ClockEvent]:
+    """The events, each checked to be about one clock (so each names its clock_id)."""
+    checked = list(events)
+    assert all(isinstance(e, ClockEvent) for e in checked), [type(e).__name__ for e in checked]
+    return [e for e in checked if isinstance(e, ClockEvent)]

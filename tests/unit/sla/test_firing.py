@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from services.sla.domain.clocks import CaseClocks
 from services.sla.domain.commands import pause, resume
 from services.sla.domain.firing import fire, next_firing, schedule
-from shared.events import CaseAccepted, ClockBreached, ClockWarned
+from shared.events import CaseAccepted, ClockBreached, ClockWarned, Event
 from shared.vocabulary import Channel, Level
-from tests.unit.sla.support import ACCEPTANCE_DUE, CASE, RECEIVED, RULES, VILLAGE, assigned, record, run
+from tests.unit.sla.support import (
+    ACCEPTANCE_DUE,
+    CASE,
+    RECEIVED,
+    RULES,
+    VILLAGE,
+    assigned,
+    clock_events,
+    of,
+    record,
+    run,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -25,30 +36,30 @@ def acceptance() -> CaseClocks:
     return run((assigned(), RECEIVED))
 
 
-def fire_at(state: CaseClocks, now) -> tuple[CaseClocks, list]:
+def fire_at(state: CaseClocks, now: datetime) -> tuple[CaseClocks, list[Event]]:
     events = fire(state, list(state.clocks), now, RULES)
     return record(state, events, now), events
 
 
-def test_the_first_timer_is_the_first_warning_point():
+def test_the_first_timer_is_the_first_warning_point() -> None:
     state = acceptance()
     assert next_firing(state.clocks["acceptance-1"], RULES) == HALF
     assert schedule(state, RULES) == {"acceptance-1": HALF}
 
 
-def test_nothing_fires_before_its_time():
+def test_nothing_fires_before_its_time() -> None:
     assert fire(acceptance(), ["acceptance-1"], HALF - SECOND, RULES) == []
 
 
-def test_each_warning_point_fires_once_in_order_then_the_breach_once():
+def test_each_warning_point_fires_once_in_order_then_the_breach_once() -> None:
     state, fired = fire_at(acceptance(), HALF)
-    assert [(type(e).__name__, e.point) for e in fired] == [("ClockWarned", "50%")]
+    assert [(type(e).__name__, e.point) for e in of(ClockWarned, fired)] == [("ClockWarned", "50%")]
     assert next_firing(state.clocks["acceptance-1"], RULES) == THREE_QUARTERS
     state, fired = fire_at(state, THREE_QUARTERS)
-    assert [e.point for e in fired] == ["75%"]
+    assert [e.point for e in of(ClockWarned, fired)] == ["75%"]
     assert next_firing(state.clocks["acceptance-1"], RULES) == THREE_DAYS_BEFORE
     state, fired = fire_at(state, THREE_DAYS_BEFORE)
-    assert [e.point for e in fired] == ["3d before"]
+    assert [e.point for e in of(ClockWarned, fired)] == ["3d before"]
     assert fire_at(state, ACCEPTANCE_DUE - SECOND)[1] == []
     state, (breach,) = fire_at(state, ACCEPTANCE_DUE)
     assert isinstance(breach, ClockBreached)
@@ -65,29 +76,29 @@ def test_each_warning_point_fires_once_in_order_then_the_breach_once():
     assert state.clocks["acceptance-1"].running, "a breached clock runs on until routing's step stops it"
 
 
-def test_points_passed_together_warn_together():
+def test_points_passed_together_warn_together() -> None:
     _, fired = fire_at(acceptance(), THREE_QUARTERS + SECOND)
-    assert [e.point for e in fired] == ["50%", "75%"]
+    assert [e.point for e in of(ClockWarned, fired)] == ["50%", "75%"]
     assert all(isinstance(e, ClockWarned) and e.due_at == ACCEPTANCE_DUE for e in fired)
 
 
-def test_once_the_due_has_passed_only_the_breach_is_recorded():
+def test_once_the_due_has_passed_only_the_breach_is_recorded() -> None:
     _, fired = fire_at(acceptance(), ACCEPTANCE_DUE + timedelta(days=1))
     assert [type(e).__name__ for e in fired] == ["ClockBreached"]
 
 
-def test_only_the_clocks_asked_for_fire():
+def test_only_the_clocks_asked_for_fire() -> None:
     state = run((assigned(channel=Channel.HOTLINE), RECEIVED))
     later = RECEIVED + timedelta(days=10)
-    assert [e.clock_id for e in fire(state, ["hotline_signoff-1"], later, RULES)] == ["hotline_signoff-1"]
-    assert {e.clock_id for e in fire(state, list(state.clocks), later, RULES)} == {
+    assert [e.clock_id for e in clock_events(fire(state, ["hotline_signoff-1"], later, RULES))] == ["hotline_signoff-1"]
+    assert {e.clock_id for e in clock_events(fire(state, list(state.clocks), later, RULES))} == {
         "acceptance-1",
         "hotline_signoff-1",
         "first_contact-1",
     }
 
 
-def test_a_paused_clock_has_no_timer_and_fires_nothing_until_it_resumes():
+def test_a_paused_clock_has_no_timer_and_fires_nothing_until_it_resumes() -> None:
     state = acceptance()
     state = record(state, pause(state, "acceptance-1", "hearing", HALF - SECOND), HALF - SECOND)
     assert schedule(state, RULES) == {}
@@ -100,7 +111,7 @@ def test_a_paused_clock_has_no_timer_and_fires_nothing_until_it_resumes():
     assert fire(state, ["acceptance-1"], ACCEPTANCE_DUE + SECOND, RULES)[-1].type_name() == "ClockWarned"
 
 
-def test_a_stopped_clock_never_fires():
+def test_a_stopped_clock_never_fires() -> None:
     state = run((assigned(), RECEIVED), (CaseAccepted(case_id=CASE, unit_id=VILLAGE, level=Level.VILLAGE), HALF))
     assert set(schedule(state, RULES)) == {"handling-1"}
     assert fire(state, ["acceptance-1"], ACCEPTANCE_DUE + SECOND, RULES) == []

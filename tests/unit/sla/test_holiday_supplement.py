@@ -22,7 +22,7 @@ def end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), datetime.min.time(), SHANGHAI)
 
 
-def test_listed_holidays_are_days_off_and_listed_workdays_are_working_days():
+def test_listed_holidays_are_days_off_and_listed_workdays_are_working_days() -> None:
     calendar = SupplementedCalendar(ChineseStatutoryCalendar(), FESTIVAL, MAKE_UP)
     assert not any(calendar.is_working_day(day) for day in FESTIVAL)
     assert all(calendar.is_working_day(day) for day in MAKE_UP)
@@ -30,7 +30,7 @@ def test_listed_holidays_are_days_off_and_listed_workdays_are_working_days():
     assert not ChineseStatutoryCalendar().covers(YEAR)
 
 
-def test_five_working_days_started_before_the_festival_end_after_it():
+def test_five_working_days_started_before_the_festival_end_after_it() -> None:
     start = datetime.combine(date(YEAR, 2, 5), datetime.min.time(), SHANGHAI) + timedelta(hours=10)
     plain = due_at(start, 5, "working_days", ChineseStatutoryCalendar())
     festive = due_at(start, 5, "working_days", SupplementedCalendar(ChineseStatutoryCalendar(), FESTIVAL, frozenset()))
@@ -40,13 +40,13 @@ def test_five_working_days_started_before_the_festival_end_after_it():
     assert festive == end_of(last)
 
 
-def test_a_day_cannot_be_both():
+def test_a_day_cannot_be_both() -> None:
     day = min(FESTIVAL)
     with pytest.raises(ValueError, match="both"):
         SupplementedCalendar(ChineseStatutoryCalendar(), frozenset({day}), frozenset({day}))
 
 
-def test_the_deployments_file_is_read_and_checked(tmp_path: Path):
+def test_the_deployments_file_is_read_and_checked(tmp_path: Path) -> None:
     good = tmp_path / "holidays.yaml"
     good.write_text(f"holidays: [{YEAR}-02-08, {YEAR}-02-09]\nworkdays: [{YEAR}-02-07]\n", encoding="utf-8")
     holidays, workdays = read_holidays(good)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.unit
 DAY = timedelta(days=1)
 
 
-def test_a_paused_clock_shows_its_pause_the_time_paused_and_no_timer():
+def test_a_paused_clock_shows_its_pause_the_time_paused_and_no_timer() -> None:
     state = run((assigned(), RECEIVED))
     state = record(state, pause(state, "acceptance-1", "hearing", RECEIVED + DAY), RECEIVED + DAY)
     (clock,) = case_clocks_view(state, RULES, RECEIVED + 3 * DAY)["clocks"]
@@ -35,7 +35,7 @@ def test_a_paused_clock_shows_its_pause_the_time_paused_and_no_timer():
     assert clock["warned"] == []
 
 
-def test_a_review_clock_falls_in_the_jurisdiction_of_the_case_until_its_unit_is_known():
+def test_a_review_clock_falls_in_the_jurisdiction_of_the_case_until_its_unit_is_known() -> None:
     state = run(
         (assigned(), RECEIVED),
         (CaseAccepted(case_id=CASE, unit_id=VILLAGE, level=Level.VILLAGE), RECEIVED + DAY),

@@ -49,7 +49,7 @@ def production() -> Iterator[TestClient]:
     yield from _client(pujiang_env="production", pujiang_web_token_header="x-forwarded-access-token")
 
 
-def test_the_proxy_forwards_path_query_body_and_token_and_answers_as_the_service(client: TestClient):
+def test_the_proxy_forwards_path_query_body_and_token_and_answers_as_the_service(client: TestClient) -> None:
     answer = client.get("/api/routing/v1/worklist", params={"limit": "5"}, headers={"authorization": "Bearer abc"})
     assert answer.status_code == 200
     assert answer.json() == {"echo": "http://routing.test/v1/worklist?limit=5", "auth": "Bearer abc"}
@@ -58,7 +58,7 @@ def test_the_proxy_forwards_path_query_body_and_token_and_answers_as_the_service
     assert conflict.json()["error"]["details"] == [{"current_status": "accepted"}]
 
 
-def test_only_the_public_api_is_forwarded(client: TestClient):
+def test_only_the_public_api_is_forwarded(client: TestClient) -> None:
     assert forwardable("sla", "admin/clock", "GET")
     assert not forwardable("sla", "admin/clock", "POST")
     assert not forwardable("routing", "metrics", "GET")
@@ -70,13 +70,13 @@ def test_only_the_public_api_is_forwarded(client: TestClient):
     assert seen == []
 
 
-def test_a_service_that_is_away_is_a_503_in_the_contracts_shape(client: TestClient):
+def test_a_service_that_is_away_is_a_503_in_the_contracts_shape(client: TestClient) -> None:
     answer = client.get("/api/sla/v1/cases/x/clocks")
     assert answer.status_code == 503
     assert answer.json()["error"]["code"] == "unavailable"
 
 
-def test_the_dev_sign_in_issues_a_token_for_the_chosen_role_and_division(client: TestClient):
+def test_the_dev_sign_in_issues_a_token_for_the_chosen_role_and_division(client: TestClient) -> None:
     answer = client.post("/auth/dev-token", json={"sub": "李明", "role": "official", "division": "330726105000"})
     assert answer.status_code == 200
     principal = decode_token(DEV_JWT_SECRET, answer.json()["token"])
@@ -86,7 +86,7 @@ def test_the_dev_sign_in_issues_a_token_for_the_chosen_role_and_division(client:
     assert [d["field"] for d in unknown.json()["error"]["details"]] == ["division"]
 
 
-def test_outside_dev_there_is_no_dev_sign_in_but_the_trusted_proxys_token(production: TestClient):
+def test_outside_dev_there_is_no_dev_sign_in_but_the_trusted_proxys_token(production: TestClient) -> None:
     refused = production.post("/auth/dev-token", json={"sub": "x", "role": "admin", "division": "330000000000"})
     assert refused.status_code == 404
     assert production.get("/auth/config").json()["dev_sign_in"] is False
@@ -101,7 +101,7 @@ def test_outside_dev_there_is_no_dev_sign_in_but_the_trusted_proxys_token(produc
     assert forged.status_code == 401
 
 
-def test_pages_and_assets_are_served_and_nothing_else(client: TestClient):
+def test_pages_and_assets_are_served_and_nothing_else(client: TestClient) -> None:
     assert "信访工作台" in client.get("/workbench").text
     assert "民呼我为" in client.get("/portal").text
     assert client.get("/static/logic.js").headers["content-type"].startswith("text/javascript")
@@ -109,13 +109,13 @@ def test_pages_and_assets_are_served_and_nothing_else(client: TestClient):
     assert client.get("/static/portal.html").status_code == 404
 
 
-def test_the_pages_strings_are_the_one_shared_catalogue(client: TestClient):
+def test_the_pages_strings_are_the_one_shared_catalogue(client: TestClient) -> None:
     served = client.get("/static/strings.json")
     assert served.headers["content-type"].startswith("application/json")
     assert served.json() == strings()
 
 
-def test_the_qr_code_opens_the_follow_page(client: TestClient):
+def test_the_qr_code_opens_the_follow_page(client: TestClient) -> None:
     assert follow_url("http://h:8000/", "MH0123456789") == "http://h:8000/portal#/follow/MH0123456789"
     assert qr_svg("x").startswith(b"<svg")
     answer = client.get("/qr/MH0123456789.svg")
@@ -124,7 +124,7 @@ def test_the_qr_code_opens_the_follow_page(client: TestClient):
     assert client.get("/qr/notacode.svg").status_code == 422
 
 
-def test_the_dashboard_and_its_reads_are_relayed_from_projections(client: TestClient):
+def test_the_dashboard_and_its_reads_are_relayed_from_projections(client: TestClient) -> None:
     page = client.get("/dashboard")
     assert page.status_code == 200
     assert page.json()["echo"] == "http://127.0.0.1:8004/dashboard"
