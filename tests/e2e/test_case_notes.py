@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
@@ -12,6 +11,7 @@ from shared.vocabulary import Role
 from tests.e2e.test_petitioner_follow import follow, submit
 from tests.e2e.test_routing_lifecycle import YIWU, act, worklist
 from tests.support.petitions import PUJIANG_VILLAGE
+from tests.support.polling import eventually
 from tests.support.system import System
 
 pytestmark = pytest.mark.e2e
@@ -21,10 +21,11 @@ NOTE = "Phoned the petitioner: the wall is on the neighbour's land."
 
 def routed(system: System, client: httpx.Client) -> dict[str, Any]:
     case = submit(system, client)
-    deadline = time.monotonic() + 20
-    while case["case_id"] not in worklist(system, client, PUJIANG_VILLAGE):
-        assert time.monotonic() < deadline, "the case never reached the village's worklist"
-        time.sleep(0.1)
+    eventually(
+        lambda: worklist(system, client, PUJIANG_VILLAGE),
+        lambda ids: case["case_id"] in ids,
+        what="the case on the village's worklist",
+    )
     return case
 
 
@@ -35,18 +36,20 @@ def note(system: System, client: httpx.Client, case_id: str, body: dict[str, Any
 def officials_case(system: System, client: httpx.Client, case_id: str, event_id: str) -> dict[str, Any]:
     """Projections' case document once it holds the event."""
     url = f"{system.url('projections')}/v1/cases/{case_id}"
-    deadline, doc = time.monotonic() + 30, None
-    while time.monotonic() < deadline:
+
+    def doc() -> dict[str, Any]:
         response = client.get(url, headers=system.auth())
-        if response.status_code == 200:
-            doc = response.json()
-            if any(e["event_id"] == event_id for e in doc["timeline"]):
-                return doc  # type: ignore[no-any-return]
-        time.sleep(0.1)
-    raise AssertionError(f"projections never showed the note; last seen: {doc}")
+        return dict(response.json()) if response.status_code == 200 else {}
+
+    return eventually(
+        doc,
+        lambda d: any(e["event_id"] == event_id for e in d.get("timeline", [])),
+        timeout=30,
+        what="projections showing the note",
+    )
 
 
-def test_a_note_is_recorded_shown_to_officials_and_never_to_the_petitioner(system: System):
+def test_a_note_is_recorded_shown_to_officials_and_never_to_the_petitioner(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case = routed(system, client)
         case_id = case["case_id"]
@@ -67,7 +70,7 @@ def test_a_note_is_recorded_shown_to_officials_and_never_to_the_petitioner(syste
         assert NOTE not in str(view)
 
 
-def test_a_settled_case_still_takes_a_note(system: System):
+def test_a_settled_case_still_takes_a_note(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case_id = routed(system, client)["case_id"]
         assert act(system, client, case_id, "reject").json()["status"] == "not_accepted"
@@ -77,7 +80,7 @@ def test_a_settled_case_still_takes_a_note(system: System):
         assert added.json()["status"] == "not_accepted"
 
 
-def test_notes_are_refused_outside_the_jurisdiction_for_an_unknown_case_and_when_blank(system: System):
+def test_notes_are_refused_outside_the_jurisdiction_for_an_unknown_case_and_when_blank(system: System) -> None:
     with httpx.Client(timeout=10) as client:
         case_id = routed(system, client)["case_id"]
         body = {"text": NOTE}

@@ -281,7 +281,9 @@ async def test_an_error_is_shown_at_its_field_in_the_apis_words(system: System, 
     await look(page, "workbench-field-error")
 
 
-async def test_a_cadre_adds_a_note_from_the_keyboard_and_sees_it_in_the_timeline(system: System, page: DevTools) -> None:
+async def test_a_cadre_adds_a_note_from_the_keyboard_and_sees_it_in_the_timeline(
+    system: System, page: DevTools
+) -> None:
     petition = await submitted(system, division_code=HANGPING, category="labour_wages")
     await case_when(system, petition["case_id"], lambda c: c["status"] == "assigned")
     assert (

@@ -48,7 +48,9 @@ def after(*commands: Command) -> Case:
         ((Accept(), Resolve(reply="r")), CaseStatus.RESOLVED),
     ],
 )
-def test_a_note_is_recorded_in_any_status_and_changes_only_the_version(commands: tuple[Command, ...], status: str):
+def test_a_note_is_recorded_in_any_status_and_changes_only_the_version(
+    commands: tuple[Command, ...], status: str
+) -> None:
     state = after(*commands)
     assert state.status == status
     events = decide(state, AddNote(text="called the petitioner"), TREE, RULES)
@@ -56,7 +58,7 @@ def test_a_note_is_recorded_in_any_status_and_changes_only_the_version(commands:
     assert fold(events, state) == state.model_copy(update={"version": state.version + 1})
 
 
-def test_a_closed_case_still_takes_a_note():
+def test_a_closed_case_still_takes_a_note() -> None:
     closed = fold([CaseClosed(case_id="c", reason="withdrawn")], after(Accept()))
     assert closed.status == CaseStatus.CLOSED
     with pytest.raises(NotAllowed):
@@ -66,18 +68,18 @@ def test_a_closed_case_still_takes_a_note():
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t"])
-def test_a_blank_note_is_refused_at_its_field(text: str):
+def test_a_blank_note_is_refused_at_its_field(text: str) -> None:
     with pytest.raises(Invalid) as refused:
         decide(routed(), AddNote(text=text), TREE, RULES)
     assert refused.value.field == "text"
 
 
-def test_an_unrouted_case_takes_no_note():
+def test_an_unrouted_case_takes_no_note() -> None:
     with pytest.raises(NotAllowed):
         decide(Case(), AddNote(text="x"), TREE, RULES)
 
 
-def test_a_note_moves_no_status_and_is_never_a_petitioners_step():
+def test_a_note_moves_no_status_and_is_never_a_petitioners_step() -> None:
     note = CaseNoteAdded(case_id="c", text="internal")
     assert status_after(note) is None
     assert describe(note) is None
