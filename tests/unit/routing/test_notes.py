@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.intake.adapters.case_progress import FOLLOWED
 from services.intake.domain.timeline import describe
 from services.routing.domain.assignment import decide_assignment
 from services.routing.domain.case import Case, fold
@@ -83,5 +84,6 @@ def test_a_note_moves_no_status_and_is_never_a_petitioners_step() -> None:
     note = CaseNoteAdded(case_id="c", text="internal")
     assert status_after(note) is None
     assert describe(note) is None
+    assert CaseNoteAdded not in FOLLOWED  # intake never even stores it beside the petitioner's view
     assert CaseNoteAdded.schema_version == 1
     assert REGISTRY.knows("CaseNoteAdded")
