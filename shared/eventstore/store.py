@@ -188,23 +188,25 @@ def to_recorded(row: asyncpg.Record, subject: str = "subject") -> RecordedEvent:
     re-validation; only the jsonb payload (text on the wire) is parsed.
     """
     data = row["data"]
-    return RecordedEvent.model_construct(
-        id=row["event_id"],
-        source=row["source"],
-        type=row["type"],
-        subject=row[subject],
-        time=row["time"],
-        stream_id=row["stream_id"],
-        version=row["version"],
-        schema_version=row["schema_version"],
-        correlation_id=row["correlation_id"],
-        causation_id=row["causation_id"],
-        actor=row["actor"],
-        actor_unit=row["actor_unit"],
-        data=orjson.loads(data) if isinstance(data, str) else data,
-        prev_hash=row["prev_hash"],
-        hash=row["hash"],
-        position=row.get("position"),
+    return RecordedEvent.trusted(
+        {
+            "id": row["event_id"],
+            "source": row["source"],
+            "type": row["type"],
+            "subject": row[subject],
+            "time": row["time"],
+            "stream_id": row["stream_id"],
+            "version": row["version"],
+            "schema_version": row["schema_version"],
+            "correlation_id": row["correlation_id"],
+            "causation_id": row["causation_id"],
+            "actor": row["actor"],
+            "actor_unit": row["actor_unit"],
+            "data": orjson.loads(data) if isinstance(data, str) else data,
+            "prev_hash": row["prev_hash"],
+            "hash": row["hash"],
+            "position": row.get("position"),
+        }
     )
 
 
