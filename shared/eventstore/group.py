@@ -67,7 +67,10 @@ class GroupCommit:
     async def _commit(self, group: list[_Waiting]) -> None:
         while group:
             try:
-                async with self._pool.acquire() as conn, conn.transaction():
+                # No BEGIN/COMMIT round trips: append_batch writes with one statement (a COPY),
+                # atomic by itself, and its head read needs no snapshot shared with it (a stream
+                # that moves on in between fails the primary key, a lost race as any other).
+                async with self._pool.acquire() as conn:
                     results = await self._store.append_batch(conn, [a for a, _ in group])
             except ConcurrencyError as race:
                 lost = set(race.streams)

@@ -15,7 +15,7 @@ from shared.clock import Clock, SystemClock
 from shared.events.base import GENESIS_HASH, Event, Metadata, RecordedEvent
 from shared.eventstore.errors import ConcurrencyError
 from shared.eventstore.port import Append, EventStore, Position
-from shared.eventstore.records import record
+from shared.eventstore.records import record_batch
 
 
 class InMemoryEventStore(EventStore):
@@ -54,13 +54,8 @@ class InMemoryEventStore(EventStore):
         if lost:
             raise ConcurrencyError(lost[0].stream_id, lost[0].expected_version, tuple(a.stream_id for a in lost))
         now = self._clock.now()
-        batches = []
-        for a in appends:
-            stream = self._streams.get(a.stream_id, [])
-            head = stream[-1].hash if stream else GENESIS_HASH
-            batches.append(
-                record(self.source, a.stream_id, a.expected_version, a.events, a.metadata, a.subject, now, head)
-            )
+        heads = {a.stream_id: s[-1].hash if (s := self._streams.get(a.stream_id)) else GENESIS_HASH for a in appends}
+        batches, _ = record_batch(self.source, appends, now, heads)
         self._tx += 1
         for a, batch in zip(appends, batches, strict=True):
             if not batch:

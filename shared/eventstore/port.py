@@ -69,6 +69,8 @@ class EventStore(Protocol):
     async def append_batch(self, conn: Any, appends: Sequence[Append]) -> list[list[RecordedEvent]]:
         """Append to many streams at once (each stream at most once), all or nothing.
 
+        It writes with a single statement, so outside a transaction it is atomic by itself.
+
         On any lost race raises ConcurrencyError naming the losing stream(s); the caller's
         transaction (or a savepoint around this call) must then be rolled back, which leaving
         `async with conn.transaction()` by the exception does. The caller can then retry the

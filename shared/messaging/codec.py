@@ -2,17 +2,18 @@
 
 Attributes travel as `ce_<name>` headers, `datacontenttype` as `content-type`, the payload as
 JSON in the value and the case (subject) as the key. This module writes and reads that shape
-directly (orjson, one parse of the value, no SDK objects in between): it runs for every record
-published and consumed. A unit test keeps it honest against the cloudevents SDK both ways.
+directly (orjson, one parse of the value, no SDK objects in between; ids parsed by asyncpg's
+C UUID, which equals and hashes as uuid.UUID and is what the store's reads give): it runs for
+every record published and consumed. A unit test keeps it honest against the cloudevents SDK both ways.
 """
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
 import orjson
+from asyncpg.pgproto.pgproto import UUID
 from cloudevents.core.bindings.kafka import KafkaMessage
 
 from shared.events.base import CE_TYPE_PREFIX, RecordedEvent
@@ -41,31 +42,41 @@ def _time(value: datetime) -> bytes:
     return (text[:-6] + "Z" if text.endswith("+00:00") else text).encode()
 
 
-def encode(event: RecordedEvent) -> KafkaMessage:
-    """The Kafka record of an event: key = case (subject), attributes in ce_ headers."""
+# A Kafka record as the producer takes it: key, value, headers.
+Record = tuple[bytes, bytes, list[tuple[str, bytes]]]
+
+
+def record_of(event: RecordedEvent) -> Record:
+    """The Kafka record of an event: key = case (subject), attributes in ce_ headers (see `encode`)."""
     subject = event.subject.encode()
-    headers = {
-        "ce_id": str(event.id).encode(),
-        "ce_source": event.source.encode(),
-        "ce_type": (CE_TYPE_PREFIX + event.type).encode(),
-        "ce_subject": subject,
-        "ce_time": _time(event.time),
-        "ce_specversion": b"1.0",
-        "content-type": _JSON,
-        "ce_partitionkey": subject,
-        "ce_correlationid": str(event.correlation_id).encode(),
-        "ce_actor": event.actor.encode(),
-        "ce_schemaversion": str(event.schema_version).encode(),
-        "ce_streamid": event.stream_id.encode(),
-        "ce_streamversion": str(event.version).encode(),
-        "ce_prevhash": event.prev_hash.encode(),
-        "ce_hash": event.hash.encode(),
-    }
+    headers = [
+        ("ce_id", str(event.id).encode()),
+        ("ce_source", event.source.encode()),
+        ("ce_type", (CE_TYPE_PREFIX + event.type).encode()),
+        ("ce_subject", subject),
+        ("ce_time", _time(event.time)),
+        ("ce_specversion", b"1.0"),
+        ("content-type", _JSON),
+        ("ce_partitionkey", subject),
+        ("ce_correlationid", str(event.correlation_id).encode()),
+        ("ce_actor", event.actor.encode()),
+        ("ce_schemaversion", str(event.schema_version).encode()),
+        ("ce_streamid", event.stream_id.encode()),
+        ("ce_streamversion", str(event.version).encode()),
+        ("ce_prevhash", event.prev_hash.encode()),
+        ("ce_hash", event.hash.encode()),
+    ]
     if event.causation_id is not None:
-        headers["ce_causationid"] = str(event.causation_id).encode()
+        headers.append(("ce_causationid", str(event.causation_id).encode()))
     if event.actor_unit is not None:
-        headers["ce_actorunit"] = event.actor_unit.encode()
-    return KafkaMessage(headers=headers, key=subject, value=orjson.dumps(event.data))
+        headers.append(("ce_actorunit", event.actor_unit.encode()))
+    return subject, orjson.dumps(event.data), headers
+
+
+def encode(event: RecordedEvent) -> KafkaMessage:
+    """The Kafka record of an event in the binding's shape (what `record_of` gives the producer)."""
+    key, value, headers = record_of(event)
+    return KafkaMessage(headers=dict(headers), key=key, value=value)
 
 
 def _text(headers: dict[str, bytes], name: str) -> str:
@@ -98,23 +109,25 @@ def decode(headers: dict[str, bytes], key: bytes | None, value: bytes) -> Record
         if not isinstance(data, dict):
             raise UndecodableMessage("event data is not a JSON object")
         causation = _optional(headers, "ce_causationid")
-        return RecordedEvent.model_construct(
-            id=uuid.UUID(_text(headers, "ce_id")),
-            source=_text(headers, "ce_source"),
-            type=ce_type.removeprefix(CE_TYPE_PREFIX),
-            subject=_text(headers, "ce_subject"),
-            time=datetime.fromisoformat(_text(headers, "ce_time")),
-            stream_id=_text(headers, "ce_streamid"),
-            version=int(_text(headers, "ce_streamversion")),
-            schema_version=int(_text(headers, "ce_schemaversion")),
-            correlation_id=uuid.UUID(_text(headers, "ce_correlationid")),
-            causation_id=None if causation is None else uuid.UUID(causation),
-            actor=_text(headers, "ce_actor"),
-            actor_unit=_optional(headers, "ce_actorunit"),
-            data=data,
-            prev_hash=_text(headers, "ce_prevhash"),
-            hash=_text(headers, "ce_hash"),
-            position=None,
+        return RecordedEvent.trusted(
+            {
+                "id": UUID(_text(headers, "ce_id")),
+                "source": _text(headers, "ce_source"),
+                "type": ce_type.removeprefix(CE_TYPE_PREFIX),
+                "subject": _text(headers, "ce_subject"),
+                "time": datetime.fromisoformat(_text(headers, "ce_time")),
+                "stream_id": _text(headers, "ce_streamid"),
+                "version": int(_text(headers, "ce_streamversion")),
+                "schema_version": int(_text(headers, "ce_schemaversion")),
+                "correlation_id": UUID(_text(headers, "ce_correlationid")),
+                "causation_id": None if causation is None else UUID(causation),
+                "actor": _text(headers, "ce_actor"),
+                "actor_unit": _optional(headers, "ce_actorunit"),
+                "data": data,
+                "prev_hash": _text(headers, "ce_prevhash"),
+                "hash": _text(headers, "ce_hash"),
+                "position": None,
+            }
         )
     except UndecodableMessage:
         raise
