@@ -48,9 +48,9 @@ typecheck: deps
 
 check: lint typecheck test-unit
 
-bench: deps  ## throughput and latency against raw Kafka and PostgreSQL (N=… C=… to change)
+bench: deps  ## throughput, latency, rebuild, scale and soak against raw Kafka and PostgreSQL (N=… C=… ARGS="--scale-events 1000000" to change)
 	@scripts/infra.sh up
-	$(UV) run --frozen python -m bench --petitions $${N:-2000} --concurrency $${C:-16}
+	$(UV) run --frozen python -m bench --petitions $${N:-2000} --concurrency $${C:-16} $${ARGS:-}
 
 token:  ## print a development supervisor JWT (ROLE=… DIVISION=… to change)
 	@$(UV) run --frozen python -m shared.http.devtoken --role $${ROLE:-supervisor} --division $${DIVISION:-330000000000}
