@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 
 
 class Refused(Exception):
-    pass
+    """What the test writer answers for request 0, before anything of it is written."""
 
 
 class Writer:
