@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from shared.clock import Clock, SystemClock
-from shared.events.base import GENESIS_HASH, Event, Metadata, RecordedEvent
+from shared.events.base import GENESIS_HASH, RecordedEvent
 from shared.eventstore.errors import ConcurrencyError
 from shared.eventstore.port import Append, EventStore, Position
 from shared.eventstore.records import record_batch
@@ -35,17 +35,6 @@ class InMemoryEventStore(EventStore):
 
     async def stream_version(self, conn: Any, stream_id: str) -> int:
         return len(self._streams.get(stream_id, ()))
-
-    async def append(
-        self,
-        conn: Any,
-        stream_id: str,
-        expected_version: int,
-        events: Sequence[Event],
-        metadata: Metadata,
-        subject: str,
-    ) -> list[RecordedEvent]:
-        return (await self.append_batch(conn, [Append(stream_id, expected_version, events, metadata, subject)]))[0]
 
     async def append_batch(self, conn: Any, appends: Sequence[Append]) -> list[list[RecordedEvent]]:
         if len({a.stream_id for a in appends}) != len(appends):

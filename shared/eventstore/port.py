@@ -64,7 +64,8 @@ class EventStore(Protocol):
         subject: str,
     ) -> list[RecordedEvent]:
         """Append in the caller's transaction; ConcurrencyError if the stream has moved on."""
-        ...
+        # One stream is a batch of one: every store writes through its append_batch.
+        return (await self.append_batch(conn, [Append(stream_id, expected_version, events, metadata, subject)]))[0]
 
     async def append_batch(self, conn: Any, appends: Sequence[Append]) -> list[list[RecordedEvent]]:
         """Append to many streams at once (each stream at most once), all or nothing.

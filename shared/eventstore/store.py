@@ -8,7 +8,7 @@ import asyncpg
 import orjson
 
 from shared.clock import Clock
-from shared.events.base import CE_TYPE_PREFIX, GENESIS_HASH, Event, Metadata, RecordedEvent
+from shared.events.base import CE_TYPE_PREFIX, GENESIS_HASH, RecordedEvent
 from shared.eventstore.errors import ConcurrencyError
 from shared.eventstore.port import START, Append, EventStore, Position
 from shared.eventstore.records import ROW_COLUMNS, record_batch
@@ -25,7 +25,7 @@ _HORIZON = """SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
           WHERE datname = current_database() AND backend_xid IS NOT NULL) AS running"""
 
 
-class PostgresEventStore:
+class PostgresEventStore(EventStore):
     """One service's event store, living in its own PostgreSQL schema."""
 
     def __init__(self, schema: str, source: str, clock: Clock) -> None:
@@ -39,18 +39,6 @@ class PostgresEventStore:
         self._load_many = (
             f"SELECT {_COLUMNS} FROM {events} WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, version"
         )
-
-    async def append(
-        self,
-        conn: asyncpg.Connection,
-        stream_id: str,
-        expected_version: int,
-        events: Sequence[Event],
-        metadata: Metadata,
-        subject: str,
-    ) -> list[RecordedEvent]:
-        """Append in the caller's transaction; ConcurrencyError if the stream has moved on."""
-        return (await self.append_batch(conn, [Append(stream_id, expected_version, events, metadata, subject)]))[0]
 
     async def append_batch(self, conn: asyncpg.Connection, appends: Sequence[Append]) -> list[list[RecordedEvent]]:
         """Many streams' appends with one read of their heads and one COPY (see EventStore)."""
