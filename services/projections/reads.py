@@ -173,5 +173,7 @@ async def _visible_case(conn: asyncpg.Connection, schema: str, who: Principal, c
     doc = await queries.case_doc(conn, schema, case_id)
     if doc is None:
         raise NotFound("case")
-    who.require_jurisdiction(doc.get("location_code"), doc.get("division_code"))
+    # An assisting unit (a task of the joint handling) sees the case it works on.
+    tasks = [t.get("division_code") for t in doc.get("tasks") or []]
+    who.require_jurisdiction(doc.get("location_code"), doc.get("division_code"), *tasks)
     return doc

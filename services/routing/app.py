@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from fastapi import FastAPI
 
 from services.routing.adapters.case_index import CASE_INDEX_DDL
 from services.routing.adapters.jurisdictions import load_jurisdictions
-from services.routing.entrypoints import jurisdiction_http
+from services.routing.adapters.work_index import WORK_INDEX_DDL
+from services.routing.entrypoints import jurisdiction_http, work_http
 from services.routing.entrypoints.http import router
 from services.routing.handlers import CONSUMED, Routing
 from services.routing.settings import RoutingSettings
+from services.routing.work_handlers import Work
+from services.routing.work_settings import WorkSettings
 from shared.messaging.consumer import BatchHandler
 from shared.messaging.inbox import INBOX_DDL, inbox_pruning
 from shared.service import Context, ServiceSpec, create_app
@@ -19,13 +24,14 @@ from shared.settings import Settings
 def _handlers(ctx: Context) -> BatchHandler:
     routing = Routing(ctx, load_jurisdictions(), RoutingSettings().rules())
     ctx.extras["routing"] = routing
+    ctx.extras["work"] = Work(routing, WorkSettings().rules(), ZoneInfo(ctx.settings.pujiang_timezone))
     return BatchHandler(CONSUMED, routing.on_events)
 
 
 SPEC = ServiceSpec(
     name="routing",
-    routers=[router, jurisdiction_http.router],
-    extra_ddl=[INBOX_DDL, CASE_INDEX_DDL],
+    routers=[router, jurisdiction_http.router, work_http.router],
+    extra_ddl=[INBOX_DDL, CASE_INDEX_DDL, WORK_INDEX_DDL],
     consumes=["intake", "sla"],
     handlers=_handlers,
     background=[inbox_pruning],

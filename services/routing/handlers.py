@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 
-from services.routing.adapters import case_index
+from services.routing.adapters import case_index, work_index
 from services.routing.domain.assignment import Jurisdictions, decide_assignment
 from services.routing.domain.case import Case, fold
 from services.routing.domain.commands import Command, Rules
@@ -108,9 +108,9 @@ class Routing:
             states[case_id] = fold(events, state)
         if appends:
             await appends.write(self.ctx.store, conn)
-            await case_index.save(
-                conn, self.ctx.name, [states[s] for s in subjects if case_stream(s) in appends.streams]
-            )
+            touched = [states[s] for s in subjects if case_stream(s) in appends.streams]
+            await case_index.save(conn, self.ctx.name, touched)
+            await work_index.save(conn, self.ctx.name, touched)  # a closed case's supervision waits no more
 
     def _reaction(self, payload: Event) -> Callable[[Case], list[Event]]:
         match payload:

@@ -13,6 +13,7 @@ from services.sla.adapters.policy_file import read_policies
 from services.sla.adapters.timers import TIMERS_DDL, TimerStore
 from services.sla.domain.calendar import ChineseStatutoryCalendar
 from services.sla.domain.rules import ClockRules
+from services.sla.domain.work_clocks import WORK_EVENTS
 from services.sla.entrypoints.http import router
 from services.sla.entrypoints.timer_loop import fire_timers
 from services.sla.handlers import CLOCK_STREAM, Sla
@@ -24,6 +25,7 @@ from shared.events import (
     CaseNotAccepted,
     CaseReopenedForReview,
     CaseResolved,
+    Event,
     ExtensionGranted,
     RecordedEvent,
 )
@@ -35,7 +37,7 @@ from shared.settings import Settings
 
 log = structlog.get_logger()
 
-ROUTING_EVENTS = (
+ROUTING_EVENTS: tuple[type[Event], ...] = (
     CaseAssigned,
     CaseAccepted,
     CaseNotAccepted,
@@ -43,6 +45,7 @@ ROUTING_EVENTS = (
     CaseResolved,
     CaseReopenedForReview,
     CaseClosed,
+    *WORK_EVENTS,  # the work across units' clocks (tasks, supervision)
 )
 
 

@@ -7,6 +7,7 @@ escalation, review by the level above, takeover after a breach) is a `CaseAssign
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from shared.events.base import Event
@@ -109,3 +110,125 @@ class SupervisionIssued(Event):
     clock_kind: str
     by_division: str
     breach_count: int
+
+
+# ---- Work across units (issue 10, part B): joint handling (主辦/協辦), consultation (會商),
+# ---- supervision on demand (督辦) and leaders' instructions (批示). Recorded on the case's stream.
+
+ReportKind = Literal["opinion", "action"]
+
+
+def task_clock_id(task_id: str) -> str:
+    """The sla clock of an assisting unit's task: one per task, named by it (sla and readers agree here)."""
+    return f"assist_task-{task_id}"
+
+
+def supervision_clock_id(supervision_id: str) -> str:
+    """The sla clock of a supervision's response deadline."""
+    return f"supervision_response-{supervision_id}"
+
+
+class TaskAssigned(Event):
+    """The lead unit asks an assisting unit (a department or another township) for its part (協辦).
+
+    `division_code` is the assisting unit's division: whose jurisdiction acts on the task.
+    `due_date` is the last day the lead gave; without one the policy's `assist_task` clock runs.
+    """
+
+    case_id: str
+    task_id: str
+    unit_id: str
+    unit_name: str
+    division_code: str
+    lead_unit_id: str
+    ask: str
+    due_date: date | None = None
+
+
+class TaskSigned(Event):
+    """The assisting unit confirms it has the task (簽收)."""
+
+    case_id: str
+    task_id: str
+    unit_id: str
+
+
+class TaskReported(Event):
+    """The assisting unit's part: an opinion or an action taken. The task is done."""
+
+    case_id: str
+    task_id: str
+    unit_id: str
+    kind: ReportKind
+    text: str
+
+
+class TaskReleaseRequested(Event):
+    """The assisting unit asks to be released from the task; the lead decides."""
+
+    case_id: str
+    task_id: str
+    unit_id: str
+    reason: str
+
+
+class TaskReleaseDecided(Event):
+    """The lead's decision on a release request: granted ends the task, refused keeps it open."""
+
+    case_id: str
+    task_id: str
+    granted: bool
+    reason: str
+
+
+class TaskClosed(Event):
+    """The lead closes a task that is still open, with a reason (so that the case can be resolved)."""
+
+    case_id: str
+    task_id: str
+    reason: str
+
+
+class ConsultationRecorded(Event):
+    """A consultation (會商 / 聯席會議) on the case: who met, when, what was said and decided."""
+
+    case_id: str
+    consultation_id: str
+    held_on: date
+    units: tuple[str, ...]
+    participants: tuple[str, ...]
+    minutes: str
+    conclusions: str
+
+
+class SupervisionOrdered(Event):
+    """A supervisor of a higher level supervises the case on demand (督辦), not after a breach.
+
+    `unit_id` must answer with a progress report by `respond_by` (else the policy's
+    `supervision_response` clock).
+    """
+
+    case_id: str
+    supervision_id: str
+    by_division: str
+    unit_id: str
+    demand: str
+    respond_by: date | None = None
+
+
+class SupervisionAnswered(Event):
+    """The handling unit's progress report on a supervision."""
+
+    case_id: str
+    supervision_id: str
+    unit_id: str
+    report: str
+
+
+class InstructionGiven(Event):
+    """A leader's instruction (批示) on the case: who gave it and what it says."""
+
+    case_id: str
+    instruction_id: str
+    leader: str
+    text: str

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import orjson
 from pydantic import BaseModel, ConfigDict
 
+from services.projections.domain.work_views import ConsultationView, InstructionView, SupervisionView, TaskView
 from shared.events.base import RecordedEvent
 from shared.vocabulary import CaseStatus, Channel, Level
 
@@ -114,6 +115,11 @@ class CaseState(BaseModel):
     not_accepted_reason: str | None = None
     redirect_to: str | None = None
     clocks: dict[str, ClockView] = {}
+    # The work across units (services/projections/domain/work.py), newest last.
+    tasks: tuple[TaskView, ...] = ()
+    consultations: tuple[ConsultationView, ...] = ()
+    supervisions: tuple[SupervisionView, ...] = ()
+    instructions: tuple[InstructionView, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
 
     @property

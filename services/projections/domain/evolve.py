@@ -8,6 +8,7 @@ from functools import singledispatch
 from services.projections.domain.case import CaseState, moved, timeline_entry
 from services.projections.domain.clocks import Changes, clock_changes
 from services.projections.domain.order import appends_in_order, causal_order
+from services.projections.domain.work import work_changes
 from shared.events import (
     REGISTRY,
     CaseAccepted,
@@ -31,8 +32,9 @@ from shared.events import (
 
 
 @singledispatch
-def _changes(event: Event, s: CaseState, _r: RecordedEvent) -> Changes:
-    return clock_changes(event, s)
+def _changes(event: Event, s: CaseState, r: RecordedEvent) -> Changes:
+    work = work_changes(event, s, r)  # the work across units (tasks, supervision, ...), else the clocks
+    return clock_changes(event, s) if work is None else work
 
 
 @_changes.register
@@ -171,6 +173,6 @@ def advance(state: CaseState, decoded: Sequence[tuple[RecordedEvent, Event]]) ->
 # The event types the read models are built from: every type the fold knows.
 PROJECTED = frozenset(
     cls.type_name()
-    for cls in (*_changes.registry, *clock_changes.registry)
+    for cls in (*_changes.registry, *clock_changes.registry, *work_changes.registry)
     if isinstance(cls, type) and issubclass(cls, Event) and cls is not Event
 )

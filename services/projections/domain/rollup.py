@@ -13,6 +13,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from services.projections.domain.case import CaseState
+from services.projections.domain.work import work_contribution
 from shared.jurisdiction.divisions import ancestors, is_division_code
 
 Count = tuple[str, str]  # (metric, key)
@@ -42,6 +43,7 @@ def contribution(state: CaseState, tz: ZoneInfo) -> dict[Count, int]:
     c["overdue", ""] += state.overdue
     c["at_risk", ""] += state.at_risk
     c["escalated", ""] += state.open and state.escalations > 0
+    c.update(work_contribution(state))  # joint cases, supervision answers, instructions
     since = state.submitted_at or state.opened_at
     if state.category and since is not None:
         c["new", f"{since.astimezone(tz).date().isoformat()}|{state.category}"] += 1

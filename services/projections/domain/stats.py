@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
+from services.projections.domain.work import work_figures
 from shared.vocabulary import Level
 
 # The province's own goals (domain.md): measured, never enforced.
@@ -69,6 +70,7 @@ def figures(counts: dict[tuple[str, str], int]) -> dict[str, Any]:
         "overdue": counts.get(("overdue", ""), 0),
         "at_risk": counts.get(("at_risk", ""), 0),
         "escalated": counts.get(("escalated", ""), 0),
+        **work_figures(counts),
     }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from services.routing.domain.work_state import Supervision, Task, TaskStatus, with_task
 from shared.domain import fold as shared_fold
 from shared.events import (
     CaseAssigned,
@@ -20,7 +21,19 @@ from shared.events import (
     SupervisionIssued,
     status_after,
 )
-from shared.events.routing import Round
+from shared.events.routing import (
+    ConsultationRecorded,
+    InstructionGiven,
+    Round,
+    SupervisionAnswered,
+    SupervisionOrdered,
+    TaskAssigned,
+    TaskClosed,
+    TaskReleaseDecided,
+    TaskReleaseRequested,
+    TaskReported,
+    TaskSigned,
+)
 from shared.vocabulary import CaseStatus, Channel, Level
 
 
@@ -42,6 +55,12 @@ class Case(BaseModel):
     breaches: int = 0
     handling_breached: bool = False
     resolved_level: Level | None = None
+    # Work across units (issue 10, part B): the assisting units' tasks, supervisions on demand,
+    # and how many consultations and leaders' instructions are on record (ids count from 1).
+    tasks: tuple[Task, ...] = ()
+    supervisions: tuple[Supervision, ...] = ()
+    consultations: int = 0
+    instructions: int = 0
     version: int = 0
 
     @property
@@ -106,6 +125,62 @@ def _(e: CaseReopenedForReview, _s: Case) -> dict[str, Any]:
 def _(e: SupervisionIssued, s: Case) -> dict[str, Any]:
     handling = s.handling_breached or e.clock_kind == "handling"
     return {"breaches": e.breach_count, "handling_breached": handling}
+
+
+@_apply.register
+def _(e: TaskAssigned, s: Case) -> dict[str, Any]:
+    task = Task(**e.model_dump(include={"task_id", "unit_id", "unit_name", "division_code", "ask", "due_date"}))
+    return {"tasks": (*s.tasks, task)}
+
+
+@_apply.register
+def _(e: TaskSigned, s: Case) -> dict[str, Any]:
+    return {"tasks": with_task(s.tasks, e.task_id, TaskStatus.SIGNED)}
+
+
+@_apply.register
+def _(e: TaskReported, s: Case) -> dict[str, Any]:
+    return {"tasks": with_task(s.tasks, e.task_id, TaskStatus.REPORTED)}
+
+
+@_apply.register
+def _(e: TaskReleaseRequested, s: Case) -> dict[str, Any]:
+    return {"tasks": with_task(s.tasks, e.task_id, TaskStatus.RELEASE_REQUESTED)}
+
+
+@_apply.register
+def _(e: TaskReleaseDecided, s: Case) -> dict[str, Any]:
+    # A refused release leaves the task signed: the unit still owes its part.
+    return {"tasks": with_task(s.tasks, e.task_id, TaskStatus.RELEASED if e.granted else TaskStatus.SIGNED)}
+
+
+@_apply.register
+def _(e: TaskClosed, s: Case) -> dict[str, Any]:
+    return {"tasks": with_task(s.tasks, e.task_id, TaskStatus.CLOSED)}
+
+
+@_apply.register
+def _(_e: ConsultationRecorded, s: Case) -> dict[str, Any]:
+    return {"consultations": s.consultations + 1}
+
+
+@_apply.register
+def _(e: SupervisionOrdered, s: Case) -> dict[str, Any]:
+    ordered = Supervision(supervision_id=e.supervision_id, by_division=e.by_division, unit_id=e.unit_id)
+    return {"supervisions": (*s.supervisions, ordered)}
+
+
+@_apply.register
+def _(e: SupervisionAnswered, s: Case) -> dict[str, Any]:
+    answered = tuple(
+        v.model_copy(update={"answered": True}) if v.supervision_id == e.supervision_id else v for v in s.supervisions
+    )
+    return {"supervisions": answered}
+
+
+@_apply.register
+def _(_e: InstructionGiven, s: Case) -> dict[str, Any]:
+    return {"instructions": s.instructions + 1}
 
 
 def evolve(state: Case, event: Event) -> Case:

@@ -18,6 +18,7 @@ from services.routing.domain.commands import (
     Rules,
     Transfer,
 )
+from services.routing.domain.work import require_no_open_task
 from shared.divisions import county_of, parent_of
 from shared.domain import Invalid, NotAllowed
 from shared.events import (
@@ -111,6 +112,7 @@ def _(c: Escalate, state: Case, where: Jurisdictions, _r: Rules) -> list[Event]:
 @_decide.register
 def _(c: Resolve, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
     _require(state, RESOLVABLE, "resolve")
+    require_no_open_task(state)  # joint handling: every assisting unit's task is done or closed first
     fields = state.model_dump(include={"case_id", "unit_id", "division_code", "level", "round"})
     resolved = CaseResolved(**fields, reply=c.reply)
     # After re-review the matter is final (終結): nothing more can be asked.

@@ -21,6 +21,9 @@ from shared.vocabulary import CaseStatus
 REQUEST_WINDOWS = {"review_request_window", "re_review_request_window"}
 # The receiving unit's window to object to a transfer: when it passes, the transfer simply stands.
 UNIT_WINDOWS = {"forward_objection"}
+# An assisting unit's late task is the lead's to chase (it shows overdue in the worklists), not a
+# breach of the case; a late answer to a supervision climbs the escalation steps like any breach.
+QUIET_WORK_CLOCKS = {"assist_task"}
 # Which round's answer a review request of each kind follows.
 _FOLLOWS = {"review": "first", "re_review": "review"}
 
@@ -48,7 +51,12 @@ def on_review_requested(state: Case, request: ReviewRequested, where: Jurisdicti
 
 def on_breach(state: Case, breach: ClockBreached, where: Jurisdictions, rules: Rules) -> list[Event]:
     """A missed request window closes the case; any other breach climbs the escalation steps."""
-    if state.terminal or state.case_id is None or state.division_code is None or breach.kind in UNIT_WINDOWS:
+    if (
+        state.terminal
+        or state.case_id is None
+        or state.division_code is None
+        or breach.kind in UNIT_WINDOWS | QUIET_WORK_CLOCKS
+    ):
         return []
     if breach.kind in REQUEST_WINDOWS:
         if state.status != CaseStatus.RESOLVED:

@@ -19,6 +19,7 @@ from services.routing.domain.commands import (
     Transfer,
 )
 from services.routing.handlers import Changed, Routing
+from services.routing.work_handlers import Work
 from shared.http.auth import CurrentPrincipal, Principal
 
 router = APIRouter(prefix="/v1", tags=["cases"])
@@ -29,6 +30,14 @@ def routing(request: Request) -> Routing:
 
 
 RoutingDep = Annotated[Routing, Depends(routing)]
+
+
+def work(request: Request) -> Work:
+    """The use cases of the work across units (services/routing/work_handlers.py)."""
+    return request.app.state.ctx.extras["work"]  # type: ignore[no-any-return]
+
+
+WorkDep = Annotated[Work, Depends(work)]
 
 
 class Body(BaseModel):
@@ -127,10 +136,11 @@ async def add_note(case_id: str, body: NoteIn, routing: RoutingDep, principal: C
 
 @router.get("/worklist")
 async def worklist(
-    routing: RoutingDep,
+    work: WorkDep,
     principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: str = "",
 ) -> dict[str, Any]:
-    found = await routing.worklist(principal, cursor, limit)
+    # Marked with the work across units (open tasks, pending supervision, the cases it assists on).
+    found = await work.worklist(principal, cursor, limit)
     return {"cases": found.cases, "next_cursor": found.next_cursor}

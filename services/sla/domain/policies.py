@@ -27,6 +27,10 @@ class ClockKind(StrEnum):
     REVIEW = "review"
     RE_REVIEW_REQUEST_WINDOW = "re_review_request_window"
     RE_REVIEW = "re_review"
+    # Started by routing's steps of the work across units, never by a case's assignment (so not
+    # "local" clocks), one per task or supervision: services/sla/domain/work_clocks.py.
+    ASSIST_TASK = "assist_task"
+    SUPERVISION_RESPONSE = "supervision_response"
 
 
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")

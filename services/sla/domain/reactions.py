@@ -12,7 +12,8 @@ from functools import singledispatch
 
 from services.sla.domain.clocks import CaseClocks, Clock
 from services.sla.domain.policies import Policy
-from services.sla.domain.rules import STATUTORY, ClockRules, local_kinds
+from services.sla.domain.rules import STATUTORY, ClockRules, case_policy, local_kinds
+from services.sla.domain.work_clocks import work_react
 from shared.events import (
     CaseAccepted,
     CaseAssigned,
@@ -36,9 +37,9 @@ _AFTER_ROUND = {"first": ("handling", "review_request_window"), "review": ("revi
 
 
 @singledispatch
-def react(_event: Event, _state: CaseClocks, _at: datetime, _rules: ClockRules) -> list[Event]:
+def react(event: Event, state: CaseClocks, at: datetime, rules: ClockRules) -> list[Event]:
     """The clock events a routing event leads to (none for events that concern no clock)."""
-    return []
+    return work_react(event, state, at, rules)  # the work across units' clocks, else none
 
 
 @react.register
@@ -56,7 +57,7 @@ def _(e: CaseAssigned, state: CaseClocks, at: datetime, rules: ClockRules) -> li
 def _(e: CaseAccepted, state: CaseClocks, at: datetime, rules: ClockRules) -> list[Event]:
     if _started_at(state, "handling", at):
         return []
-    handling = _start(e.case_id, state, rules, _case_policy(state, rules), "handling", at, e.unit_id)
+    handling = _start(e.case_id, state, rules, case_policy(state, rules), "handling", at, e.unit_id)
     return [*_stop(e.case_id, _decided(state), "accepted", at), *([handling] if handling else [])]
 
 
@@ -80,7 +81,7 @@ def _(e: CaseResolved, state: CaseClocks, at: datetime, rules: ClockRules) -> li
     answered, window = _AFTER_ROUND[e.round]
     if _started_at(state, window, at):
         return []
-    started = _start(e.case_id, state, rules, _case_policy(state, rules), window, at, e.unit_id)
+    started = _start(e.case_id, state, rules, case_policy(state, rules), window, at, e.unit_id)
     return [*_stop(e.case_id, state.running(answered), "resolved", at), *([started] if started else [])]
 
 
@@ -89,7 +90,7 @@ def _(e: CaseReopenedForReview, state: CaseClocks, at: datetime, rules: ClockRul
     if _started_at(state, e.round, at):
         return []
     # The reviewing unit is named by the CaseAssigned that follows; the clock starts now, unit unknown.
-    started = _start(e.case_id, state, rules, _case_policy(state, rules), e.round, at, None)
+    started = _start(e.case_id, state, rules, case_policy(state, rules), e.round, at, None)
     window = state.running(f"{e.round}_request_window")
     return [*_stop(e.case_id, window, "review_requested", at), *([started] if started else [])]
 
@@ -127,12 +128,6 @@ def _stop(case_id: str, clocks: Iterable[Clock], reason: str, at: datetime) -> I
 
 def _decided(state: CaseClocks) -> list[Clock]:
     return [c for c in state.running() if c.kind in _DECIDED or c.kind not in STATUTORY]
-
-
-def _case_policy(state: CaseClocks, rules: ClockRules) -> Policy:
-    """The policy the case's clocks run under: the latest clock's (its category and channel)."""
-    latest = max(state.clocks.values(), key=lambda c: c.started_at, default=None)
-    return rules.named(latest.policy) if latest else rules.policy_for(None, None)
 
 
 def _started_at(state: CaseClocks, kind: str, at: datetime) -> bool:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from services.sla.domain.calendar import SHANGHAI, WarnPoint, WorkingCalendar, extended_due, warning_times
-from services.sla.domain.clocks import Clock, PauseSpan
+from services.sla.domain.clocks import CaseClocks, Clock, PauseSpan
 from services.sla.domain.policies import ClockKind, ClockSpec, Policy, PolicySet
 
 STATUTORY = frozenset(ClockKind)
@@ -55,6 +55,12 @@ class ClockRules:
         points = warning_times(clock.started_at, unpaused_due(clock), self.warn_points(clock))
         pauses = closed_pauses(clock)
         return [(label, pushed(at, pauses)) for label, at in points if label not in given]
+
+
+def case_policy(state: CaseClocks, rules: ClockRules) -> Policy:
+    """The policy the case's clocks run under: the latest clock's (its category and channel)."""
+    latest = max(state.clocks.values(), key=lambda c: c.started_at, default=None)
+    return rules.named(latest.policy) if latest else rules.policy_for(None, None)
 
 
 def local_kinds(policy: Policy) -> list[str]:

@@ -33,9 +33,13 @@ def test_national_default_holds_the_statutory_limits() -> None:
         "review": (30, "calendar_days"),
         "re_review_request_window": (30, "calendar_days"),
         "re_review": (30, "calendar_days"),
+        # The work across units' clocks (an assisting unit's task, a supervision's answer).
+        "assist_task": (10, "working_days"),
+        "supervision_response": (3, "working_days"),
     }
     assert set(national.clocks) == set(ClockKind) - {ClockKind.EXTENSION}
-    assert all(spec.warn_at == WARN for spec in national.clocks.values())
+    work = {ClockKind.ASSIST_TASK, ClockKind.SUPERVISION_RESPONSE}
+    assert all(spec.warn_at == WARN for kind, spec in national.clocks.items() if kind not in work)
     assert (national.max_extension_days, national.max_extensions) == (30, 1)
 
 

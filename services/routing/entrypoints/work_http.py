@@ -1,0 +1,154 @@
+"""Routing's HTTP API of the work across units (not in api.md; designed in docs/lifecycle.md).
+
+Joint handling: `POST /v1/cases/{id}/tasks` and `/tasks/{task_id}/sign|report|release|release-decision|close`;
+`/consultations`; `/supervisions` and `/supervisions/{id}/response`; `/instructions`. Each answers
+the shape of routing's other commands.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from services.routing.domain.work_commands import (
+    AddTask,
+    AnswerSupervision,
+    CloseTask,
+    DecideRelease,
+    GiveInstruction,
+    OrderSupervision,
+    RecordConsultation,
+    ReportTask,
+    RequestRelease,
+    SignTask,
+    WorkCommand,
+)
+from services.routing.entrypoints.http import Body, WorkDep, changed
+from services.routing.work_handlers import Work
+from shared.events.routing import ReportKind
+from shared.http.auth import CurrentPrincipal
+
+router = APIRouter(prefix="/v1/cases/{case_id}", tags=["work across units"])
+
+
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+LongText = Annotated[str, Field(min_length=1, max_length=20_000)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Id = Annotated[str, Field(min_length=1, max_length=20)]
+
+
+class TaskIn(Body):
+    unit_id: Name
+    ask: Text
+    due_date: date | None = None
+
+
+class ReportIn(Body):
+    kind: ReportKind
+    text: LongText
+
+
+class ReasonIn(Body):
+    reason: Text
+
+
+class ReleaseDecisionIn(Body):
+    granted: bool
+    reason: Text
+
+
+class ConsultationIn(Body):
+    held_on: date
+    units: Annotated[list[Name], Field(min_length=1, max_length=50)]
+    participants: Annotated[list[Name], Field(min_length=1, max_length=200)]
+    minutes: LongText
+    conclusions: LongText
+
+
+class SupervisionIn(Body):
+    demand: Text
+    respond_by: date | None = None
+
+
+class ResponseIn(Body):
+    report: LongText
+
+
+class InstructionIn(Body):
+    leader: Name
+    text: Text
+
+
+async def _run(work: Work, case_id: str, command: WorkCommand, principal: CurrentPrincipal) -> dict[str, Any]:
+    return changed(case_id, await work.step(case_id, command, principal))
+
+
+@router.post("/tasks")
+async def add_task(case_id: str, body: TaskIn, work: WorkDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    return await _run(work, case_id, AddTask(**body.model_dump()), principal)
+
+
+@router.post("/tasks/{task_id}/sign")
+async def sign_task(case_id: str, task_id: Id, work: WorkDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    return await _run(work, case_id, SignTask(task_id=task_id), principal)
+
+
+@router.post("/tasks/{task_id}/report")
+async def report_task(
+    case_id: str, task_id: Id, body: ReportIn, work: WorkDep, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    return await _run(work, case_id, ReportTask(task_id=task_id, **body.model_dump()), principal)
+
+
+@router.post("/tasks/{task_id}/release")
+async def request_release(
+    case_id: str, task_id: Id, body: ReasonIn, work: WorkDep, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    return await _run(work, case_id, RequestRelease(task_id=task_id, **body.model_dump()), principal)
+
+
+@router.post("/tasks/{task_id}/release-decision")
+async def decide_release(
+    case_id: str, task_id: Id, body: ReleaseDecisionIn, work: WorkDep, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    return await _run(work, case_id, DecideRelease(task_id=task_id, **body.model_dump()), principal)
+
+
+@router.post("/tasks/{task_id}/close")
+async def close_task(
+    case_id: str, task_id: Id, body: ReasonIn, work: WorkDep, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    return await _run(work, case_id, CloseTask(task_id=task_id, **body.model_dump()), principal)
+
+
+@router.post("/consultations")
+async def record_consultation(
+    case_id: str, body: ConsultationIn, work: WorkDep, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    fields = body.model_dump()
+    command = RecordConsultation(**{**fields, "units": tuple(body.units), "participants": tuple(body.participants)})
+    return await _run(work, case_id, command, principal)
+
+
+@router.post("/supervisions")
+async def order_supervision(
+    case_id: str, body: SupervisionIn, work: WorkDep, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    return await _run(work, case_id, OrderSupervision(**body.model_dump()), principal)
+
+
+@router.post("/supervisions/{supervision_id}/response")
+async def answer_supervision(
+    case_id: str, supervision_id: Id, body: ResponseIn, work: WorkDep, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    return await _run(work, case_id, AnswerSupervision(supervision_id=supervision_id, **body.model_dump()), principal)
+
+
+@router.post("/instructions")
+async def give_instruction(
+    case_id: str, body: InstructionIn, work: WorkDep, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    return await _run(work, case_id, GiveInstruction(**body.model_dump()), principal)
