@@ -293,7 +293,7 @@ async def test_a_cadre_adds_a_note_from_the_keyboard_and_sees_it_in_the_timeline
     await viewport(page, DESKTOP)
     await signed_in(page, system, system.token(Role.OFFICIAL, HANGPING, "李明"), f"#/case/{petition['case_id']}")
     await page.wait_for("document.querySelector('#case-status')?.dataset.status === 'not_accepted'")
-    assert "备注" in await text_of(page, "#notes h2")  # a settled case still takes notes, in its own card
+    assert "工作记录" in await text_of(page, "#notes h2")  # a settled case still takes notes, in its own card
     # A blank note: the API's refusal is shown at the field, which gets the focus.
     await type_into(page, "#note-text", "   ")
     assert await page.evaluate(

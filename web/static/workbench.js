@@ -9,6 +9,8 @@ import {
   officialsClock, sortCases, tokenUsable,
 } from "./logic.js";
 import { DivisionPicker } from "./picker.js";
+import { WORK_FORMS, describeWork, instructionsBanner, notesList, workCards } from "./work.js";
+import { workFlags } from "./work_logic.js";
 
 const TOKEN = "pujiang.token";
 const AFTER_SIGN_IN = "pujiang.after_sign_in";
@@ -273,7 +275,7 @@ function renderList() {
   if (!phone) $("#list-count").textContent = t("worklist.count", { n: shown.length });
   const category = (key) => named(state.categories.find((c) => c.key === key)) || key || "";
   const rows = shown.map((doc) => {
-    const flags = caseFlags(doc, at);
+    const flags = [...caseFlags(doc, at), ...workFlags(doc)];
     return el("tr", { class: flags.map((f) => `f-${f}`).join(" "), "data-case": doc.case_id },
       el("td", { "data-label": t("worklist.code") }, el("a", { href: `#/case/${doc.case_id}`, class: "code" }, doc.tracking_code || doc.case_id.slice(0, 8))),
       el("td", { "data-label": t("worklist.subject") }, el("span", { class: "title" }, doc.title || ""), el("br"),
@@ -344,6 +346,7 @@ function renderCase() {
     el("h1", {}, el("span", {}, doc.title || t("case.title")), " ",
       el("span", { class: `status s-${doc.status}`, id: "case-status", "data-status": doc.status }, t(`status.${doc.status}`)),
       flags.map((f) => el("span", { class: `badge b-${f}` }, t(`flag.${f}`)))),
+    instructionsBanner(doc), // leaders' instructions (批示) at the top of the case
     clocksCard(doc, at),
     el("div", { class: "case-grid" },
       el("section", { class: "card" }, el("h2", {}, t("case.facts")), el("dl", { class: "facts" },
@@ -358,6 +361,7 @@ function renderCase() {
         fact(t("case.opened"), when(doc.opened_at)))),
       petitionerCard()),
     actionsCard(doc),
+    ...workCards(doc, { call, flash, refreshUntil, showConflict, claims: state.claims, units: state.units }),
     notesCard(doc),
     timelineCard(doc),
   );
@@ -459,7 +463,7 @@ function notesCard(doc) {
     el("div", { class: "form-error", role: "alert", tabindex: -1 }),
     el("button", { type: "submit", class: "primary" }, t("action.note")));
   return el("section", { class: "card", id: "notes" }, el("h2", {}, t("case.notes")),
-    el("p", { class: "muted", id: "notes-hint" }, t("case.notes_hint")), form);
+    el("p", { class: "muted", id: "notes-hint" }, t("case.notes_hint")), notesList(doc), form);
 }
 
 async function act(event, form, doc, action) {
@@ -547,7 +551,7 @@ function describe(entry) {
     SupervisionIssued: () => [t(`step.${d.step}`), d.clock_kind ? t(`clock.${d.clock_kind}`) : null],
   }[entry.type];
   const kind = entry.type.startsWith("Clock") && d.kind ? [t(`clock.${d.kind}`)] : [];
-  const said = [...kind, ...(parts ? parts() : [])].filter(Boolean);
+  const said = [...kind, ...(parts ? parts() : describeWork(entry) || [])].filter(Boolean);
   return said.length ? el("div", { class: "said" }, said.join(" · ")) : null;
 }
 
@@ -582,7 +586,7 @@ async function route() {
 
 function renderClocksOnly() {
   const active = document.activeElement;
-  if (active && active.closest("#actions, #notes")) return; // never redraw a form someone is typing in
+  if (active && active.closest(`#actions, #notes, ${WORK_FORMS}`)) return; // never redraw a form someone is typing in
   renderCase();
 }
 
