@@ -3,7 +3,7 @@
 from shared.events.base import GENESIS_HASH, Event, Metadata, RecordedEvent, chain_hash, verify_chain
 from shared.events.intake import FeedbackGiven, PetitionSubmitted, RepeatPetitionReceived, ReviewRequested
 from shared.events.registry import EventRegistry, UnknownEventType
-from shared.events.routing import (  # work across units (issue 10, part B)
+from shared.events.routing import (
     CaseAccepted,
     CaseAssigned,
     CaseClosed,
@@ -11,6 +11,7 @@ from shared.events.routing import (  # work across units (issue 10, part B)
     CaseNoteAdded,
     CaseReopenedForReview,
     CaseResolved,
+    CollectivePetitionReported,
     ConsultationRecorded,
     ExtensionGranted,
     InstructionGiven,
@@ -50,6 +51,7 @@ REGISTRY.register(
     ExtensionGranted,
     LeaderAssigned,
     CaseNoteAdded,
+    CollectivePetitionReported,
     CaseResolved,
     CaseReopenedForReview,
     CaseClosed,
@@ -93,6 +95,7 @@ __all__ = [
     "ClockStarted",
     "ClockStopped",
     "ClockWarned",
+    "CollectivePetitionReported",
     "ConsultationRecorded",
     "Event",
     "EventRegistry",

@@ -144,3 +144,15 @@ async def worklist(
     # Marked with the work across units (open tasks, pending supervision, the cases it assists on).
     found = await work.worklist(principal, cursor, limit)
     return {"cases": found.cases, "next_cursor": found.next_cursor}
+
+
+@router.get("/collective-petitions")
+async def collective_petitions(
+    routing: RoutingDep,
+    principal: CurrentPrincipal,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: str = "",
+) -> dict[str, Any]:
+    """For the petition bureau the collective policy informs (and the levels above): its collective petitions."""
+    found = await routing.collective(principal, cursor, limit)
+    return {"cases": found.cases, "next_cursor": found.next_cursor}
