@@ -91,6 +91,17 @@ class Api:
         url = f"{self.endpoints.routing}/v1/cases/{case_id}/{action}"
         return await self.send("POST", url, json=body, headers=self.official(division, unit))
 
+    async def work(self, case_id: str, path: str, body: dict[str, Any], division: str, unit: str | None,
+                   supervisor: bool) -> Answer:  # fmt: skip
+        """A step of the work across units, by the division's official (or its supervisor)."""
+        url = f"{self.endpoints.routing}/v1/cases/{case_id}/{path}"
+        who = (
+            self.tokens.bearer(Role.SUPERVISOR, division, f"sim-supervisor-{division}")
+            if supervisor
+            else self.official(division, unit)
+        )
+        return await self.send("POST", url, json=body, headers=who)
+
     async def worklist(self, division: str) -> set[str]:
         """Every case waiting on this division's units, page by page."""
         found: set[str] = set()

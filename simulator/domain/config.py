@@ -160,6 +160,30 @@ class PetitionerHabits(BaseModel):
     group_visit_size: tuple[int, int] = Field((5, 60), description="people on a group visit (集體訪), min and max")
 
 
+class WorkHabits(BaseModel):
+    """How often units work together and supervisors step in (docs/lifecycle.md, "Work across units")."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    joint: dict[Level, float] = Field(
+        default_factory=lambda: {Level.VILLAGE: 0.02, Level.TOWNSHIP: 0.06, Level.COUNTY: 0.10, Level.CITY: 0.06,
+                                 Level.PROVINCE: 0.04},
+        description="a case the lead handles with assisting units (主办/协办)",
+    )  # fmt: skip
+    second_task: float = Field(0.3, ge=0, le=1, description="of joint cases, those with a second assisting unit")
+    sign_hours: float = Field(8.0, gt=0, description="from the task to the assisting unit's sign-off")
+    report_days: float = Field(3.0, gt=0, description="from the sign-off to the assisting unit's report")
+    release: float = Field(0.12, ge=0, le=1, description="an assisting unit asks to be released instead")
+    release_granted: float = Field(0.6, ge=0, le=1)
+    consult: float = Field(0.5, ge=0, le=1, description="of joint cases, a consultation (会商) is held")
+    supervise_slow: float = Field(0.6, ge=0, le=1, description="a supervisor orders supervision of a slow unit's case")
+    supervise_other: float = Field(0.02, ge=0, le=1, description="... of any other case")
+    supervise_after_days: float = Field(6.0, gt=0, description="how long into handling supervision comes")
+    answer_days: float = Field(1.5, gt=0, description="a unit's progress report (slow units take longer)")
+    instruct: float = Field(0.3, ge=0, le=1, description="of supervised cases, a leader's instruction (批示)")
+    note: float = Field(0.15, ge=0, le=1, description="the lead writes a work note (工作记录)")
+
+
 class Places(BaseModel):
     """Where matters are: mostly one village; some span a township or a county."""
 
@@ -177,6 +201,7 @@ class Behaviour(BaseModel):
     units: UnitHabits = UnitHabits()
     petitioners: PetitionerHabits = PetitionerHabits()
     places: Places = Places()
+    work: WorkHabits = WorkHabits()
 
     @field_validator("levels")
     @classmethod

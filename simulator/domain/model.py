@@ -23,11 +23,30 @@ Action = Literal[
     "assign-leader",
     "feedback",
     "review",
+    # The work across units (docs/lifecycle.md): routing's tasks, consultations, supervision, instructions.
+    "add-task",
+    "sign-task",
+    "report-task",
+    "release-task",
+    "decide-release",
+    "close-task",
+    "consult",
+    "supervise",
+    "answer-supervision",
+    "instruct",
+    "note",
 ]
 OFFICIAL_ACTIONS: frozenset[Action] = frozenset(
     {"accept", "reject", "extend", "transfer", "escalate", "resolve", "assign-leader"}
 )
 PETITIONER_ACTIONS: frozenset[Action] = frozenset({"feedback", "review"})
+# Steps of the work across units: sent by the official of `Command.division` (the lead, or the
+# assisting unit), or by a supervisor of it for SUPERVISOR_ACTIONS, to `Command.path`.
+WORK_ACTIONS: frozenset[Action] = frozenset(
+    {"add-task", "sign-task", "report-task", "release-task", "decide-release", "close-task", "consult",
+     "supervise", "answer-supervision", "instruct", "note"}
+)  # fmt: skip
+SUPERVISOR_ACTIONS: frozenset[Action] = frozenset({"supervise", "instruct"})
 # `refused`: intake did not take the petition at all (no case exists); not a status of api.md.
 REFUSED = "refused"
 TERMINAL = frozenset({CaseStatus.CLOSED.value, CaseStatus.NOT_ACCEPTED.value, REFUSED})
@@ -66,6 +85,7 @@ class Command(BaseModel):
     actor: str
     division: str | None = None  # the acting official's division (their JWT), or the cadre's
     body: dict[str, Any] = {}
+    path: str | None = None  # a work step's path under /v1/cases/{id}/ (the action's own name otherwise)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +103,10 @@ class Observed:
     extensions: int = 0
     leader: str | None = None
     handling_due_tick: int | None = None  # the first tick at which the running handling clock is overdue
+    tasks: int = 0  # assisting units' tasks ever added (the next one is tasks + 1)
+    open_tasks: tuple[str, ...] = ()  # ids of the tasks still open
+    supervisions: int = 0
+    pending_supervisions: tuple[str, ...] = ()  # ids of the supervisions not yet answered
 
     @property
     def key(self) -> tuple[str, str | None, str]:
@@ -101,6 +125,9 @@ class Step:
     tick: int
     action: Action
     body: Mapping[str, Any] = field(default_factory=dict)
+    division: str | None = None  # a work step's actor, when not the unit holding the case
+    unit: str | None = None
+    path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 
 from shared.jurisdiction.departments import DEFAULT_DEPARTMENT_KINDS
 from shared.vocabulary import CaseStatus, Channel, Level
@@ -12,6 +13,7 @@ from simulator.domain import texts
 from simulator.domain.draws import chance, lognormal, stream
 from simulator.domain.model import Observed as Seen
 from simulator.domain.model import Step, Track
+from simulator.domain.work_plans import work_steps
 from simulator.domain.world import World
 
 # A petitioner answers well within the statutory 30 days, or not at all.
@@ -97,8 +99,9 @@ def _handling(world: World, track: Track, seen: Seen, level: Level, tick: int, r
         final = Step(done, "resolve", {"reply": rng.choice(texts.REPLIES)})
         steps.extend(_extension(world, seen, tick, final.tick, rng))
     steps.extend(_impatience(world, track, tick, final.tick, rng))
+    steps.extend(work_steps(world, track, seen, level, tick, final))  # tasks, supervision, notes
     # Everything else happens before the step that hands the case on.
-    steps = sorted((Step(min(s.tick, final.tick), s.action, s.body) for s in steps), key=lambda s: s.tick)
+    steps = sorted((replace(s, tick=min(s.tick, final.tick)) for s in steps), key=lambda s: s.tick)
     return (*steps, final)
 
 

@@ -19,7 +19,7 @@ from simulator.domain.model import TERMINAL, Observed
 WINDOWS = ("review_request_window", "re_review_request_window")
 # Breaches routing answers with nothing (lifecycle.md): a missed request window closes the case
 # instead, and a missed forward-objection window lets the transfer stand.
-UNANSWERED = (*WINDOWS, "forward_objection")
+UNANSWERED = (*WINDOWS, "forward_objection", "assist_task")  # a late task escalates nothing
 # Which clocks run, and which must have stopped, in each open status (lifecycle.md, "Clocks").
 _MUST_RUN = {
     "assigned": ("acceptance",),
@@ -39,6 +39,9 @@ _STOPPED = {
 }
 
 
+_OPEN_TASK = frozenset({"requested", "signed", "release_requested"})
+
+
 @dataclass(frozen=True)
 class Expectation:
     """What a case must show once a command the simulator sent has taken effect."""
@@ -47,6 +50,7 @@ class Expectation:
     fields: Mapping[str, Any] = field(default_factory=dict)
     at_least: Mapping[str, int] = field(default_factory=dict)
     petitioner: tuple[str, str] | None = None  # (status, round) the petitioner's own view must show
+    events: frozenset[str] = frozenset()  # ids the case's timeline must hold (a step that moves no status)
 
     def then(self, later: Expectation) -> Expectation:
         """Both commands' effects, the later one winning where they speak of the same thing."""
@@ -55,6 +59,7 @@ class Expectation:
             fields={**self.fields, **later.fields},
             at_least={**self.at_least, **later.at_least},
             petitioner=later.petitioner if later.statuses else (later.petitioner or self.petitioner),
+            events=self.events | later.events,
         )
 
 
@@ -67,6 +72,8 @@ def waiting_for(doc: Mapping[str, Any], now: datetime, expected: Expectation | N
             reasons.append(f"status {status}, expected {sorted(expected.statuses)}")
         reasons += [f"{k} is {doc.get(k)!r}, expected {v!r}" for k, v in expected.fields.items() if doc.get(k) != v]
         reasons += [f"{k} below {n}" for k, n in expected.at_least.items() if int(doc.get(k) or 0) < n]
+        shown = {str(e.get("event_id")) for e in doc.get("timeline") or []}
+        reasons += [f"event {e} not yet in the timeline" for e in sorted(expected.events - shown)]
     if status == "submitted":
         return [*reasons, "not routed yet"]
     if status in TERMINAL:
@@ -116,6 +123,7 @@ def observe(doc: Mapping[str, Any], origin: datetime, tick: timedelta) -> Observ
         _time(c.get("due")) for c in doc.get("clocks") or [] if c.get("kind") == "handling" and not c.get("stopped")
     ]
     due = max((d for d in handling if d is not None), default=None)
+    tasks, supervisions = list(doc.get("tasks") or []), list(doc.get("supervisions") or [])
     return Observed(
         status=str(doc.get("status")),
         level=doc.get("level"),
@@ -128,6 +136,10 @@ def observe(doc: Mapping[str, Any], origin: datetime, tick: timedelta) -> Observ
         extensions=int(doc.get("extensions") or 0),
         leader=doc.get("leader"),
         handling_due_tick=None if due is None else math.ceil((due - origin) / tick),
+        tasks=len(tasks),
+        open_tasks=tuple(str(t["task_id"]) for t in tasks if t.get("status") in _OPEN_TASK),
+        supervisions=len(supervisions),
+        pending_supervisions=tuple(str(s["supervision_id"]) for s in supervisions if not s.get("answered")),
     )
 
 

@@ -14,7 +14,9 @@ from simulator.domain.arrivals import arrivals, next_arrival_tick
 from simulator.domain.draws import stream
 from simulator.domain.model import (
     OFFICIAL_ACTIONS,
+    SUPERVISOR_ACTIONS,
     TERMINAL,
+    WORK_ACTIONS,
     Command,
     Decision,
     Observed,
@@ -115,6 +117,20 @@ def _command(track: Track, planned: Step, seq: int, tick: int) -> Command:
             actor=actor,
             division=spec.recorded_by,
             body=submission(spec),
+        )
+    if planned.action in WORK_ACTIONS:
+        division = planned.division or (seen.division_code if seen else None)
+        unit = planned.unit or (seen.unit_id if seen else None)
+        actor = f"supervisor@{division}" if planned.action in SUPERVISOR_ACTIONS else f"official@{unit}"
+        return Command(
+            seq=seq,
+            tick=tick,
+            petition=spec.ref,
+            action=planned.action,
+            actor=actor,
+            division=division,
+            body=dict(planned.body),
+            path=planned.path,
         )
     if planned.action in OFFICIAL_ACTIONS:
         division = seen.division_code if seen else None

@@ -7,11 +7,12 @@ import asyncio
 import hashlib
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import structlog
 
 from simulator.adapters.api import Answer, Api
-from simulator.domain.model import OFFICIAL_ACTIONS, Command
+from simulator.domain.model import OFFICIAL_ACTIONS, SUPERVISOR_ACTIONS, WORK_ACTIONS, Command
 from simulator.domain.settling import Expectation
 from simulator.shell.book import CaseBook, Handle
 
@@ -21,12 +22,15 @@ ROUTED = Expectation(statuses=frozenset({"assigned", "not_accepted"}))
 
 
 class Desk:
-    def __init__(self, api: Api, book: CaseBook, limit: asyncio.Semaphore, run_id: str) -> None:
-        self.api, self.book, self.limit, self.run_id = api, book, limit, run_id
+    def __init__(
+        self, api: Api, book: CaseBook, limit: asyncio.Semaphore, run_id: str, timezone: str = "Asia/Shanghai"
+    ) -> None:
+        self.api, self.book, self.limit, self.run_id, self.timezone = api, book, limit, run_id, timezone
 
     async def execute(self, commands: Sequence[Command]) -> dict[int, int | str]:
         """Each case's commands in order, cases side by side; the answer to each, by sequence number."""
-        divisions = sorted({c.division for c in commands if c.action in OFFICIAL_ACTIONS and c.division})
+        at_desks = OFFICIAL_ACTIONS | (WORK_ACTIONS - SUPERVISOR_ACTIONS)
+        divisions = sorted({c.division for c in commands if c.action in at_desks and c.division})
         # Officials open their worklist first, as a person at a desk would.
         worklists = dict(zip(divisions, await asyncio.gather(*(self._worklist(d) for d in divisions)), strict=True))
         by_case: dict[int, list[Command]] = {}
@@ -49,9 +53,14 @@ class Desk:
     async def _send(self, c: Command, worklists: dict[str, set[str]]) -> int | str:
         if c.action in {"submit", "repeat"}:
             return await self._submit(c)
+        return await self._on_case(c, worklists)
+
+    async def _on_case(self, c: Command, worklists: dict[str, set[str]]) -> int | str:
         handle = self.book.handles.get(c.petition)
         if handle is None:
             return "no-case"
+        if c.action in WORK_ACTIONS:
+            return await self._work(c, handle, worklists)
         if c.action in OFFICIAL_ACTIONS:
             if c.division is None or handle.case_id not in worklists.get(c.division, set()):
                 self.book.dirty.add(c.petition)
@@ -129,6 +138,27 @@ class Desk:
         petitioner = (status, before.round) if status == "resolved" and before else None
         expectation = Expectation(statuses=frozenset({status}), fields=fields, at_least=at_least, petitioner=petitioner)
         self.book.expect(c.petition, expectation)
+
+    async def _work(self, c: Command, handle: Handle, worklists: dict[str, set[str]]) -> int | str:
+        """A work step: officials find the case on their worklist (the lead's, or the assisting unit's,
+        which lists its open tasks); a supervisor reaches any case in scope."""
+        supervisor = c.action in SUPERVISOR_ACTIONS
+        if c.division is None or c.path is None:
+            return "no-actor"
+        if not supervisor and handle.case_id not in worklists.get(c.division, set()):
+            self.book.dirty.add(c.petition)
+            return "not-on-worklist"
+        body = dict(c.body)
+        if c.action == "consult":  # held today: the system's date, kept out of the command log
+            body["held_on"] = (await self.api.now()).astimezone(ZoneInfo(self.timezone)).date().isoformat()
+        unit = c.actor.removeprefix("official@") if not supervisor else None
+        answer = await self.api.work(handle.case_id, c.path, body, c.division, unit, supervisor)
+        if answer.status != 200:
+            self.book.dirty.add(c.petition)  # refused: look again, so the core can plan anew
+            return answer.status
+        recorded = frozenset(str(e["id"]) for e in answer.body.get("events", []))
+        self.book.expect(c.petition, Expectation(events=recorded))
+        return answer.status
 
     def _after_petitioner(self, c: Command, answer: Answer) -> None:
         self.book.dirty.add(c.petition)
