@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from shared.vocabulary import CaseStatus
+from shared.vocabulary import CaseStatus, Level
 from simulator import Behaviour, Endpoints, Mix, PetitionerHabits, RunConfig, SimConfig, Summary, run
 from simulator.adapters.journal import read
-from simulator.domain.config import DEFAULT_LEVEL_HABITS
+from simulator.domain.config import DEFAULT_LEVEL_HABITS, WorkHabits
 from simulator.domain.timeline import duration, next_monday, rate_per_hour
 from tests.support.infra import ROOT
 from tests.support.system import System
@@ -44,6 +44,9 @@ BRISK = Behaviour(
         satisfied=0.55, satisfied_after_review=0.4, review_when_unsatisfied=0.9, re_review_when_unsatisfied=0.9,
         feedback_days=1.0, review_days=1.0,
     ),
+    # Units that often work together and supervisors who often step in: every work step shows up.
+    work=WorkHabits(joint=dict.fromkeys(Level, 0.35), supervise_other=0.2, instruct=0.6, release=0.3, consult=0.8,
+                    note=0.3),
 )  # fmt: skip
 RATE, TICK, DAYS = "8/d", "1d", "18d"  # one tick a day keeps the run short: every tick waits for the system
 STATUSES = {s.value for s in CaseStatus}  # api.md's vocabulary, `submitted` included
@@ -98,6 +101,9 @@ async def test_a_short_seeded_run_reaches_every_status_channel_and_level(system:
     assert first_run.settle_timeouts == 0
     assert first_run.clock_slips == 0
     assert {"accept", "resolve", "feedback", "review", "escalate", "transfer"} <= set(first_run.commands)
+    work = {"add-task", "sign-task", "report-task", "release-task", "decide-release", "consult", "supervise",
+            "answer-supervision", "instruct", "note"}  # fmt: skip
+    assert work <= set(first_run.commands), first_run.commands
     # `submitted` lasts only until routing assigns the case: intake's answer is where it is seen.
     assert set(first_run.statuses_seen) == STATUSES
 
@@ -111,6 +117,9 @@ async def test_a_short_seeded_run_reaches_every_status_channel_and_level(system:
     assert any(d["transfers"] for d in docs)
     assert any(d["escalations"] for d in docs)
     assert any(d["leader"] for d in docs)
+    assert any(t["status"] == "reported" for d in docs for t in d["tasks"])
+    assert any(s["answered"] for d in docs for s in d["supervisions"])
+    assert any(d["instructions"] for d in docs)
 
     async with httpx.AsyncClient(timeout=30) as client:
         stats = await client.get(
