@@ -1,9 +1,18 @@
 """Event schemas every service agrees on, and the registry that decodes them."""
 
 from shared.events.base import GENESIS_HASH, Event, Metadata, RecordedEvent, chain_hash, verify_chain
-from shared.events.intake import FeedbackGiven, PetitionSubmitted, RepeatPetitionReceived, ReviewRequested
+from shared.events.intake import (
+    FeedbackGiven,
+    InformationAdded,
+    PetitionSubmitted,
+    RepeatPetitionReceived,
+    ReviewRequested,
+    WithdrawalRequested,
+)
+from shared.events.notices import NoticeDelivered, NoticeDeliveryFailed, NoticeIssued
 from shared.events.registry import EventRegistry, UnknownEventType
 from shared.events.routing import (
+    CallbackRecorded,
     CaseAccepted,
     CaseAssigned,
     CaseClosed,
@@ -14,6 +23,7 @@ from shared.events.routing import (
     ExtensionGranted,
     LeaderAssigned,
     SupervisionIssued,
+    WithdrawalRecorded,
 )
 from shared.events.sla import (
     ClockBreached,
@@ -52,11 +62,20 @@ REGISTRY.register(
     ClockBreached,
     ClockStopped,
     SystemClockMoved,
+    # notices helper (issue 11 part A)
+    InformationAdded,
+    WithdrawalRequested,
+    NoticeIssued,
+    NoticeDelivered,
+    NoticeDeliveryFailed,
+    CallbackRecorded,
+    WithdrawalRecorded,
 )
 
 __all__ = [
     "GENESIS_HASH",
     "REGISTRY",
+    "CallbackRecorded",
     "CaseAccepted",
     "CaseAssigned",
     "CaseClosed",
@@ -76,8 +95,12 @@ __all__ = [
     "EventRegistry",
     "ExtensionGranted",
     "FeedbackGiven",
+    "InformationAdded",
     "LeaderAssigned",
     "Metadata",
+    "NoticeDelivered",
+    "NoticeDeliveryFailed",
+    "NoticeIssued",
     "PetitionSubmitted",
     "RecordedEvent",
     "RepeatPetitionReceived",
@@ -85,6 +108,8 @@ __all__ = [
     "SupervisionIssued",
     "SystemClockMoved",
     "UnknownEventType",
+    "WithdrawalRecorded",
+    "WithdrawalRequested",
     "chain_hash",
     "status_after",
     "verify_chain",

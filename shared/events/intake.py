@@ -17,6 +17,10 @@ class Petitioner(BaseModel):
     phone: str
     id_number: str | None = None
     anonymous: bool = False
+    # Where notices go (告知): optional; `notify_by` is the petitioner's choice when they gave several.
+    email: str | None = None
+    address: str | None = None
+    notify_by: Literal["sms", "email", "letter"] | None = None
 
 
 class Attachment(BaseModel):
@@ -68,3 +72,21 @@ class ReviewRequested(Event):
     case_id: str
     reason: str
     round: Literal["review", "re_review"]
+
+
+# --- notices helper (issue 11 part A): the petitioner's own further steps -------------------
+
+
+class InformationAdded(Event):
+    """The petitioner added text or attachments to an open case (補充材料); no clock restarts."""
+
+    case_id: str
+    text: str
+    attachments: tuple[Attachment, ...] = ()
+
+
+class WithdrawalRequested(Event):
+    """The petitioner withdraws their petition (撤回) with their codes; routing closes the case."""
+
+    case_id: str
+    reason: str = ""
