@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer, TopicPartition
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -32,6 +32,7 @@ from shared.http.errors import error_body, install_error_handlers
 from shared.http.health import health_router
 from shared.http.limits import BodySizeLimit
 from shared.http.metrics import install_metrics
+from shared.http.text import refuse_nul
 from shared.logs import configure_logging
 from shared.messaging.clock_follower import ClockFollower
 from shared.messaging.consumer import BatchHandler, Consumed, DeadLetters, EventConsumer
@@ -116,7 +117,8 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
             for started in running:
                 await started.stop()
 
-    app = FastAPI(title=f"Pujiang {spec.name}", lifespan=lifespan)
+    # refuse_nul runs before every route's own parameters: no NUL reaches PostgreSQL (shared/http/text.py).
+    app = FastAPI(title=f"Pujiang {spec.name}", lifespan=lifespan, dependencies=[Depends(refuse_nul)])
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.pujiang_max_body_bytes)
     app.add_middleware(UntilStarted)
