@@ -24,6 +24,7 @@ from faststream.middlewares import AckPolicy
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.clock import SystemClock
+from shared.contracts.http import ASYNCAPI_PATH, asyncapi_router
 from shared.events.base import RecordedEvent
 from shared.eventstore.port import EventStore
 from shared.eventstore.schema import migrate
@@ -125,6 +126,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_metrics(app, spec.name)
     app.include_router(health_router(_readiness))
+    app.include_router(asyncapi_router())
     for router in spec.routers:
         app.include_router(router)
     return app
@@ -190,7 +192,7 @@ async def _boot(spec: ServiceSpec, settings: Settings, app: FastAPI, running: li
 class UntilStarted:
     """Until the service has started, every route but health and metrics answers 503 with Retry-After."""
 
-    _OPEN = ("/healthz", "/readyz", "/metrics")
+    _OPEN = ("/healthz", "/readyz", "/metrics", ASYNCAPI_PATH)
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
