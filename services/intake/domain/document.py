@@ -74,6 +74,7 @@ class PetitionerDocument(Shown):
     review_until: str | None  # sla's window for asking review, once it has arrived
     repeats: int
     information_added: int = 0
+    headcount: int
     may: May
     timeline: list[Step]
 
@@ -110,6 +111,7 @@ def petitioner_document(progress: CaseProgress, now: datetime) -> PetitionerDocu
         review_until=_iso(review_deadline(progress)) if resolved else None,
         repeats=progress.repeats,
         information_added=progress.information_added,
+        headcount=progress.headcount,
         may=May(**allowed(progress, now), **allowed_further(progress)),
         timeline=[
             Step(time=_iso(e.time), type=e.type, text=e.text, kind=e.kind, params=e.params) for e in progress.timeline

@@ -15,6 +15,7 @@ from shared.events import (
     CaseNotAccepted,
     CaseReopenedForReview,
     CaseResolved,
+    CollectivePetitionReported,
     Event,
     ExtensionGranted,
     LeaderAssigned,
@@ -45,7 +46,13 @@ class Case(BaseModel):
     resolved_level: Level | None = None
     callbacks: int = 0  # callbacks recorded since the last reply
     unreached: int = 0  # of which the petitioner was not reached
+    # People behind a collective petition (聯名 / 集體訪); 0 for a petition of one person.
+    headcount: int = 0
     version: int = 0
+
+    @property
+    def collective(self) -> bool:
+        return self.headcount > 0
 
     @property
     def terminal(self) -> bool:
@@ -83,6 +90,11 @@ def _(e: CaseNotAccepted, _s: Case) -> dict[str, Any]:
         "category": e.category,
         "channel": e.channel,
     }
+
+
+@_apply.register
+def _(e: CollectivePetitionReported, _s: Case) -> dict[str, Any]:
+    return {"headcount": e.headcount}
 
 
 @_apply.register
