@@ -4,12 +4,14 @@ from shared.events.base import GENESIS_HASH, Event, Metadata, RecordedEvent, cha
 from shared.events.intake import (
     FeedbackGiven,
     InformationAdded,
+    NoticeDelivered,
+    NoticeDeliveryFailed,
+    NoticeIssued,
     PetitionSubmitted,
     RepeatPetitionReceived,
     ReviewRequested,
     WithdrawalRequested,
 )
-from shared.events.notices import NoticeDelivered, NoticeDeliveryFailed, NoticeIssued
 from shared.events.registry import EventRegistry, UnknownEventType
 from shared.events.routing import (
     CallbackRecorded,

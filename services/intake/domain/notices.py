@@ -17,8 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from shared.events import CaseAccepted, CaseAssigned, CaseClosed, CaseNotAccepted, CaseResolved, Event, ExtensionGranted
-from shared.events.intake import Petitioner
-from shared.events.notices import NoticeChannel, NoticeIssued
+from shared.events.intake import NoticeChannel, NoticeIssued, Petitioner
 from shared.vocabulary import Channel
 
 _NOTICE_NAMESPACE = uuid.UUID("5b7f3c1e-4c1a-4f0e-9a57-2f1d6c0b11e7")

@@ -36,7 +36,7 @@ from services.intake.handlers import cases
 from services.intake.settings import NoticeSettings
 from shared.domain import NotAllowed, NotFound
 from shared.events import CaseAssigned, Event, Metadata, NoticeDelivered, NoticeDeliveryFailed, PetitionSubmitted
-from shared.events.notices import NoticeIssued
+from shared.events.intake import NoticeIssued
 from shared.http.auth import Principal
 from shared.vocabulary import Role
 
