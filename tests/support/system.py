@@ -64,7 +64,7 @@ class ServiceProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, timeout: float = 180) -> None:
         probe = "/healthz" if self.name == "stubs" else "/readyz"
 
         def readiness() -> int:
