@@ -1,9 +1,20 @@
 """Event schemas every service agrees on, and the registry that decodes them."""
 
 from shared.events.base import GENESIS_HASH, Event, Metadata, RecordedEvent, chain_hash, verify_chain
-from shared.events.intake import FeedbackGiven, PetitionSubmitted, RepeatPetitionReceived, ReviewRequested
+from shared.events.intake import (
+    FeedbackGiven,
+    InformationAdded,
+    NoticeDelivered,
+    NoticeDeliveryFailed,
+    NoticeIssued,
+    PetitionSubmitted,
+    RepeatPetitionReceived,
+    ReviewRequested,
+    WithdrawalRequested,
+)
 from shared.events.registry import EventRegistry, UnknownEventType
 from shared.events.routing import (
+    CallbackRecorded,
     CaseAccepted,
     CaseAssigned,
     CaseClosed,
@@ -25,6 +36,7 @@ from shared.events.routing import (
     TaskReleaseRequested,
     TaskReported,
     TaskSigned,
+    WithdrawalRecorded,
 )
 from shared.events.sla import (
     ClockBreached,
@@ -75,11 +87,20 @@ REGISTRY.register(
     ClockBreached,
     ClockStopped,
     SystemClockMoved,
+    # notices helper (issue 11 part A)
+    InformationAdded,
+    WithdrawalRequested,
+    NoticeIssued,
+    NoticeDelivered,
+    NoticeDeliveryFailed,
+    CallbackRecorded,
+    WithdrawalRecorded,
 )
 
 __all__ = [
     "GENESIS_HASH",
     "REGISTRY",
+    "CallbackRecorded",
     "CaseAccepted",
     "CaseAssigned",
     "CaseClosed",
@@ -101,9 +122,13 @@ __all__ = [
     "EventRegistry",
     "ExtensionGranted",
     "FeedbackGiven",
+    "InformationAdded",
     "InstructionGiven",
     "LeaderAssigned",
     "Metadata",
+    "NoticeDelivered",
+    "NoticeDeliveryFailed",
+    "NoticeIssued",
     "PetitionSubmitted",
     "RecordedEvent",
     "RepeatPetitionReceived",
@@ -119,6 +144,8 @@ __all__ = [
     "TaskReported",
     "TaskSigned",
     "UnknownEventType",
+    "WithdrawalRecorded",
+    "WithdrawalRequested",
     "chain_hash",
     "status_after",
     "verify_chain",

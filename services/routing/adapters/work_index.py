@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 
 from services.routing.domain.case import Case
+from shared.vocabulary import OPEN_STATUSES
 
 WORK_INDEX_DDL = """
 CREATE TABLE IF NOT EXISTS {schema}.work_index (
@@ -68,10 +69,11 @@ async def assisting(conn: asyncpg.Connection, schema: str, division: str, limit:
         f"""SELECT c.case_id, c.status, c.unit_id, c.division_code, c.level, c.category, c.channel, c.leader,
                    c.updated_at, w.item_id AS task_id, w.unit_id AS task_unit_id, w.status AS task_status
             FROM {schema}.work_index w JOIN {schema}.case_index c USING (case_id)
-            WHERE w.division_code = $1 AND w.kind = 'task' AND w.open
+            WHERE w.division_code = $1 AND w.kind = 'task' AND w.open AND c.status = ANY($3::text[])
             ORDER BY c.case_id, w.item_id LIMIT $2""",
         division,
         limit,
+        sorted(OPEN_STATUSES),  # a case settled meanwhile (withdrawn) asks nothing more of anyone
     )
     return [dict(row) for row in rows]
 
