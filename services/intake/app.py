@@ -10,6 +10,7 @@ from services.intake.adapters.case_progress import CASE_PROGRESS_DDL
 from services.intake.adapters.idempotency import IDEMPOTENCY_DDL
 from services.intake.adapters.petition_index import PETITION_INDEX_DDL
 from services.intake.entrypoints.http import router
+from services.intake.entrypoints.open311 import router as open311_router
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
 from shared.messaging.consumer import BatchHandler
 from shared.messaging.inbox import INBOX_DDL, inbox_pruning
@@ -31,7 +32,7 @@ async def _on_start(ctx: Context) -> None:
 
 SPEC = ServiceSpec(
     name="intake",
-    routers=[router],
+    routers=[router, open311_router],
     extra_ddl=[INBOX_DDL, IDEMPOTENCY_DDL, PETITION_INDEX_DDL, CASE_PROGRESS_DDL, ACCESS_FAILURES_DDL],
     consumes=["routing", "sla"],
     handlers=_handlers,
