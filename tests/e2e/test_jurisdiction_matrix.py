@@ -62,6 +62,11 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("intake", "GET", "/open311/v2/tokens/{token}.{fmt}"): Rule(
         "public", "the tracking code an unguessable token stands for: it opens nothing by itself"
     ),
+    ("intake", "GET", "/v1/notices"): Rule("listing", "failed or unprinted notices of cases in scope"),
+    ("intake", "GET", "/v1/notices/{notice_id}/letter"): Rule("case", "a notice of the seeded case"),
+    ("intake", "POST", "/v1/notices/{notice_id}/printed"): Rule("case", "a notice of the seeded case"),
+    ("intake", "POST", "/v1/notices/{notice_id}/retry"): Rule("case", "a notice of the seeded case"),
+    ("routing", "GET", "/v1/callback-reasons"): Rule("public", "reference data: the callback policy"),
     ("routing", "GET", "/v1/worklist"): Rule("listing", "cases waiting on the caller's own unit"),
     ("routing", "GET", "/v1/collective-petitions"): Rule("listing", "collective petitions in scope"),
     ("routing", "GET", "/v1/divisions/{code}"): Rule("public", "reference data: the jurisdiction tree"),
@@ -94,6 +99,7 @@ class Seeded:
     tracking_code: str
     phone: str
     clock_id: str
+    notice_id: str
     ids: tuple[str, str] = ("", "")
     seen_inside: set[tuple[str, str, str]] = field(default_factory=set)
 
@@ -108,8 +114,11 @@ def seeded(system: System) -> Seeded:
             client, system.url("projections"), case_id, system.auth(), until=lambda c: c["status"] == "assigned"
         )
         clocks = client.get(f"{system.url('sla')}/v1/cases/{case_id}/clocks", headers=system.auth()).json()
+        notices = client.get(f"{system.url('intake')}/v1/cases/{case_id}/notices", headers=system.auth())
     clock_id = clocks["clocks"][0]["clock_id"] if clocks.get("clocks") else "no-clock"
-    return Seeded(case_id, tracking, petition["petitioner"]["phone"], clock_id, (case_id, tracking))
+    found = notices.json().get("notices", []) if notices.status_code == 200 else []
+    notice_id = found[0]["notice_id"] if found else "no-notice"
+    return Seeded(case_id, tracking, petition["petitioner"]["phone"], clock_id, notice_id, (case_id, tracking))
 
 
 def sibling_township() -> str:
@@ -148,7 +157,8 @@ def request_for(e: Endpoint, seeded: Seeded, caller: str) -> dict[str, Any]:
     """The endpoint called about the seeded case (its ids, its division), by a caller with that JWT."""
     values = {
         "case_id": seeded.case_id, "token": seeded.case_id, "tracking_code": seeded.tracking_code,
-        "service_request_id": seeded.tracking_code, "clock_id": seeded.clock_id, "code": PUJIANG_VILLAGE,
+        "service_request_id": seeded.tracking_code, "clock_id": seeded.clock_id, "notice_id": seeded.notice_id,
+        "code": PUJIANG_VILLAGE,
         "service_code": "neighbourhood_dispute", "fmt": "json", "division": INSIDE, "parent": INSIDE,
         "phone": seeded.phone, "api_key": caller,
     }  # fmt: skip
