@@ -259,9 +259,19 @@ def test_supervision_on_demand_is_answered_and_a_late_one_is_counted_and_escalat
         assert row["supervision_pending"] == 2
         answered = step(system, client, case_id, "supervisions/2/response", {"report": "The drain is cleared."})
         assert answered.status_code == 200, answered.text
+
         # The first one's deadline passes unanswered: sla breaches it, routing's escalation policy reacts.
-        clocks = wait_for_clocks(system, client, case_id, lambda c: "supervision_response" in c)
-        due = datetime.fromisoformat(clocks["supervision_response"]["due"])
+        def supervision_clocks() -> dict[str, dict[str, Any]]:
+            url = f"{system.url('sla')}/v1/cases/{case_id}/clocks"
+            listed = client.get(url, headers=system.auth()).json().get("clocks", [])
+            return {c["clock_id"]: c for c in listed if c["kind"] == "supervision_response"}
+
+        clocks = eventually(
+            supervision_clocks,
+            lambda c: len(c) == 2 and c["supervision_response-2"]["stopped"] is not None,
+            what="both supervision clocks, the answered one stopped",
+        )
+        due = datetime.fromisoformat(clocks["supervision_response-1"]["due"])
         now = datetime.fromisoformat(client.get(f"{system.url('sla')}/admin/clock").json()["now"])
         if now < due:
             move_clock(system, client, advance=f"PT{int((due - now).total_seconds()) + 3600}S")

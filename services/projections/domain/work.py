@@ -113,10 +113,16 @@ def _(e: InstructionGiven, s: CaseState, r: RecordedEvent) -> Changes:
 
 
 def supervision_outcome(state: CaseState, supervision: SupervisionView) -> str:
-    """on_time, late (answered after its deadline, or overdue unanswered) or pending."""
+    """on_time, late (answered after its deadline, or overdue unanswered) or pending.
+
+    An answer is judged by its own time against the due (the clock's stop says `met_on_time`),
+    not by a breach that sla recorded while the answer was still on its way to it.
+    """
     clock = state.clocks.get(supervision.clock_id)
     if supervision.answered:
-        return "late" if clock is not None and (clock.met_on_time is False or clock.breached) else "on_time"
+        if clock is not None and clock.stopped and clock.met_on_time is not None:
+            return "on_time" if clock.met_on_time else "late"
+        return "late" if clock is not None and clock.breached else "on_time"
     return "late" if clock is not None and clock.breached else "pending"
 
 

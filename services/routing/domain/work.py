@@ -56,6 +56,10 @@ def decide_work(
     """The events a step records; Forbidden (role or jurisdiction), NotAllowed (409), Invalid (422) otherwise."""
     if state.version == 0 or state.case_id is None or state.status is None:
         raise NotAllowed("the case has not been routed yet", state.status)
+    # Outside the case's scope (its unit's division, or an assisting unit's) nothing more is said.
+    scope = [state.division_code, *(t.division_code for t in state.tasks)]
+    if not any(code and is_within(code, actor.division) for code in scope):
+        raise Forbidden("this is outside your jurisdiction")
     return _decide(command, state, actor, where, rules, today)
 
 
