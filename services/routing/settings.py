@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.routing.domain.commands import Rules
@@ -16,6 +18,7 @@ class RoutingSettings(BaseSettings):
     max_extension_days: int = 30
     max_extensions: int = 1
     escalation_steps: tuple[EscalationStep, ...] = ("reminder", "supervision", "takeover")
+    objection_lapse: Literal["stays", "bureau"] = "stays"
 
     def rules(self) -> Rules:
         return Rules(**self.model_dump())

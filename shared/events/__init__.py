@@ -27,6 +27,16 @@ from shared.events.sla import (
     SystemClockMoved,
 )
 from shared.events.status import status_after
+from shared.events.unit_work import (
+    CaseSigned,
+    CategoryCorrected,
+    ExtensionDenied,
+    ExtensionRequested,
+    ObjectionRaised,
+    ObjectionRuled,
+    ObjectionWindowClosed,
+    OfficialAssigned,
+)
 
 REGISTRY = EventRegistry()
 REGISTRY.register(
@@ -53,6 +63,17 @@ REGISTRY.register(
     ClockStopped,
     SystemClockMoved,
 )
+# Issue 10 part A: the work between units (shared/events/unit_work.py).
+REGISTRY.register(
+    CaseSigned,
+    ObjectionRaised,
+    ObjectionRuled,
+    ObjectionWindowClosed,
+    ExtensionRequested,
+    ExtensionDenied,
+    OfficialAssigned,
+    CategoryCorrected,
+)
 
 __all__ = [
     "GENESIS_HASH",
@@ -64,6 +85,8 @@ __all__ = [
     "CaseNoteAdded",
     "CaseReopenedForReview",
     "CaseResolved",
+    "CaseSigned",
+    "CategoryCorrected",
     "ClockBreached",
     "ClockEvent",
     "ClockExtended",
@@ -74,10 +97,16 @@ __all__ = [
     "ClockWarned",
     "Event",
     "EventRegistry",
+    "ExtensionDenied",
     "ExtensionGranted",
+    "ExtensionRequested",
     "FeedbackGiven",
     "LeaderAssigned",
     "Metadata",
+    "ObjectionRaised",
+    "ObjectionRuled",
+    "ObjectionWindowClosed",
+    "OfficialAssigned",
     "PetitionSubmitted",
     "RecordedEvent",
     "RepeatPetitionReceived",

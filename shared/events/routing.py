@@ -12,7 +12,12 @@ from typing import Literal
 from shared.events.base import Event
 from shared.vocabulary import Channel, Level
 
-AssignmentReason = Literal["initial", "transfer", "escalation", "review", "re_review", "takeover"]
+AssignmentReason = Literal[
+    "initial", "transfer", "escalation", "review", "re_review", "takeover",
+    # issue 10 (shared/events/unit_work.py): an upheld objection, a second send-back to the county
+    # petition bureau, a category corrected before acceptance
+    "objection", "returned", "recategorised",
+]  # fmt: skip
 ClosingReason = Literal["satisfied", "final", "withdrawn", "no_feedback", "not_accepted"]
 Round = Literal["first", "review", "re_review"]
 EscalationStep = Literal["reminder", "supervision", "takeover"]
@@ -53,11 +58,14 @@ class CaseNotAccepted(Event):
 
 
 class ExtensionGranted(Event):
-    """Handling extended once, approved by the unit's head, the reason told to the petitioner."""
+    """An approved extension: the level above approved the unit's request (`request_id`; None in
+    events recorded before approval existed, when the unit granted its own). The reason is told
+    to the petitioner; sla extends the handling clock by `days`."""
 
     case_id: str
     days: int
     reason: str
+    request_id: str | None = None
 
 
 class LeaderAssigned(Event):

@@ -8,12 +8,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from services.routing.domain.work_state import Work, work_after
 from shared.domain import fold as shared_fold
 from shared.events import (
     CaseAssigned,
     CaseNotAccepted,
     CaseReopenedForReview,
     CaseResolved,
+    CategoryCorrected,
     Event,
     ExtensionGranted,
     LeaderAssigned,
@@ -42,7 +44,16 @@ class Case(BaseModel):
     breaches: int = 0
     handling_breached: bool = False
     resolved_level: Level | None = None
+    work: Work = Work()  # sign-off, send-back, extension request, official in charge
     version: int = 0
+
+    @property
+    def signed(self) -> bool:
+        return self.work.signed
+
+    @property
+    def assignee(self) -> str | None:
+        return self.work.assignee
 
     @property
     def terminal(self) -> bool:
@@ -108,10 +119,18 @@ def _(e: SupervisionIssued, s: Case) -> dict[str, Any]:
     return {"breaches": e.breach_count, "handling_breached": handling}
 
 
+@_apply.register
+def _(e: CategoryCorrected, _s: Case) -> dict[str, Any]:
+    return {"category": e.category}
+
+
 def evolve(state: Case, event: Event) -> Case:
     """The next state; every recorded event of the stream moves the version on."""
     status = status_after(event) or state.status
-    return state.model_copy(update={**_apply(event, state), "status": status, "version": state.version + 1})
+    work = work_after(event, state.work)
+    return state.model_copy(
+        update={**_apply(event, state), "work": work, "status": status, "version": state.version + 1}
+    )
 
 
 def fold(events: Iterable[Event], state: Case | None = None) -> Case:
