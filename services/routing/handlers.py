@@ -14,7 +14,7 @@ from services.routing.domain.case import Case, fold
 from services.routing.domain.commands import Command, Rules
 from services.routing.domain.lifecycle import decide
 from services.routing.domain.reactions import on_breach, on_feedback, on_review_requested
-from services.routing.domain.work_decide import acting_divisions
+from services.routing.domain.unit_work import acting_divisions
 from shared.domain import NotFound
 from shared.events import (
     REGISTRY,

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from services.routing.domain.work_state import Work, work_after
+from services.routing.domain.unit_work_state import Work, work_after
 from shared.domain import fold as shared_fold
 from shared.events import (
     CaseAssigned,
@@ -44,16 +44,16 @@ class Case(BaseModel):
     breaches: int = 0
     handling_breached: bool = False
     resolved_level: Level | None = None
-    work: Work = Work()  # sign-off, send-back, extension request, official in charge
+    unit_work: Work = Work()  # sign-off, send-back, extension request, official in charge
     version: int = 0
 
     @property
     def signed(self) -> bool:
-        return self.work.signed
+        return self.unit_work.signed
 
     @property
     def assignee(self) -> str | None:
-        return self.work.assignee
+        return self.unit_work.assignee
 
     @property
     def terminal(self) -> bool:
@@ -127,9 +127,9 @@ def _(e: CategoryCorrected, _s: Case) -> dict[str, Any]:
 def evolve(state: Case, event: Event) -> Case:
     """The next state; every recorded event of the stream moves the version on."""
     status = status_after(event) or state.status
-    work = work_after(event, state.work)
+    work = work_after(event, state.unit_work)
     return state.model_copy(
-        update={**_apply(event, state), "work": work, "status": status, "version": state.version + 1}
+        update={**_apply(event, state), "unit_work": work, "status": status, "version": state.version + 1}
     )
 
 

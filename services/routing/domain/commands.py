@@ -61,7 +61,7 @@ class Rules(BaseModel):
     objection_lapse: Literal["stays", "bureau"] = "stays"
 
 
-# ---- the work between units (issue 10, part A; decided in services/routing/domain/work_decide.py)
+# ---- the work between units (issue 10, part A; decided in services/routing/domain/unit_work.py)
 
 
 class Sign(Command):

@@ -19,7 +19,7 @@ from services.routing.domain.commands import (
     Rules,
     Transfer,
 )
-from services.routing.domain.work_decide import decide_work, sign_for
+from services.routing.domain.unit_work import decide_work, sign_for
 from shared.divisions import county_of, parent_of
 from shared.domain import Invalid, NotAllowed
 from shared.events import (
@@ -69,7 +69,7 @@ def _decide(command: Command, state: Case, where: Jurisdictions, rules: Rules) -
 def _(_c: Accept, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
     _require(state, frozenset({CaseStatus.ASSIGNED}), "accept")
     # Accepting a case is having received it: an unsigned one is signed for in the same step.
-    signed = [] if state.work.signed else sign_for(state)
+    signed = [] if state.unit_work.signed else sign_for(state)
     return [*signed, CaseAccepted(case_id=state.case_id, unit_id=state.unit_id, level=state.level)]
 
 
@@ -82,7 +82,7 @@ def _(c: Reject, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
 
 @_decide.register
 def _(c: Extend, state: Case, where: Jurisdictions, rules: Rules) -> list[Event]:
-    # The unit no longer grants its own extension: `extend` asks the level above (work_decide).
+    # The unit no longer grants its own extension: `extend` asks the level above (unit_work).
     return decide_work(RequestExtension(days=c.days, reason=c.reason), state, where, rules)
 
 

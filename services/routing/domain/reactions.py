@@ -6,7 +6,7 @@ from services.routing.domain.assignment import Jurisdictions, assigned_to
 from services.routing.domain.case import Case
 from services.routing.domain.commands import Rules
 from services.routing.domain.lifecycle import MOVABLE, next_level_unit
-from services.routing.domain.work_decide import WORK_CLOCKS, on_work_breach
+from services.routing.domain.unit_work import WORK_CLOCKS, on_work_breach
 from shared.domain import NotAllowed
 from shared.events import (
     CaseClosed,

@@ -44,7 +44,9 @@ from shared.vocabulary import AWAITING_UNIT, CaseStatus, Level
 
 SIGNABLE = frozenset({CaseStatus.ASSIGNED, CaseStatus.UNDER_REVIEW, CaseStatus.UNDER_RE_REVIEW})
 # The clocks of this work whose breach routing answers itself (never by the escalation steps).
-WORK_CLOCKS = frozenset({"forward_objection", "objection_ruling", "extension_decision"})
+# A missed sign-off is on record (overdue, on-time figures) and stands out in worklists; the
+# escalation steps follow the acceptance clock, which runs on beside it.
+WORK_CLOCKS = frozenset({"signoff", "forward_objection", "objection_ruling", "extension_decision"})
 
 
 def _ids(state: Case) -> tuple[str, str]:
@@ -66,10 +68,10 @@ def _require(state: Case, allowed: frozenset[CaseStatus], action: str) -> None:
 def acting_divisions(state: Case, command: Command) -> tuple[str | None, ...]:
     """Whose jurisdiction a command needs: a ruling the dispatching level's, an extension decision
     the level above's, everything else the case's own unit's (or a level above it)."""
-    if isinstance(command, RuleObjection) and state.work.objection is not None:
-        return (state.work.objection.ruling_division,)
-    if isinstance(command, DecideExtension) and state.work.extension is not None:
-        return (state.work.extension.approver_division,)
+    if isinstance(command, RuleObjection) and state.unit_work.objection is not None:
+        return (state.unit_work.objection.ruling_division,)
+    if isinstance(command, DecideExtension) and state.unit_work.extension is not None:
+        return (state.unit_work.extension.approver_division,)
     return (state.division_code,)
 
 
@@ -99,7 +101,7 @@ def decide_work(command: Command, _state: Case, _where: Jurisdictions, _rules: R
 @decide_work.register
 def _(_c: Sign, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
     _require(state, SIGNABLE, "sign for")
-    if state.work.signed:
+    if state.unit_work.signed:
         raise _refuse(state, "this unit has signed for the case already")
     return sign_for(state)
 
@@ -123,7 +125,7 @@ def _(c: Object, state: Case, where: Jurisdictions, _r: Rules) -> list[Event]:
     _require(state, frozenset({CaseStatus.ASSIGNED}), "send back")
     if not c.reason.strip():
         raise Invalid("reason", "must not be blank")
-    work = state.work
+    work = state.unit_work
     bureau = bureau_of(state)
     if work.objection is not None:
         raise _refuse(state, f"objection {work.objection.objection_id} is waiting for a ruling")
@@ -155,7 +157,7 @@ def _(c: Object, state: Case, where: Jurisdictions, _r: Rules) -> list[Event]:
 
 @decide_work.register
 def _(c: RuleObjection, state: Case, where: Jurisdictions, _r: Rules) -> list[Event]:
-    pending = state.work.objection
+    pending = state.unit_work.objection
     if pending is None or pending.objection_id != c.objection_id:
         raise _refuse(state, f"objection {c.objection_id} is not waiting for a ruling")
     _require(state, frozenset({CaseStatus.ASSIGNED}), "rule on an objection to")
@@ -181,8 +183,8 @@ def on_work_breach(state: Case, breach: ClockBreached, where: Jurisdictions, rul
     concerns the case as it stands (the unit changed, the step was taken meanwhile)."""
     if state.case_id is None or state.unit_id is None or breach.unit_id not in (None, state.unit_id):
         return []
-    pending = state.work.objection
-    if breach.kind == "forward_objection" and state.work.objection_window:
+    pending = state.unit_work.objection
+    if breach.kind == "forward_objection" and state.unit_work.objection_window:
         return [ObjectionWindowClosed(case_id=state.case_id, unit_id=state.unit_id)]
     if breach.kind == "objection_ruling" and pending is not None and state.status == CaseStatus.ASSIGNED:
         if rules.objection_lapse == "stays":
@@ -196,8 +198,8 @@ def on_work_breach(state: Case, breach: ClockBreached, where: Jurisdictions, rul
         if bureau == state.unit_id:
             return [lapsed.model_copy(update={"decision": "dismissed", "unit_id": None})]
         return [lapsed, assigned_to(evolve(state, lapsed), _unit(where, bureau), "returned", lapsed.reason)]
-    # extension_decision: the approver is late, not the unit; the breach is on record (overdue,
-    # on-time figures) and the request still waits for its decision.
+    # signoff: see WORK_CLOCKS. extension_decision: the approver is late, not the unit; the breach
+    # is on record (overdue, on-time figures) and the request still waits for its decision.
     return []
 
 
@@ -229,13 +231,13 @@ def _(c: RequestExtension, state: Case, _w: Jurisdictions, rules: Rules) -> list
     if not c.reason.strip():
         raise Invalid("reason", "must not be blank")
     check_extension(state, c.days, rules)
-    if state.work.extension is not None:
-        raise _refuse(state, f"extension request {state.work.extension.request_id} is waiting for a decision")
+    if state.unit_work.extension is not None:
+        raise _refuse(state, f"extension request {state.unit_work.extension.request_id} is waiting for a decision")
     case_id, unit_id = _ids(state)
     return [
         ExtensionRequested(
             case_id=case_id,
-            request_id=f"extension-{state.work.extension_requests + 1}",
+            request_id=f"extension-{state.unit_work.extension_requests + 1}",
             unit_id=unit_id,
             days=c.days,
             reason=c.reason,
@@ -246,7 +248,7 @@ def _(c: RequestExtension, state: Case, _w: Jurisdictions, rules: Rules) -> list
 
 @decide_work.register
 def _(c: DecideExtension, state: Case, _w: Jurisdictions, rules: Rules) -> list[Event]:
-    pending = state.work.extension
+    pending = state.unit_work.extension
     if pending is None or pending.request_id != c.request_id:
         raise _refuse(state, f"extension request {c.request_id} is not waiting for a decision")
     _require(state, frozenset({CaseStatus.ACCEPTED}), "decide an extension of")
@@ -269,11 +271,11 @@ def _(c: AssignOfficial, state: Case, _w: Jurisdictions, _r: Rules) -> list[Even
     assignee = c.assignee.strip()
     if not assignee:
         raise Invalid("assignee", "must not be blank")
-    if assignee == state.work.assignee:
+    if assignee == state.unit_work.assignee:
         raise Invalid("assignee", "is in charge of the case already")
     case_id, unit_id = _ids(state)
     return [OfficialAssigned(case_id=case_id, unit_id=unit_id, assignee=assignee,
-                             previous=state.work.assignee)]  # fmt: skip
+                             previous=state.unit_work.assignee)]  # fmt: skip
 
 
 @decide_work.register
