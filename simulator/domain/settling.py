@@ -104,6 +104,14 @@ def _routing_reasons(doc: Mapping[str, Any]) -> list[str]:
     last = max(own, key=lambda e: int(e.get("version") or 0))
     if last.get("type") == "CaseReopenedForReview":
         return ["reopened, not yet assigned to the reviewing unit"]
+    detail = last.get("detail") or {}
+    moving = (
+        (last.get("type") == "ObjectionRuled" and detail.get("decision") == "upheld" and detail.get("unit_id"))
+        or (last.get("type") == "ObjectionRaised" and detail.get("to_bureau"))
+        or (last.get("type") == "CategoryCorrected" and detail.get("moves"))
+    )
+    if moving:
+        return [f"{last.get('type')}, not yet assigned to the next unit"]
     takeover = last.get("type") == "SupervisionIssued" and (last.get("detail") or {}).get("step") == "takeover"
     if takeover and doc.get("status") in {"assigned", "accepted"} and doc.get("level") != "province":
         return ["taken over, not yet assigned to the next level"]
@@ -128,6 +136,10 @@ def observe(doc: Mapping[str, Any], origin: datetime, tick: timedelta) -> Observ
         extensions=int(doc.get("extensions") or 0),
         leader=doc.get("leader"),
         handling_due_tick=None if due is None else math.ceil((due - origin) / tick),
+        objections=int(doc.get("objections_upheld") or 0)
+        + int(doc.get("objections_dismissed") or 0)
+        + (doc.get("objection") is not None),
+        signed=bool(doc.get("signed")),
     )
 
 

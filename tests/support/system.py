@@ -64,7 +64,8 @@ class ServiceProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, timeout: float = 180) -> None:
+        # Generous: on two cores shared by many test sessions a start takes well over a minute.
         def readiness() -> int:
             if self.proc is not None and self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log_path}")
