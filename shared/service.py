@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -16,7 +18,7 @@ from typing import Any
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer, TopicPartition
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -24,6 +26,7 @@ from faststream.middlewares import AckPolicy
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.clock import SystemClock
+from shared.contracts.http import ASYNCAPI_PATH, asyncapi_router
 from shared.events.base import RecordedEvent
 from shared.eventstore.port import EventStore
 from shared.eventstore.schema import migrate
@@ -32,11 +35,12 @@ from shared.http.errors import error_body, install_error_handlers
 from shared.http.health import health_router
 from shared.http.limits import BodySizeLimit
 from shared.http.metrics import install_metrics
+from shared.http.text import refuse_nul
 from shared.logs import configure_logging
 from shared.messaging.clock_follower import ClockFollower
 from shared.messaging.consumer import BatchHandler, Consumed, DeadLetters, EventConsumer
 from shared.messaging.relay import OutboxRelay
-from shared.messaging.topics import Topics, ensure_topics
+from shared.messaging.topics import ClusterTooSmall, Topics, ensure_topics
 from shared.runtime import committing, supervise
 from shared.settings import Settings
 
@@ -116,13 +120,15 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
             for started in running:
                 await started.stop()
 
-    app = FastAPI(title=f"Pujiang {spec.name}", lifespan=lifespan)
+    # refuse_nul runs before every route's own parameters: no NUL reaches PostgreSQL (shared/http/text.py).
+    app = FastAPI(title=f"Pujiang {spec.name}", lifespan=lifespan, dependencies=[Depends(refuse_nul)])
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.pujiang_max_body_bytes)
     app.add_middleware(UntilStarted)
     install_error_handlers(app)
     install_metrics(app, spec.name)
     app.include_router(health_router(_readiness))
+    app.include_router(asyncapi_router())
     for router in spec.routers:
         app.include_router(router)
     return app
@@ -149,6 +155,15 @@ class _Running:
 
 
 BOOT_BACKOFF_S = (0.2, 5.0)  # first and longest pause between attempts to start
+EXIT_CONFIG = 78  # sysexits.h EX_CONFIG: the deployment is misconfigured; restarting alone will not help
+
+
+def _exit_misconfigured(service: str, error: Exception) -> None:
+    """A cluster too small for the replication factor is fixed by an operator, not by waiting: exit, loudly."""
+    log.error("service.cluster_too_small", service=service, error=str(error))
+    print(f"[{service}] cannot start: {error}", file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    os._exit(EXIT_CONFIG)  # from a background task: uvicorn would otherwise keep serving a 503 forever
 
 
 async def _boot(spec: ServiceSpec, settings: Settings, app: FastAPI, running: list[_Running]) -> None:
@@ -170,6 +185,9 @@ async def _boot(spec: ServiceSpec, settings: Settings, app: FastAPI, running: li
                 await ctx.broker.start()
         except asyncio.CancelledError:
             raise
+        except ClusterTooSmall as error:
+            _exit_misconfigured(spec.name, error)
+            raise
         except Exception as error:
             app.state.startup_error = repr(error)
             log.warning("service.start_failed", service=spec.name, error=repr(error), retry_in=backoff)
@@ -188,7 +206,7 @@ async def _boot(spec: ServiceSpec, settings: Settings, app: FastAPI, running: li
 class UntilStarted:
     """Until the service has started, every route but health and metrics answers 503 with Retry-After."""
 
-    _OPEN = ("/healthz", "/readyz", "/metrics")
+    _OPEN = ("/healthz", "/readyz", "/metrics", ASYNCAPI_PATH)
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

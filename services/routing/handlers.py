@@ -15,7 +15,8 @@ from services.routing.domain.commands import Command, Rules
 from services.routing.domain.lifecycle import decide
 from services.routing.domain.reactions import on_breach, on_feedback, on_review_requested
 from services.routing.domain.unit_work import acting_divisions
-from shared.domain import NotFound
+from shared.divisions import level_of, significant_prefix
+from shared.domain import Forbidden, NotFound
 from shared.events import (
     REGISTRY,
     ClockBreached,
@@ -93,6 +94,16 @@ class Routing:
         official = principal.sub if assignee == "me" else assignee
         async with self.ctx.pool.acquire() as conn:
             cases = await case_index.worklist(conn, self.ctx.name, principal.division, cursor, limit, official)
+        return Worklist(cases, cases[-1]["case_id"] if len(cases) == limit else None)
+
+    async def collective(self, principal: Principal, cursor: str, limit: int) -> Worklist:
+        """The collective petitions the caller's unit is told of (the policy's `inform` level and above)."""
+        level = level_of(principal.division)
+        if level.rank < self.where.collective.inform.rank:
+            raise Forbidden(f"collective petitions are reported to the {self.where.collective.inform} level and above")
+        async with self.ctx.pool.acquire() as conn:
+            within = significant_prefix(principal.division)
+            cases = await case_index.collective(conn, self.ctx.name, within, cursor, limit)
         return Worklist(cases, cases[-1]["case_id"] if len(cases) == limit else None)
 
     async def on_events(self, conn: asyncpg.Connection, batch: list[Consumed]) -> None:

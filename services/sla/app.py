@@ -27,7 +27,7 @@ from shared.events import (
     ExtensionGranted,
     RecordedEvent,
 )
-from shared.events.unit_work import CaseSigned, ExtensionDenied, ExtensionRequested, ObjectionRaised, ObjectionRuled
+from shared.events.routing import CaseSigned, ExtensionDenied, ExtensionRequested, ObjectionRaised, ObjectionRuled
 from shared.messaging.consumer import BatchHandler
 from shared.messaging.inbox import INBOX_DDL, inbox_pruning
 from shared.messaging.topics import Topics

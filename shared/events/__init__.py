@@ -11,8 +11,17 @@ from shared.events.routing import (
     CaseNoteAdded,
     CaseReopenedForReview,
     CaseResolved,
+    CaseSigned,
+    CategoryCorrected,
+    CollectivePetitionReported,
+    ExtensionDenied,
     ExtensionGranted,
+    ExtensionRequested,
     LeaderAssigned,
+    ObjectionRaised,
+    ObjectionRuled,
+    ObjectionWindowClosed,
+    OfficialAssigned,
     SupervisionIssued,
 )
 from shared.events.sla import (
@@ -27,16 +36,6 @@ from shared.events.sla import (
     SystemClockMoved,
 )
 from shared.events.status import status_after
-from shared.events.unit_work import (
-    CaseSigned,
-    CategoryCorrected,
-    ExtensionDenied,
-    ExtensionRequested,
-    ObjectionRaised,
-    ObjectionRuled,
-    ObjectionWindowClosed,
-    OfficialAssigned,
-)
 
 REGISTRY = EventRegistry()
 REGISTRY.register(
@@ -50,6 +49,7 @@ REGISTRY.register(
     ExtensionGranted,
     LeaderAssigned,
     CaseNoteAdded,
+    CollectivePetitionReported,
     CaseResolved,
     CaseReopenedForReview,
     CaseClosed,
@@ -63,7 +63,7 @@ REGISTRY.register(
     ClockStopped,
     SystemClockMoved,
 )
-# Issue 10 part A: the work between units (shared/events/unit_work.py).
+# Issue 10 part A: the work between units (shared/events/routing.py).
 REGISTRY.register(
     CaseSigned,
     ObjectionRaised,
@@ -95,6 +95,7 @@ __all__ = [
     "ClockStarted",
     "ClockStopped",
     "ClockWarned",
+    "CollectivePetitionReported",
     "Event",
     "EventRegistry",
     "ExtensionDenied",

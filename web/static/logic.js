@@ -111,6 +111,7 @@ export function caseFlags(doc, nowMs) {
   if (isUnsigned(doc)) flags.push("unsigned");
   if (doc.supervision) flags.push("supervision");
   if (doc.leader) flags.push("leader");
+  if (doc.collective) flags.push("collective");
   return flags;
 }
 

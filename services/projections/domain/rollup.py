@@ -51,6 +51,9 @@ def contribution(state: CaseState, tz: ZoneInfo) -> dict[Count, int]:
     c["objections", "pending"] += state.objection is not None
     c["extensions", "granted"] += state.extensions
     c["extensions", "denied"] += state.extensions_denied
+    if state.collective:
+        c["collective", "open" if state.open else "settled"] += 1
+        c["collective_people", ""] += state.headcount
     since = state.submitted_at or state.opened_at
     if state.category and since is not None:
         c["new", f"{since.astimezone(tz).date().isoformat()}|{state.category}"] += 1

@@ -75,6 +75,11 @@ def figures(counts: dict[tuple[str, str], int]) -> dict[str, Any]:
         "unsigned": counts.get(("unsigned", ""), 0),
         "objections": {key: metric("objections").get(key, 0) for key in ("upheld", "dismissed", "pending")},
         "extensions": {key: metric("extensions").get(key, 0) for key in ("granted", "denied")},
+        "collective": {
+            "cases": sum(metric("collective").values()),
+            "open": counts.get(("collective", "open"), 0),
+            "people": counts.get(("collective_people", ""), 0),
+        },
     }
 
 

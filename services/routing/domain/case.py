@@ -16,6 +16,7 @@ from shared.events import (
     CaseReopenedForReview,
     CaseResolved,
     CategoryCorrected,
+    CollectivePetitionReported,
     Event,
     ExtensionGranted,
     LeaderAssigned,
@@ -45,6 +46,8 @@ class Case(BaseModel):
     handling_breached: bool = False
     resolved_level: Level | None = None
     unit_work: Work = Work()  # sign-off, send-back, extension request, official in charge
+    # People behind a collective petition (聯名 / 集體訪); 0 for a petition of one person.
+    headcount: int = 0
     version: int = 0
 
     @property
@@ -54,6 +57,10 @@ class Case(BaseModel):
     @property
     def assignee(self) -> str | None:
         return self.unit_work.assignee
+
+    @property
+    def collective(self) -> bool:
+        return self.headcount > 0
 
     @property
     def terminal(self) -> bool:
@@ -91,6 +98,11 @@ def _(e: CaseNotAccepted, _s: Case) -> dict[str, Any]:
         "category": e.category,
         "channel": e.channel,
     }
+
+
+@_apply.register
+def _(e: CollectivePetitionReported, _s: Case) -> dict[str, Any]:
+    return {"headcount": e.headcount}
 
 
 @_apply.register

@@ -296,7 +296,7 @@ def _(c: CorrectCategory, state: Case, where: Jurisdictions, _r: Rules) -> list[
         raise Invalid("category", "is not handled through petitions: refuse the case with a redirect instead")
     # Before acceptance the case starts where the catalogue says for the corrected category
     # (the same rule as the first assignment); after it the correction is only recorded.
-    unit = starting_unit(c.category, location, where) if before_acceptance else None
+    unit = starting_unit(c.category, location, where, state.headcount) if before_acceptance else None
     moves = unit is not None and unit.unit_id != state.unit_id
     corrected = CategoryCorrected(case_id=case_id, category=c.category, previous=state.category or "",
                                   reason=c.reason, moves=moves)  # fmt: skip

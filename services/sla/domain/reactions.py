@@ -26,7 +26,7 @@ from shared.events import (
     Event,
     ExtensionGranted,
 )
-from shared.events.unit_work import CaseSigned, ExtensionDenied, ExtensionRequested, ObjectionRaised, ObjectionRuled
+from shared.events.routing import CaseSigned, ExtensionDenied, ExtensionRequested, ObjectionRaised, ObjectionRuled
 
 HELD_BY_UNIT = ("acceptance", "forward_objection", "handling", "signoff", "objection_ruling", "extension_decision")
 MOVES = frozenset({"initial", "transfer", "escalation", "takeover", "objection", "returned", "recategorised"})
