@@ -69,10 +69,12 @@ async def test_an_unsigned_case_stands_out_is_signed_sent_back_and_the_bureau_up
     await type_into(page, "#rule-reason", "异议成立，改由县人力资源和社会保障局办理。")
     await look(page, "workbench-ruling")
     await click(page, "#action-rule button[type=submit]")
-    await page.wait_for("document.querySelector('#case-body').textContent.includes('人力资源和社会保障局')")
+    # Shown once the read model has both events (the ruling and the move to the labour bureau).
+    await page.wait_for("document.querySelector('.timeline')?.textContent.includes('异议改派')")
     moved = await case_when(system, case_id, lambda c: c["unit_id"] == LABOUR)
     assert (moved["objections_upheld"], moved["objection"], moved["unsigned"]) == (1, None, True)
     assert "异议成立" in await text_of(page, ".timeline")
+    assert "人力资源和社会保障局" in await text_of(page, ".facts")
     await look(page, "workbench-ruled")
     await viewport(page, PHONE)
     await look(page, "workbench-ruled-phone")
