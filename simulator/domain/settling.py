@@ -17,9 +17,10 @@ from typing import Any
 from simulator.domain.model import TERMINAL, Observed
 
 WINDOWS = ("review_request_window", "re_review_request_window")
-# Breaches routing answers with nothing (lifecycle.md): a missed request window closes the case
-# instead, and a missed forward-objection window lets the transfer stand.
-UNANSWERED = (*WINDOWS, "forward_objection")
+# Breaches routing answers without an escalation step (lifecycle.md): a missed request window
+# closes the case instead, a missed forward-objection window lets the assignment stand, a missed
+# ruling lets the policy rule, and a missed sign-off or extension decision is on record only.
+UNANSWERED = (*WINDOWS, "forward_objection", "signoff", "objection_ruling", "extension_decision")
 # Which clocks run, and which must have stopped, in each open status (lifecycle.md, "Clocks").
 _MUST_RUN = {
     "assigned": ("acceptance",),
@@ -90,9 +91,15 @@ def _clock_reasons(doc: Mapping[str, Any], now: datetime) -> list[str]:
     if int(doc.get("breaches") or 0) != breached:
         reasons.append(f"{breached} deadlines missed, routing answered {doc.get('breaches')}")
     kinds = [c["kind"] for c in clocks]
-    moves = int(doc.get("transfers") or 0) + int(doc.get("escalations") or 0)
-    if "acceptance" in kinds and kinds.count("acceptance") != 1 + moves:
-        reasons.append(f"{kinds.count('acceptance')} acceptance clocks for {moves} moves")
+    # Every receipt by a unit outside the review rounds starts an acceptance clock: the first
+    # assignment, transfers, escalations and takeovers, and moves after a send-back or a correction.
+    receipts = doc.get("receipts")
+    if receipts is not None:
+        moves = int(receipts) - int(doc.get("reviews") or 0)
+    else:  # a read model from before receipts were counted
+        moves = 1 + int(doc.get("transfers") or 0) + int(doc.get("escalations") or 0)
+    if "acceptance" in kinds and kinds.count("acceptance") != moves:
+        reasons.append(f"{kinds.count('acceptance')} acceptance clocks for {moves} receipts")
     return reasons
 
 
