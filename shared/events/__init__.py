@@ -1,9 +1,20 @@
 """Event schemas every service agrees on, and the registry that decodes them."""
 
 from shared.events.base import GENESIS_HASH, Event, Metadata, RecordedEvent, chain_hash, verify_chain
-from shared.events.intake import FeedbackGiven, PetitionSubmitted, RepeatPetitionReceived, ReviewRequested
+from shared.events.intake import (
+    FeedbackGiven,
+    InformationAdded,
+    NoticeDelivered,
+    NoticeDeliveryFailed,
+    NoticeIssued,
+    PetitionSubmitted,
+    RepeatPetitionReceived,
+    ReviewRequested,
+    WithdrawalRequested,
+)
 from shared.events.registry import EventRegistry, UnknownEventType
 from shared.events.routing import (
+    CallbackRecorded,
     CaseAccepted,
     CaseAssigned,
     CaseClosed,
@@ -23,6 +34,7 @@ from shared.events.routing import (
     ObjectionWindowClosed,
     OfficialAssigned,
     SupervisionIssued,
+    WithdrawalRecorded,
 )
 from shared.events.sla import (
     ClockBreached,
@@ -62,6 +74,14 @@ REGISTRY.register(
     ClockBreached,
     ClockStopped,
     SystemClockMoved,
+    # notices helper (issue 11 part A)
+    InformationAdded,
+    WithdrawalRequested,
+    NoticeIssued,
+    NoticeDelivered,
+    NoticeDeliveryFailed,
+    CallbackRecorded,
+    WithdrawalRecorded,
 )
 # Issue 10 part A: the work between units (shared/events/routing.py).
 REGISTRY.register(
@@ -78,6 +98,7 @@ REGISTRY.register(
 __all__ = [
     "GENESIS_HASH",
     "REGISTRY",
+    "CallbackRecorded",
     "CaseAccepted",
     "CaseAssigned",
     "CaseClosed",
@@ -102,8 +123,12 @@ __all__ = [
     "ExtensionGranted",
     "ExtensionRequested",
     "FeedbackGiven",
+    "InformationAdded",
     "LeaderAssigned",
     "Metadata",
+    "NoticeDelivered",
+    "NoticeDeliveryFailed",
+    "NoticeIssued",
     "ObjectionRaised",
     "ObjectionRuled",
     "ObjectionWindowClosed",
@@ -115,6 +140,8 @@ __all__ = [
     "SupervisionIssued",
     "SystemClockMoved",
     "UnknownEventType",
+    "WithdrawalRecorded",
+    "WithdrawalRequested",
     "chain_hash",
     "status_after",
     "verify_chain",

@@ -13,11 +13,13 @@ from datetime import timedelta
 
 import asyncpg
 
-from services.intake.adapters import access_failures, case_progress, petition_index
+from services.intake.adapters import access_failures, case_progress, notice_outbox, petition_index
+from services.intake.adapters.notice_outbox import NoticeRow
 from services.intake.domain import codes
 from services.intake.domain.answers import decide_feedback, decide_review
 from services.intake.domain.commands import GiveFeedback, RequestReview
 from services.intake.domain.document import PetitionerDocument, petitioner_document
+from services.intake.domain.further import AddInformation, Withdraw, decide_add_information, decide_withdraw
 from services.intake.domain.progress import CaseProgress
 from services.intake.handlers import cases
 from services.intake.handlers.service import Intake
@@ -42,7 +44,7 @@ class TooManyWrongCodes(Refusal):
         )
 
 
-async def _authenticate(intake: Intake, conn: asyncpg.Connection, tracking_code: str, access_code: str) -> str:
+async def authenticate(intake: Intake, conn: asyncpg.Connection, tracking_code: str, access_code: str) -> str:
     """The case id, or NotFound / TooManyWrongCodes; never says whether the tracking code exists."""
     code = codes.normalize_tracking_code(tracking_code)
     if code is None:
@@ -60,7 +62,7 @@ async def _authenticate(intake: Intake, conn: asyncpg.Connection, tracking_code:
 
 async def view_petition(intake: Intake, tracking_code: str, access_code: str) -> PetitionerDocument:
     async with intake.pool.acquire() as conn:
-        case_id = await _authenticate(intake, conn, tracking_code, access_code)
+        case_id = await authenticate(intake, conn, tracking_code, access_code)
         progress = await case_progress.load_view(conn, intake.schema, case_id)
     if progress is None:
         raise NotFound("petition")
@@ -79,12 +81,31 @@ async def request_review(
     return await _answer(intake, tracking_code, access_code, lambda p: decide_review(p, command, intake.clock.now()))
 
 
+async def withdraw(intake: Intake, tracking_code: str, access_code: str, command: Withdraw) -> PetitionerDocument:
+    return await _answer(intake, tracking_code, access_code, lambda p: decide_withdraw(p, command))
+
+
+async def add_information(
+    intake: Intake, tracking_code: str, access_code: str, command: AddInformation
+) -> PetitionerDocument:
+    return await _answer(intake, tracking_code, access_code, lambda p: decide_add_information(p, command))
+
+
+async def petitioner_notices(intake: Intake, tracking_code: str, access_code: str) -> list[NoticeRow]:
+    """The notices this petitioner was sent (their own tracking code's only), oldest first."""
+    async with intake.pool.acquire() as conn:
+        await authenticate(intake, conn, tracking_code, access_code)
+        code = codes.normalize_tracking_code(tracking_code)
+        assert code is not None  # authenticate refused anything else
+        return await notice_outbox.of_tracking_code(conn, intake.schema, code)
+
+
 async def _answer(
     intake: Intake, tracking_code: str, access_code: str, decide: Callable[[CaseProgress], list[Event]]
 ) -> PetitionerDocument:
     """Decide on the case as it stands (held against concurrent answers), record, show the view."""
     async with intake.pool.acquire() as conn:
-        case_id = await _authenticate(intake, conn, tracking_code, access_code)
+        case_id = await authenticate(intake, conn, tracking_code, access_code)
         async with conn.transaction():
             await petition_index.lock(conn, intake.schema, case_id)
             loaded = await cases.load(intake, conn, case_id)

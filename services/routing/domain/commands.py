@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from shared.events.routing import EscalationStep
+from shared.events.routing import EscalationStep, Satisfaction
 
 
 class Command(BaseModel):
@@ -48,6 +48,33 @@ class AddNote(Command):
     text: str
 
 
+# --- notices helper (issue 11 part A) ---------------------------------------------------
+
+
+class RecordCallback(Command):
+    method: Literal["phone", "visit"]
+    reached: bool
+    satisfaction: Satisfaction | None = None
+    reasons: tuple[str, ...] = ()
+    comment: str = ""
+
+
+class Withdraw(Command):
+    """A cadre withdraws a door-to-door or proxy petition, saying how the petitioner consented."""
+
+    consent: str
+    reason: str = ""
+
+
+class CallbackPolicy(BaseModel):
+    """The deployment's callback data (services/routing/data/callbacks.yaml): reasons, tries."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reasons: tuple[str, ...] = ("other",)
+    tries_before_no_feedback: int = 3
+
+
 class Rules(BaseModel):
     """The deployment's limits: extensions, and what a breach leads to, step by step."""
 
@@ -59,6 +86,7 @@ class Rules(BaseModel):
     # What happens to a send-back nobody ruled on in time: the case stays, or goes to the county
     # petition bureau (which keeps or places it).
     objection_lapse: Literal["stays", "bureau"] = "stays"
+    callbacks: CallbackPolicy = CallbackPolicy()
 
 
 # ---- the work between units (issue 10, part A; decided in services/routing/domain/unit_work.py)
