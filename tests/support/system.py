@@ -64,7 +64,7 @@ class ServiceProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, timeout: float = 180) -> None:  # 8 sessions on 2 cores: an import alone took 13 s
         def readiness() -> int:
             if self.proc is not None and self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log_path}")
@@ -116,12 +116,15 @@ def start_system(kafka: str, database_url: str, topic_prefix: str, log_dir: Path
         "PUJIANG_PARTITIONS": "3",
     }
     system = System(topic_prefix=topic_prefix)
+    ports = {name: free_port() for name in SERVICES}
+    # The web front end reaches the four through its same-origin proxy; projections' audit export
+    # asks the others for their proofs.
+    upstreams = {f"PUJIANG_{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    env = {**env, **upstreams}
     for name in SERVICES:
-        system.services[name] = ServiceProcess(name, free_port(), env, log_dir / f"{name}.log")
+        system.services[name] = ServiceProcess(name, ports[name], env, log_dir / f"{name}.log")
         system.services[name].start()
-    # The web front end reaches the four through its same-origin proxy.
-    upstreams = {f"PUJIANG_{name.upper()}_URL": system.url(name) for name in SERVICES}
-    system.services["web"] = ServiceProcess("web", free_port(), {**env, **upstreams}, log_dir / "web.log")
+    system.services["web"] = ServiceProcess("web", free_port(), env, log_dir / "web.log")
     system.services["web"].start()
     try:
         for process in system.services.values():
