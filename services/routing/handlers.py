@@ -14,7 +14,8 @@ from services.routing.domain.case import Case, fold
 from services.routing.domain.commands import Command, Rules
 from services.routing.domain.lifecycle import decide
 from services.routing.domain.reactions import on_breach, on_feedback, on_review_requested
-from shared.domain import NotFound
+from shared.divisions import level_of, significant_prefix
+from shared.domain import Forbidden, NotFound
 from shared.events import (
     REGISTRY,
     ClockBreached,
@@ -90,6 +91,16 @@ class Routing:
         """Open cases waiting on the units of the caller's own division, a page at a time."""
         async with self.ctx.pool.acquire() as conn:
             cases = await case_index.worklist(conn, self.ctx.name, principal.division, cursor, limit)
+        return Worklist(cases, cases[-1]["case_id"] if len(cases) == limit else None)
+
+    async def collective(self, principal: Principal, cursor: str, limit: int) -> Worklist:
+        """The collective petitions the caller's unit is told of (the policy's `inform` level and above)."""
+        level = level_of(principal.division)
+        if level.rank < self.where.collective.inform.rank:
+            raise Forbidden(f"collective petitions are reported to the {self.where.collective.inform} level and above")
+        async with self.ctx.pool.acquire() as conn:
+            within = significant_prefix(principal.division)
+            cases = await case_index.collective(conn, self.ctx.name, within, cursor, limit)
         return Worklist(cases, cases[-1]["case_id"] if len(cases) == limit else None)
 
     async def on_events(self, conn: asyncpg.Connection, batch: list[Consumed]) -> None:

@@ -41,6 +41,10 @@ class PetitionSubmitted(Event):
     attachments: tuple[Attachment, ...] = ()
     # The cadre who recorded it for the citizen (proxy, door_to_door, visits), if any.
     recorded_by: str | None = None
+    # A joint or group petition (聯名 / 集體訪): the other named signers, and how many people in all
+    # (the petitioner included; a group visit names a few representatives for many).
+    co_petitioners: tuple[Petitioner, ...] = ()
+    headcount: int = 1
 
 
 class RepeatPetitionReceived(Event):

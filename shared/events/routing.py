@@ -67,6 +67,19 @@ class LeaderAssigned(Event):
     leader: str
 
 
+class CollectivePetitionReported(Event):
+    """A collective petition (聯名 / 集體訪) was routed: the informed unit (by default the county's
+    petition bureau) is told. No personal data: the bureau reads the case for the rest."""
+
+    case_id: str
+    informed_unit_id: str
+    county_code: str
+    division_code: str
+    level: Level
+    category: str
+    headcount: int
+
+
 class CaseNoteAdded(Event):
     """An official's note on the case, for officials only: it moves nothing (no status, no clock)
     and the petitioner's view never shows it."""

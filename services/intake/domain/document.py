@@ -70,6 +70,7 @@ class PetitionerDocument(Shown):
     review_requests: list[str]
     review_until: str | None  # sla's window for asking review, once it has arrived
     repeats: int
+    headcount: int
     may: May
     timeline: list[Step]
 
@@ -105,6 +106,7 @@ def petitioner_document(progress: CaseProgress, now: datetime) -> PetitionerDocu
         review_requests=list(progress.reviews_requested),
         review_until=_iso(review_deadline(progress)) if resolved else None,
         repeats=progress.repeats,
+        headcount=progress.headcount,
         may=May(**allowed(progress, now)),
         timeline=[
             Step(time=_iso(e.time), type=e.type, text=e.text, kind=e.kind, params=e.params) for e in progress.timeline

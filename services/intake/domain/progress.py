@@ -81,6 +81,7 @@ class CaseProgress(BaseModel):
     feedback: dict[str, bool] = {}  # round -> satisfied
     reviews_requested: tuple[str, ...] = ()
     repeats: int = 0
+    headcount: int = 1  # people behind the petition (聯名 / 集體訪): a number, never their names
     deadlines: dict[str, Deadline] = {}  # by clock id: internal, never shown
     timeline: tuple[Entry, ...] = ()
 
@@ -111,7 +112,9 @@ def _apply(_event: Event, state: CaseProgress, _at: datetime) -> CaseProgress:
 
 @_apply.register
 def _(e: PetitionSubmitted, s: CaseProgress, at: datetime) -> CaseProgress:
-    fields = e.model_dump(include={"case_id", "tracking_code", "channel", "category", "title", "division_code"})
+    fields = e.model_dump(
+        include={"case_id", "tracking_code", "channel", "category", "title", "division_code", "headcount"}
+    )
     return s.model_copy(update={**fields, "submitted_at": at})
 
 

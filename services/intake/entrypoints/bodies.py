@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from services.intake.domain.commands import SubmitPetition
 from shared.events.intake import Attachment, Petitioner
@@ -12,15 +12,8 @@ from shared.vocabulary import Channel
 
 
 class Body(BaseModel):
-    # PostgreSQL cannot store a NUL character in text or JSON: refused here as invalid, not a 500 later.
+    # A NUL character anywhere in the request is refused before this model (shared/http/text.py).
     model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: object) -> object:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain the NUL character")
-        return value
 
 
 # A phone as petitioners write it; officials search with the same form.
@@ -48,6 +41,19 @@ class PetitionIn(Body):
     content: str = Field(min_length=1, max_length=20_000)
     petitioner: PetitionerIn
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
+    # A joint or group petition (聯名 / 集體訪, services/intake/README.md): the other named signers
+    # and how many people in all; without them the petition is one person's, as before.
+    co_petitioners: list[PetitionerIn] = Field(default_factory=list, max_length=100)
+    headcount: int | None = Field(default=None, ge=1, le=100_000)
+
+    @field_validator("headcount")
+    @classmethod
+    def _counts_everyone_named(cls, value: int | None, info: ValidationInfo) -> int | None:
+        # co_petitioners is declared first, so it is checked (and here) before this runs.
+        named = 1 + len(info.data.get("co_petitioners", []))
+        if value is not None and value < named:
+            raise ValueError(f"must count at least everyone named: the petitioner and the co_petitioners ({named})")
+        return value
 
     @field_validator("division_code")
     @classmethod
@@ -83,6 +89,8 @@ class PetitionIn(Body):
             petitioner=Petitioner.model_construct(**dict(self.petitioner)),
             attachments=tuple(Attachment.model_construct(**dict(a)) for a in self.attachments),
             recorded_by=recorded_by,
+            co_petitioners=tuple(Petitioner.model_construct(**dict(p)) for p in self.co_petitioners),
+            headcount=self.headcount or 1 + len(self.co_petitioners),
         )
 
 

@@ -91,6 +91,9 @@ class CaseState(BaseModel):
     channel: Channel | None = None
     title: str | None = None
     anonymous: bool | None = None
+    headcount: int = 1
+    collective: bool = False
+    informed_unit_id: str | None = None
     submitted_at: datetime | None = None
     opened_at: datetime | None = None
     updated_at: datetime | None = None
@@ -172,7 +175,7 @@ def from_document(doc: dict[str, Any]) -> CaseState:
     return CaseState.model_validate({**doc, "clocks": {c["clock_id"]: c for c in doc["clocks"]}})
 
 
-_PRIVATE = {"case_id", "petitioner", "content", "access_code_hash", "attachments"}
+_PRIVATE = {"case_id", "petitioner", "co_petitioners", "content", "access_code_hash", "attachments"}
 
 
 def timeline_entry(event: RecordedEvent) -> TimelineEntry:

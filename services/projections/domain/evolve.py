@@ -17,6 +17,7 @@ from shared.events import (
     CaseNoteAdded,
     CaseReopenedForReview,
     CaseResolved,
+    CollectivePetitionReported,
     Event,
     ExtensionGranted,
     FeedbackGiven,
@@ -44,6 +45,7 @@ def _(e: PetitionSubmitted, s: CaseState, r: RecordedEvent) -> Changes:
         "channel": s.channel or e.channel,
         "title": e.title,
         "anonymous": e.petitioner.anonymous,
+        "headcount": e.headcount,
         "submitted_at": r.time,
         "county_code": s.county_code or e.division_code[:6] + "000000",
     }
@@ -99,6 +101,12 @@ def _(_e: ExtensionGranted, s: CaseState, _r: RecordedEvent) -> Changes:
 @_changes.register
 def _(e: LeaderAssigned, _s: CaseState, _r: RecordedEvent) -> Changes:
     return {"leader": e.leader}
+
+
+@_changes.register
+def _(e: CollectivePetitionReported, _s: CaseState, _r: RecordedEvent) -> Changes:
+    # Routing's policy decides what is collective (the headcount alone does not): the flag is its word.
+    return {"collective": True, "headcount": e.headcount, "informed_unit_id": e.informed_unit_id}
 
 
 @_changes.register

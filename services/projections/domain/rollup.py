@@ -42,6 +42,9 @@ def contribution(state: CaseState, tz: ZoneInfo) -> dict[Count, int]:
     c["overdue", ""] += state.overdue
     c["at_risk", ""] += state.at_risk
     c["escalated", ""] += state.open and state.escalations > 0
+    if state.collective:
+        c["collective", "open" if state.open else "settled"] += 1
+        c["collective_people", ""] += state.headcount
     since = state.submitted_at or state.opened_at
     if state.category and since is not None:
         c["new", f"{since.astimezone(tz).date().isoformat()}|{state.category}"] += 1

@@ -14,6 +14,7 @@ from shared.events import (
     CaseNotAccepted,
     CaseReopenedForReview,
     CaseResolved,
+    CollectivePetitionReported,
     Event,
     ExtensionGranted,
     LeaderAssigned,
@@ -42,7 +43,13 @@ class Case(BaseModel):
     breaches: int = 0
     handling_breached: bool = False
     resolved_level: Level | None = None
+    # People behind a collective petition (聯名 / 集體訪); 0 for a petition of one person.
+    headcount: int = 0
     version: int = 0
+
+    @property
+    def collective(self) -> bool:
+        return self.headcount > 0
 
     @property
     def terminal(self) -> bool:
@@ -80,6 +87,11 @@ def _(e: CaseNotAccepted, _s: Case) -> dict[str, Any]:
         "category": e.category,
         "channel": e.channel,
     }
+
+
+@_apply.register
+def _(e: CollectivePetitionReported, _s: Case) -> dict[str, Any]:
+    return {"headcount": e.headcount}
 
 
 @_apply.register
