@@ -181,3 +181,28 @@ async def test_events_after_the_latest_checkpoint_are_not_claimed(
     bundle = await _bundle(pg_pool, store, "case-0")
     assert verify_bundle(bundle).events == 2
     assert uuid.UUID(bundle["logs"][0]["events"][0]["event"]["id"])
+
+
+async def test_after_a_key_rotation_old_and_new_checkpoints_verify(
+    pg_pool: asyncpg.Pool, store: PostgresEventStore
+) -> None:
+    old, new = Signer.generate(), Signer.generate()
+    async with pg_pool.acquire() as conn:
+        first = checkpointer(pg_pool, store, old, Published())
+        await first._load(conn)
+        await append_rounds(pg_pool, store, 5)
+        await first.step(conn, force=True)
+        # The service restarts with PUJIANG_CHECKPOINT_KEY_FILE pointing at a new key.
+        rotated = checkpointer(pg_pool, store, new, Published())
+        await rotated._load(conn)
+        await append_rounds(pg_pool, store, 5, start=5)
+        made = await rotated.step(conn, force=True)
+    assert made is not None
+    assert made.checkpoint.key_id == new.key_id
+    bundle = await _bundle(pg_pool, store, "case-1")
+    assert [c["key_id"] for c in bundle["logs"][0]["checkpoints"]] == [old.key_id, new.key_id]
+    assert {k["key_id"] for k in bundle["keys"]} == {old.key_id, new.key_id}
+    report = verify_bundle(bundle, {old.key_id: old.public_key, new.key_id: new.public_key})
+    assert report.events == 10
+    with pytest.raises(BundleError, match=old.key_id):
+        verify_bundle(bundle, {new.key_id: new.public_key})  # the old key forgotten: said so
