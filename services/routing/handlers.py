@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 
 from services.routing.adapters import case_index
+from services.routing.domain.aftercare import on_withdrawal_requested
 from services.routing.domain.assignment import Jurisdictions, decide_assignment
 from services.routing.domain.case import Case, fold
 from services.routing.domain.commands import Command, Rules
@@ -25,6 +26,7 @@ from shared.events import (
     PetitionSubmitted,
     RecordedEvent,
     ReviewRequested,
+    WithdrawalRequested,
 )
 from shared.http.auth import Principal
 from shared.messaging.batch_appends import BatchAppends
@@ -34,7 +36,9 @@ from shared.vocabulary import Role
 
 ROUTING_ACTOR = "system:routing"
 ACTING_ROLES = (Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN)
-CONSUMED = frozenset(e.type_name() for e in (PetitionSubmitted, FeedbackGiven, ReviewRequested, ClockBreached))
+CONSUMED = frozenset(
+    e.type_name() for e in (PetitionSubmitted, FeedbackGiven, ReviewRequested, ClockBreached, WithdrawalRequested)
+)
 
 
 def case_stream(case_id: str) -> str:
@@ -133,4 +137,6 @@ class Routing:
                 return lambda state: on_review_requested(state, payload, self.where)
             case ClockBreached():
                 return lambda state: on_breach(state, payload, self.where, self.rules)
+            case WithdrawalRequested():
+                return lambda state: on_withdrawal_requested(state, payload)
         return lambda _state: []
