@@ -256,7 +256,7 @@ async def run_append_bench(
         ours = await _ours(pool, schema, events, single_events, writers, batch)
         raw = await _raw(pool, schema, events, single_events, writers, batch)
         es = await asyncio.to_thread(_eventsourcing, db_url, schema, events, single_events, writers, batch)
-        checkpointing = await measure_checkpointing(pool, events, batch)
+        checkpointing = await measure_checkpointing(pool, db_url, events, batch)
     finally:
         async with pool.acquire() as conn:
             await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

@@ -30,7 +30,7 @@ CALLERS = 64
 ROUNDS = 2
 
 
-async def _run(pool: asyncpg.Pool, events: int, batch: int, checkpoints: bool) -> tuple[float, int]:
+async def _run(pool: asyncpg.Pool, db_url: str, events: int, batch: int, checkpoints: bool) -> tuple[float, int]:
     schema = f"bench_ckpt_{uuid.uuid4().hex[:8]}"
     await migrate(pool, schema, tree_ddl(schema))
     store = PostgresEventStore(schema, "/pujiang/bench", SystemClock())
@@ -45,7 +45,10 @@ async def _run(pool: asyncpg.Pool, events: int, batch: int, checkpoints: bool) -
         nonlocal published
         published += 1
 
-    checkpointer = Checkpointer(pool, TreeStore(store), Signer.generate(), publish, every=1000, interval_s=60)
+    async def connect() -> asyncpg.Connection:
+        return await asyncpg.connect(db_url)  # as in a service: its own connection, not the writers'
+
+    checkpointer = Checkpointer(connect, TreeStore(store), Signer.generate(), publish, every=1000, interval_s=60)
     task = asyncio.create_task(checkpointer.run()) if checkpoints else None
     try:
 
@@ -66,14 +69,14 @@ async def _run(pool: asyncpg.Pool, events: int, batch: int, checkpoints: bool) -
     return events / elapsed, published
 
 
-async def measure(pool: asyncpg.Pool, events: int = 20_000, batch: int = 250) -> dict[str, Any]:
+async def measure(pool: asyncpg.Pool, db_url: str, events: int = 20_000, batch: int = 250) -> dict[str, Any]:
     without: list[float] = []
     with_: list[float] = []
     made = 0
     for _ in range(ROUNDS):
-        rate, _ = await _run(pool, events, batch, checkpoints=False)
+        rate, _ = await _run(pool, db_url, events, batch, checkpoints=False)
         without.append(rate)
-        rate, count = await _run(pool, events, batch, checkpoints=True)
+        rate, count = await _run(pool, db_url, events, batch, checkpoints=True)
         with_.append(rate)
         made += count
     off, on = sum(without) / len(without), sum(with_) / len(with_)

@@ -241,7 +241,7 @@ async def _start(spec: ServiceSpec, settings: Settings) -> Context:
     url = service_url(settings, spec.name) if own_role else settings.database_url
     pool = await asyncpg.create_pool(url, min_size=2, max_size=settings.pujiang_db_pool_size)
     try:
-        return await _connect(spec, settings, pool)
+        return await _connect(spec, settings, pool, url)
     except BaseException:
         await pool.close()
         raise
@@ -259,7 +259,7 @@ async def _migrate(spec: ServiceSpec, settings: Settings, own_role: bool) -> Non
         await pool.close()
 
 
-async def _connect(spec: ServiceSpec, settings: Settings, pool: asyncpg.Pool) -> Context:
+async def _connect(spec: ServiceSpec, settings: Settings, pool: asyncpg.Pool, url: str) -> Context:
     clock = SystemClock()
     topics = Topics(settings.pujiang_topic_prefix)
     store = PostgresEventStore(spec.name, f"/pujiang/{spec.name}", clock)
@@ -276,7 +276,7 @@ async def _connect(spec: ServiceSpec, settings: Settings, pool: asyncpg.Pool) ->
     follower = ClockFollower(settings.kafka_bootstrap_servers, topics.clock, clock)
     ctx = Context(spec.name, settings, pool, store, clock, producer, topics, relay, follower)
     if settings.pujiang_checkpoints:
-        ctx.extras["checkpointer"] = checkpointer_for(spec.name, settings, pool, store, producer, topics.checkpoints)
+        ctx.extras["checkpointer"] = checkpointer_for(spec.name, settings, url, store, producer, topics.checkpoints)
     if spec.consumes:
         ctx.consumer = EventConsumer(
             spec.name, spec.name, pool, spec.handlers(ctx), DeadLetters(producer, topics.dead_letter),

@@ -40,7 +40,7 @@ Publish = Callable[[str, dict[str, Any]], Awaitable[None]]
 class Checkpointer:
     def __init__(
         self,
-        pool: asyncpg.Pool,
+        connect: Callable[[], Awaitable[asyncpg.Connection]],
         tree_store: TreeStore,
         signer: Signer,
         publish: Publish,
@@ -49,7 +49,7 @@ class Checkpointer:
         directory: Path | None = None,
         poll_s: float = 1.0,
     ) -> None:
-        self._pool = pool
+        self._connect = connect
         self._trees = tree_store
         self._store = tree_store.store
         self._signer = signer
@@ -87,7 +87,10 @@ class Checkpointer:
 
     async def run(self) -> None:
         schema = self._store.schema
-        async with self._pool.acquire() as conn:
+        # A connection of its own, not one of the pool's: it is held for as long as we lead, and
+        # the writers keep every pooled one.
+        conn = await self._connect()
+        try:
             await conn.fetchval("SELECT pg_advisory_lock(hashtext($1))", f"checkpoint:{schema}")
             self.is_leader = True
             try:
@@ -106,6 +109,8 @@ class Checkpointer:
                             await asyncio.wait_for(self._wakeup.wait(), self._poll_s)
             finally:
                 self.is_leader = False
+        finally:
+            await conn.close()
 
     async def _load(self, conn: asyncpg.Connection) -> None:
         """The tree as the last checkpoint left it: block roots from their rows, the open block re-read."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import orjson
 import structlog
 from aiokafka import AIOKafkaProducer
@@ -32,14 +33,18 @@ def signer_for(service: str, settings: Settings) -> Signer:
 
 
 def checkpointer_for(
-    service: str, settings: Settings, pool: Any, store: EventStore, producer: AIOKafkaProducer, topic: str
+    service: str, settings: Settings, database_url: str, store: EventStore, producer: AIOKafkaProducer, topic: str
 ) -> Checkpointer:
     async def publish(log_name: str, record: dict[str, Any]) -> None:
         await producer.send_and_wait(topic, orjson.dumps(record), key=log_name.encode())
 
     directory = settings.pujiang_checkpoint_dir
+
+    async def connect() -> asyncpg.Connection:
+        return await asyncpg.connect(database_url)
+
     return Checkpointer(
-        pool,
+        connect,
         TreeStore(store),
         signer_for(service, settings),
         publish,

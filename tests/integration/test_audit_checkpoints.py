@@ -51,7 +51,10 @@ async def append_rounds(pool: asyncpg.Pool, store: PostgresEventStore, rounds: i
 
 
 def checkpointer(pool: asyncpg.Pool, store: PostgresEventStore, signer: Signer, published: Published) -> Checkpointer:
-    return Checkpointer(pool, TreeStore(store), signer, published, every=100, interval_s=3600)
+    async def connect() -> asyncpg.Connection:
+        return await pool.acquire()  # only run() connects; these tests drive _load and step themselves
+
+    return Checkpointer(connect, TreeStore(store), signer, published, every=100, interval_s=3600)
 
 
 async def all_leaves(conn: asyncpg.Connection, store: PostgresEventStore) -> list[bytes]:
