@@ -48,13 +48,14 @@ class Work:
             await work_index.save(conn, ctx.name, [after])
         return Changed(after, recorded)
 
-    async def worklist(self, principal: Principal, cursor: str, limit: int) -> Worklist:
+    async def worklist(self, principal: Principal, cursor: str, limit: int, assignee: str | None = None) -> Worklist:
         """The unit's worklist marked with open tasks and pending supervision; on the first page also the
         cases it assists on (`assisting`: its open task), which another unit leads."""
-        found = await self.routing.worklist(principal, cursor, limit)
+        found = await self.routing.worklist(principal, cursor, limit, assignee)
         ctx = self.routing.ctx
         async with ctx.pool.acquire() as conn:
-            helping = await work_index.assisting(conn, ctx.name, principal.division, 500) if not cursor else []
+            first = not cursor and assignee is None  # the cases assisted on have no official in charge here
+            helping = await work_index.assisting(conn, ctx.name, principal.division, 500) if first else []
             ids = list(dict.fromkeys([c["case_id"] for c in found.cases] + [c["case_id"] for c in helping]))
             counts = await work_index.pending(conn, ctx.name, ids)
         zero = {"open_tasks": 0, "supervision_pending": 0}

@@ -21,6 +21,12 @@ Action = Literal[
     "escalate",
     "resolve",
     "assign-leader",
+    # the work between units (issue 10, part A)
+    "sign",
+    "objections",
+    "ruling",
+    "extension-decision",
+    "assignee",
     "feedback",
     "review",
     # The work across units (docs/lifecycle.md): routing's tasks, consultations, supervision, instructions.
@@ -37,8 +43,12 @@ Action = Literal[
     "note",
 ]
 OFFICIAL_ACTIONS: frozenset[Action] = frozenset(
-    {"accept", "reject", "extend", "transfer", "escalate", "resolve", "assign-leader"}
-)
+    {"accept", "reject", "extend", "transfer", "escalate", "resolve", "assign-leader", "sign", "objections",
+     "ruling", "extension-decision", "assignee"}
+)  # fmt: skip
+# Steps taken by the level above the unit (the dispatching level rules, the level above approves):
+# not on that official's own worklist.
+FROM_ABOVE: frozenset[Action] = frozenset({"ruling", "extension-decision"})
 PETITIONER_ACTIONS: frozenset[Action] = frozenset({"feedback", "review"})
 # Steps of the work across units: sent by the official of `Command.division` (the lead, or the
 # assisting unit), or by a supervisor of it for SUPERVISOR_ACTIONS, to `Command.path`.
@@ -107,6 +117,8 @@ class Observed:
     open_tasks: tuple[str, ...] = ()  # ids of the tasks still open
     supervisions: int = 0
     pending_supervisions: tuple[str, ...] = ()  # ids of the supervisions not yet answered
+    objections: int = 0  # send-backs ruled or waiting
+    signed: bool = False
 
     @property
     def key(self) -> tuple[str, str | None, str]:
@@ -128,6 +140,7 @@ class Step:
     division: str | None = None  # a work step's actor, when not the unit holding the case
     unit: str | None = None
     path: str | None = None
+    by: str | None = None  # the acting official's division when it is not the case's unit's (FROM_ABOVE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from services.routing.domain.unit_work_state import Work, work_after
 from services.routing.domain.work_state import Supervision, Task, TaskStatus, with_task
 from shared.domain import fold as shared_fold
 from shared.events import (
@@ -16,6 +17,7 @@ from shared.events import (
     CaseNotAccepted,
     CaseReopenedForReview,
     CaseResolved,
+    CategoryCorrected,
     CollectivePetitionReported,
     Event,
     ExtensionGranted,
@@ -63,11 +65,20 @@ class Case(BaseModel):
     supervisions: tuple[Supervision, ...] = ()
     consultations: int = 0
     instructions: int = 0
+    unit_work: Work = Work()  # sign-off, send-back, extension request, official in charge
     callbacks: int = 0  # callbacks recorded since the last reply
     unreached: int = 0  # of which the petitioner was not reached
     # People behind a collective petition (聯名 / 集體訪); 0 for a petition of one person.
     headcount: int = 0
     version: int = 0
+
+    @property
+    def signed(self) -> bool:
+        return self.unit_work.signed
+
+    @property
+    def assignee(self) -> str | None:
+        return self.unit_work.assignee
 
     @property
     def collective(self) -> bool:
@@ -203,10 +214,18 @@ def _(_e: InstructionGiven, s: Case) -> dict[str, Any]:
     return {"instructions": s.instructions + 1}
 
 
+@_apply.register
+def _(e: CategoryCorrected, _s: Case) -> dict[str, Any]:
+    return {"category": e.category}
+
+
 def evolve(state: Case, event: Event) -> Case:
     """The next state; every recorded event of the stream moves the version on."""
     status = status_after(event) or state.status
-    return state.model_copy(update={**_apply(event, state), "status": status, "version": state.version + 1})
+    work = work_after(event, state.unit_work)
+    return state.model_copy(
+        update={**_apply(event, state), "unit_work": work, "status": status, "version": state.version + 1}
+    )
 
 
 def fold(events: Iterable[Event], state: Case | None = None) -> Case:

@@ -140,9 +140,11 @@ async def worklist(
     principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: str = "",
+    assignee: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
 ) -> dict[str, Any]:
-    # Marked with the work across units (open tasks, pending supervision, the cases it assists on).
-    found = await work.worklist(principal, cursor, limit)
+    """`assignee=me` (or an official's `sub`): only the cases that official is in charge of. Marked
+    with the work across units (open tasks, pending supervision, the cases the unit assists on)."""
+    found = await work.worklist(principal, cursor, limit, assignee)
     return {"cases": found.cases, "next_cursor": found.next_cursor}
 
 

@@ -31,6 +31,11 @@ class ClockKind(StrEnum):
     # "local" clocks), one per task or supervision: services/sla/domain/work_clocks.py.
     ASSIST_TASK = "assist_task"
     SUPERVISION_RESPONSE = "supervision_response"
+    # The work between units (issue 10): the unit signs for a case it receives; the dispatching
+    # level rules on a send-back; the level above decides an extension request.
+    SIGNOFF = "signoff"
+    OBJECTION_RULING = "objection_ruling"
+    EXTENSION_DECISION = "extension_decision"
 
 
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
