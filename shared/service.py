@@ -27,7 +27,7 @@ from shared.clock import SystemClock
 from shared.events.base import RecordedEvent
 from shared.eventstore.port import EventStore
 from shared.eventstore.schema import migrate
-from shared.eventstore.store import PostgresEventStore
+from shared.eventstore.store import PostgresEventStore, writer_name
 from shared.http.errors import error_body, install_error_handlers
 from shared.http.health import health_router
 from shared.http.limits import BodySizeLimit
@@ -57,6 +57,7 @@ class Context:
     relay: OutboxRelay
     follower: ClockFollower
     consumer: EventConsumer | None = None
+    consumer_pool: asyncpg.Pool | None = None  # when the consumer appends no events (ServiceSpec)
     broker: KafkaBroker | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -90,6 +91,9 @@ class ServiceSpec:
     topic_for: Callable[[Topics, RecordedEvent], str] | None = None
     background: Sequence[Callable[[Context], Awaitable[None]]] = ()
     on_start: Callable[[Context], Awaitable[None]] | None = None
+    # False for a consumer that only keeps views: it then runs on connections named as writing no
+    # events, which even this service's relay need not wait for (the store refuses their appends).
+    consumer_appends: bool = True
 
 
 async def _ignore(_conn: asyncpg.Connection, _events: list[Consumed]) -> None:
@@ -146,6 +150,9 @@ class _Running:
             await self.ctx.producer.stop()
         with contextlib.suppress(Exception):
             await self.ctx.pool.close()
+        with contextlib.suppress(Exception):
+            if self.ctx.consumer_pool is not None:
+                await self.ctx.consumer_pool.close()
 
 
 BOOT_BACKOFF_S = (0.2, 5.0)  # first and longest pause between attempts to start
@@ -208,7 +215,13 @@ def _started(scope: Scope) -> bool:
 
 async def _start(spec: ServiceSpec, settings: Settings) -> Context:
     await ensure_topics(settings)
-    pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=settings.pujiang_db_pool_size)
+    # Named as the writer of this service's events only, so other schemas' relays need not wait on it.
+    pool = await asyncpg.create_pool(
+        settings.database_url,
+        min_size=2,
+        max_size=settings.pujiang_db_pool_size,
+        server_settings={"application_name": writer_name(spec.name)},
+    )
     try:
         return await _connect(spec, settings, pool)
     except BaseException:
@@ -234,8 +247,17 @@ async def _connect(spec: ServiceSpec, settings: Settings, pool: asyncpg.Pool) ->
     follower = ClockFollower(settings.kafka_bootstrap_servers, topics.clock, clock)
     ctx = Context(spec.name, settings, pool, store, clock, producer, topics, relay, follower)
     if spec.consumes:
+        consuming = pool
+        if not spec.consumer_appends:
+            # One batch at a time: two connections are plenty.
+            consuming = ctx.consumer_pool = await asyncpg.create_pool(
+                settings.database_url,
+                min_size=1,
+                max_size=2,
+                server_settings={"application_name": writer_name(spec.name, appends=False)},
+            )
         ctx.consumer = EventConsumer(
-            spec.name, spec.name, pool, spec.handlers(ctx), DeadLetters(producer, topics.dead_letter),
+            spec.name, spec.name, consuming, spec.handlers(ctx), DeadLetters(producer, topics.dead_letter),
             after_commit=relay.poke,
         )  # fmt: skip
         ctx.broker = _broker(ctx, [topics.of(s) for s in spec.consumes])

@@ -37,6 +37,7 @@ SPEC = ServiceSpec(
     handlers=_handlers,
     background=[inbox_pruning],
     on_start=_on_start,
+    consumer_appends=False,  # it keeps views only
 )
 
 

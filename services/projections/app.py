@@ -41,6 +41,7 @@ SPEC = ServiceSpec(
     extra_ddl=[INBOX_DDL],
     background=[_listen, inbox_pruning],
     on_start=_prepare,
+    consumer_appends=False,  # it keeps views only
 )
 
 
