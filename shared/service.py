@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -36,7 +38,7 @@ from shared.logs import configure_logging
 from shared.messaging.clock_follower import ClockFollower
 from shared.messaging.consumer import BatchHandler, Consumed, DeadLetters, EventConsumer
 from shared.messaging.relay import OutboxRelay
-from shared.messaging.topics import Topics, ensure_topics
+from shared.messaging.topics import ClusterTooSmall, Topics, ensure_topics
 from shared.runtime import committing, supervise
 from shared.settings import Settings
 
@@ -156,6 +158,15 @@ class _Running:
 
 
 BOOT_BACKOFF_S = (0.2, 5.0)  # first and longest pause between attempts to start
+EXIT_CONFIG = 78  # sysexits.h EX_CONFIG: the deployment is misconfigured; restarting alone will not help
+
+
+def _exit_misconfigured(service: str, error: Exception) -> None:
+    """A cluster too small for the replication factor is fixed by an operator, not by waiting: exit, loudly."""
+    log.error("service.cluster_too_small", service=service, error=str(error))
+    print(f"[{service}] cannot start: {error}", file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    os._exit(EXIT_CONFIG)  # from a background task: uvicorn would otherwise keep serving a 503 forever
 
 
 async def _boot(spec: ServiceSpec, settings: Settings, app: FastAPI, running: list[_Running]) -> None:
@@ -176,6 +187,9 @@ async def _boot(spec: ServiceSpec, settings: Settings, app: FastAPI, running: li
             if ctx.broker is not None:
                 await ctx.broker.start()
         except asyncio.CancelledError:
+            raise
+        except ClusterTooSmall as error:
+            _exit_misconfigured(spec.name, error)
             raise
         except Exception as error:
             app.state.startup_error = repr(error)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "pujiang-dev-secret-change-me-in-production-0123456789"  # noqa: S105 (dev only, documented)
@@ -19,10 +19,32 @@ class Settings(BaseSettings):
     pujiang_env: str = "dev"
     pujiang_topic_prefix: str = Field(default="pujiang", description="lets tests isolate topics")
     pujiang_partitions: int = 6
+    # Copies of each partition of our topics, and how many must have a write before it counts
+    # (producers use acks=all). 1 fits one local broker; a cluster sets 3 (and 2 follows).
+    pujiang_replication_factor: int = Field(default=1, ge=1)
+    pujiang_min_insync_replicas: int | None = Field(
+        default=None, ge=1, description="unset: one fewer than the replication factor, at least 1"
+    )
     pujiang_timezone: str = "Asia/Shanghai"
     pujiang_max_body_bytes: int = 1_000_000
     pujiang_db_pool_size: int = 10
     pujiang_ready_max_lag: int = Field(default=1000, description="unconsumed records above which /readyz says 503")
+
+    @model_validator(mode="after")
+    def _insync_fits_replicas(self) -> Settings:
+        if self.min_insync_replicas > self.pujiang_replication_factor:
+            raise ValueError(
+                f"PUJIANG_MIN_INSYNC_REPLICAS={self.min_insync_replicas} exceeds "
+                f"PUJIANG_REPLICATION_FACTOR={self.pujiang_replication_factor}: no write could ever succeed"
+            )
+        return self
+
+    @property
+    def min_insync_replicas(self) -> int:
+        """The topics' min.insync.replicas: as set, else RF-1 (so one broker of three may be lost)."""
+        if self.pujiang_min_insync_replicas is not None:
+            return self.pujiang_min_insync_replicas
+        return max(1, self.pujiang_replication_factor - 1)
 
     @property
     def dev(self) -> bool:

@@ -1,11 +1,11 @@
-"""Topic names, and creating them: keyed by case, partitions configurable, kept forever."""
+"""Topic names, and creating them: keyed by case, partitions and replication configurable, kept forever."""
 
 from __future__ import annotations
 
-import contextlib
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import TopicAlreadyExistsError, for_code
 
 from shared.settings import Settings
 
@@ -33,27 +33,74 @@ class Topics:
         return [*(self.of(s) for s in SERVICES_PUBLISHING), self.clock, self.dead_letter]
 
 
+class ClusterTooSmall(RuntimeError):
+    """The Kafka cluster has fewer brokers than the topics' replication factor: a setting to fix, not to wait out."""
+
+    def __init__(self, brokers: int, replication_factor: int, bootstrap: str) -> None:
+        self.brokers = brokers
+        self.replication_factor = replication_factor
+        super().__init__(
+            f"the Kafka cluster at {bootstrap} has {brokers} broker(s), fewer than "
+            f"PUJIANG_REPLICATION_FACTOR={replication_factor}: start more brokers, or lower the "
+            "replication factor (1 for a single local broker)"
+        )
+
+
+class TopicCreationFailed(RuntimeError):
+    """Kafka refused to create a topic for a reason other than it already existing."""
+
+
+def topic_configs(settings: Settings) -> dict[str, str]:
+    """Kept forever (the log is the record); a write counts once min.insync.replicas brokers hold it."""
+    return {
+        "retention.ms": "-1",
+        "retention.bytes": "-1",
+        "min.insync.replicas": str(settings.min_insync_replicas),
+    }
+
+
+def refused(response: Any) -> list[tuple[str, str]]:
+    """(topic, reason) for each topic a CreateTopics response refused, other than already existing."""
+    failures: list[tuple[str, str]] = []
+    for entry in response.topic_errors:
+        name, code = entry[0], entry[1]
+        message = entry[2] if len(entry) > 2 else None  # v1+ carries a message
+        if code in (0, TopicAlreadyExistsError.errno):  # another process may create one between list and create
+            continue
+        failures.append((name, message or for_code(code).__name__))
+    return failures
+
+
 async def ensure_topics(settings: Settings) -> list[str]:
-    """Create any missing topic; returns the names created. The clock topic has one partition."""
+    """Create any missing topic; returns the names created. The clock topic has one partition.
+
+    Raises ClusterTooSmall when a topic is missing and the cluster cannot hold its replicas: the
+    caller stops rather than retrying, since waiting does not add brokers. Topics that exist are
+    left as they are, so a service restarted while one broker of three is down still starts.
+    """
     topics = Topics(settings.pujiang_topic_prefix)
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
+        missing = [name for name in topics.all() if name not in existing]
+        if not missing:
+            return []
+        brokers = len((await admin.describe_cluster())["brokers"])
+        if brokers < settings.pujiang_replication_factor:
+            raise ClusterTooSmall(brokers, settings.pujiang_replication_factor, settings.kafka_bootstrap_servers)
         wanted = [
             NewTopic(
                 name=name,
                 num_partitions=1 if name == topics.clock else settings.pujiang_partitions,
-                replication_factor=1,
-                topic_configs={"retention.ms": "-1", "retention.bytes": "-1"},
+                replication_factor=settings.pujiang_replication_factor,
+                topic_configs=topic_configs(settings),
             )
-            for name in topics.all()
-            if name not in existing
+            for name in missing
         ]
-        if wanted:
-            # Another process may create one between our list and create: that is fine.
-            with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics(wanted)
+        failures = refused(await admin.create_topics(wanted))
+        if failures:
+            raise TopicCreationFailed("; ".join(f"{name}: {reason}" for name, reason in failures))
         return [t.name for t in wanted]
     finally:
         await admin.close()
