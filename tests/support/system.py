@@ -64,7 +64,9 @@ class ServiceProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    # A budget, not a threshold: five processes importing at once on two shared, busy cores
+    # (load 20+) took over 60 s to answer, which failed whole e2e sessions before any test ran.
+    def wait_ready(self, timeout: float = 240) -> None:
         def readiness() -> int:
             if self.proc is not None and self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log_path}")
