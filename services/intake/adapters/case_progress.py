@@ -28,6 +28,7 @@ from shared.events import (
     ExtensionGranted,
     LeaderAssigned,
     SupervisionIssued,
+    WithdrawalRecorded,
 )
 
 CASE_PROGRESS_DDL = """
@@ -58,6 +59,7 @@ FOLLOWED: tuple[type[Event], ...] = (
     CaseReopenedForReview,
     CaseClosed,
     SupervisionIssued,
+    WithdrawalRecorded,
     ClockStarted,
     ClockPaused,
     ClockResumed,
@@ -88,14 +90,16 @@ async def record(conn: asyncpg.Connection, schema: str, case_id: str, fact: Fact
     return bool(kept)
 
 
-async def record_many(conn: asyncpg.Connection, schema: str, kept: Sequence[tuple[str, Fact]]) -> set[str]:
-    """Keep received events (case id, fact) with one statement; the cases that got one not kept before."""
+async def record_many(
+    conn: asyncpg.Connection, schema: str, kept: Sequence[tuple[str, Fact]]
+) -> set[tuple[str, str, int]]:
+    """Keep received events (case id, fact) with one statement; the (case, stream, version) not kept before."""
     if not kept:
         return set()
     rows = await conn.fetch(
         f"""INSERT INTO {schema}.case_progress (case_id, stream, version, type, time, data)
             SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::jsonb[])
-            ON CONFLICT DO NOTHING RETURNING case_id""",
+            ON CONFLICT DO NOTHING RETURNING case_id, stream, version""",
         [case_id for case_id, _ in kept],
         [fact.stream for _, fact in kept],
         [fact.version for _, fact in kept],
@@ -103,7 +107,7 @@ async def record_many(conn: asyncpg.Connection, schema: str, kept: Sequence[tupl
         [fact.time for _, fact in kept],
         [fact.event.model_dump_json() for _, fact in kept],
     )
-    return {row["case_id"] for row in rows}
+    return {(row["case_id"], row["stream"], row["version"]) for row in rows}
 
 
 async def facts_many(conn: asyncpg.Connection, schema: str, case_ids: Sequence[str]) -> dict[str, list[Fact]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import partial
 
 import asyncpg
@@ -10,7 +11,7 @@ import structlog
 from services.intake.adapters import case_progress, petition_index
 from services.intake.domain.progress import STREAMS, Fact
 from services.intake.domain.repeats import matter, phone_key
-from services.intake.handlers import cases
+from services.intake.handlers import cases, notices
 from services.intake.handlers.service import Intake
 from shared.events import PetitionSubmitted
 from shared.messaging.consumer import BatchHandler, Consumed
@@ -22,14 +23,19 @@ async def on_followed(intake: Intake, conn: asyncpg.Connection, events: list[Con
     """Keep the events, then refold each case they touched once: the view never depends on arrival order.
 
     Set-based: a batch costs the same handful of statements whatever its size (keep, lock, load
-    streams, load kept events, write views, write index rows).
+    streams, load kept events, write views, write index rows), plus what notices it issues.
     """
-    kept: list[tuple[str, Fact]] = []
+    kept: list[tuple[str, Fact, uuid.UUID]] = []
     for event, payload in ((c.event, c.payload) for c in events):
         stream = case_progress.stream_kind(event.stream_id)
         if stream in STREAMS[1:]:
-            kept.append((event.subject, Fact(stream, event.version, event.time, payload)))
-    touched = await case_progress.record_many(conn, intake.schema, kept)
+            kept.append((event.subject, Fact(stream, event.version, event.time, payload), event.id))
+    fresh = await case_progress.record_many(conn, intake.schema, [(case_id, fact) for case_id, fact, _ in kept])
+    touched: dict[str, list[tuple[Fact, uuid.UUID]]] = {}
+    for case_id, fact, event_id in kept:
+        if (case_id, fact.stream, fact.version) in fresh:
+            fresh.discard((case_id, fact.stream, fact.version))  # a repeat in the same batch counts once
+            touched.setdefault(case_id, []).append((fact, event_id))
     if not touched:
         return
     # Locked in case-id order, as every writer of them does: no deadlocks. A case not indexed
@@ -37,6 +43,8 @@ async def on_followed(intake: Intake, conn: asyncpg.Connection, events: list[Con
     locked = sorted(await petition_index.lock_many(conn, intake.schema, sorted(touched)))
     if locked:
         loaded = await cases.load_many(intake, conn, locked)
+        for case_id in locked:
+            loaded[case_id] = await notices.issue_notices(intake, conn, loaded[case_id], touched[case_id])
         await cases.save_many(intake, conn, [loaded[case_id].facts for case_id in locked])
 
 
