@@ -42,6 +42,7 @@ SPEC = ServiceSpec(
     background=[_listen, inbox_pruning],
     on_start=_prepare,
     consumer_appends=False,  # it keeps views only
+    own_role=False,  # it makes read-model generation schemas while serving (see shared/service.py)
 )
 
 

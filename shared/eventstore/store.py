@@ -32,11 +32,12 @@ _XID_WRAP = 2**32
 _WRITER_PREFIX = "pujiang/"
 _NO_EVENTS = ":no-events"
 # A backend named as another schema's writer cannot add events here (see `writer_name`); every
-# other backend of this database, ours or unnamed (a script, a test, psql), still counts.
+# other backend of this database, ours or unnamed (a script, a test, psql), still counts; so does
+# one whose name this role may not see (NULL).
 _HORIZON = """SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
     array(SELECT backend_xid::text FROM pg_stat_activity
           WHERE datname = current_database() AND backend_xid IS NOT NULL
-            AND (application_name = $1 OR application_name NOT LIKE 'pujiang/%')) AS running"""
+            AND (application_name = $1 OR coalesce(application_name, '') NOT LIKE 'pujiang/%')) AS running"""
 
 
 def writer_name(schema: str, *, appends: bool = True) -> str:
@@ -147,6 +148,28 @@ class PostgresEventStore(EventStore):
             after.position,
             str(horizon),
             limit,
+        )
+        return [(Position(int(row["tx_id"]), row["position"]), to_recorded(row)) for row in rows]
+
+    async def read_hashes(self, conn: asyncpg.Connection, after: Position, limit: int) -> list[tuple[Position, str]]:
+        """read_all's events, only their place and hash (the Merkle tree's leaves; no payload decoded)."""
+        horizon = await self._horizon(conn)
+        rows = await conn.fetch(
+            f"""SELECT tx_id::text AS tx_id, position, hash FROM {self.schema}.events
+                WHERE (tx_id, position) > ($1::text::xid8, $2) AND tx_id < $3::text::xid8
+                ORDER BY tx_id, position LIMIT $4""",
+            str(after.tx_id),
+            after.position,
+            str(horizon),
+            limit,
+        )
+        return [(Position(int(row["tx_id"]), row["position"]), row["hash"]) for row in rows]
+
+    async def read_subject(self, conn: asyncpg.Connection, subject: str) -> list[tuple[Position, RecordedEvent]]:
+        rows = await conn.fetch(
+            f"""SELECT tx_id::text AS tx_id, {_COLUMNS} FROM {self.schema}.events
+                WHERE subject = $1 ORDER BY tx_id, position""",
+            subject,
         )
         return [(Position(int(row["tx_id"]), row["position"]), to_recorded(row)) for row in rows]
 
