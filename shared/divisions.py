@@ -105,3 +105,8 @@ def is_within(code: str, ancestor: str) -> bool:
 def county_of(code: str) -> str:
     """The county a division belongs to (the county is the unit of partitioning and access)."""
     return truncate_to(code, Level.COUNTY)
+
+
+def significant_prefix(code: str) -> str:
+    """The digits that name the division (every code below it starts with them): '330726' for 330726000000."""
+    return code[: _DIGITS[level_of(code)]]

@@ -8,8 +8,11 @@ from services.intake import handlers
 from services.intake.adapters.access_failures import ACCESS_FAILURES_DDL
 from services.intake.adapters.case_progress import CASE_PROGRESS_DDL
 from services.intake.adapters.idempotency import IDEMPOTENCY_DDL
+from services.intake.adapters.notice_outbox import NOTICE_OUTBOX_DDL
 from services.intake.adapters.petition_index import PETITION_INDEX_DDL
 from services.intake.entrypoints.http import router
+from services.intake.entrypoints.notices_http import router as notices_router
+from services.intake.handlers import notices
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
 from shared.messaging.consumer import BatchHandler
 from shared.messaging.inbox import INBOX_DDL, inbox_pruning
@@ -25,17 +28,28 @@ def _handlers(ctx: Context) -> BatchHandler:
     return handlers.followed_handler(intake)
 
 
+async def _notice_delivery(ctx: Context) -> None:
+    await notices.delivery_loop(ctx.extras["intake"])
+
+
 async def _on_start(ctx: Context) -> None:
     await handlers.backfill(ctx.extras["intake"])
 
 
 SPEC = ServiceSpec(
     name="intake",
-    routers=[router],
-    extra_ddl=[INBOX_DDL, IDEMPOTENCY_DDL, PETITION_INDEX_DDL, CASE_PROGRESS_DDL, ACCESS_FAILURES_DDL],
+    routers=[router, notices_router],
+    extra_ddl=[
+        INBOX_DDL,
+        IDEMPOTENCY_DDL,
+        PETITION_INDEX_DDL,
+        CASE_PROGRESS_DDL,
+        ACCESS_FAILURES_DDL,
+        NOTICE_OUTBOX_DDL,
+    ],
     consumes=["routing", "sla"],
     handlers=_handlers,
-    background=[inbox_pruning],
+    background=[inbox_pruning, _notice_delivery],
     on_start=_on_start,
 )
 

@@ -9,12 +9,14 @@ from typing import Any
 import asyncpg
 
 from services.routing.adapters import case_index
+from services.routing.domain.aftercare import on_withdrawal_requested
 from services.routing.domain.assignment import Jurisdictions, decide_assignment
 from services.routing.domain.case import Case, fold
 from services.routing.domain.commands import Command, Rules
 from services.routing.domain.lifecycle import decide
 from services.routing.domain.reactions import on_breach, on_feedback, on_review_requested
-from shared.domain import NotFound
+from shared.divisions import level_of, significant_prefix
+from shared.domain import Forbidden, NotFound
 from shared.events import (
     REGISTRY,
     ClockBreached,
@@ -24,6 +26,7 @@ from shared.events import (
     PetitionSubmitted,
     RecordedEvent,
     ReviewRequested,
+    WithdrawalRequested,
 )
 from shared.http.auth import Principal
 from shared.messaging.batch_appends import BatchAppends
@@ -33,7 +36,9 @@ from shared.vocabulary import Role
 
 ROUTING_ACTOR = "system:routing"
 ACTING_ROLES = (Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN)
-CONSUMED = frozenset(e.type_name() for e in (PetitionSubmitted, FeedbackGiven, ReviewRequested, ClockBreached))
+CONSUMED = frozenset(
+    e.type_name() for e in (PetitionSubmitted, FeedbackGiven, ReviewRequested, ClockBreached, WithdrawalRequested)
+)
 
 
 def case_stream(case_id: str) -> str:
@@ -92,6 +97,16 @@ class Routing:
             cases = await case_index.worklist(conn, self.ctx.name, principal.division, cursor, limit)
         return Worklist(cases, cases[-1]["case_id"] if len(cases) == limit else None)
 
+    async def collective(self, principal: Principal, cursor: str, limit: int) -> Worklist:
+        """The collective petitions the caller's unit is told of (the policy's `inform` level and above)."""
+        level = level_of(principal.division)
+        if level.rank < self.where.collective.inform.rank:
+            raise Forbidden(f"collective petitions are reported to the {self.where.collective.inform} level and above")
+        async with self.ctx.pool.acquire() as conn:
+            within = significant_prefix(principal.division)
+            cases = await case_index.collective(conn, self.ctx.name, within, cursor, limit)
+        return Worklist(cases, cases[-1]["case_id"] if len(cases) == limit else None)
+
     async def on_events(self, conn: asyncpg.Connection, batch: list[Consumed]) -> None:
         """A consumed batch at once: every case it touches loaded in one read, each event decided in
         order on the state the ones before it left, new events and the index written in one go."""
@@ -122,4 +137,6 @@ class Routing:
                 return lambda state: on_review_requested(state, payload, self.where)
             case ClockBreached():
                 return lambda state: on_breach(state, payload, self.where, self.rules)
+            case WithdrawalRequested():
+                return lambda state: on_withdrawal_requested(state, payload)
         return lambda _state: []

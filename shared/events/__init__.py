@@ -1,9 +1,20 @@
 """Event schemas every service agrees on, and the registry that decodes them."""
 
 from shared.events.base import GENESIS_HASH, Event, Metadata, RecordedEvent, chain_hash, verify_chain
-from shared.events.intake import FeedbackGiven, PetitionSubmitted, RepeatPetitionReceived, ReviewRequested
+from shared.events.intake import (
+    FeedbackGiven,
+    InformationAdded,
+    NoticeDelivered,
+    NoticeDeliveryFailed,
+    NoticeIssued,
+    PetitionSubmitted,
+    RepeatPetitionReceived,
+    ReviewRequested,
+    WithdrawalRequested,
+)
 from shared.events.registry import EventRegistry, UnknownEventType
 from shared.events.routing import (
+    CallbackRecorded,
     CaseAccepted,
     CaseAssigned,
     CaseClosed,
@@ -11,9 +22,11 @@ from shared.events.routing import (
     CaseNoteAdded,
     CaseReopenedForReview,
     CaseResolved,
+    CollectivePetitionReported,
     ExtensionGranted,
     LeaderAssigned,
     SupervisionIssued,
+    WithdrawalRecorded,
 )
 from shared.events.sla import (
     ClockBreached,
@@ -40,6 +53,7 @@ REGISTRY.register(
     ExtensionGranted,
     LeaderAssigned,
     CaseNoteAdded,
+    CollectivePetitionReported,
     CaseResolved,
     CaseReopenedForReview,
     CaseClosed,
@@ -52,11 +66,20 @@ REGISTRY.register(
     ClockBreached,
     ClockStopped,
     SystemClockMoved,
+    # notices helper (issue 11 part A)
+    InformationAdded,
+    WithdrawalRequested,
+    NoticeIssued,
+    NoticeDelivered,
+    NoticeDeliveryFailed,
+    CallbackRecorded,
+    WithdrawalRecorded,
 )
 
 __all__ = [
     "GENESIS_HASH",
     "REGISTRY",
+    "CallbackRecorded",
     "CaseAccepted",
     "CaseAssigned",
     "CaseClosed",
@@ -72,12 +95,17 @@ __all__ = [
     "ClockStarted",
     "ClockStopped",
     "ClockWarned",
+    "CollectivePetitionReported",
     "Event",
     "EventRegistry",
     "ExtensionGranted",
     "FeedbackGiven",
+    "InformationAdded",
     "LeaderAssigned",
     "Metadata",
+    "NoticeDelivered",
+    "NoticeDeliveryFailed",
+    "NoticeIssued",
     "PetitionSubmitted",
     "RecordedEvent",
     "RepeatPetitionReceived",
@@ -85,6 +113,8 @@ __all__ = [
     "SupervisionIssued",
     "SystemClockMoved",
     "UnknownEventType",
+    "WithdrawalRecorded",
+    "WithdrawalRequested",
     "chain_hash",
     "status_after",
     "verify_chain",

@@ -67,6 +67,19 @@ class LeaderAssigned(Event):
     leader: str
 
 
+class CollectivePetitionReported(Event):
+    """A collective petition (聯名 / 集體訪) was routed: the informed unit (by default the county's
+    petition bureau) is told. No personal data: the bureau reads the case for the rest."""
+
+    case_id: str
+    informed_unit_id: str
+    county_code: str
+    division_code: str
+    level: Level
+    category: str
+    headcount: int
+
+
 class CaseNoteAdded(Event):
     """An official's note on the case, for officials only: it moves nothing (no status, no clock)
     and the petitioner's view never shows it."""
@@ -109,3 +122,33 @@ class SupervisionIssued(Event):
     clock_kind: str
     by_division: str
     breach_count: int
+
+
+# --- notices helper (issue 11 part A): callbacks and withdrawal ------------------------------
+
+Satisfaction = Literal["satisfied", "basically_satisfied", "dissatisfied"]
+
+
+class CallbackRecorded(Event):
+    """An official phoned or visited the petitioner after a reply (回訪) and recorded the outcome."""
+
+    case_id: str
+    method: Literal["phone", "visit"]
+    reached: bool
+    satisfaction: Satisfaction | None = None  # only when reached
+    reasons: tuple[str, ...] = ()  # codes of services/routing/data/callbacks.yaml
+    comment: str = ""
+    round: Round = "first"
+    attempt: int = 1  # the how-many-th callback of this round
+
+
+class WithdrawalRecorded(Event):
+    """The petition is withdrawn (撤回): by the petitioner, or by a cadre with their consent recorded.
+
+    A `CaseClosed(reason=withdrawn)` follows it in the same append.
+    """
+
+    case_id: str
+    by: Literal["petitioner", "cadre"]
+    reason: str = ""
+    consent: str | None = None  # how the petitioner consented (cadre withdrawals only)

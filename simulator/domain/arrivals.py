@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from shared.divisions import county_of, truncate_to
 from shared.vocabulary import Channel, Level
 from simulator.domain import texts
@@ -12,6 +14,7 @@ from simulator.domain.world import World
 # Cadres record these themselves (intake wants their JWT); a leader's reception day is recorded
 # by the county's office; a walk-in visit by nobody in particular.
 _CADRE_CHANNELS = {Channel.PROXY.value, Channel.DOOR_TO_DOOR.value}
+_VISITS = {Channel.VISIT.value, Channel.LEADER_RECEPTION.value}
 
 
 def arrival_count(world: World, tick: int) -> int:
@@ -55,6 +58,7 @@ def petition(world: World, ref: int, tick: int) -> PetitionSpec:
         recorded_by = where
     elif channel == Channel.LEADER_RECEPTION.value:
         recorded_by = county_of(where)
+    co_signers, headcount = _group(rng, channel, habits.collective, habits.group_visit_size)
     return PetitionSpec(
         ref=ref,
         tick=tick,
@@ -67,4 +71,20 @@ def petition(world: World, ref: int, tick: int) -> PetitionSpec:
         anonymous=chance(rng, habits.anonymous),
         attachments=tuple(f"现场照片{i + 1}.jpg" for i in range(photos)),
         recorded_by=recorded_by,
+        co_signers=co_signers,
+        headcount=headcount,
     )
+
+
+def _group(rng: random.Random, channel: str, share: float, visit_size: tuple[int, int]) -> tuple[tuple[str, ...], int]:
+    """Drawn last, so the draws before it stay what they were: most petitions are one person's.
+
+    A group that walks in (集體訪) sends up to five representatives for many; a joint letter or
+    online petition (聯名) is signed by a few, each named."""
+    if not chance(rng, share):
+        return (), 1
+    if channel in _VISITS:
+        headcount = rng.randint(*visit_size)
+        return tuple(texts.person(rng) for _ in range(rng.randint(1, 4))), headcount
+    signers = tuple(texts.person(rng) for _ in range(rng.randint(1, 7)))
+    return signers, 1 + len(signers)

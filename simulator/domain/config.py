@@ -156,6 +156,8 @@ class PetitionerHabits(BaseModel):
     repeat: float = Field(0.3, ge=0, le=1, description="of the impatient, those who petition again (重复信访)")
     anonymous: float = Field(0.05, ge=0, le=1)
     attachment: float = Field(0.15, ge=0, le=1)
+    collective: float = Field(0.03, ge=0, le=1, description="petitions by a group (聯名 / 集體訪)")
+    group_visit_size: tuple[int, int] = Field((5, 60), description="people on a group visit (集體訪), min and max")
 
 
 class Places(BaseModel):

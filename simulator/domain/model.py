@@ -49,6 +49,9 @@ class PetitionSpec(BaseModel):
     anonymous: bool
     attachments: tuple[str, ...] = ()
     recorded_by: str | None = None  # the division of the cadre who records it, for channels that need one
+    # A joint letter's other signers, or a group visit's representatives (聯名 / 集體訪), and how many in all.
+    co_signers: tuple[str, ...] = ()
+    headcount: int = 1
 
 
 class Command(BaseModel):

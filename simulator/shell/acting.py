@@ -96,7 +96,7 @@ class Desk:
             {"name": name, "url": f"https://files.example.invalid/{digest[:16]}/{i}.jpg", "content_type": "image/jpeg"}
             for i, name in enumerate(b.get("attachments", ()))
         ]
-        return {
+        body: dict[str, Any] = {
             "channel": b["channel"],
             "division_code": b["division_code"],
             "category": b["category"],
@@ -105,6 +105,14 @@ class Desk:
             "petitioner": {"name": b["name"], "phone": phone, "anonymous": b["anonymous"]},
             "attachments": attachments,
         }
+        signers = list(b.get("co_signers", ()))
+        if signers:  # a group: the others' phones are made up the same way, one per signer
+            body["co_petitioners"] = [
+                {"name": name, "phone": f"{phone[:-2]}{(int(phone[-2:]) + i + 1) % 100:02d}"}
+                for i, name in enumerate(signers)
+            ]
+            body["headcount"] = b.get("headcount", 1 + len(signers))
+        return body
 
     def _after_official(self, c: Command, answer: Answer) -> None:
         if answer.status != 200:

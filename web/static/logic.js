@@ -100,6 +100,7 @@ export function caseFlags(doc, nowMs) {
   if (doc.status === "assigned") flags.push("unsigned");
   if (doc.supervision) flags.push("supervision");
   if (doc.leader) flags.push("leader");
+  if (doc.collective) flags.push("collective");
   return flags;
 }
 

@@ -7,7 +7,7 @@ import {
 import { countdownText, stepText } from "./logic.js";
 import { DivisionPicker } from "./picker.js";
 
-const state = { categories: [], picker: null, idempotencyKey: crypto.randomUUID(), last: null, followed: null, attachments: 0 };
+const state = { categories: [], picker: null, idempotencyKey: crypto.randomUUID(), last: null, followed: null, attachments: 0, coPetitioners: 0 };
 const VIEWS = ["home", "submit", "done", "follow"];
 
 function show(view) {
@@ -80,6 +80,18 @@ function addAttachment() {
   row.querySelector("input").focus();
 }
 
+function addCoPetitioner() {
+  const index = state.coPetitioners++;
+  const row = el("div", { class: "attachment co-petitioner", "data-index": index },
+    el("div", { class: "field" }, el("label", { for: `co-name-${index}` }, t("portal.co_name")),
+      el("input", { id: `co-name-${index}`, "data-field": `co_petitioners.${index}.name`, maxlength: 100, autocomplete: "off" })),
+    el("div", { class: "field" }, el("label", { for: `co-phone-${index}` }, t("portal.co_phone")),
+      el("input", { id: `co-phone-${index}`, type: "tel", inputmode: "tel", "data-field": `co_petitioners.${index}.phone`, autocomplete: "off" })),
+    el("button", { type: "button", class: "ghost", onclick: () => row.remove() }, t("portal.remove")));
+  $("#co-petitioners").append(row);
+  row.querySelector("input").focus();
+}
+
 function petitionBody() {
   const attachments = [...document.querySelectorAll("#attachments .attachment")].map((row) => ({
     name: row.querySelector("[data-field$='.name']").value.trim(),
@@ -96,6 +108,18 @@ function petitionBody() {
   };
   const id = $("#id-number").value.trim();
   if (id) body.petitioner.id_number = id;
+  // A joint petition (联名): the other signers as rows, numbered as sent, and the number of people.
+  const signers = [...document.querySelectorAll("#co-petitioners .co-petitioner")];
+  const named = signers.map((row) => ({
+    row, name: row.querySelector("[data-field$='.name']").value.trim(), phone: row.querySelector("[data-field$='.phone']").value.trim(),
+  })).filter((s) => s.name || s.phone);
+  if (named.length) body.co_petitioners = named.map(({ name, phone }) => ({ name, phone }));
+  named.forEach(({ row }, i) => {
+    row.querySelector("[data-field$='.name']").dataset.field = `co_petitioners.${i}.name`;
+    row.querySelector("[data-field$='.phone']").dataset.field = `co_petitioners.${i}.phone`;
+  });
+  const headcount = $("#headcount").value.trim();
+  if (headcount) body.headcount = Number(headcount);
   // The attachments sent are numbered as sent: the rows' data-field names must match.
   document.querySelectorAll("#attachments .attachment").forEach((row, i) => {
     row.querySelector("[data-field$='.name']").dataset.field = `attachments.${i}.name`;
@@ -121,6 +145,7 @@ async function submit(event) {
     renderDone();
     form.reset();
     $("#attachments").replaceChildren();
+    $("#co-petitioners").replaceChildren();
     location.hash = "#/done";
   } catch (failure) {
     showErrors(form, failure);
@@ -178,6 +203,7 @@ function renderProgress() {
       row(t("portal.unit"), view.handling_unit),
       row(t("portal.submitted_at"), when(view.submitted_at))),
   ];
+  if (view.headcount > 1) parts.push(el("p", { class: "notice" }, t("portal.headcount_shown", { n: view.headcount })));
   if (view.redirect_to) parts.push(el("p", { class: "notice" }, el("b", {}, t("portal.redirected")), view.redirect_to));
   if (deadlines.length) {
     parts.push(el("h3", {}, t("portal.deadlines")), el("ul", { class: "deadlines" }, deadlines.map((d) =>
@@ -255,6 +281,7 @@ async function start() {
   $("#category").addEventListener("change", renderRedirect);
   $("#submit-form").addEventListener("submit", submit);
   $("#add-attachment").addEventListener("click", addAttachment);
+  $("#add-co").addEventListener("click", addCoPetitioner);
   $("#follow-form").addEventListener("submit", follow);
   $("#to-follow").addEventListener("click", () => { location.hash = `#/follow/${state.last.tracking_code}`; });
   for (const button of document.querySelectorAll("[data-copy]")) {

@@ -14,7 +14,7 @@ const TOKEN = "pujiang.token";
 const AFTER_SIGN_IN = "pujiang.after_sign_in";
 const STATUSES = ["submitted", "assigned", "accepted", "resolved", "under_review", "under_re_review"];
 const LEVELS = ["village", "township", "county", "city", "province"];
-const FLAGS = ["overdue", "at_risk", "unsigned", "supervision", "leader"];
+const FLAGS = ["overdue", "at_risk", "unsigned", "supervision", "leader", "collective"];
 // The actions of api.md ("Routing") and the fields each takes; `likely` orders them by status.
 const ACTIONS = [
   { name: "accept", path: "accept", fields: [], likely: ["assigned"] },
@@ -86,6 +86,9 @@ function renderWho() {
   const who = $("#who");
   $("#sign-out").hidden = !state.claims;
   who.replaceChildren();
+  // Collective petitions are reported to the county's petition bureau and the levels above it.
+  const collective = $("#mode-collective");
+  if (collective) collective.hidden = !/000000$/.test(state.claims?.division || "");
   if (!state.claims) return;
   who.append(el("b", {}, state.claims.sub), ` · ${t(`role.${state.claims.role}`)} · `, el("span", { id: "who-unit" }, state.claims.division));
   api("routing", `v1/divisions/${state.claims.division}`).then((d) => {
@@ -181,9 +184,15 @@ async function loadList(more = false) {
         if (doc) docs.set(doc.case_id, doc);
       }
       // Routing says what waits on this unit now; the read model adds clocks, codes and titles.
-      state.cases = mine.cases.map((c) => ({ ...docs.get(c.case_id), ...c, opened_at: docs.get(c.case_id)?.opened_at }));
+      state.cases = mine.cases.map((c) => ({ ...docs.get(c.case_id), ...c, opened_at: docs.get(c.case_id)?.opened_at, collective: c.headcount > 0 }));
       // "On me": the cases of my unit whose leader in charge (包案) I am.
       if (state.mode === "me") state.cases = state.cases.filter((c) => c.leader === state.claims.sub);
+      state.cursor = null;
+    } else if (state.mode === "collective") {
+      // The collective petitions routing reports to this bureau (聯名 / 集體訪), with the read model's details.
+      const reported = await call("routing", "v1/collective-petitions", { params: { limit: 200 } });
+      const docs = await Promise.all(reported.cases.slice(0, 60).map((c) => call("projections", `v1/cases/${c.case_id}`).catch(() => null)));
+      state.cases = reported.cases.map((c, i) => ({ ...(docs[i] || {}), ...c, opened_at: docs[i]?.opened_at, collective: true }));
       state.cursor = null;
     } else {
       const page_ = await call("projections", "v1/cases", {
@@ -277,7 +286,8 @@ function renderList() {
     return el("tr", { class: flags.map((f) => `f-${f}`).join(" "), "data-case": doc.case_id },
       el("td", { "data-label": t("worklist.code") }, el("a", { href: `#/case/${doc.case_id}`, class: "code" }, doc.tracking_code || doc.case_id.slice(0, 8))),
       el("td", { "data-label": t("worklist.subject") }, el("span", { class: "title" }, doc.title || ""), el("br"),
-        el("small", { class: "muted" }, category(doc.category)), " ", flags.map((f) => el("span", { class: `badge b-${f}` }, t(`flag.${f}`)))),
+        el("small", { class: "muted" }, category(doc.category)), " ", flags.map((f) => el("span", { class: `badge b-${f}` }, t(`flag.${f}`))),
+        doc.collective && doc.headcount ? el("small", { class: "muted" }, " ", t("worklist.headcount", { n: doc.headcount })) : ""),
       el("td", { "data-label": t("worklist.status") }, t(`status.${doc.status}`), el("br"), el("small", { class: "muted" }, doc.level ? t(`level.${doc.level}`) : "")),
       el("td", { "data-label": t("worklist.unit") }, doc.unit_name || doc.unit_id || "—"),
       el("td", { "data-label": t("worklist.clock") }, clockCell(doc)),

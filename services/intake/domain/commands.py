@@ -21,6 +21,8 @@ class SubmitPetition(BaseModel):
     petitioner: Petitioner
     attachments: tuple[Attachment, ...] = ()
     recorded_by: str | None = None
+    co_petitioners: tuple[Petitioner, ...] = ()
+    headcount: int = 1
 
 
 class NewCase(BaseModel):

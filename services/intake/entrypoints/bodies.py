@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from services.intake.domain.commands import SubmitPetition
 from shared.events.intake import Attachment, Petitioner
@@ -12,15 +14,8 @@ from shared.vocabulary import Channel
 
 
 class Body(BaseModel):
-    # PostgreSQL cannot store a NUL character in text or JSON: refused here as invalid, not a 500 later.
+    # A NUL character anywhere in the request is refused before this model (shared/http/text.py).
     model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: object) -> object:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain the NUL character")
-        return value
 
 
 # A phone as petitioners write it; officials search with the same form.
@@ -32,6 +27,17 @@ class PetitionerIn(Body):
     phone: str = Field(pattern=PHONE_PATTERN)
     id_number: str | None = Field(default=None, pattern=r"^\d{17}[\dXx]$")
     anonymous: bool = False
+    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    address: str | None = Field(default=None, min_length=1, max_length=300)
+    notify_by: Literal["sms", "email", "letter"] | None = None
+
+    @model_validator(mode="after")
+    def _notify_by_has_address(self) -> PetitionerIn:
+        # A chosen channel needs its address: refused here rather than a notice nobody can deliver.
+        needs = {"email": self.email, "letter": self.address, "sms": self.phone}
+        if self.notify_by is not None and not needs[self.notify_by]:
+            raise ValueError(f"notify_by {self.notify_by} needs the petitioner's {self.notify_by} address")
+        return self
 
 
 class AttachmentIn(Body):
@@ -48,6 +54,19 @@ class PetitionIn(Body):
     content: str = Field(min_length=1, max_length=20_000)
     petitioner: PetitionerIn
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
+    # A joint or group petition (聯名 / 集體訪, services/intake/README.md): the other named signers
+    # and how many people in all; without them the petition is one person's, as before.
+    co_petitioners: list[PetitionerIn] = Field(default_factory=list, max_length=100)
+    headcount: int | None = Field(default=None, ge=1, le=100_000)
+
+    @field_validator("headcount")
+    @classmethod
+    def _counts_everyone_named(cls, value: int | None, info: ValidationInfo) -> int | None:
+        # co_petitioners is declared first, so it is checked (and here) before this runs.
+        named = 1 + len(info.data.get("co_petitioners", []))
+        if value is not None and value < named:
+            raise ValueError(f"must count at least everyone named: the petitioner and the co_petitioners ({named})")
+        return value
 
     @field_validator("division_code")
     @classmethod
@@ -83,6 +102,8 @@ class PetitionIn(Body):
             petitioner=Petitioner.model_construct(**dict(self.petitioner)),
             attachments=tuple(Attachment.model_construct(**dict(a)) for a in self.attachments),
             recorded_by=recorded_by,
+            co_petitioners=tuple(Petitioner.model_construct(**dict(p)) for p in self.co_petitioners),
+            headcount=self.headcount or 1 + len(self.co_petitioners),
         )
 
 
@@ -97,6 +118,24 @@ class ReviewIn(Body):
     reason: str = Field(min_length=1, max_length=2000)
 
     @field_validator("reason")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+class WithdrawIn(Body):
+    access_code: str = Field(min_length=1, max_length=100)
+    reason: str = Field(default="", max_length=2000)
+
+
+class InformationIn(Body):
+    access_code: str = Field(min_length=1, max_length=100)
+    text: str = Field(min_length=1, max_length=20_000)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
+
+    @field_validator("text")
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():

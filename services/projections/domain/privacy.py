@@ -16,10 +16,27 @@ _IDENTITY = ("name", "phone", "id_number")
 
 
 def as_seen_by(role: Role, event: dict[str, Any]) -> dict[str, Any]:
-    """The event's JSON as `role` may read it (marked `redacted` when something was taken out)."""
+    """The event's JSON as `role` may read it (marked `redacted` when something was taken out).
+
+    Each signer of a collective petition (`co_petitioners`) is anonymous or not on their own."""
     data = event.get("data") or {}
     petitioner = data.get("petitioner")
-    if not isinstance(petitioner, dict) or sees_identity(role, bool(petitioner.get("anonymous"))):
+    others = data.get("co_petitioners")
+    changes: dict[str, Any] = {}
+    if isinstance(petitioner, dict) and _hidden_from(role, petitioner):
+        changes["petitioner"] = _without_identity(petitioner)
+    if isinstance(others, list) and any(isinstance(p, dict) and _hidden_from(role, p) for p in others):
+        changes["co_petitioners"] = [
+            _without_identity(p) if isinstance(p, dict) and _hidden_from(role, p) else p for p in others
+        ]
+    if not changes:
         return event
-    hidden = {**petitioner, **dict.fromkeys(_IDENTITY)}
-    return {**event, "data": {**data, "petitioner": hidden}, "redacted": True}
+    return {**event, "data": {**data, **changes}, "redacted": True}
+
+
+def _hidden_from(role: Role, petitioner: dict[str, Any]) -> bool:
+    return not sees_identity(role, bool(petitioner.get("anonymous")))
+
+
+def _without_identity(petitioner: dict[str, Any]) -> dict[str, Any]:
+    return {**petitioner, **dict.fromkeys(_IDENTITY)}

@@ -69,6 +69,11 @@ def figures(counts: dict[tuple[str, str], int]) -> dict[str, Any]:
         "overdue": counts.get(("overdue", ""), 0),
         "at_risk": counts.get(("at_risk", ""), 0),
         "escalated": counts.get(("escalated", ""), 0),
+        "collective": {
+            "cases": sum(metric("collective").values()),
+            "open": counts.get(("collective", "open"), 0),
+            "people": counts.get(("collective_people", ""), 0),
+        },
     }
 
 

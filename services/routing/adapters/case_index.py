@@ -28,10 +28,15 @@ CREATE TABLE IF NOT EXISTS {schema}.case_index (
     updated_at    timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 CREATE INDEX IF NOT EXISTS case_index_unit ON {schema}.case_index (division_code, status, case_id);
+-- Collective petitions (聯名 / 集體訪): how many people; 0 for one person's petition. Added later: a
+-- table made before it gains the column here.
+ALTER TABLE {schema}.case_index ADD COLUMN IF NOT EXISTS headcount integer NOT NULL DEFAULT 0;
+CREATE INDEX IF NOT EXISTS case_index_collective ON {schema}.case_index (county_code, case_id) WHERE headcount > 0;
 """
 
 
 _COLUMNS = ("case_id", "status", "unit_id", "division_code", "county_code", "level", "category", "channel", "leader")
+_INTS = ("headcount", "version")
 
 
 async def save(conn: asyncpg.Connection, schema: str, cases: Sequence[Case]) -> None:
@@ -39,16 +44,16 @@ async def save(conn: asyncpg.Connection, schema: str, cases: Sequence[Case]) -> 
     if not cases:
         return
     await conn.execute(
-        f"""INSERT INTO {schema}.case_index ({", ".join(_COLUMNS)}, version)
+        f"""INSERT INTO {schema}.case_index ({", ".join(_COLUMNS + _INTS)})
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                                 $7::text[], $8::text[], $9::text[], $10::int[])
+                                 $7::text[], $8::text[], $9::text[], $10::int[], $11::int[])
             ON CONFLICT (case_id) DO UPDATE SET status = EXCLUDED.status, unit_id = EXCLUDED.unit_id,
                 division_code = EXCLUDED.division_code, county_code = EXCLUDED.county_code,
                 level = EXCLUDED.level, category = EXCLUDED.category, channel = EXCLUDED.channel,
-                leader = EXCLUDED.leader, version = EXCLUDED.version, updated_at = clock_timestamp()
+                leader = EXCLUDED.leader, headcount = EXCLUDED.headcount, version = EXCLUDED.version,
+                updated_at = clock_timestamp()
             WHERE {schema}.case_index.version < EXCLUDED.version""",
-        *([getattr(case, column) for case in cases] for column in _COLUMNS),
-        [case.version for case in cases],
+        *([getattr(case, column) for case in cases] for column in _COLUMNS + _INTS),
     )
 
 
@@ -57,12 +62,30 @@ async def worklist(
 ) -> list[dict[str, Any]]:
     """Open cases waiting on the units of exactly this division (its own and its departments)."""
     rows = await conn.fetch(
-        f"""SELECT case_id, status, unit_id, division_code, level, category, channel, leader, updated_at
+        f"""SELECT case_id, status, unit_id, division_code, level, category, channel, leader, headcount,
+                   updated_at
             FROM {schema}.case_index
             WHERE division_code = $1 AND status = ANY($2::text[]) AND case_id > $3
             ORDER BY case_id LIMIT $4""",
         division,
         sorted(AWAITING_UNIT),
+        after,
+        limit,
+    )
+    return [dict(row) for row in rows]
+
+
+async def collective(
+    conn: asyncpg.Connection, schema: str, within: str, after: str, limit: int
+) -> list[dict[str, Any]]:
+    """Collective petitions of the counties whose code starts with `within`, open or settled, by case id."""
+    rows = await conn.fetch(
+        f"""SELECT case_id, status, unit_id, division_code, county_code, level, category, channel, leader,
+                   headcount, updated_at
+            FROM {schema}.case_index
+            WHERE headcount > 0 AND starts_with(county_code, $1) AND case_id > $2
+            ORDER BY case_id LIMIT $3""",
+        within,
         after,
         limit,
     )

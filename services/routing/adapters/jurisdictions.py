@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.routing.domain.assignment import Unit
 from shared.jurisdiction.catalogue import Catalogue
+from shared.jurisdiction.collective import CollectivePolicy, deployment_collective_policy
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
 from shared.jurisdiction.division_tree import DivisionTree
 from shared.vocabulary import Level
@@ -12,9 +13,10 @@ from shared.vocabulary import Level
 class TreeJurisdictions:
     """Answers the domain's `Jurisdictions` questions from the loaded tree; the catalogue as it is."""
 
-    def __init__(self, tree: DivisionTree, catalogue: Catalogue) -> None:
+    def __init__(self, tree: DivisionTree, catalogue: Catalogue, collective: CollectivePolicy | None = None) -> None:
         self.tree = tree
         self.catalogue = catalogue
+        self.collective = collective or CollectivePolicy()
 
     def unit(self, unit_id: str) -> Unit | None:
         department = self.tree.department(unit_id)
@@ -31,4 +33,4 @@ class TreeJurisdictions:
 
 
 def load_jurisdictions() -> TreeJurisdictions:
-    return TreeJurisdictions(deployment_tree(), deployment_catalogue())
+    return TreeJurisdictions(deployment_tree(), deployment_catalogue(), deployment_collective_policy())

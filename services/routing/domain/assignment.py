@@ -8,9 +8,10 @@ from pydantic import BaseModel, ConfigDict
 
 from services.routing.domain.case import Case
 from shared.divisions import county_of, level_of, truncate_to
-from shared.events import CaseAssigned, CaseNotAccepted, Event, PetitionSubmitted
+from shared.events import CaseAssigned, CaseNotAccepted, CollectivePetitionReported, Event, PetitionSubmitted
 from shared.events.routing import AssignmentReason
 from shared.jurisdiction.catalogue import Catalogue
+from shared.jurisdiction.collective import CollectivePolicy
 from shared.vocabulary import Level
 
 
@@ -30,6 +31,9 @@ class Jurisdictions(Protocol):
 
     @property
     def catalogue(self) -> Catalogue: ...
+
+    @property
+    def collective(self) -> CollectivePolicy: ...
 
     def unit(self, unit_id: str) -> Unit | None:
         """A division's unit (by its 12-digit code) or a department (`<county>:<dept>`), if it exists."""
@@ -78,6 +82,8 @@ def decide_assignment(state: Case, petition: PetitionSubmitted, where: Jurisdict
         ]
     # Intake refuses unknown categories; one recorded before a catalogue change starts lowest.
     start = category.starting_level if category is not None and category.starting_level else Level.VILLAGE
+    # A collective petition starts at least where the policy says, whatever its category.
+    start = where.collective.starting_level(start, petition.headcount)
     division = starting_division(petition.division_code, start)
     unit = where.unit(division) or Unit(
         unit_id=division, division_code=division, level=level_of(division), name=division
@@ -88,4 +94,16 @@ def decide_assignment(state: Case, petition: PetitionSubmitted, where: Jurisdict
         channel=petition.channel,
         location_code=petition.division_code,
     )
-    return [assigned_to(initial, unit, "initial")]
+    assigned = assigned_to(initial, unit, "initial")
+    if not where.collective.is_collective(petition.headcount):
+        return [assigned]
+    reported = CollectivePetitionReported(
+        case_id=petition.case_id,
+        informed_unit_id=where.collective.informed_unit(petition.division_code),
+        county_code=assigned.county_code,
+        division_code=unit.division_code,
+        level=unit.level,
+        category=petition.category,
+        headcount=petition.headcount,
+    )
+    return [assigned, reported]

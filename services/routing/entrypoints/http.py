@@ -134,3 +134,15 @@ async def worklist(
 ) -> dict[str, Any]:
     found = await routing.worklist(principal, cursor, limit)
     return {"cases": found.cases, "next_cursor": found.next_cursor}
+
+
+@router.get("/collective-petitions")
+async def collective_petitions(
+    routing: RoutingDep,
+    principal: CurrentPrincipal,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: str = "",
+) -> dict[str, Any]:
+    """For the petition bureau the collective policy informs (and the levels above): its collective petitions."""
+    found = await routing.collective(principal, cursor, limit)
+    return {"cases": found.cases, "next_cursor": found.next_cursor}

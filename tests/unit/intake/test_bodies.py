@@ -47,15 +47,27 @@ def test_the_form_of_a_code_is_checked_by_the_shared_validator_then_the_tree(cod
         PetitionIn.model_validate(a_petition(division_code=code))
 
 
-@pytest.mark.parametrize("field", ["title", "content"])
-def test_a_nul_character_is_refused_as_invalid(field: str) -> None:
-    assert refused_fields(**{field: "the wall\x00"}) == {field}
-    assert refused_fields(petitioner={"name": "王\x00芳", "phone": "13800000000"}) == {"petitioner.name"}
-
-
 def test_the_command_is_the_checked_body_as_the_domain_types_it() -> None:
     body = PetitionIn.model_validate(a_petition(attachments=[{"name": "photo", "url": "https://x/1.jpg"}]))
     command = body.command(recorded_by="cadre-li")
-    assert command == SubmitPetition.model_validate({**body.model_dump(), "recorded_by": "cadre-li"})
+    # One person's petition: a headcount of 1 (the body leaves it out).
+    assert command == SubmitPetition.model_validate({**body.model_dump(), "recorded_by": "cadre-li", "headcount": 1})
     assert type(command.petitioner) is Petitioner
     assert [type(a) for a in command.attachments] == [Attachment]
+
+
+def test_a_collective_petition_names_its_signers_and_counts_at_least_them() -> None:
+    others = [{"name": "李强", "phone": "13900000001"}, {"name": "张伟", "phone": "13900000002", "anonymous": True}]
+    named = PetitionIn.model_validate(a_petition(co_petitioners=others)).command(None)
+    assert named.headcount == 3
+    assert [type(p) for p in named.co_petitioners] == [Petitioner, Petitioner]
+    assert named.co_petitioners[1].anonymous
+    visit = PetitionIn.model_validate(a_petition(co_petitioners=others, headcount=40)).command(None)
+    assert visit.headcount == 40
+    for bad in (2, 0, -1, 100_001, "many"):
+        with pytest.raises(ValidationError) as refused:
+            PetitionIn.model_validate(a_petition(co_petitioners=others, headcount=bad))
+        assert [e["loc"] for e in refused.value.errors()] == [("headcount",)], bad
+    with pytest.raises(ValidationError) as refused:
+        PetitionIn.model_validate(a_petition(co_petitioners=[{"name": "", "phone": "x"}]))
+    assert {e["loc"][:2] for e in refused.value.errors()} == {("co_petitioners", 0)}

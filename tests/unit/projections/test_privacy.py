@@ -31,3 +31,15 @@ def test_auditors_see_the_event_as_recorded_to_check_its_hash() -> None:
 def test_a_petitioner_who_gave_their_name_is_shown_to_the_handling_unit() -> None:
     event = submitted(anonymous=False)
     assert as_seen_by(Role.OFFICIAL, event) == event
+
+
+def test_each_signer_of_a_collective_petition_is_anonymous_or_not_on_their_own() -> None:
+    event = submitted(anonymous=False)
+    hidden = {"name": "王五", "phone": "13922223333", "id_number": None, "anonymous": True}
+    shown = {"name": "赵六", "phone": "13933334444", "id_number": None, "anonymous": False}
+    event["data"] = {**event["data"], "co_petitioners": [hidden, shown]}  # type: ignore[dict-item]
+    seen = as_seen_by(Role.OFFICIAL, event)
+    assert seen["data"]["petitioner"]["name"] == "李四"
+    assert seen["data"]["co_petitioners"] == [{**hidden, "name": None, "phone": None}, shown]
+    assert seen["redacted"] is True
+    assert as_seen_by(Role.AUDITOR, event) == event

@@ -11,11 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from services.projections.domain.case import CaseState
 from services.projections.domain.evolve import fold
 from services.projections.domain.rollup import Cell, Count, contribution, delta, divisions_counting, spread
 from services.projections.domain.stats import figures, hot_spots
 from services.projections.synthetic import histories
 from shared.events.base import RecordedEvent
+from shared.vocabulary import CaseStatus
 
 pytestmark = pytest.mark.unit
 TZ = ZoneInfo("Asia/Shanghai")
@@ -87,3 +89,13 @@ def test_hot_spots_rank_each_window_and_flag_rising_counts() -> None:
     assert [s["category"] for s in spots["last_7d"]] == ["environment"]
     assert spots["last_7d"][0]["rising"] is True
     assert [s["category"] for s in spots["last_30d"]] == ["labour_wages", "environment"]
+
+
+def test_collective_petitions_are_counted_with_their_people() -> None:
+    one = CaseState(case_id="a", location_code="330726001001", status=CaseStatus.ASSIGNED)
+    many = one.model_copy(update={"case_id": "b", "collective": True, "headcount": 30})
+    settled = many.model_copy(update={"case_id": "c", "headcount": 4, "status": CaseStatus.CLOSED})
+    counts: Counter[Count] = Counter()
+    for state in (one, many, settled):
+        counts.update(contribution(state, TZ))
+    assert figures(dict(counts))["collective"] == {"cases": 2, "open": 1, "people": 34}

@@ -10,6 +10,7 @@ from shared.divisions import level_of
 from shared.events import CaseAssigned, CaseNotAccepted, PetitionSubmitted
 from shared.events.intake import Petitioner
 from shared.jurisdiction.catalogue import parse_catalogue
+from shared.jurisdiction.collective import CollectivePolicy
 from shared.vocabulary import CaseStatus, Channel, Level
 
 pytestmark = pytest.mark.unit
@@ -28,6 +29,7 @@ categories:
 
 class Catalogue(Jurisdictions):
     catalogue = CATEGORIES
+    collective = CollectivePolicy()
 
     def unit(self, unit_id: str) -> Unit | None:
         return Unit(unit_id=unit_id, division_code=unit_id, level=level_of(unit_id), name=f"unit of {unit_id}")

@@ -28,6 +28,7 @@ from shared.divisions import is_division_code, level_of
 from shared.domain import Invalid, NotAllowed
 from shared.events import CaseNoteAdded, ClockBreached, Event, FeedbackGiven, PetitionSubmitted, ReviewRequested
 from shared.events.intake import Petitioner
+from shared.jurisdiction.collective import CollectivePolicy
 from shared.vocabulary import Channel
 from tests.unit.routing.test_assignment import CATEGORIES
 
@@ -39,6 +40,7 @@ RULES = Rules()
 
 class Tree(Jurisdictions):
     catalogue = CATEGORIES
+    collective = CollectivePolicy()
 
     def unit(self, unit_id: str) -> Unit | None:
         code = unit_id.split(":", maxsplit=1)[0]

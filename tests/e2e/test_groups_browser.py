@@ -1,0 +1,86 @@
+# ruff: noqa: F811 (tests take the imported `page` fixture by its name)
+"""Collective petitions in the browser: a joint petition from the portal, the county bureau's feed."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from shared.http.auth import issue_token
+from shared.settings import DEV_JWT_SECRET
+from shared.vocabulary import Role
+from tests.e2e.test_dashboard_browser import DevTools, chromium, page  # noqa: F401 (the browser fixtures)
+from tests.e2e.test_web_browser import (
+    DESKTOP,
+    HANGPING,
+    PHONE,
+    PUJIANG,
+    case_when,
+    choose,
+    click,
+    look,
+    open_page,
+    signed_in,
+    text_of,
+    type_into,
+    viewport,
+)
+from tests.support.system import System
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_a_joint_petition_from_a_phone_reaches_the_county_bureaus_feed(system: System, page: DevTools) -> None:
+    await viewport(page, PHONE)
+    await open_page(page, f"{system.url('web')}/portal#/submit")
+    await page.wait_for("document.querySelector('#category').options.length > 5")
+    await choose(page, "#category", "environment")
+    await type_into(page, "#place-search", "杭坪")
+    await page.wait_for("document.querySelector('#place-results .result')", within=60)
+    await click(page, "#place-results .result")
+    await page.wait_for(f"document.querySelector('#place .chosen').textContent.includes('{HANGPING}')")
+    await type_into(page, "#title", "养殖场污水直排溪流")
+    await type_into(page, "#content", "村口养殖场的污水直接排进溪里，全村的人都闻得到。")
+    await type_into(page, "#name", "王芳")
+    await type_into(page, "#phone", f"139{int(time.time() * 1000) % 10**8:08d}")
+    await click(page, "#add-co")
+    await type_into(page, "#co-name-0", "李强")
+    await type_into(page, "#co-phone-0", "13900000011")
+    await type_into(page, "#headcount", "1")  # fewer than the two named: the API says so at the field
+    await click(page, "#send")
+    await page.wait_for("document.querySelector('#headcount-error')")
+    await look(page, "portal-collective-error-phone")
+    await page.evaluate("document.getElementById('headcount').value = ''")
+    await type_into(page, "#headcount", "23")
+    await look(page, "portal-collective-submit-phone")
+    await click(page, "#send")
+    await page.wait_for("location.hash === '#/done'")
+    tracking, access = await text_of(page, "#done-tracking"), await text_of(page, "#done-access")
+
+    async with httpx.AsyncClient(timeout=10) as client:
+        view = await client.get(f"{system.url('intake')}/v1/petitions/{tracking}", params={"access_code": access})
+    case_id = view.json()["case_id"]
+    await case_when(system, case_id, lambda c: c.get("collective") is True)
+
+    await open_page(page, f"{system.url('web')}/portal#/follow", "sessionStorage.clear()")
+    await type_into(page, "#f-tracking", tracking)
+    await type_into(page, "#f-access", access)
+    await click(page, "#follow-form button[type=submit]")
+    await page.wait_for("!document.getElementById('progress').hidden")
+    assert "共 23 人" in await text_of(page, "#progress")
+    assert "李强" not in await text_of(page, "#progress")
+    await look(page, "portal-collective-follow-phone")
+
+    # The county's petition bureau sees it among the collective petitions reported to it.
+    await viewport(page, DESKTOP)
+    token = issue_token(DEV_JWT_SECRET, "bureau-chen", Role.OFFICIAL, PUJIANG)
+    await signed_in(page, system, token)
+    await page.wait_for("!document.getElementById('mode-collective').hidden")
+    await click(page, "#mode-collective input")
+    await page.wait_for(f"document.querySelector('tr[data-case=\"{case_id}\"] .b-collective')")
+    row = await text_of(page, f"tr[data-case='{case_id}']")
+    assert "23 人" in row
+    assert "集体访" in row
+    await look(page, "workbench-collective-desktop")
