@@ -6,6 +6,7 @@
 #
 #   scripts/infra.sh up      install what is missing, start both, wait until ready (idempotent)
 #   scripts/infra.sh down    stop both; data stays in .data/ for the next `up`
+#                            (`down kafka replica`: only those, e.g. a cluster on a shared primary)
 #   scripts/infra.sh status  show what runs; exit 0 only when both are up
 #   scripts/infra.sh env     print export lines: eval "$(scripts/infra.sh env)"
 #   scripts/infra.sh psql    psql connected to the pujiang database (extra args pass through)
@@ -55,11 +56,17 @@ cmd_down() {
     require_root
     prepare_dirs
     take_lock
+    local parts=("$@") part
+    ((${#parts[@]})) || parts=(kafka replica pg)
+    for part in "${parts[@]}"; do
+        [[ "$part" =~ ^(kafka|replica|pg)$ ]] || die "down: unknown part '$part' (kafka, replica, pg)"
+    done
     # Kafka first: it does not depend on PostgreSQL, but services that consume
     # from Kafka write to PostgreSQL, so stopping the event flow first is tidier.
-    kafka_down
-    replica_down
-    pg_down
+    # The replica before its primary: it would only log reconnection attempts.
+    [[ " ${parts[*]} " != *" kafka "* ]] || kafka_down
+    [[ " ${parts[*]} " != *" replica "* ]] || replica_down
+    [[ " ${parts[*]} " != *" pg "* ]] || pg_down
 }
 
 cmd_status() {
@@ -89,7 +96,7 @@ main() {
     shift || true
     case "$cmd" in
     up) cmd_up ;;
-    down) cmd_down ;;
+    down) cmd_down "$@" ;;
     status) cmd_status ;;
     env) cmd_env ;;
     psql) pg_psql "$@" ;;

@@ -1,10 +1,12 @@
 """A local cluster for the `cluster` tier: three Kafka brokers, a PostgreSQL primary and its replica.
 
 Started with the project's own scripts (`PUJIANG_KAFKA_BROKERS=3 PUJIANG_PG_REPLICA=1
-scripts/infra.sh up`) on ports of its own, so it never touches the single broker and server the
-other tiers use: Kafka 19092/19094/19096 (controllers +1), PostgreSQL 5442, replica 5443
-(PUJIANG_CLUSTER_KAFKA_PORT / PUJIANG_CLUSTER_PG_PORT move them). A session that had to start the
-cluster stops it again at the end; one that found it running leaves it running.
+scripts/infra.sh up`). The brokers are its own (ports 19092/19094/19096, controllers +1;
+PUJIANG_CLUSTER_KAFKA_PORT moves them), beside the single broker the other tiers use. The primary
+is this checkout's PostgreSQL (PUJIANG_PG_PORT, 5432) with a replica on the next port; where that
+port belongs to another checkout's server, PUJIANG_CLUSTER_PG_PORT names one of this checkout's.
+A session that had to start the brokers and the replica stops them (only them) at the end; one
+that found them running leaves them.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ class Cluster:
         self._infra("up")
 
     def down(self) -> None:
-        self._infra("down")
+        """The brokers and the replica; the primary serves the other tiers too."""
+        self._infra("down", "kafka", "replica")
 
     def broker_pid(self, node: int) -> int:
         return int((ROOT / ".data" / "run" / f"kafka-{node}.pid").read_text())
@@ -51,7 +54,7 @@ class Cluster:
 
 def cluster_from_env() -> Cluster:
     kafka_port = int(os.environ.get("PUJIANG_CLUSTER_KAFKA_PORT", "19092"))
-    pg_port = int(os.environ.get("PUJIANG_CLUSTER_PG_PORT", "5442"))
+    pg_port = int(os.environ.get("PUJIANG_CLUSTER_PG_PORT", os.environ.get("PUJIANG_PG_PORT", "5432")))
     env = {
         **os.environ,
         "PUJIANG_KAFKA_BROKERS": str(BROKERS),
