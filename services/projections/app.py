@@ -43,6 +43,7 @@ SPEC = ServiceSpec(
     background=[_listen, inbox_pruning, sample_replica_lag],
     on_start=_prepare,
     reads_from_replica=True,
+    own_role=False,  # it makes read-model generation schemas while serving (see shared/service.py)
 )
 
 
