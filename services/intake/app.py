@@ -9,7 +9,9 @@ from services.intake.adapters.access_failures import ACCESS_FAILURES_DDL
 from services.intake.adapters.case_progress import CASE_PROGRESS_DDL
 from services.intake.adapters.idempotency import IDEMPOTENCY_DDL
 from services.intake.adapters.petition_index import PETITION_INDEX_DDL
+from services.intake.adapters.reception_index import RECEPTION_INDEX_DDL
 from services.intake.entrypoints.http import router
+from services.intake.entrypoints.receptions_http import router as receptions_router
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
 from shared.messaging.consumer import BatchHandler
 from shared.messaging.inbox import INBOX_DDL, inbox_pruning
@@ -31,8 +33,15 @@ async def _on_start(ctx: Context) -> None:
 
 SPEC = ServiceSpec(
     name="intake",
-    routers=[router],
-    extra_ddl=[INBOX_DDL, IDEMPOTENCY_DDL, PETITION_INDEX_DDL, CASE_PROGRESS_DDL, ACCESS_FAILURES_DDL],
+    routers=[router, receptions_router],
+    extra_ddl=[
+        INBOX_DDL,
+        IDEMPOTENCY_DDL,
+        PETITION_INDEX_DDL,
+        CASE_PROGRESS_DDL,
+        ACCESS_FAILURES_DDL,
+        RECEPTION_INDEX_DDL,
+    ],
     consumes=["routing", "sla"],
     handlers=_handlers,
     background=[inbox_pruning],

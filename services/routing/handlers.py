@@ -13,7 +13,7 @@ from services.routing.domain.assignment import Jurisdictions, decide_assignment
 from services.routing.domain.case import Case, fold
 from services.routing.domain.commands import Command, Rules
 from services.routing.domain.lifecycle import decide
-from services.routing.domain.reactions import on_breach, on_feedback, on_review_requested
+from services.routing.domain.reactions import on_breach, on_feedback, on_received_by_leader, on_review_requested
 from shared.divisions import level_of, significant_prefix
 from shared.domain import Forbidden, NotFound
 from shared.events import (
@@ -23,6 +23,7 @@ from shared.events import (
     FeedbackGiven,
     Metadata,
     PetitionSubmitted,
+    ReceivedByLeader,
     RecordedEvent,
     ReviewRequested,
 )
@@ -34,7 +35,9 @@ from shared.vocabulary import Role
 
 ROUTING_ACTOR = "system:routing"
 ACTING_ROLES = (Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN)
-CONSUMED = frozenset(e.type_name() for e in (PetitionSubmitted, FeedbackGiven, ReviewRequested, ClockBreached))
+CONSUMED = frozenset(
+    e.type_name() for e in (PetitionSubmitted, FeedbackGiven, ReviewRequested, ReceivedByLeader, ClockBreached)
+)
 
 
 def case_stream(case_id: str) -> str:
@@ -133,4 +136,6 @@ class Routing:
                 return lambda state: on_review_requested(state, payload, self.where)
             case ClockBreached():
                 return lambda state: on_breach(state, payload, self.where, self.rules)
+            case ReceivedByLeader():
+                return lambda state: on_received_by_leader(state, payload)
         return lambda _state: []

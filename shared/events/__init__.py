@@ -1,7 +1,16 @@
 """Event schemas every service agrees on, and the registry that decodes them."""
 
 from shared.events.base import GENESIS_HASH, Event, Metadata, RecordedEvent, chain_hash, verify_chain
-from shared.events.intake import FeedbackGiven, PetitionSubmitted, RepeatPetitionReceived, ReviewRequested
+from shared.events.intake import (
+    FeedbackGiven,
+    PetitionSubmitted,
+    ReceivedByLeader,
+    ReceptionBooked,
+    ReceptionHeld,
+    ReceptionScheduled,
+    RepeatPetitionReceived,
+    ReviewRequested,
+)
 from shared.events.registry import EventRegistry, UnknownEventType
 from shared.events.routing import (
     CaseAccepted,
@@ -35,6 +44,10 @@ REGISTRY.register(
     RepeatPetitionReceived,
     FeedbackGiven,
     ReviewRequested,
+    ReceptionScheduled,
+    ReceptionBooked,
+    ReceptionHeld,
+    ReceivedByLeader,
     CaseAssigned,
     CaseAccepted,
     CaseNotAccepted,
@@ -82,6 +95,10 @@ __all__ = [
     "LeaderAssigned",
     "Metadata",
     "PetitionSubmitted",
+    "ReceivedByLeader",
+    "ReceptionBooked",
+    "ReceptionHeld",
+    "ReceptionScheduled",
     "RecordedEvent",
     "RepeatPetitionReceived",
     "ReviewRequested",

@@ -8,6 +8,7 @@ import {
   caseFlags, clockState, conflictStatus, countdownText, jwtClaims, looksLikePhone, matchesFilters, nextClock,
   officialsClock, sortCases, tokenUsable,
 } from "./logic.js";
+import { showReceptionDay, showReceptionDays } from "./workbench_receptions.js";
 import { DivisionPicker } from "./picker.js";
 
 const TOKEN = "pujiang.token";
@@ -563,7 +564,8 @@ function describe(entry) {
 
 // ---- routing between views -------------------------------------------------------------------
 function show(view) {
-  for (const name of ["signin", "list", "case"]) $(`#view-${name}`).hidden = name !== view;
+  for (const name of ["signin", "list", "case", "receptions", "reception"]) $(`#view-${name}`).hidden = name !== view;
+  $("#nav-receptions").hidden = !state.token;
 }
 
 async function route() {
@@ -577,6 +579,12 @@ async function route() {
   if (view === "signin") {
     show("signin");
     await prepareSignIn();
+  } else if (view === "receptions") {
+    show("receptions");
+    await showReceptionDays({ call, claims: state.claims, categories: state.categories });
+  } else if (view === "reception" && arg) {
+    show("reception");
+    await showReceptionDay({ call, claims: state.claims, categories: state.categories }, arg);
   } else if (view === "case" && arg) {
     show("case");
     await loadCase(arg);

@@ -1,5 +1,6 @@
 """Intake's use cases: thin steps between HTTP or Kafka and the pure domain."""
 
+from services.intake.handlers import receptions
 from services.intake.handlers.petitioner import give_feedback, request_review, view_petition
 from services.intake.handlers.progress import backfill, followed_handler, on_followed
 from services.intake.handlers.search import FoundPetition, FoundPetitions, petitions_by_phone
@@ -19,6 +20,7 @@ __all__ = [
     "give_feedback",
     "on_followed",
     "petitions_by_phone",
+    "receptions",
     "request_review",
     "submit_petition",
     "view_petition",

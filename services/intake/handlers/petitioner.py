@@ -42,7 +42,7 @@ class TooManyWrongCodes(Refusal):
         )
 
 
-async def _authenticate(intake: Intake, conn: asyncpg.Connection, tracking_code: str, access_code: str) -> str:
+async def authenticate(intake: Intake, conn: asyncpg.Connection, tracking_code: str, access_code: str) -> str:
     """The case id, or NotFound / TooManyWrongCodes; never says whether the tracking code exists."""
     code = codes.normalize_tracking_code(tracking_code)
     if code is None:
@@ -60,7 +60,7 @@ async def _authenticate(intake: Intake, conn: asyncpg.Connection, tracking_code:
 
 async def view_petition(intake: Intake, tracking_code: str, access_code: str) -> PetitionerDocument:
     async with intake.pool.acquire() as conn:
-        case_id = await _authenticate(intake, conn, tracking_code, access_code)
+        case_id = await authenticate(intake, conn, tracking_code, access_code)
         progress = await case_progress.load_view(conn, intake.schema, case_id)
     if progress is None:
         raise NotFound("petition")
@@ -84,7 +84,7 @@ async def _answer(
 ) -> PetitionerDocument:
     """Decide on the case as it stands (held against concurrent answers), record, show the view."""
     async with intake.pool.acquire() as conn:
-        case_id = await _authenticate(intake, conn, tracking_code, access_code)
+        case_id = await authenticate(intake, conn, tracking_code, access_code)
         async with conn.transaction():
             await petition_index.lock(conn, intake.schema, case_id)
             loaded = await cases.load(intake, conn, case_id)
