@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The web pages' test tooling, exactly as web/package-lock.json pins it (axe-core for the
-# accessibility check of the browser tests). The pages themselves need no build. Idempotent.
+# The npm test tooling, exactly as each package-lock.json pins it: axe-core for the web pages'
+# accessibility check (web/), the AsyncAPI CLI that validates docs/asyncapi.json (tools/asyncapi/).
+# The pages themselves need no build. Idempotent.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WEB="$ROOT/web"
@@ -15,6 +16,8 @@ if ! command -v npm >/dev/null 2>&1; then
     apt-get update -qq >&2 || true
     apt-get install -y -qq --no-install-recommends nodejs npm >&2
 fi
-if [[ ! "$WEB/node_modules/.package-lock.json" -nt "$WEB/package-lock.json" ]]; then
-    npm ci --prefix "$WEB" --no-audit --no-fund --silent
-fi
+for dir in "$WEB" "$ROOT/tools/asyncapi"; do
+    if [[ ! "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]]; then
+        npm ci --prefix "$dir" --no-audit --no-fund --silent
+    fi
+done

@@ -18,7 +18,7 @@ from typing import Any
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer, TopicPartition
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -26,6 +26,7 @@ from faststream.middlewares import AckPolicy
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.clock import SystemClock
+from shared.contracts.http import ASYNCAPI_PATH, asyncapi_router
 from shared.events.base import RecordedEvent
 from shared.eventstore.port import EventStore
 from shared.eventstore.schema import migrate
@@ -34,6 +35,7 @@ from shared.http.errors import error_body, install_error_handlers
 from shared.http.health import health_router
 from shared.http.limits import BodySizeLimit
 from shared.http.metrics import install_metrics
+from shared.http.text import refuse_nul
 from shared.logs import configure_logging
 from shared.messaging.clock_follower import ClockFollower
 from shared.messaging.consumer import BatchHandler, Consumed, DeadLetters, EventConsumer
@@ -118,13 +120,15 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
             for started in running:
                 await started.stop()
 
-    app = FastAPI(title=f"Pujiang {spec.name}", lifespan=lifespan)
+    # refuse_nul runs before every route's own parameters: no NUL reaches PostgreSQL (shared/http/text.py).
+    app = FastAPI(title=f"Pujiang {spec.name}", lifespan=lifespan, dependencies=[Depends(refuse_nul)])
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.pujiang_max_body_bytes)
     app.add_middleware(UntilStarted)
     install_error_handlers(app)
     install_metrics(app, spec.name)
     app.include_router(health_router(_readiness))
+    app.include_router(asyncapi_router())
     for router in spec.routers:
         app.include_router(router)
     return app
@@ -202,7 +206,7 @@ async def _boot(spec: ServiceSpec, settings: Settings, app: FastAPI, running: li
 class UntilStarted:
     """Until the service has started, every route but health and metrics answers 503 with Retry-After."""
 
-    _OPEN = ("/healthz", "/readyz", "/metrics")
+    _OPEN = ("/healthz", "/readyz", "/metrics", ASYNCAPI_PATH)
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

@@ -34,6 +34,10 @@ class EventRegistry:
 
         return decorate
 
+    def classes(self) -> list[type[Event]]:
+        """Every registered payload class, in the order registered (what the AsyncAPI document lists)."""
+        return list(self._types.values())
+
     def knows(self, type_name: str) -> bool:
         return type_name in self._types
 

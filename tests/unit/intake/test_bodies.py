@@ -47,12 +47,6 @@ def test_the_form_of_a_code_is_checked_by_the_shared_validator_then_the_tree(cod
         PetitionIn.model_validate(a_petition(division_code=code))
 
 
-@pytest.mark.parametrize("field", ["title", "content"])
-def test_a_nul_character_is_refused_as_invalid(field: str) -> None:
-    assert refused_fields(**{field: "the wall\x00"}) == {field}
-    assert refused_fields(petitioner={"name": "王\x00芳", "phone": "13800000000"}) == {"petitioner.name"}
-
-
 def test_the_command_is_the_checked_body_as_the_domain_types_it() -> None:
     body = PetitionIn.model_validate(a_petition(attachments=[{"name": "photo", "url": "https://x/1.jpg"}]))
     command = body.command(recorded_by="cadre-li")
