@@ -44,7 +44,7 @@ lint: deps
 	$(UV) run --frozen ruff format --check shared services simulator tests bench web
 
 typecheck: deps
-	$(UV) run --frozen mypy shared services simulator bench web tests
+	$(UV) run --frozen mypy shared services simulator bench web stubs tests
 
 check: lint typecheck test-unit
 

@@ -8,10 +8,13 @@ from services.intake import handlers
 from services.intake.adapters.access_failures import ACCESS_FAILURES_DDL
 from services.intake.adapters.case_progress import CASE_PROGRESS_DDL
 from services.intake.adapters.idempotency import IDEMPOTENCY_DDL
+from services.intake.adapters.notice_outbox import NOTICE_OUTBOX_DDL
 from services.intake.adapters.petition_index import PETITION_INDEX_DDL
 from services.intake.adapters.reception_index import RECEPTION_INDEX_DDL
 from services.intake.entrypoints.http import router
+from services.intake.entrypoints.notices_http import router as notices_router
 from services.intake.entrypoints.receptions_http import router as receptions_router
+from services.intake.handlers import notices
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
 from shared.messaging.consumer import BatchHandler
 from shared.messaging.inbox import INBOX_DDL, inbox_pruning
@@ -27,13 +30,17 @@ def _handlers(ctx: Context) -> BatchHandler:
     return handlers.followed_handler(intake)
 
 
+async def _notice_delivery(ctx: Context) -> None:
+    await notices.delivery_loop(ctx.extras["intake"])
+
+
 async def _on_start(ctx: Context) -> None:
     await handlers.backfill(ctx.extras["intake"])
 
 
 SPEC = ServiceSpec(
     name="intake",
-    routers=[router, receptions_router],
+    routers=[router, receptions_router, notices_router],
     extra_ddl=[
         INBOX_DDL,
         IDEMPOTENCY_DDL,
@@ -41,10 +48,11 @@ SPEC = ServiceSpec(
         CASE_PROGRESS_DDL,
         ACCESS_FAILURES_DDL,
         RECEPTION_INDEX_DDL,
+        NOTICE_OUTBOX_DDL,
     ],
     consumes=["routing", "sla"],
     handlers=_handlers,
-    background=[inbox_pruning],
+    background=[inbox_pruning, _notice_delivery],
     on_start=_on_start,
 )
 

@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 
 from services.routing.adapters import case_index
+from services.routing.domain.aftercare import on_withdrawal_requested
 from services.routing.domain.assignment import Jurisdictions, decide_assignment
 from services.routing.domain.case import Case, fold
 from services.routing.domain.commands import Command, Rules
@@ -26,6 +27,7 @@ from shared.events import (
     ReceivedByLeader,
     RecordedEvent,
     ReviewRequested,
+    WithdrawalRequested,
 )
 from shared.http.auth import Principal
 from shared.messaging.batch_appends import BatchAppends
@@ -36,7 +38,15 @@ from shared.vocabulary import Role
 ROUTING_ACTOR = "system:routing"
 ACTING_ROLES = (Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN)
 CONSUMED = frozenset(
-    e.type_name() for e in (PetitionSubmitted, FeedbackGiven, ReviewRequested, ReceivedByLeader, ClockBreached)
+    e.type_name()
+    for e in (
+        PetitionSubmitted,
+        FeedbackGiven,
+        ReviewRequested,
+        ReceivedByLeader,
+        ClockBreached,
+        WithdrawalRequested,
+    )
 )
 
 
@@ -138,4 +148,6 @@ class Routing:
                 return lambda state: on_breach(state, payload, self.where, self.rules)
             case ReceivedByLeader():
                 return lambda state: on_received_by_leader(state, payload)
+            case WithdrawalRequested():
+                return lambda state: on_withdrawal_requested(state, payload)
         return lambda _state: []

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
+from pathlib import Path
+
+import yaml
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.routing.domain.commands import Rules
+from services.routing.domain.commands import CallbackPolicy, Rules
 from shared.events.routing import EscalationStep
 
 
@@ -17,5 +21,14 @@ class RoutingSettings(BaseSettings):
     max_extensions: int = 1
     escalation_steps: tuple[EscalationStep, ...] = ("reminder", "supervision", "takeover")
 
+    callback_file: Path | None = None  # a deployment's own callbacks.yaml
+
     def rules(self) -> Rules:
-        return Rules(**self.model_dump())
+        return Rules(**self.model_dump(exclude={"callback_file"}), callbacks=self.callback_policy())
+
+    def callback_policy(self) -> CallbackPolicy:
+        if self.callback_file is not None:
+            text = self.callback_file.read_text(encoding="utf-8")
+        else:
+            text = files("services.routing").joinpath("data/callbacks.yaml").read_text(encoding="utf-8")
+        return CallbackPolicy.model_validate(yaml.safe_load(text))

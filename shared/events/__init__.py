@@ -3,6 +3,10 @@
 from shared.events.base import GENESIS_HASH, Event, Metadata, RecordedEvent, chain_hash, verify_chain
 from shared.events.intake import (
     FeedbackGiven,
+    InformationAdded,
+    NoticeDelivered,
+    NoticeDeliveryFailed,
+    NoticeIssued,
     PetitionSubmitted,
     ReceivedByLeader,
     ReceptionBooked,
@@ -10,9 +14,11 @@ from shared.events.intake import (
     ReceptionScheduled,
     RepeatPetitionReceived,
     ReviewRequested,
+    WithdrawalRequested,
 )
 from shared.events.registry import EventRegistry, UnknownEventType
 from shared.events.routing import (
+    CallbackRecorded,
     CaseAccepted,
     CaseAssigned,
     CaseClosed,
@@ -24,6 +30,7 @@ from shared.events.routing import (
     ExtensionGranted,
     LeaderAssigned,
     SupervisionIssued,
+    WithdrawalRecorded,
 )
 from shared.events.sla import (
     ClockBreached,
@@ -67,11 +74,20 @@ REGISTRY.register(
     ClockBreached,
     ClockStopped,
     SystemClockMoved,
+    # notices helper (issue 11 part A)
+    InformationAdded,
+    WithdrawalRequested,
+    NoticeIssued,
+    NoticeDelivered,
+    NoticeDeliveryFailed,
+    CallbackRecorded,
+    WithdrawalRecorded,
 )
 
 __all__ = [
     "GENESIS_HASH",
     "REGISTRY",
+    "CallbackRecorded",
     "CaseAccepted",
     "CaseAssigned",
     "CaseClosed",
@@ -92,8 +108,12 @@ __all__ = [
     "EventRegistry",
     "ExtensionGranted",
     "FeedbackGiven",
+    "InformationAdded",
     "LeaderAssigned",
     "Metadata",
+    "NoticeDelivered",
+    "NoticeDeliveryFailed",
+    "NoticeIssued",
     "PetitionSubmitted",
     "ReceivedByLeader",
     "ReceptionBooked",
@@ -105,6 +125,8 @@ __all__ = [
     "SupervisionIssued",
     "SystemClockMoved",
     "UnknownEventType",
+    "WithdrawalRecorded",
+    "WithdrawalRequested",
     "chain_hash",
     "status_after",
     "verify_chain",

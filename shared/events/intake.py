@@ -18,6 +18,10 @@ class Petitioner(BaseModel):
     phone: str
     id_number: str | None = None
     anonymous: bool = False
+    # Where notices go (告知): optional; `notify_by` is the petitioner's choice when they gave several.
+    email: str | None = None
+    address: str | None = None
+    notify_by: Literal["sms", "email", "letter"] | None = None
 
 
 class Attachment(BaseModel):
@@ -73,6 +77,64 @@ class ReviewRequested(Event):
     case_id: str
     reason: str
     round: Literal["review", "re_review"]
+
+
+# --- notices helper (issue 11 part A): the petitioner's own further steps -------------------
+
+
+class InformationAdded(Event):
+    """The petitioner added text or attachments to an open case (補充材料); no clock restarts."""
+
+    case_id: str
+    text: str
+    attachments: tuple[Attachment, ...] = ()
+
+
+class WithdrawalRequested(Event):
+    """The petitioner withdraws their petition (撤回) with their codes; routing closes the case."""
+
+    case_id: str
+    reason: str = ""
+
+
+# Notices (告知): what the petitioner was told and its delivery. A notice is addressed to one
+# petition's petitioner (its tracking code); the events never carry a phone, e-mail or address.
+NoticeChannel = Literal["sms", "email", "letter", "none"]
+
+
+class NoticeIssued(Event):
+    """A decision was put into a notice for one petitioner; `channel` none: nobody to deliver to."""
+
+    notice_id: str
+    case_id: str
+    tracking_code: str
+    kind: str  # the template: accepted, not_accepted, transferred, extended, replied, ...
+    channel: NoticeChannel
+    subject: str
+    text: str  # Simplified Chinese, from the kind's template
+    cause_event_id: str
+    undelivered_reason: str | None = None  # e.g. no_contact: recorded, never delivered
+
+
+class NoticeDelivered(Event):
+    """The channel took the notice (gateway accepted, SMTP server said 250, letter printed)."""
+
+    notice_id: str
+    case_id: str
+    channel: NoticeChannel
+    attempts: int
+    receipt: str = ""  # the gateway's message id, the Message-ID, or who printed the letter
+
+
+class NoticeDeliveryFailed(Event):
+    """One attempt failed; `final` when no more attempts will be made."""
+
+    notice_id: str
+    case_id: str
+    channel: NoticeChannel
+    attempt: int
+    error: str
+    final: bool = False
 
 
 # ---- leader reception days (領導接訪 / 約訪 / 下訪): streams `reception-{schedule_id}` ------------

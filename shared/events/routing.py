@@ -122,3 +122,33 @@ class SupervisionIssued(Event):
     clock_kind: str
     by_division: str
     breach_count: int
+
+
+# --- notices helper (issue 11 part A): callbacks and withdrawal ------------------------------
+
+Satisfaction = Literal["satisfied", "basically_satisfied", "dissatisfied"]
+
+
+class CallbackRecorded(Event):
+    """An official phoned or visited the petitioner after a reply (回訪) and recorded the outcome."""
+
+    case_id: str
+    method: Literal["phone", "visit"]
+    reached: bool
+    satisfaction: Satisfaction | None = None  # only when reached
+    reasons: tuple[str, ...] = ()  # codes of services/routing/data/callbacks.yaml
+    comment: str = ""
+    round: Round = "first"
+    attempt: int = 1  # the how-many-th callback of this round
+
+
+class WithdrawalRecorded(Event):
+    """The petition is withdrawn (撤回): by the petitioner, or by a cadre with their consent recorded.
+
+    A `CaseClosed(reason=withdrawn)` follows it in the same append.
+    """
+
+    case_id: str
+    by: Literal["petitioner", "cadre"]
+    reason: str = ""
+    consent: str | None = None  # how the petitioner consented (cadre withdrawals only)

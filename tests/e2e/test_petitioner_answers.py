@@ -70,7 +70,7 @@ def test_a_satisfied_petitioner_closes_the_case(system: System) -> None:
         case = resolved_case(system, client)
         view = follow(system, client, case, lambda v: v["status"] == "resolved")
         assert view["reply"]["text"] == "The wall will be moved by the 30th."
-        assert view["may"] == {"give_feedback": True, "request_review": True}
+        assert view["may"] == {"give_feedback": True, "request_review": True, "withdraw": True, "add_information": True}
         given = answer(system, client, case, "feedback", satisfied=True, comment="thank you")
         assert given.status_code == 201, given.text
         assert given.json()["feedback"] == [{"round": "first", "satisfied": True}]

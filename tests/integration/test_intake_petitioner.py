@@ -70,9 +70,11 @@ async def resolve(intake: Intake, case_id: str) -> None:
     )
 
 
-async def petition_events(intake: Intake, case_id: str) -> list[str]:
+async def petition_events(intake: Intake, case_id: str, notices: bool = False) -> list[str]:
+    """The petition stream's event types; the notices on it only when asked (test_intake_notices)."""
     async with intake.pool.acquire() as conn:
-        return [e.type for e in await intake.store.load(conn, f"petition-{case_id}")]
+        types = [e.type for e in await intake.store.load(conn, f"petition-{case_id}")]
+    return types if notices else [t for t in types if not t.startswith("Notice")]
 
 
 async def test_the_view_follows_routing_and_sla_in_whatever_order_they_arrive(intake: Intake) -> None:
@@ -145,7 +147,12 @@ async def test_feedback_after_the_reply_is_recorded_once(intake: Intake) -> None
     feedback = GiveFeedback(satisfied=False, comment="the wall is still there")
     view = await handlers.give_feedback(intake, case["tracking_code"], case["access_code"], feedback)
     assert view.model_dump()["feedback"] == [{"round": "first", "satisfied": False}]
-    assert view.model_dump()["may"] == {"give_feedback": False, "request_review": True}
+    assert view.model_dump()["may"] == {
+        "give_feedback": False,
+        "request_review": True,
+        "withdraw": True,
+        "add_information": True,
+    }
     with pytest.raises(Refusal) as again:
         await handlers.give_feedback(intake, case["tracking_code"], case["access_code"], feedback)
     assert (again.value.status, again.value.details) == (409, [{"current_status": "resolved"}])

@@ -41,7 +41,7 @@ class ServiceProcess:
 
     def start(self) -> None:
         log = self.log_path.open("ab")
-        module = "web" if self.name == "web" else f"services.{self.name}"
+        module = {"web": "web", "stubs": "stubs"}.get(self.name, f"services.{self.name}")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", module],
             cwd=ROOT,
@@ -64,11 +64,13 @@ class ServiceProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
 
-    def wait_ready(self, timeout: float = 180) -> None:  # a loaded shared machine starts slowly
+    def wait_ready(self, timeout: float = 180) -> None:
+        probe = "/healthz" if self.name == "stubs" else "/readyz"
+
         def readiness() -> int:
             if self.proc is not None and self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log_path}")
-            return httpx.get(f"{self.url}/readyz", timeout=2).status_code
+            return httpx.get(f"{self.url}{probe}", timeout=2).status_code
 
         eventually(
             readiness,
@@ -85,6 +87,7 @@ class System:
     services: dict[str, ServiceProcess] = field(default_factory=dict)
     jwt_secret: str = DEV_JWT_SECRET
     topic_prefix: str = ""  # the session's topics, for tests that read them directly
+    stubs: ServiceProcess | None = None  # the SMS gateway and SMTP server notices go to (stubs/)
 
     def url(self, service: str) -> str:
         return self.services[service].url
@@ -103,6 +106,8 @@ class System:
     def stop(self) -> None:
         for process in self.services.values():
             process.stop()
+        if self.stubs is not None:
+            self.stubs.stop()
 
 
 def start_system(kafka: str, database_url: str, topic_prefix: str, log_dir: Path) -> System:
@@ -116,6 +121,21 @@ def start_system(kafka: str, database_url: str, topic_prefix: str, log_dir: Path
         "PUJIANG_PARTITIONS": "3",
     }
     system = System(topic_prefix=topic_prefix)
+    # The outside world notices are delivered to: the stub SMS gateway and a real SMTP server (stubs/).
+    stub_http, stub_smtp = free_port(), free_port()
+    env |= {
+        "PUJIANG_SMS_GATEWAY_URL": f"http://127.0.0.1:{stub_http}/v1/sms",
+        "PUJIANG_SMTP_PORT": str(stub_smtp),
+        "PUJIANG_STUB_SMTP_PORT": str(stub_smtp),
+        # A send outlasts the crash test's kill even on a loaded machine; the claim outlasts the send.
+        "PUJIANG_NOTICE_SEND_TIMEOUT_S": "15",
+        "PUJIANG_NOTICE_LEASE_S": "20",
+        "PUJIANG_NOTICE_RETRY_FIRST_S": "0.5",
+        "PUJIANG_NOTICE_RETRY_MAX_S": "2",
+        "PUJIANG_NOTICE_POLL_S": "0.2",
+    }
+    system.stubs = ServiceProcess("stubs", stub_http, env, log_dir / "stubs.log")
+    system.stubs.start()
     for name in SERVICES:
         system.services[name] = ServiceProcess(name, free_port(), env, log_dir / f"{name}.log")
         system.services[name].start()
@@ -124,6 +144,7 @@ def start_system(kafka: str, database_url: str, topic_prefix: str, log_dir: Path
     system.services["web"] = ServiceProcess("web", free_port(), {**env, **upstreams}, log_dir / "web.log")
     system.services["web"].start()
     try:
+        system.stubs.wait_ready()
         for process in system.services.values():
             process.wait_ready()
     except Exception:

@@ -28,6 +28,7 @@ from shared.events import (
     ExtensionGranted,
     LeaderAssigned,
     SupervisionIssued,
+    WithdrawalRecorded,
 )
 
 CASE_PROGRESS_DDL = """
@@ -58,6 +59,7 @@ FOLLOWED: tuple[type[Event], ...] = (
     CaseReopenedForReview,
     CaseClosed,
     SupervisionIssued,
+    WithdrawalRecorded,
     ClockStarted,
     ClockPaused,
     ClockResumed,

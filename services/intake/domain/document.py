@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from services.intake.domain.answers import allowed, review_deadline
 from services.intake.domain.deadlines import Deadline
+from services.intake.domain.further import allowed_further
 from services.intake.domain.progress import CaseProgress
 from shared.vocabulary import CaseStatus
 
@@ -36,6 +37,8 @@ class Feedback(Shown):
 class May(Shown):
     give_feedback: bool
     request_review: bool
+    withdraw: bool = False
+    add_information: bool = False
 
 
 class Step(Shown):
@@ -70,6 +73,7 @@ class PetitionerDocument(Shown):
     review_requests: list[str]
     review_until: str | None  # sla's window for asking review, once it has arrived
     repeats: int
+    information_added: int = 0
     headcount: int
     may: May
     timeline: list[Step]
@@ -106,8 +110,9 @@ def petitioner_document(progress: CaseProgress, now: datetime) -> PetitionerDocu
         review_requests=list(progress.reviews_requested),
         review_until=_iso(review_deadline(progress)) if resolved else None,
         repeats=progress.repeats,
+        information_added=progress.information_added,
         headcount=progress.headcount,
-        may=May(**allowed(progress, now)),
+        may=May(**allowed(progress, now), **allowed_further(progress)),
         timeline=[
             Step(time=_iso(e.time), type=e.type, text=e.text, kind=e.kind, params=e.params) for e in progress.timeline
         ],

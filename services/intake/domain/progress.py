@@ -24,9 +24,11 @@ from shared.events import (
     CaseResolved,
     Event,
     FeedbackGiven,
+    InformationAdded,
     PetitionSubmitted,
     RepeatPetitionReceived,
     ReviewRequested,
+    WithdrawalRequested,
 )
 from shared.events.routing import Round
 from shared.events.status import status_after
@@ -81,6 +83,8 @@ class CaseProgress(BaseModel):
     feedback: dict[str, bool] = {}  # round -> satisfied
     reviews_requested: tuple[str, ...] = ()
     repeats: int = 0
+    withdrawal_requested: bool = False
+    information_added: int = 0
     headcount: int = 1  # people behind the petition (聯名 / 集體訪): a number, never their names
     deadlines: dict[str, Deadline] = {}  # by clock id: internal, never shown
     timeline: tuple[Entry, ...] = ()
@@ -131,6 +135,16 @@ def _(e: FeedbackGiven, s: CaseProgress, _at: datetime) -> CaseProgress:
 @_apply.register
 def _(e: ReviewRequested, s: CaseProgress, _at: datetime) -> CaseProgress:
     return s.model_copy(update={"reviews_requested": (*s.reviews_requested, e.round)})
+
+
+@_apply.register
+def _(_e: WithdrawalRequested, s: CaseProgress, _at: datetime) -> CaseProgress:
+    return s.model_copy(update={"withdrawal_requested": True})
+
+
+@_apply.register
+def _(_e: InformationAdded, s: CaseProgress, _at: datetime) -> CaseProgress:
+    return s.model_copy(update={"information_added": s.information_added + 1})
 
 
 # What each event adds besides the status (which `status_after` gives).

@@ -20,12 +20,15 @@ from shared.events import (
     Event,
     ExtensionGranted,
     FeedbackGiven,
+    InformationAdded,
     LeaderAssigned,
     PetitionSubmitted,
     ReceivedByLeader,
     RepeatPetitionReceived,
     ReviewRequested,
     SupervisionIssued,
+    WithdrawalRecorded,
+    WithdrawalRequested,
 )
 
 _MOVES = {
@@ -147,3 +150,21 @@ def _(e: FeedbackGiven) -> Step:
 def _(e: ReviewRequested) -> Step:
     asked = "review" if e.round == "review" else "re-review"
     return Step(f"review_requested.{e.round}", {"reason": e.reason}, f"{asked} requested: {e.reason}")
+
+
+@describe.register
+def _(e: WithdrawalRequested) -> Step:
+    return Step("withdrawal_requested", {"reason": e.reason}, f"withdrawal requested: {e.reason}".rstrip(": "))
+
+
+@describe.register
+def _(e: WithdrawalRecorded) -> Step:
+    if e.by == "cadre":
+        return Step("withdrawn.cadre", {}, "withdrawn by a cadre with the petitioner's consent")
+    return Step("withdrawn.petitioner", {}, "withdrawn by the petitioner")
+
+
+@describe.register
+def _(e: InformationAdded) -> Step:
+    files = len(e.attachments)
+    return Step("information_added", {"files": files}, f"information added ({files} attachments)")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from services.intake.domain.commands import SubmitPetition
 from shared.events.intake import Attachment, Petitioner
@@ -25,6 +27,17 @@ class PetitionerIn(Body):
     phone: str = Field(pattern=PHONE_PATTERN)
     id_number: str | None = Field(default=None, pattern=r"^\d{17}[\dXx]$")
     anonymous: bool = False
+    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    address: str | None = Field(default=None, min_length=1, max_length=300)
+    notify_by: Literal["sms", "email", "letter"] | None = None
+
+    @model_validator(mode="after")
+    def _notify_by_has_address(self) -> PetitionerIn:
+        # A chosen channel needs its address: refused here rather than a notice nobody can deliver.
+        needs = {"email": self.email, "letter": self.address, "sms": self.phone}
+        if self.notify_by is not None and not needs[self.notify_by]:
+            raise ValueError(f"notify_by {self.notify_by} needs the petitioner's {self.notify_by} address")
+        return self
 
 
 class AttachmentIn(Body):
@@ -105,6 +118,24 @@ class ReviewIn(Body):
     reason: str = Field(min_length=1, max_length=2000)
 
     @field_validator("reason")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+class WithdrawIn(Body):
+    access_code: str = Field(min_length=1, max_length=100)
+    reason: str = Field(default="", max_length=2000)
+
+
+class InformationIn(Body):
+    access_code: str = Field(min_length=1, max_length=100)
+    text: str = Field(min_length=1, max_length=20_000)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
+
+    @field_validator("text")
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():

@@ -13,11 +13,13 @@ from datetime import timedelta
 
 import asyncpg
 
-from services.intake.adapters import access_failures, case_progress, petition_index
+from services.intake.adapters import access_failures, case_progress, notice_outbox, petition_index
+from services.intake.adapters.notice_outbox import NoticeRow
 from services.intake.domain import codes
 from services.intake.domain.answers import decide_feedback, decide_review
 from services.intake.domain.commands import GiveFeedback, RequestReview
 from services.intake.domain.document import PetitionerDocument, petitioner_document
+from services.intake.domain.further import AddInformation, Withdraw, decide_add_information, decide_withdraw
 from services.intake.domain.progress import CaseProgress
 from services.intake.handlers import cases
 from services.intake.handlers.service import Intake
@@ -77,6 +79,25 @@ async def request_review(
     intake: Intake, tracking_code: str, access_code: str, command: RequestReview
 ) -> PetitionerDocument:
     return await _answer(intake, tracking_code, access_code, lambda p: decide_review(p, command, intake.clock.now()))
+
+
+async def withdraw(intake: Intake, tracking_code: str, access_code: str, command: Withdraw) -> PetitionerDocument:
+    return await _answer(intake, tracking_code, access_code, lambda p: decide_withdraw(p, command))
+
+
+async def add_information(
+    intake: Intake, tracking_code: str, access_code: str, command: AddInformation
+) -> PetitionerDocument:
+    return await _answer(intake, tracking_code, access_code, lambda p: decide_add_information(p, command))
+
+
+async def petitioner_notices(intake: Intake, tracking_code: str, access_code: str) -> list[NoticeRow]:
+    """The notices this petitioner was sent (their own tracking code's only), oldest first."""
+    async with intake.pool.acquire() as conn:
+        await authenticate(intake, conn, tracking_code, access_code)
+        code = codes.normalize_tracking_code(tracking_code)
+        assert code is not None  # _authenticate refused anything else
+        return await notice_outbox.of_tracking_code(conn, intake.schema, code)
 
 
 async def _answer(

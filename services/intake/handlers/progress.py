@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import partial
 
 import asyncpg
@@ -10,7 +11,7 @@ import structlog
 from services.intake.adapters import case_progress, petition_index
 from services.intake.domain.progress import STREAMS, Fact
 from services.intake.domain.repeats import matter, phone_key
-from services.intake.handlers import cases
+from services.intake.handlers import cases, notices
 from services.intake.handlers.service import Intake
 from shared.events import PetitionSubmitted
 from shared.messaging.consumer import BatchHandler, Consumed
@@ -20,18 +21,19 @@ log = structlog.get_logger()
 
 async def on_followed(intake: Intake, conn: asyncpg.Connection, events: list[Consumed]) -> None:
     """Keep the events, then refold each case they touched once: the view never depends on arrival order."""
-    touched: set[str] = set()
+    touched: dict[str, list[tuple[Fact, uuid.UUID]]] = {}
     for event, payload in ((c.event, c.payload) for c in events):
         stream = case_progress.stream_kind(event.stream_id)
         if stream not in STREAMS[1:]:
             continue
         fact = Fact(stream, event.version, event.time, payload)
         if await case_progress.record(conn, intake.schema, event.subject, fact):
-            touched.add(event.subject)
+            touched.setdefault(event.subject, []).append((fact, event.id))
     for case_id in sorted(touched):  # one lock order for every instance: no deadlocks
         if not await petition_index.lock(conn, intake.schema, case_id):
             continue  # not a petition of ours (yet): the kept events count once its petition is indexed
-        await cases.save(intake, conn, (await cases.load(intake, conn, case_id)).facts)
+        loaded = await notices.issue_notices(intake, conn, await cases.load(intake, conn, case_id), touched[case_id])
+        await cases.save(intake, conn, loaded.facts)
 
 
 def followed_handler(intake: Intake) -> BatchHandler:

@@ -9,6 +9,7 @@ from functools import partial
 import asyncpg
 
 from services.intake.adapters.group_commit import GroupCommit
+from services.intake.handlers.notices import NoticeDesk
 from services.intake.handlers.submit import Submission, SubmitResult, write_submissions
 from shared.clock import Clock
 from shared.eventstore.port import EventStore
@@ -24,6 +25,8 @@ class Intake:
     store: EventStore
     clock: Clock
     poke: Callable[[], None]
+    notices: NoticeDesk = field(default_factory=NoticeDesk.configured, compare=False)
+    timezone: str = "Asia/Shanghai"
     submissions: GroupCommit[Submission, SubmitResult] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -38,4 +41,4 @@ class Intake:
 
     @classmethod
     def of(cls, ctx: Context) -> Intake:
-        return cls(ctx.name, ctx.pool, ctx.store, ctx.clock, ctx.relay.poke)
+        return cls(ctx.name, ctx.pool, ctx.store, ctx.clock, ctx.relay.poke, timezone=ctx.settings.pujiang_timezone)

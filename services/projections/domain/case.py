@@ -117,6 +117,12 @@ class CaseState(BaseModel):
     not_accepted_reason: str | None = None
     redirect_to: str | None = None
     clocks: dict[str, ClockView] = {}
+    # notices helper (issue 11 part A): what the petitioner was told, callbacks, their own steps
+    notices: tuple[dict[str, Any], ...] = ()  # notice_id, tracking_code, kind, channel, state, attempts, text
+    callbacks: tuple[dict[str, Any], ...] = ()  # time, method, reached, satisfaction, reasons, comment, round
+    callback_satisfaction: str | None = None  # the latest reached callback's grade
+    information_added: int = 0
+    withdrawn_by: str | None = None
     timeline: tuple[TimelineEntry, ...] = ()
 
     @property
@@ -139,6 +145,17 @@ class CaseState(BaseModel):
         return self.open and any(
             c.warned and not c.breached and not c.stopped and c.counts_for_officials for c in self.clocks.values()
         )
+
+    @property
+    def counted_satisfaction(self) -> tuple[int, int]:
+        """(satisfied, unsatisfied) answers the satisfaction rate counts for this case: the petitioner's
+        own feedback when they gave any; otherwise the latest callback that reached them (滿意 and
+        基本滿意 count as satisfied)."""
+        if self.feedback_satisfied or self.feedback_unsatisfied:
+            return self.feedback_satisfied, self.feedback_unsatisfied
+        if self.callback_satisfaction is None:
+            return 0, 0
+        return (0, 1) if self.callback_satisfaction == "dissatisfied" else (1, 0)
 
     @property
     def first_time(self) -> bool | None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import singledispatch
+from typing import Any
 
 from services.projections.domain.case import CaseState, moved, timeline_entry
 from services.projections.domain.clocks import Changes, clock_changes
 from services.projections.domain.order import appends_in_order, causal_order
 from shared.events import (
     REGISTRY,
+    CallbackRecorded,
     CaseAccepted,
     CaseAssigned,
     CaseClosed,
@@ -21,12 +23,17 @@ from shared.events import (
     Event,
     ExtensionGranted,
     FeedbackGiven,
+    InformationAdded,
     LeaderAssigned,
+    NoticeDelivered,
+    NoticeDeliveryFailed,
+    NoticeIssued,
     PetitionSubmitted,
     RecordedEvent,
     RepeatPetitionReceived,
     ReviewRequested,
     SupervisionIssued,
+    WithdrawalRecorded,
     status_after,
 )
 
@@ -138,6 +145,50 @@ def _(e: CaseClosed, s: CaseState, _r: RecordedEvent) -> Changes:
 @_changes.register
 def _(e: SupervisionIssued, s: CaseState, _r: RecordedEvent) -> Changes:
     return {"supervision": e.step, "breaches": max(s.breaches, e.breach_count)}
+
+
+# --- notices helper (issue 11 part A): notices, callbacks, withdrawal, added information ----
+
+
+@_changes.register
+def _(e: NoticeIssued, s: CaseState, _r: RecordedEvent) -> Changes:
+    state = {"none": "undeliverable", "letter": "awaiting_print"}.get(e.channel, "pending")
+    notice = {
+        "notice_id": e.notice_id, "tracking_code": e.tracking_code, "kind": e.kind, "channel": e.channel,
+        "state": state, "attempts": 0, "text": e.text, "undelivered_reason": e.undelivered_reason,
+    }  # fmt: skip
+    return {"notices": (*s.notices, notice)}
+
+
+def _notice_moved(s: CaseState, notice_id: str, **update: Any) -> Changes:
+    return {"notices": tuple({**n, **update} if n["notice_id"] == notice_id else n for n in s.notices)}
+
+
+@_changes.register
+def _(e: NoticeDelivered, s: CaseState, _r: RecordedEvent) -> Changes:
+    return _notice_moved(s, e.notice_id, state="delivered", attempts=e.attempts)
+
+
+@_changes.register
+def _(e: NoticeDeliveryFailed, s: CaseState, _r: RecordedEvent) -> Changes:
+    return _notice_moved(s, e.notice_id, state="failed" if e.final else "retrying", attempts=e.attempt)
+
+
+@_changes.register
+def _(e: CallbackRecorded, s: CaseState, r: RecordedEvent) -> Changes:
+    entry = {"time": r.time.isoformat(), "actor": r.actor, **e.model_dump(mode="json", exclude={"case_id"})}
+    grade = e.satisfaction if e.reached and e.satisfaction is not None else s.callback_satisfaction
+    return {"callbacks": (*s.callbacks, entry), "callback_satisfaction": grade}
+
+
+@_changes.register
+def _(_e: InformationAdded, s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"information_added": s.information_added + 1}
+
+
+@_changes.register
+def _(e: WithdrawalRecorded, _s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"withdrawn_by": e.by}
 
 
 def evolve(state: CaseState, event: RecordedEvent, payload: Event) -> CaseState:

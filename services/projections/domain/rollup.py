@@ -32,8 +32,11 @@ def contribution(state: CaseState, tz: ZoneInfo) -> dict[Count, int]:
         c["resolved", state.resolved_level.value] += 1
     if state.first_time is not None:
         c["first_time", "yes" if state.first_time else "no"] += 1
-    c["feedback", "satisfied"] += state.feedback_satisfied
-    c["feedback", "unsatisfied"] += state.feedback_unsatisfied
+    satisfied, unsatisfied = state.counted_satisfaction  # feedback first, else a callback's
+    c["feedback", "satisfied"] += satisfied
+    c["feedback", "unsatisfied"] += unsatisfied
+    if state.callback_satisfaction is not None:
+        c["callback", state.callback_satisfaction] += 1
     for clock in state.clocks.values():
         if clock.stopped and clock.counts_for_officials and clock.met_on_time is not None:
             c["on_time", "met" if clock.met_on_time else "missed"] += 1

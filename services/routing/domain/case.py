@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from shared.domain import fold as shared_fold
 from shared.events import (
+    CallbackRecorded,
     CaseAssigned,
     CaseNotAccepted,
     CaseReopenedForReview,
@@ -43,6 +44,8 @@ class Case(BaseModel):
     breaches: int = 0
     handling_breached: bool = False
     resolved_level: Level | None = None
+    callbacks: int = 0  # callbacks recorded since the last reply
+    unreached: int = 0  # of which the petitioner was not reached
     # People behind a collective petition (聯名 / 集體訪); 0 for a petition of one person.
     headcount: int = 0
     version: int = 0
@@ -106,7 +109,12 @@ def _(e: LeaderAssigned, _s: Case) -> dict[str, Any]:
 
 @_apply.register
 def _(e: CaseResolved, _s: Case) -> dict[str, Any]:
-    return {"round": e.round, "resolved_level": e.level}
+    return {"round": e.round, "resolved_level": e.level, "callbacks": 0, "unreached": 0}
+
+
+@_apply.register
+def _(e: CallbackRecorded, s: Case) -> dict[str, Any]:
+    return {"callbacks": s.callbacks + 1, "unreached": s.unreached + (0 if e.reached else 1)}
 
 
 @_apply.register

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
 
-from shared.events.routing import EscalationStep
+from shared.events.routing import EscalationStep, Satisfaction
 
 
 class Command(BaseModel):
@@ -46,6 +48,33 @@ class AddNote(Command):
     text: str
 
 
+# --- notices helper (issue 11 part A) ---------------------------------------------------
+
+
+class RecordCallback(Command):
+    method: Literal["phone", "visit"]
+    reached: bool
+    satisfaction: Satisfaction | None = None
+    reasons: tuple[str, ...] = ()
+    comment: str = ""
+
+
+class Withdraw(Command):
+    """A cadre withdraws a door-to-door or proxy petition, saying how the petitioner consented."""
+
+    consent: str
+    reason: str = ""
+
+
+class CallbackPolicy(BaseModel):
+    """The deployment's callback data (services/routing/data/callbacks.yaml): reasons, tries."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reasons: tuple[str, ...] = ("other",)
+    tries_before_no_feedback: int = 3
+
+
 class Rules(BaseModel):
     """The deployment's limits: extensions, and what a breach leads to, step by step."""
 
@@ -54,3 +83,4 @@ class Rules(BaseModel):
     max_extension_days: int = 30
     max_extensions: int = 1
     escalation_steps: tuple[EscalationStep, ...] = ("reminder", "supervision", "takeover")
+    callbacks: CallbackPolicy = CallbackPolicy()

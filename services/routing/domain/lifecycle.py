@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import singledispatch
 
+from services.routing.domain.aftercare import decide_cadre_withdrawal, decide_callback
 from services.routing.domain.assignment import Jurisdictions, Unit, assigned_to
 from services.routing.domain.case import Case
 from services.routing.domain.commands import (
@@ -13,10 +14,12 @@ from services.routing.domain.commands import (
     Command,
     Escalate,
     Extend,
+    RecordCallback,
     Reject,
     Resolve,
     Rules,
     Transfer,
+    Withdraw,
 )
 from shared.divisions import county_of, parent_of
 from shared.domain import Invalid, NotAllowed
@@ -130,3 +133,13 @@ def _(c: AddNote, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
     if not c.text.strip():
         raise Invalid("text", "must not be blank")
     return [CaseNoteAdded(case_id=state.case_id, text=c.text)]
+
+
+@_decide.register
+def _(c: RecordCallback, state: Case, _w: Jurisdictions, rules: Rules) -> list[Event]:
+    return decide_callback(state, c, rules.callbacks)
+
+
+@_decide.register
+def _(c: Withdraw, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
+    return decide_cadre_withdrawal(state, c)

@@ -15,10 +15,13 @@ from shared.events import (
     CaseResolved,
     ExtensionGranted,
     FeedbackGiven,
+    InformationAdded,
     LeaderAssigned,
     RepeatPetitionReceived,
     ReviewRequested,
     SupervisionIssued,
+    WithdrawalRecorded,
+    WithdrawalRequested,
 )
 from shared.events.routing import AssignmentReason, ClosingReason, EscalationStep, Round
 from shared.i18n import LANGUAGES, strings, with_categories
@@ -84,6 +87,9 @@ def every_step() -> list[Any]:
         ),
         *(FeedbackGiven(case_id=CASE, satisfied=s, round=r) for r in rounds for s in (True, False)),
         *(ReviewRequested(case_id=CASE, reason="r", round=r) for r in rounds if r != "first"),
+        WithdrawalRequested(case_id=CASE, reason="r"),
+        *(WithdrawalRecorded(case_id=CASE, by=b) for b in ("petitioner", "cadre")),
+        InformationAdded(case_id=CASE, text="t"),
     ]
 
 

@@ -1,0 +1,3 @@
+from stubs.delivery import main
+
+main()
