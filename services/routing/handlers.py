@@ -136,7 +136,7 @@ class Routing:
                 conn, self.ctx.name, [states[s] for s in subjects if case_stream(s) in appends.streams]
             )
 
-    def _reaction(self, payload: Event) -> Callable[[Case], list[Event]]:
+    def _reaction(self, payload: Event) -> Callable[[Case], list[Event]]:  # noqa: PLR0911 (a return per event type)
         match payload:
             case PetitionSubmitted():
                 return lambda state: decide_assignment(state, payload, self.where)
