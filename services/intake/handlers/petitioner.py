@@ -96,7 +96,7 @@ async def petitioner_notices(intake: Intake, tracking_code: str, access_code: st
     async with intake.pool.acquire() as conn:
         await authenticate(intake, conn, tracking_code, access_code)
         code = codes.normalize_tracking_code(tracking_code)
-        assert code is not None  # _authenticate refused anything else
+        assert code is not None  # authenticate refused anything else
         return await notice_outbox.of_tracking_code(conn, intake.schema, code)
 
 
