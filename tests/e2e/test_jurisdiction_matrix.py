@@ -66,6 +66,18 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("intake", "GET", "/v1/notices/{notice_id}/letter"): Rule("case", "a notice of the seeded case"),
     ("intake", "POST", "/v1/notices/{notice_id}/printed"): Rule("case", "a notice of the seeded case"),
     ("intake", "POST", "/v1/notices/{notice_id}/retry"): Rule("case", "a notice of the seeded case"),
+    ("intake", "POST", "/v1/receptions"): Rule("submit", "a reception day is published only in the jurisdiction"),
+    ("intake", "GET", "/v1/receptions"): Rule("public", "published reception days: no personal data"),
+    ("intake", "GET", "/v1/receptions/{schedule_id}"): Rule("public", "one published reception day"),
+    ("intake", "POST", "/v1/receptions/{schedule_id}/bookings"): Rule(
+        "petitioner", "booking with the petitioner's codes or a phone: a JWT opens nothing"
+    ),
+    ("intake", "GET", "/v1/receptions/{schedule_id}/bookings"): Rule(
+        "case", "a day's bookings: officials of its place"
+    ),
+    ("intake", "POST", "/v1/receptions/{schedule_id}/record"): Rule(
+        "case", "recording a reception: officials of its place"
+    ),
     ("routing", "GET", "/v1/callback-reasons"): Rule("public", "reference data: the callback policy"),
     ("routing", "GET", "/v1/worklist"): Rule("listing", "cases waiting on the caller's own unit"),
     ("routing", "GET", "/v1/collective-petitions"): Rule("listing", "collective petitions in scope"),
