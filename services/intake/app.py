@@ -13,8 +13,8 @@ from services.intake.adapters.petition_index import PETITION_INDEX_DDL
 from services.intake.adapters.reception_index import RECEPTION_INDEX_DDL
 from services.intake.entrypoints.http import router
 from services.intake.entrypoints.notices_http import router as notices_router
-from services.intake.entrypoints.receptions_http import router as receptions_router
 from services.intake.entrypoints.open311 import router as open311_router
+from services.intake.entrypoints.receptions_http import router as receptions_router
 from services.intake.handlers import notices
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
 from shared.messaging.consumer import BatchHandler
