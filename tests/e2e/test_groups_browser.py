@@ -23,6 +23,7 @@ from tests.e2e.test_web_browser import (
     look,
     open_page,
     signed_in,
+    submitted,
     text_of,
     type_into,
     viewport,
@@ -137,3 +138,21 @@ async def test_a_leader_publishes_a_day_a_citizen_books_it_by_phone_and_the_rece
     assert "MH" in await text_of(page, "#record-result")
     assert "已到场" in await text_of(page, ".bookings")
     await look(page, "workbench-reception-recorded-desktop")
+
+
+async def test_the_dispatcher_sees_a_neighbours_similar_matter_on_the_case_page(system: System, page: DevTools) -> None:
+    village, sibling = "330726105201", "330726105202"
+    text = "村口养殖场的污水直接排进溪里，全村都闻得到臭味。"
+    first = await submitted(
+        system, division_code=village, category="environment", title="养殖场污水直排溪流", content=text
+    )
+    second = await submitted(
+        system, division_code=sibling, category="environment", title="养殖场污水排进溪流", content=text + "鱼都死了。"
+    )
+    await case_when(system, second["case_id"], lambda c: c["status"] == "assigned")
+    await viewport(page, DESKTOP)
+    token = issue_token(DEV_JWT_SECRET, "dispatcher-he", Role.OFFICIAL, HANGPING)
+    await signed_in(page, system, token, f"#/case/{second['case_id']}")
+    await page.wait_for("document.querySelector('#similar')")
+    assert first["tracking_code"] in await text_of(page, "#similar")
+    await look(page, "workbench-similar-desktop")

@@ -305,12 +305,14 @@ async function loadCase(caseId) {
   const box = $("#case-body");
   box.replaceChildren(el("p", { class: "muted" }, t("common.loading")));
   try {
-    const [doc, history] = await Promise.all([
+    const [doc, history, similar] = await Promise.all([
       call("projections", `v1/cases/${caseId}`),
       call("projections", `v1/cases/${caseId}/history`).catch(() => null),
+      call("intake", `v1/cases/${caseId}/similar`).catch(() => null),
     ]);
     state.doc = doc;
     state.history = history;
+    state.similar = similar?.suggestions || [];
     state.place = doc.division ? await api("routing", `v1/divisions/${doc.division}`).catch(() => null) : null;
     await loadUnits(doc);
     renderCase();
@@ -369,9 +371,20 @@ function renderCase() {
         fact(t("case.opened"), when(doc.opened_at)))),
       petitionerCard()),
     actionsCard(doc),
+    similarCard(),
     notesCard(doc),
     timelineCard(doc),
   );
+}
+
+/** 並案: open matters of other petitioners nearby that resemble this one (intake computes them). */
+function similarCard() {
+  if (!state.similar?.length) return null;
+  return el("section", { class: "card", id: "similar" }, el("h2", {}, t("similar.title")),
+    el("p", { class: "muted" }, t("similar.hint")),
+    el("ul", {}, state.similar.map((s) => el("li", {},
+      el("a", { href: `#/case/${s.case_id}`, class: "code" }, s.tracking_code), " ", s.title, " ",
+      el("small", { class: "muted" }, `${t(`status.${s.status}`)} · ${s.division_code} · ${t("similar.score", { n: Math.round(s.score * 100) })}`)))));
 }
 
 function petitionerCard() {

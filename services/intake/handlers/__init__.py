@@ -12,6 +12,7 @@ from services.intake.handlers.petitioner import (
 from services.intake.handlers.progress import backfill, followed_handler, on_followed
 from services.intake.handlers.search import FoundPetition, FoundPetitions, petitions_by_phone
 from services.intake.handlers.service import Intake
+from services.intake.handlers.similar import similar_matters
 from services.intake.handlers.submit import IdempotencyKeyReused, Linked, SubmitResult, Submitted, submit_petition
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "petitions_by_phone",
     "receptions",
     "request_review",
+    "similar_matters",
     "submit_petition",
     "view_petition",
     "withdraw",
