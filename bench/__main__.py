@@ -34,6 +34,7 @@ from bench.soak import run_soak
 from bench.stats import machine, peak_rss_kib, summary
 from bench.timers import run_timer_bench
 from shared.messaging.topics import Topics
+from shared.settings import Settings, kafka_servers
 from tests.support.infra import ROOT
 from tests.support.system import System, start_system
 
@@ -82,6 +83,13 @@ def ours_figures(run: ours.Run, n: int) -> dict[str, Any]:
     }
 
 
+def kafka_figures(kafka: str) -> dict[str, int]:
+    """One broker, or a cluster (`PUJIANG_KAFKA_BROKERS=3 make bench`): the table's first line says which."""
+    settings = Settings()
+    return {"brokers": len(kafka_servers(kafka)), "replication_factor": settings.pujiang_replication_factor,
+            "min_insync_replicas": settings.min_insync_replicas}  # fmt: skip
+
+
 async def bench(args: argparse.Namespace, result: dict[str, Any]) -> None:
     """Fill `result` phase by phase, so a failed run still leaves what it measured."""
     n, c = args.petitions, args.concurrency
@@ -95,6 +103,7 @@ async def bench(args: argparse.Namespace, result: dict[str, Any]) -> None:
     prefix, db_name = f"bench{uuid.uuid4().hex[:8]}", f"pujiang_bench_{uuid.uuid4().hex[:10]}"
     result |= {"started_at": started.isoformat(), "petitions": n, "concurrency": c}
     result |= {"machine": machine(), "topic_prefix": prefix, "database": db_name}
+    result["kafka"] = kafka_figures(infra.kafka)
     system: System | None = None
     db_url = await create_database(infra.database_url, db_name)
     try:

@@ -134,11 +134,20 @@ def _timer_rows(timers: dict[str, Any] | None) -> list[Row]:
     return rows
 
 
+def _kafka(kafka: dict[str, Any] | None) -> str:
+    """The cluster the run went against, when it was one (older result files have no such entry)."""
+    if not kafka or kafka["brokers"] == 1:
+        return ""
+    return (
+        f"  kafka {kafka['brokers']} brokers, replication {kafka['replication_factor']}/{kafka['min_insync_replicas']}"
+    )
+
+
 def table(r: dict[str, Any]) -> str:
     m, ours = r["machine"], r["ours"]
     lines = [
         f"Pujiang bench  N={r['petitions']}  C={r['concurrency']}  nproc={m['nproc']}  "
-        f"python {m['python']}  load {m['loadavg_at_start'][0]:.2f}  {r['started_at']}",
+        f"python {m['python']}  load {m['loadavg_at_start'][0]:.2f}  {r['started_at']}{_kafka(r.get('kafka'))}",
         f"record {r['raw_kafka']['record_bytes']} B on Kafka, row {r['raw_pg']['row_bytes']} B in PostgreSQL; "
         f"visible {ours['visible']}/{ours['accepted']}, HTTP answers {ours['statuses']}",
         "",

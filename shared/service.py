@@ -67,6 +67,7 @@ class Context:
     follower: ClockFollower
     consumer: EventConsumer | None = None
     broker: KafkaBroker | None = None
+    read_pool: asyncpg.Pool | None = None  # a read replica's, when the spec reads from one and one is configured
     extras: dict[str, Any] = field(default_factory=dict)
 
     def transaction(self) -> contextlib.AbstractAsyncContextManager[asyncpg.Connection]:
@@ -103,6 +104,8 @@ class ServiceSpec:
     # as the migration role. Projections keeps the migration role: it creates read-model
     # generation schemas while serving.
     own_role: bool = True
+    # Serve queries from PUJIANG_READ_DATABASE_URL when set; writes and consumers stay on the primary.
+    reads_from_replica: bool = False
 
 
 async def _ignore(_conn: asyncpg.Connection, _events: list[Consumed]) -> None:
@@ -162,6 +165,9 @@ class _Running:
             await self.ctx.producer.stop()
         with contextlib.suppress(Exception):
             await self.ctx.pool.close()
+        with contextlib.suppress(Exception):
+            if self.ctx.read_pool is not None:
+                await self.ctx.read_pool.close()
 
 
 BOOT_BACKOFF_S = (0.2, 5.0)  # first and longest pause between attempts to start
@@ -240,11 +246,20 @@ async def _start(spec: ServiceSpec, settings: Settings) -> Context:
     await _migrate(spec, settings, own_role)
     url = service_url(settings, spec.name) if own_role else settings.database_url
     pool = await asyncpg.create_pool(url, min_size=2, max_size=settings.pujiang_db_pool_size)
+    read_pool: asyncpg.Pool | None = None
     try:
-        return await _connect(spec, settings, pool, url)
+        if spec.reads_from_replica and settings.pujiang_read_database_url:
+            read_pool = await asyncpg.create_pool(
+                settings.pujiang_read_database_url, min_size=1, max_size=settings.pujiang_db_pool_size
+            )
+        ctx = await _connect(spec, settings, pool, url)
     except BaseException:
         await pool.close()
+        if read_pool is not None:
+            await read_pool.close()
         raise
+    ctx.read_pool = read_pool
+    return ctx
 
 
 async def _migrate(spec: ServiceSpec, settings: Settings, own_role: bool) -> None:
@@ -263,9 +278,7 @@ async def _connect(spec: ServiceSpec, settings: Settings, pool: asyncpg.Pool, ur
     clock = SystemClock()
     topics = Topics(settings.pujiang_topic_prefix)
     store = PostgresEventStore(spec.name, f"/pujiang/{spec.name}", clock)
-    producer = AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=True, linger_ms=5
-    )
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_servers, enable_idempotence=True, linger_ms=5)
     try:
         await producer.start()
     except BaseException:
@@ -287,7 +300,7 @@ async def _connect(spec: ServiceSpec, settings: Settings, pool: asyncpg.Pool, ur
 
 
 def _broker(ctx: Context, topic_names: list[str]) -> KafkaBroker:
-    broker = KafkaBroker(ctx.settings.kafka_bootstrap_servers, logger=None)
+    broker = KafkaBroker(ctx.settings.kafka_servers, logger=None)
     consumer = ctx.consumer
     assert consumer is not None
 
@@ -347,6 +360,13 @@ async def _readiness(request: Request) -> dict[str, Any]:
         checks["kafka"] = {"ok": True}
     except Exception as error:
         checks["kafka"] = {"ok": False, "error": repr(error)}
+    if ctx.read_pool is not None:
+        try:
+            async with asyncio.timeout(2):
+                await ctx.read_pool.fetchval("SELECT 1")
+            checks["read_replica"] = {"ok": True}
+        except Exception as error:
+            checks["read_replica"] = {"ok": False, "error": repr(error)}
     checks["clock"] = {"ok": ctx.follower.caught_up.is_set(), "offset_s": ctx.clock.offset.total_seconds()}
     lag = await ctx.consumer_lag()
     checks["consumer"] = {

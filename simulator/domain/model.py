@@ -21,12 +21,22 @@ Action = Literal[
     "escalate",
     "resolve",
     "assign-leader",
+    # the work between units (issue 10, part A)
+    "sign",
+    "objections",
+    "ruling",
+    "extension-decision",
+    "assignee",
     "feedback",
     "review",
 ]
 OFFICIAL_ACTIONS: frozenset[Action] = frozenset(
-    {"accept", "reject", "extend", "transfer", "escalate", "resolve", "assign-leader"}
-)
+    {"accept", "reject", "extend", "transfer", "escalate", "resolve", "assign-leader", "sign", "objections",
+     "ruling", "extension-decision", "assignee"}
+)  # fmt: skip
+# Steps taken by the level above the unit (the dispatching level rules, the level above approves):
+# not on that official's own worklist.
+FROM_ABOVE: frozenset[Action] = frozenset({"ruling", "extension-decision"})
 PETITIONER_ACTIONS: frozenset[Action] = frozenset({"feedback", "review"})
 # `refused`: intake did not take the petition at all (no case exists); not a status of api.md.
 REFUSED = "refused"
@@ -83,6 +93,8 @@ class Observed:
     extensions: int = 0
     leader: str | None = None
     handling_due_tick: int | None = None  # the first tick at which the running handling clock is overdue
+    objections: int = 0  # send-backs ruled or waiting
+    signed: bool = False
 
     @property
     def key(self) -> tuple[str, str | None, str]:
@@ -101,6 +113,7 @@ class Step:
     tick: int
     action: Action
     body: Mapping[str, Any] = field(default_factory=dict)
+    by: str | None = None  # the acting official's division when it is not the case's unit's (FROM_ABOVE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,3 +93,14 @@ FEEDBACK_COMMENTS = {
     False: ("问题没有真正解决。", "处理太慢，不满意。"),
 }
 LEADERS = ("镇党委书记", "镇长", "县委副书记", "副县长", "县信访局局长", "市信访局副局长", "副市长", "省信访局副局长")
+
+
+# The work between units (issue 10, part A): send-backs, rulings, extension decisions.
+OBJECTION_REASONS = (
+    "该事项不属于本单位职责范围，请求改派。",
+    "反映问题发生地不在本辖区，申请退回。",
+    "涉及专业执法事项，建议由县级职能部门办理。",
+)
+UPHOLD_REASONS = ("经核实，异议成立，改由职能部门办理。", "属地核实有误，改派有权处理单位。")
+DISMISS_REASONS = ("经核实属本单位职责，异议不成立，请按时办理。", "属地管理责任明确，维持原交办。")
+DENY_REASONS = ("延期理由不充分，请按期办结。", "事实清楚，无需延期。")

@@ -65,6 +65,7 @@ class ServiceProcess:
                 self.kill()
 
     def wait_ready(self, timeout: float = 180) -> None:
+        # Generous: on two cores shared by many test sessions a start takes well over a minute.
         probe = "/healthz" if self.name == "stubs" else "/readyz"
 
         def readiness() -> int:
