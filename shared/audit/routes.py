@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -9,29 +10,13 @@ from fastapi import APIRouter, Request
 from shared.audit.checkpointer import Checkpointer
 from shared.audit.proofs import case_proofs
 from shared.audit.tree_store import TreeStore
-from shared.events.base import RecordedEvent
 from shared.http.auth import CurrentPrincipal
-from shared.jurisdiction.petition_bureau import division_of_unit
+from shared.jurisdiction.divisions import is_division_code
 from shared.vocabulary import Role
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 AUDITORS = (Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN)  # as projections' chain check
-
-
-_PLACES = ("division_code", "location_code", "county_code", "by_division")
-_UNITS = ("unit_id", "previous_unit_id")
-
-
-def divisions_named(events: list[RecordedEvent]) -> list[str]:
-    """Every division the case's events name: its place, the units that held it, who acted."""
-    found: list[str] = []
-    for event in events:
-        found += [v for k in _PLACES if isinstance(v := event.data.get(k), str)]
-        found += [division_of_unit(v) for k in _UNITS if isinstance(v := event.data.get(k), str)]
-        if event.actor_unit:
-            found.append(event.actor_unit)
-    return found
 
 
 @router.get("/proofs")
@@ -42,13 +27,24 @@ async def proofs(request: Request, who: CurrentPrincipal, case_id: str) -> dict[
     """
     who.require_role(*AUDITORS)
     ctx = request.app.state.ctx
-    async with ctx.pool.acquire() as conn:
-        events = [e for _, e in await ctx.store.read_subject(conn, case_id)]
-    if events:
-        # The jurisdiction rule, as everywhere: the case's events name its place and units.
-        who.require_jurisdiction(*divisions_named(events))
     checkpointer: Checkpointer | None = ctx.extras.get("checkpointer")
     if checkpointer is not None:
         await checkpointer.checkpoint_now()
     async with ctx.pool.acquire() as conn:
-        return (await case_proofs(conn, TreeStore(ctx.store), case_id)).to_json()
+        found = await case_proofs(conn, TreeStore(ctx.store), case_id)
+    if found.events:
+        # The caller's jurisdiction, from the divisions and units the case's own events name.
+        who.require_jurisdiction(*divisions_named(e.event for e in found.events))
+    return found.to_json()
+
+
+def divisions_named(events: Iterable[dict[str, Any]]) -> set[str]:
+    """Every division code an event names: its payload's division or unit (a department `<county>:<kind>`
+    counts as its county), its actor's unit."""
+    codes = set()
+    for event in events:
+        data = event.get("data") or {}
+        for value in (data.get("division_code"), data.get("unit_id"), data.get("to_unit"), event.get("actor_unit")):
+            if isinstance(value, str) and is_division_code(code := value.partition(":")[0]):
+                codes.add(code)
+    return codes
