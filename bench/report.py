@@ -77,9 +77,9 @@ def _below_saturation_rows(r: dict[str, Any]) -> list[Row]:
         rows += [("submit->visible at idle p50 ms", _ms(idle["lag_s"]["p50"]), "", None)]
         rows += [("submit->visible at idle p99 ms", _ms(idle["lag_s"]["p99"]), "", None)]
     if paced := r.get("paced"):
-        rate = f"{paced['achieved_per_s']:.0f}/s"
-        rows += [(f"submit->visible at {rate} (half) p50 ms", _ms(paced["lag_s"]["p50"]), "", None)]
-        rows += [(f"submit->visible at {rate} (half) p99 ms", _ms(paced["lag_s"]["p99"]), "", None)]
+        rate = f"{paced['achieved_per_s']:.0f}/s ({'fixed' if paced.get('fixed_rate') else 'half'})"
+        rows += [(f"submit->visible at {rate} p50 ms", _ms(paced["lag_s"]["p50"]), "", None)]
+        rows += [(f"submit->visible at {rate} p99 ms", _ms(paced["lag_s"]["p99"]), "", None)]
     return rows
 
 
@@ -209,7 +209,14 @@ def _hops(r: dict[str, Any]) -> list[str]:
     hop_rows.append(
         ("(client) submit -> visible, incl. HTTP + 50 ms poll", _num(_ms(lag["p50"])), _num(_ms(lag["p99"])))
     )
-    return ["", f"where the lag goes ({r['hops']['cases_traced']} cases traced)", *_align(hop_rows, right={1, 2})]
+    lines = ["", f"where the lag goes ({r['hops']['cases_traced']} cases traced)", *_align(hop_rows, right={1, 2})]
+    if (paced := r.get("paced")) and (traced := paced.get("hops")):
+        rows = [("hop", "p50 ms", "p99 ms")]
+        rows += [(name, _num(_ms(s["p50"])), _num(_ms(s["p99"]))) for name, s in traced["hops_s"].items()]
+        rate = "fixed rate" if paced.get("fixed_rate") else "half rate"
+        title = f"where the lag goes at {paced['achieved_per_s']:.0f}/s ({rate}, {traced['cases_traced']} cases traced)"
+        lines += ["", title, *_align(rows, right={1, 2})]
+    return lines
 
 
 def _resources(r: dict[str, Any]) -> list[str]:

@@ -42,6 +42,7 @@ SPEC = ServiceSpec(
     extra_ddl=[INBOX_DDL],
     background=[_listen, inbox_pruning, sample_replica_lag],
     on_start=_prepare,
+    consumer_appends=False,  # it keeps views only
     reads_from_replica=True,
     own_role=False,  # it makes read-model generation schemas while serving (see shared/service.py)
 )
