@@ -27,6 +27,7 @@ Action = Literal[
     "ruling",
     "extension-decision",
     "assignee",
+    "category",
     "feedback",
     "review",
     # The work across units (docs/lifecycle.md): routing's tasks, consultations, supervision, instructions.
@@ -44,7 +45,7 @@ Action = Literal[
 ]
 OFFICIAL_ACTIONS: frozenset[Action] = frozenset(
     {"accept", "reject", "extend", "transfer", "escalate", "resolve", "assign-leader", "sign", "objections",
-     "ruling", "extension-decision", "assignee"}
+     "ruling", "extension-decision", "assignee", "category"}
 )  # fmt: skip
 # Steps taken by the level above the unit (the dispatching level rules, the level above approves):
 # not on that official's own worklist.
@@ -119,6 +120,8 @@ class Observed:
     pending_supervisions: tuple[str, ...] = ()  # ids of the supervisions not yet answered
     objections: int = 0  # send-backs ruled or waiting
     signed: bool = False
+    category: str | None = None  # as routing now has it (a correction changes it)
+    category_corrections: int = 0
 
     @property
     def key(self) -> tuple[str, str | None, str]:
