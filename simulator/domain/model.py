@@ -23,11 +23,15 @@ Action = Literal[
     "assign-leader",
     "feedback",
     "review",
+    "callbacks",
+    "withdraw",
 ]
 OFFICIAL_ACTIONS: frozenset[Action] = frozenset(
-    {"accept", "reject", "extend", "transfer", "escalate", "resolve", "assign-leader"}
+    {"accept", "reject", "extend", "transfer", "escalate", "resolve", "assign-leader", "callbacks"}
 )
-PETITIONER_ACTIONS: frozenset[Action] = frozenset({"feedback", "review"})
+# Officials' actions on a case after its reply, when it is no longer on the unit's worklist (回访).
+AFTER_REPLY_ACTIONS: frozenset[Action] = frozenset({"callbacks"})
+PETITIONER_ACTIONS: frozenset[Action] = frozenset({"feedback", "review", "withdraw"})
 # `refused`: intake did not take the petition at all (no case exists); not a status of api.md.
 REFUSED = "refused"
 TERMINAL = frozenset({CaseStatus.CLOSED.value, CaseStatus.NOT_ACCEPTED.value, REFUSED})

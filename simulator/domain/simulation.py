@@ -27,10 +27,13 @@ from simulator.domain.plans import plan
 from simulator.domain.world import World
 
 # Steps after which the case should look different (a new stay starts once that is seen).
-_MOVES_ON = {"submit", "accept", "reject", "transfer", "escalate", "resolve", "review"}
+_MOVES_ON = {"submit", "accept", "reject", "transfer", "escalate", "resolve", "review", "withdraw"}
+_CLOSES = {"satisfied", "basically_satisfied"}
 
 
 def moves_on(step: Step) -> bool:
+    if step.action == "callbacks":
+        return step.body.get("satisfaction") in _CLOSES
     return step.action in _MOVES_ON or (step.action == "feedback" and step.body.get("satisfied") is True)
 
 

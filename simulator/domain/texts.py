@@ -93,3 +93,15 @@ FEEDBACK_COMMENTS = {
     False: ("问题没有真正解决。", "处理太慢，不满意。"),
 }
 LEADERS = ("镇党委书记", "镇长", "县委副书记", "副县长", "县信访局局长", "市信访局副局长", "副市长", "省信访局副局长")
+
+WITHDRAW_REASONS = ("已与对方私下协商解决。", "问题已自行解决，不再需要处理。", "家中有事，暂不再反映。")
+CALLBACK_COMMENTS = {
+    "satisfied": ("对处理结果满意。", "感谢及时处理。"),
+    "basically_satisfied": ("基本满意，希望后续跟进。", "问题大体解决。"),
+    "dissatisfied": ("问题没有真正解决。", "对处理结果不满意。"),
+}
+CALLBACK_REASONS = {
+    "satisfied": ("resolved", "timely", "good_attitude", "reply_clear"),
+    "basically_satisfied": ("resolved", "too_slow", "reply_unclear"),
+    "dissatisfied": ("not_resolved", "too_slow", "poor_attitude", "policy_disagreement"),
+}

@@ -11,7 +11,7 @@ from typing import Any
 import structlog
 
 from simulator.adapters.api import Answer, Api
-from simulator.domain.model import OFFICIAL_ACTIONS, Command
+from simulator.domain.model import AFTER_REPLY_ACTIONS, OFFICIAL_ACTIONS, Command
 from simulator.domain.settling import Expectation
 from simulator.shell.book import CaseBook, Handle
 
@@ -53,7 +53,8 @@ class Desk:
         if handle is None:
             return "no-case"
         if c.action in OFFICIAL_ACTIONS:
-            if c.division is None or handle.case_id not in worklists.get(c.division, set()):
+            on_worklist = handle.case_id in worklists.get(c.division or "", set())
+            if c.division is None or (not on_worklist and c.action not in AFTER_REPLY_ACTIONS):
                 self.book.dirty.add(c.petition)
                 return "not-on-worklist"
             unit = c.actor.removeprefix("official@")
@@ -134,7 +135,7 @@ class Desk:
         self.book.dirty.add(c.petition)
         if answer.status not in {200, 201}:
             return
-        if c.action == "feedback" and c.body.get("satisfied") is True:
+        if (c.action == "feedback" and c.body.get("satisfied") is True) or c.action == "withdraw":
             self.book.expect(c.petition, Expectation(statuses=frozenset({"closed"})))
         elif c.action == "review":
             before = self.book.last_seen.get(c.petition)
