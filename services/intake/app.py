@@ -12,6 +12,7 @@ from services.intake.adapters.notice_outbox import NOTICE_OUTBOX_DDL
 from services.intake.adapters.petition_index import PETITION_INDEX_DDL
 from services.intake.entrypoints.http import router
 from services.intake.entrypoints.notices_http import router as notices_router
+from services.intake.entrypoints.open311 import router as open311_router
 from services.intake.handlers import notices
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
 from shared.messaging.consumer import BatchHandler
@@ -38,7 +39,7 @@ async def _on_start(ctx: Context) -> None:
 
 SPEC = ServiceSpec(
     name="intake",
-    routers=[router, notices_router],
+    routers=[router, notices_router, open311_router],
     extra_ddl=[
         INBOX_DDL,
         IDEMPOTENCY_DDL,

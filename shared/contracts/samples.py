@@ -25,6 +25,11 @@ def sample_payload(cls: type[Event]) -> Event:
     return cls.model_validate(data)
 
 
+def sample_from_schema(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
+    """A value a JSON schema allows (refs resolved by name in `defs`): optional fields set, defaults used."""
+    return _sample(schema, defs)
+
+
 def _sample(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
     if "$ref" in schema:
         return _sample(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)

@@ -12,7 +12,8 @@ from services.intake.domain.commands import GiveFeedback, RequestReview
 from services.intake.domain.document import PetitionerDocument
 from services.intake.entrypoints.bodies import PHONE_PATTERN, FeedbackIn, PetitionIn, ReviewIn
 from services.intake.handlers import FoundPetitions, Intake, Submitted
-from shared.http.auth import CurrentPrincipal, current_principal
+from shared.http.auth import CurrentPrincipal, Principal, current_principal
+from shared.http.errors import ApiError
 from shared.vocabulary import Channel, Role
 
 router = APIRouter(prefix="/v1", tags=["petitions"])
@@ -31,6 +32,20 @@ async def intake(request: Request) -> Intake:
 IntakeDep = Annotated[Intake, Depends(intake)]
 
 
+def recorder_of(petition: PetitionIn, cadre: Principal | None) -> tuple[str | None, str | None]:
+    """Who records the petition and their unit: the cadre, checked; or nobody (the petitioner themselves).
+
+    The one rule for every door petitions come in by (this API and Open311's).
+    """
+    if cadre is None:
+        if petition.channel in CADRE_CHANNELS:
+            raise ApiError(401, "unauthorized", "send Authorization: Bearer <JWT>")
+        return None, None
+    cadre.require_role(*RECORDING_ROLES)
+    cadre.require_jurisdiction(petition.division_code)
+    return cadre.sub, cadre.division
+
+
 @router.post("/petitions", status_code=201, response_model=None)
 async def submit_petition(
     request: Request,
@@ -38,12 +53,8 @@ async def submit_petition(
     intake: IntakeDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Response:
-    recorded_by = recorder_unit = None
-    if petition.channel in CADRE_CHANNELS or request.headers.get("authorization"):
-        cadre = current_principal(request)
-        cadre.require_role(*RECORDING_ROLES)
-        cadre.require_jurisdiction(petition.division_code)
-        recorded_by, recorder_unit = cadre.sub, cadre.division
+    wants_cadre = petition.channel in CADRE_CHANNELS or request.headers.get("authorization")
+    recorded_by, recorder_unit = recorder_of(petition, current_principal(request) if wants_cadre else None)
     result = await handlers.submit_petition(intake, petition.command(recorded_by), idempotency_key, recorder_unit)
     # 201 for a new case; 200 for a repeat, which created nothing but a link.
     status = 201 if isinstance(result, Submitted) else 200

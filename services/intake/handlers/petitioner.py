@@ -44,7 +44,7 @@ class TooManyWrongCodes(Refusal):
         )
 
 
-async def _authenticate(intake: Intake, conn: asyncpg.Connection, tracking_code: str, access_code: str) -> str:
+async def authenticate(intake: Intake, conn: asyncpg.Connection, tracking_code: str, access_code: str) -> str:
     """The case id, or NotFound / TooManyWrongCodes; never says whether the tracking code exists."""
     code = codes.normalize_tracking_code(tracking_code)
     if code is None:
@@ -62,7 +62,7 @@ async def _authenticate(intake: Intake, conn: asyncpg.Connection, tracking_code:
 
 async def view_petition(intake: Intake, tracking_code: str, access_code: str) -> PetitionerDocument:
     async with intake.pool.acquire() as conn:
-        case_id = await _authenticate(intake, conn, tracking_code, access_code)
+        case_id = await authenticate(intake, conn, tracking_code, access_code)
         progress = await case_progress.load_view(conn, intake.schema, case_id)
     if progress is None:
         raise NotFound("petition")
@@ -94,9 +94,9 @@ async def add_information(
 async def petitioner_notices(intake: Intake, tracking_code: str, access_code: str) -> list[NoticeRow]:
     """The notices this petitioner was sent (their own tracking code's only), oldest first."""
     async with intake.pool.acquire() as conn:
-        await _authenticate(intake, conn, tracking_code, access_code)
+        await authenticate(intake, conn, tracking_code, access_code)
         code = codes.normalize_tracking_code(tracking_code)
-        assert code is not None  # _authenticate refused anything else
+        assert code is not None  # authenticate refused anything else
         return await notice_outbox.of_tracking_code(conn, intake.schema, code)
 
 
@@ -105,7 +105,7 @@ async def _answer(
 ) -> PetitionerDocument:
     """Decide on the case as it stands (held against concurrent answers), record, show the view."""
     async with intake.pool.acquire() as conn:
-        case_id = await _authenticate(intake, conn, tracking_code, access_code)
+        case_id = await authenticate(intake, conn, tracking_code, access_code)
         async with conn.transaction():
             await petition_index.lock(conn, intake.schema, case_id)
             loaded = await cases.load(intake, conn, case_id)
