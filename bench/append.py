@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import asyncpg
 import orjson
 
+from bench.checkpointing import measure as measure_checkpointing
 from shared.clock import SystemClock
 from shared.events.base import Event, Metadata
 from shared.eventstore.group import GroupCommit
@@ -255,6 +256,7 @@ async def run_append_bench(
         ours = await _ours(pool, schema, events, single_events, writers, batch)
         raw = await _raw(pool, schema, events, single_events, writers, batch)
         es = await asyncio.to_thread(_eventsourcing, db_url, schema, events, single_events, writers, batch)
+        checkpointing = await measure_checkpointing(pool, db_url, events, batch)
     finally:
         async with pool.acquire() as conn:
             await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
@@ -267,6 +269,7 @@ async def run_append_bench(
         "ours": ours,
         "raw_asyncpg": raw,
         "eventsourcing": es,
+        "checkpointing": checkpointing,
     }
 
 
@@ -296,6 +299,10 @@ def main(argv: list[str]) -> int:
 
     result = asyncio.run(_standalone(_parse(argv)))
     print(report.append_table(result))
+    c = result["checkpointing"]
+    print(
+        f"checkpointing: {c['with_per_s']:.0f}/s with, {c['without_per_s']:.0f}/s without: costs {c['cost_pct']:.1f}%"
+    )
     print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
     return 0
 

@@ -63,6 +63,13 @@ TARGETS = (
         True,
         "/s",
     ),
+    Target(
+        "signed checkpoints' cost of append throughput",
+        lambda r: r["append"]["checkpointing"]["cost_pct"],
+        5,
+        False,
+        "%",
+    ),
     Target("full rebuild events/s", lambda r: r["replay"]["rebuild_per_s"], 50_000, True, "/s"),
     Target(
         "full rebuild / raw Kafka read",

@@ -25,10 +25,15 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from shared.audit.checkpointer import Checkpointer
+from shared.audit.routes import router as audit_router
+from shared.audit.tree_store import tree_ddl
+from shared.audit.wiring import checkpointer_for
 from shared.clock import SystemClock
 from shared.contracts.http import ASYNCAPI_PATH, asyncapi_router
 from shared.events.base import RecordedEvent
 from shared.eventstore.port import EventStore
+from shared.eventstore.roles import grant_service_role, service_password, service_role, service_url
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
 from shared.http.errors import error_body, install_error_handlers
@@ -94,6 +99,10 @@ class ServiceSpec:
     topic_for: Callable[[Topics, RecordedEvent], str] | None = None
     background: Sequence[Callable[[Context], Awaitable[None]]] = ()
     on_start: Callable[[Context], Awaitable[None]] | None = None
+    # Connect as the service's own least-privileged role (shared/eventstore/roles.py) rather than
+    # as the migration role. Projections keeps the migration role: it creates read-model
+    # generation schemas while serving.
+    own_role: bool = True
 
 
 async def _ignore(_conn: asyncpg.Connection, _events: list[Consumed]) -> None:
@@ -129,6 +138,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     install_metrics(app, spec.name)
     app.include_router(health_router(_readiness))
     app.include_router(asyncapi_router())
+    app.include_router(audit_router)
     for router in spec.routers:
         app.include_router(router)
     return app
@@ -175,7 +185,7 @@ async def _boot(spec: ServiceSpec, settings: Settings, app: FastAPI, running: li
             started = _Running(await _start(spec, settings))
             running.append(started)
             ctx = started.ctx
-            jobs = (_run_relay, _run_follower, *spec.background)
+            jobs = (_run_relay, _run_follower, _run_checkpointer, *spec.background)
             started.tasks = [
                 asyncio.create_task(supervise(f"{spec.name}.{job.__name__}", partial(job, ctx))) for job in jobs
             ]
@@ -226,16 +236,30 @@ def _started(scope: Scope) -> bool:
 
 async def _start(spec: ServiceSpec, settings: Settings) -> Context:
     await ensure_topics(settings)
-    pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=settings.pujiang_db_pool_size)
+    own_role = spec.own_role and settings.pujiang_db_service_roles
+    await _migrate(spec, settings, own_role)
+    url = service_url(settings, spec.name) if own_role else settings.database_url
+    pool = await asyncpg.create_pool(url, min_size=2, max_size=settings.pujiang_db_pool_size)
     try:
-        return await _connect(spec, settings, pool)
+        return await _connect(spec, settings, pool, url)
     except BaseException:
         await pool.close()
         raise
 
 
-async def _connect(spec: ServiceSpec, settings: Settings, pool: asyncpg.Pool) -> Context:
-    await migrate(pool, spec.name, *(ddl.format(schema=spec.name) for ddl in spec.extra_ddl))
+async def _migrate(spec: ServiceSpec, settings: Settings, own_role: bool) -> None:
+    """As the migration role (DATABASE_URL): the schema's tables, then the service role's grants."""
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=1)
+    try:
+        await migrate(pool, spec.name, tree_ddl(spec.name), *(ddl.format(schema=spec.name) for ddl in spec.extra_ddl))
+        if own_role:
+            role = service_role(settings, spec.name)
+            await grant_service_role(pool, spec.name, role, service_password(settings, spec.name))
+    finally:
+        await pool.close()
+
+
+async def _connect(spec: ServiceSpec, settings: Settings, pool: asyncpg.Pool, url: str) -> Context:
     clock = SystemClock()
     topics = Topics(settings.pujiang_topic_prefix)
     store = PostgresEventStore(spec.name, f"/pujiang/{spec.name}", clock)
@@ -251,6 +275,8 @@ async def _connect(spec: ServiceSpec, settings: Settings, pool: asyncpg.Pool) ->
     relay = OutboxRelay(pool, store, producer, lambda event: topic_for(topics, event))
     follower = ClockFollower(settings.kafka_bootstrap_servers, topics.clock, clock)
     ctx = Context(spec.name, settings, pool, store, clock, producer, topics, relay, follower)
+    if settings.pujiang_checkpoints:
+        ctx.extras["checkpointer"] = checkpointer_for(spec.name, settings, url, store, producer, topics.checkpoints)
     if spec.consumes:
         ctx.consumer = EventConsumer(
             spec.name, spec.name, pool, spec.handlers(ctx), DeadLetters(producer, topics.dead_letter),
@@ -296,6 +322,14 @@ async def _run_follower(ctx: Context) -> None:
     await ctx.follower.run()
 
 
+async def _run_checkpointer(ctx: Context) -> None:
+    checkpointer: Checkpointer | None = ctx.extras.get("checkpointer")
+    if checkpointer is None:  # switched off (PUJIANG_CHECKPOINTS=false): nothing to supervise
+        await asyncio.Event().wait()
+    else:
+        await checkpointer.run()
+
+
 async def _readiness(request: Request) -> dict[str, Any]:
     ctx: Context | None = getattr(request.app.state, "ctx", None)
     if ctx is None:
@@ -320,6 +354,8 @@ async def _readiness(request: Request) -> dict[str, Any]:
         "lag": lag,
     }
     checks["relay"] = {"ok": True, "leader": ctx.relay.is_leader, "published": ctx.relay.published}
+    if (checkpointer := ctx.extras.get("checkpointer")) is not None:
+        checks["checkpoints"] = {"ok": True, "leader": checkpointer.is_leader, "made": checkpointer.made}
     return checks
 
 

@@ -29,6 +29,25 @@ class Settings(BaseSettings):
     pujiang_max_body_bytes: int = 1_000_000
     pujiang_db_pool_size: int = 10
     pujiang_ready_max_lag: int = Field(default=1000, description="unconsumed records above which /readyz says 503")
+    # Least privilege (shared/eventstore/roles.py, README "Database roles"): DATABASE_URL is the
+    # migration role, which owns the schemas; each service connects as a role of its own, given
+    # by PUJIANG_SERVICE_DATABASE_URL or derived from DATABASE_URL (user `<user>_<service>`,
+    # password PUJIANG_SERVICE_DB_PASSWORD, in dev the role's name).
+    pujiang_db_service_roles: bool = True
+    pujiang_service_database_url: str | None = None
+    pujiang_service_db_password: str | None = None
+    # Signed Merkle checkpoints of each event store (docs/audit.md). The private key is a file
+    # (PEM, PKCS#8 Ed25519), never in the database; unset: .data/keys/<service>-checkpoint.pem,
+    # made on first start. Rotating = pointing this at a new key (old checkpoints keep their key id).
+    pujiang_checkpoint_key_file: str | None = None
+    pujiang_checkpoint_every: int = Field(default=1000, ge=1, description="new events that make a checkpoint due")
+    pujiang_checkpoint_interval_s: float = Field(default=60.0, gt=0, description="or this long with any new event")
+    pujiang_checkpoint_dir: str | None = Field(default=None, description="also write each checkpoint here")
+    pujiang_checkpoints: bool = Field(default=True, description="off only to measure what checkpointing costs")
+    # Where projections' bundle export asks each service for its proofs (as web finds them).
+    pujiang_intake_url: str = "http://127.0.0.1:8001"
+    pujiang_routing_url: str = "http://127.0.0.1:8002"
+    pujiang_sla_url: str = "http://127.0.0.1:8003"
 
     @model_validator(mode="after")
     def _insync_fits_replicas(self) -> Settings:

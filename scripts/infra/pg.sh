@@ -203,6 +203,9 @@ $$;
 SELECT 'CREATE DATABASE pujiang OWNER pujiang ENCODING ''UTF8'''
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'pujiang') \gexec
 SQL
+    # Each service's own least-privilege role (README "Database roles").
+    "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKET_DIR" -p "$PG_PORT" -U postgres -d pujiang \
+        -f "$ROOT/scripts/infra/pg_roles.sql" >/dev/null || die "could not create the service roles"
     # Prove the URL the services will use works: TCP, password, database.
     "$PGBIN/psql" -X -q -At "$DATABASE_URL" -c 'SELECT 1' >/dev/null ||
         die "PostgreSQL runs, but $DATABASE_URL does not connect"

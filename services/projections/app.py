@@ -41,6 +41,7 @@ SPEC = ServiceSpec(
     extra_ddl=[INBOX_DDL],
     background=[_listen, inbox_pruning],
     on_start=_prepare,
+    own_role=False,  # it makes read-model generation schemas while serving (see shared/service.py)
 )
 
 

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from services.routing.adapters.case_index import CASE_INDEX_DDL
 from services.routing.adapters.jurisdictions import load_jurisdictions
-from services.routing.entrypoints import aftercare_http, jurisdiction_http
+from services.routing.entrypoints import aftercare_http, jurisdiction_http, unit_work_http
 from services.routing.entrypoints.http import router
 from services.routing.handlers import CONSUMED, Routing
 from services.routing.settings import RoutingSettings
@@ -24,7 +24,7 @@ def _handlers(ctx: Context) -> BatchHandler:
 
 SPEC = ServiceSpec(
     name="routing",
-    routers=[router, jurisdiction_http.router, aftercare_http.router],
+    routers=[router, unit_work_http.router, jurisdiction_http.router, aftercare_http.router],
     extra_ddl=[INBOX_DDL, CASE_INDEX_DDL],
     consumes=["intake", "sla"],
     handlers=_handlers,

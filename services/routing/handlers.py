@@ -15,6 +15,7 @@ from services.routing.domain.case import Case, fold
 from services.routing.domain.commands import Command, Rules
 from services.routing.domain.lifecycle import decide
 from services.routing.domain.reactions import on_breach, on_feedback, on_review_requested
+from services.routing.domain.unit_work import acting_divisions
 from shared.divisions import level_of, significant_prefix
 from shared.domain import Forbidden, NotFound
 from shared.events import (
@@ -78,7 +79,7 @@ class Routing:
             state, history = await self.load(conn, case_id)
             if not history:
                 raise NotFound("case")
-            principal.require_jurisdiction(state.division_code)
+            principal.require_jurisdiction(*acting_divisions(state, command))
             events = decide(state, command, self.where, self.rules)
             metadata = Metadata(
                 correlation_id=history[0].correlation_id,
@@ -91,10 +92,12 @@ class Routing:
             await case_index.save(conn, self.ctx.name, [after])
         return Changed(after, recorded)
 
-    async def worklist(self, principal: Principal, cursor: str, limit: int) -> Worklist:
-        """Open cases waiting on the units of the caller's own division, a page at a time."""
+    async def worklist(self, principal: Principal, cursor: str, limit: int, assignee: str | None = None) -> Worklist:
+        """Open cases waiting on the units of the caller's own division, a page at a time; with
+        `assignee` (`me` is the caller) only the cases that official is in charge of."""
+        official = principal.sub if assignee == "me" else assignee
         async with self.ctx.pool.acquire() as conn:
-            cases = await case_index.worklist(conn, self.ctx.name, principal.division, cursor, limit)
+            cases = await case_index.worklist(conn, self.ctx.name, principal.division, cursor, limit, official)
         return Worklist(cases, cases[-1]["case_id"] if len(cases) == limit else None)
 
     async def collective(self, principal: Principal, cursor: str, limit: int) -> Worklist:

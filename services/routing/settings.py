@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,6 +21,7 @@ class RoutingSettings(BaseSettings):
     max_extension_days: int = 30
     max_extensions: int = 1
     escalation_steps: tuple[EscalationStep, ...] = ("reminder", "supervision", "takeover")
+    objection_lapse: Literal["stays", "bureau"] = "stays"
 
     callback_file: Path | None = None  # a deployment's own callbacks.yaml
 

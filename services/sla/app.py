@@ -27,6 +27,7 @@ from shared.events import (
     ExtensionGranted,
     RecordedEvent,
 )
+from shared.events.routing import CaseSigned, ExtensionDenied, ExtensionRequested, ObjectionRaised, ObjectionRuled
 from shared.messaging.consumer import BatchHandler
 from shared.messaging.inbox import INBOX_DDL, inbox_pruning
 from shared.messaging.topics import Topics
@@ -43,6 +44,12 @@ ROUTING_EVENTS = (
     CaseResolved,
     CaseReopenedForReview,
     CaseClosed,
+    # the work between units (issue 10): sign-off, send-back ruling, extension decision clocks
+    CaseSigned,
+    ObjectionRaised,
+    ObjectionRuled,
+    ExtensionRequested,
+    ExtensionDenied,
 )
 
 

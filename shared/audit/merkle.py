@@ -212,9 +212,9 @@ class CompactTree:
             self._edge[-1] = node_hash(self._edge[-1], right)
             n >>= 1
 
-    def top(self) -> bytes:
-        """The root of the smallest perfect subtree at the edge (the latest one completed)."""
-        return self._edge[-1]
+    def edge(self) -> list[bytes]:
+        """The roots of the perfect subtrees the tree is made of, largest first."""
+        return list(self._edge)
 
     def root(self) -> bytes:
         if not self._edge:

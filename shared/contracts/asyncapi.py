@@ -169,7 +169,26 @@ def document() -> dict[str, Any]:
         },
         "payload": {"description": "the original record's value, byte for byte (it may not be JSON)"},
     }
+    messages["Checkpoint"] = {
+        "name": "Checkpoint",
+        "title": "Checkpoint",
+        "summary": "A service's signed Merkle checkpoint (docs/audit.md): size, root, Ed25519 signature, key.",
+        "contentType": "application/json",
+        "payload": {
+            "type": "object",
+            "required": ["checkpoint", "key", "previous", "consistency"],
+            "properties": {
+                "checkpoint": {"type": "object", "description": "log, size, root, time, key_id, signature"},
+                "key": {"type": "object", "description": "key_id, algorithm (Ed25519), public_key (base64)"},
+                "previous": {"type": ["integer", "null"], "description": "the size of the checkpoint before"},
+                "consistency": {"type": "array", "items": {"type": "string"}, "description": "RFC 9162 proof"},
+            },
+        },
+        "bindings": {"kafka": {"key": {"type": "string", "description": "the log"}, "bindingVersion": KAFKA_BINDING}},
+    }
     channels = {k: _channel(k, names, _channel_doc(k), 1 if k == "clock" else None) for k, names in by_topic.items()}
+    signed = "Each service's signed Merkle checkpoints, each with the consistency proof from the one before."
+    channels["checkpoints"] = _channel("checkpoints", ["Checkpoint"], signed, 1)
     dead = "Records consumers could not read or apply, with the reason; nobody consumes them."
     channels["deadletter"] = _channel("deadletter", ["DeadLetter"], dead, None)
     operations = {
@@ -182,6 +201,12 @@ def document() -> dict[str, Any]:
         }
         for key, names in by_topic.items()
         if names
+    }
+    operations["publish_checkpoints"] = {
+        "action": "send",
+        "title": "intake, routing and sla publish their checkpoints",
+        "channel": {"$ref": "#/channels/checkpoints"},
+        "messages": [{"$ref": "#/channels/checkpoints/messages/Checkpoint"}],
     }
     operations["publish_deadletter"] = {
         "action": "send",

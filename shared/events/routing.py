@@ -12,7 +12,12 @@ from typing import Literal
 from shared.events.base import Event
 from shared.vocabulary import Channel, Level
 
-AssignmentReason = Literal["initial", "transfer", "escalation", "review", "re_review", "takeover"]
+AssignmentReason = Literal[
+    "initial", "transfer", "escalation", "review", "re_review", "takeover",
+    # issue 10 (shared/events/routing.py): an upheld objection, a second send-back to the county
+    # petition bureau, a category corrected before acceptance
+    "objection", "returned", "recategorised",
+]  # fmt: skip
 ClosingReason = Literal["satisfied", "final", "withdrawn", "no_feedback", "not_accepted"]
 Round = Literal["first", "review", "re_review"]
 EscalationStep = Literal["reminder", "supervision", "takeover"]
@@ -53,11 +58,14 @@ class CaseNotAccepted(Event):
 
 
 class ExtensionGranted(Event):
-    """Handling extended once, approved by the unit's head, the reason told to the petitioner."""
+    """An approved extension: the level above approved the unit's request (`request_id`; None in
+    events recorded before approval existed, when the unit granted its own). The reason is told
+    to the petitioner; sla extends the handling clock by `days`."""
 
     case_id: str
     days: int
     reason: str
+    request_id: str | None = None
 
 
 class LeaderAssigned(Event):
@@ -152,3 +160,96 @@ class WithdrawalRecorded(Event):
     by: Literal["petitioner", "cadre"]
     reason: str = ""
     consent: str | None = None  # how the petitioner consented (cadre withdrawals only)
+
+
+# ---- The work between units (issue 10, part A): sign-off (签收), send-back with a ruling (退单 /
+# 异议), extension approval, the official in charge (承办人), category correction. Each names the
+# person and unit in its envelope (actor, actor_unit). None moves a case's status (`status_after`
+# is None): a move to another unit is always a `CaseAssigned` recorded next to them.
+
+RulingDecision = Literal["upheld", "dismissed"]
+
+
+class CaseSigned(Event):
+    """The unit the case is at confirmed it received it (签收)."""
+
+    case_id: str
+    unit_id: str
+    level: Level
+
+
+class ObjectionRaised(Event):
+    """The unit says the case is not its own, within its forward-objection window.
+
+    `ruling_unit_id` / `ruling_division` name the level that rules (the unit that transferred the
+    case, else the county petition bureau). `to_bureau`: the case's second send-back; it goes
+    straight to the county petition bureau (a `CaseAssigned(reason=returned)` follows), no ruling.
+    """
+
+    case_id: str
+    objection_id: str
+    unit_id: str
+    reason: str
+    competent_unit: str | None = None
+    ruling_unit_id: str
+    ruling_division: str
+    to_bureau: bool = False
+
+
+class ObjectionRuled(Event):
+    """The dispatching level ruled. Upheld: a `CaseAssigned(reason=objection)` to `unit_id` follows.
+    `lapsed`: nobody ruled in time and the deployment's policy decided (`PUJIANG_OBJECTION_LAPSE`)."""
+
+    case_id: str
+    objection_id: str
+    decision: RulingDecision
+    reason: str
+    unit_id: str | None = None
+    lapsed: bool = False
+
+
+class ObjectionWindowClosed(Event):
+    """The unit's forward-objection window passed (sla's `forward_objection` breached): from now
+    on the case is the unit's own."""
+
+    case_id: str
+    unit_id: str
+
+
+class ExtensionRequested(Event):
+    """The unit asks the level above for more handling time; only `ExtensionGranted` extends it."""
+
+    case_id: str
+    request_id: str
+    unit_id: str
+    days: int
+    reason: str
+    approver_division: str
+
+
+class ExtensionDenied(Event):
+    """The level above said no: the handling deadline stays."""
+
+    case_id: str
+    request_id: str
+    reason: str
+
+
+class OfficialAssigned(Event):
+    """The unit put one of its officials (a JWT `sub`) in charge of the case (承办人)."""
+
+    case_id: str
+    unit_id: str
+    assignee: str
+    previous: str | None = None
+
+
+class CategoryCorrected(Event):
+    """The category was wrong. `moves`: before acceptance, so routing recomputed where the case
+    starts and a `CaseAssigned(reason=recategorised)` follows; after acceptance only recorded."""
+
+    case_id: str
+    category: str
+    previous: str
+    reason: str
+    moves: bool = False

@@ -61,6 +61,9 @@ class InMemoryEventStore(EventStore):
     async def read_all(self, conn: Any, after: Position, limit: int) -> list[tuple[Position, RecordedEvent]]:
         return [(p, e) for p, e in self._log if p > after][:limit]
 
+    async def read_subject(self, conn: Any, subject: str) -> list[tuple[Position, RecordedEvent]]:
+        return [(p, e) for p, e in self._log if e.subject == subject]
+
     async def count_after(self, conn: Any, after: Position) -> int:
         return sum(1 for p, _ in self._log if p > after)
 

@@ -83,6 +83,14 @@ class EventStore(Protocol):
         """Committed events after `after` in commit order, never past a still-open transaction."""
         ...
 
+    async def read_hashes(self, conn: Any, after: Position, limit: int) -> list[tuple[Position, str]]:
+        """What read_all reads, only each event's place and hash: the leaves of the store's Merkle tree."""
+        return [(position, event.hash) for position, event in await self.read_all(conn, after, limit)]
+
+    async def read_subject(self, conn: Any, subject: str) -> list[tuple[Position, RecordedEvent]]:
+        """Every event about one subject (a case), in the global order (for audits)."""
+        ...
+
     async def count_after(self, conn: Any, after: Position) -> int:
         """How many events lie after `after` in the global order (committed or not yet visible)."""
         ...

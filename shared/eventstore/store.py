@@ -114,6 +114,28 @@ class PostgresEventStore(EventStore):
         )
         return [(Position(int(row["tx_id"]), row["position"]), to_recorded(row)) for row in rows]
 
+    async def read_hashes(self, conn: asyncpg.Connection, after: Position, limit: int) -> list[tuple[Position, str]]:
+        """read_all's events, only their place and hash (the Merkle tree's leaves; no payload decoded)."""
+        horizon = await self._horizon(conn)
+        rows = await conn.fetch(
+            f"""SELECT tx_id::text AS tx_id, position, hash FROM {self.schema}.events
+                WHERE (tx_id, position) > ($1::text::xid8, $2) AND tx_id < $3::text::xid8
+                ORDER BY tx_id, position LIMIT $4""",
+            str(after.tx_id),
+            after.position,
+            str(horizon),
+            limit,
+        )
+        return [(Position(int(row["tx_id"]), row["position"]), row["hash"]) for row in rows]
+
+    async def read_subject(self, conn: asyncpg.Connection, subject: str) -> list[tuple[Position, RecordedEvent]]:
+        rows = await conn.fetch(
+            f"""SELECT tx_id::text AS tx_id, {_COLUMNS} FROM {self.schema}.events
+                WHERE subject = $1 ORDER BY tx_id, position""",
+            subject,
+        )
+        return [(Position(int(row["tx_id"]), row["position"]), to_recorded(row)) for row in rows]
+
     async def _horizon(self, conn: asyncpg.Connection) -> int:
         """The oldest transaction of this database still running, or the next to start if none.
 

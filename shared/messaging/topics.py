@@ -29,8 +29,13 @@ class Topics:
     def dead_letter(self) -> str:
         return f"{self.prefix}.deadletter"
 
+    @property
+    def checkpoints(self) -> str:
+        """Every service's signed Merkle checkpoints (docs/audit.md), keyed by log."""
+        return f"{self.prefix}.checkpoints"
+
     def all(self) -> list[str]:
-        return [*(self.of(s) for s in SERVICES_PUBLISHING), self.clock, self.dead_letter]
+        return [*(self.of(s) for s in SERVICES_PUBLISHING), self.clock, self.dead_letter, self.checkpoints]
 
 
 class ClusterTooSmall(RuntimeError):
@@ -92,7 +97,7 @@ async def ensure_topics(settings: Settings) -> list[str]:
         wanted = [
             NewTopic(
                 name=name,
-                num_partitions=1 if name == topics.clock else settings.pujiang_partitions,
+                num_partitions=1 if name in (topics.clock, topics.checkpoints) else settings.pujiang_partitions,
                 replication_factor=settings.pujiang_replication_factor,
                 topic_configs=topic_configs(settings),
             )

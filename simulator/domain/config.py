@@ -98,6 +98,7 @@ class LevelHabits(BaseModel):
     forward: float = Field(ge=0, le=1, description="transferred on receipt: not ours (转办)")
     refer_up: float = Field(ge=0, le=1, description="escalated on receipt: beyond this level (上报)")
     escalate: float = Field(ge=0, le=1, description="escalated during handling: could not settle it")
+    object: float = Field(0.0, ge=0, le=1, description="sent back on receipt: not ours, the bureau rules (退单)")
     transfer: float = Field(ge=0, le=1, description="transferred during handling")
     leader: float = Field(ge=0, le=1, description="a leader takes personal charge (包案)")
 
@@ -105,15 +106,15 @@ class LevelHabits(BaseModel):
 DEFAULT_LEVEL_HABITS: dict[Level, LevelHabits] = {
     Level.VILLAGE: LevelHabits(
         accept_hours=10, handle_days=4, review_days=8,
-        not_accept=0.01, forward=0.03, refer_up=0.02, escalate=0.05, transfer=0.01, leader=0.01,
+        not_accept=0.01, forward=0.03, refer_up=0.02, escalate=0.05, transfer=0.01, leader=0.01, object=0.03,
     ),
     Level.TOWNSHIP: LevelHabits(
         accept_hours=18, handle_days=7, review_days=10,
-        not_accept=0.015, forward=0.03, refer_up=0.02, escalate=0.04, transfer=0.02, leader=0.03,
+        not_accept=0.015, forward=0.03, refer_up=0.02, escalate=0.04, transfer=0.02, leader=0.03, object=0.04,
     ),
     Level.COUNTY: LevelHabits(
         accept_hours=30, handle_days=12, review_days=14,
-        not_accept=0.02, forward=0.04, refer_up=0.01, escalate=0.03, transfer=0.02, leader=0.06,
+        not_accept=0.02, forward=0.04, refer_up=0.01, escalate=0.03, transfer=0.02, leader=0.06, object=0.02,
     ),
     Level.CITY: LevelHabits(
         accept_hours=36, handle_days=15, review_days=16,
@@ -137,6 +138,16 @@ class UnitHabits(BaseModel):
     hotline_urgency: float = Field(0.25, gt=0, description="hotline cases are picked up this much sooner")
     extend_when_late: float = Field(0.8, ge=0, le=1, description="asks for the extension when the reply will be late")
     max_moves: int = Field(2, ge=0, description="after this many transfers or escalations a unit keeps the case")
+    sign: float = Field(
+        0.95, ge=0, le=1, description="sign for a case before deciding on it (the rest sign by accepting)"
+    )
+    sign_hours: float = Field(3.0, gt=0, description="from receiving a case to signing for it")
+    assign_official: float = Field(0.6, ge=0, le=1, description="the unit names an official in charge (承办人)")
+    ruling_hours: float = Field(20.0, gt=0, description="from a send-back to the dispatching level's ruling")
+    ruling_missed: float = Field(0.08, ge=0, le=1, description="send-backs nobody rules on in time (policy decides)")
+    objection_upheld: float = Field(0.5, ge=0, le=1, description="send-backs the dispatching level upholds")
+    extension_approved: float = Field(0.85, ge=0, le=1, description="extension requests the level above approves")
+    decision_hours: float = Field(30.0, gt=0, description="from an extension request to its decision")
     callback: float = Field(
         0.9, ge=0, le=1, description="phone or visit (回访) a petitioner who gave no feedback on the reply"
     )

@@ -21,14 +21,24 @@ Action = Literal[
     "escalate",
     "resolve",
     "assign-leader",
+    # the work between units (issue 10, part A)
+    "sign",
+    "objections",
+    "ruling",
+    "extension-decision",
+    "assignee",
     "feedback",
     "review",
     "callbacks",
     "withdraw",
 ]
 OFFICIAL_ACTIONS: frozenset[Action] = frozenset(
-    {"accept", "reject", "extend", "transfer", "escalate", "resolve", "assign-leader", "callbacks"}
-)
+    {"accept", "reject", "extend", "transfer", "escalate", "resolve", "assign-leader", "sign", "objections",
+     "ruling", "extension-decision", "assignee", "callbacks"}
+)  # fmt: skip
+# Steps taken by the level above the unit (the dispatching level rules, the level above approves):
+# not on that official's own worklist.
+FROM_ABOVE: frozenset[Action] = frozenset({"ruling", "extension-decision"})
 # Officials' actions on a case after its reply, when it is no longer on the unit's worklist (回访).
 AFTER_REPLY_ACTIONS: frozenset[Action] = frozenset({"callbacks"})
 PETITIONER_ACTIONS: frozenset[Action] = frozenset({"feedback", "review", "withdraw"})
@@ -87,6 +97,8 @@ class Observed:
     extensions: int = 0
     leader: str | None = None
     handling_due_tick: int | None = None  # the first tick at which the running handling clock is overdue
+    objections: int = 0  # send-backs ruled or waiting
+    signed: bool = False
 
     @property
     def key(self) -> tuple[str, str | None, str]:
@@ -105,6 +117,7 @@ class Step:
     tick: int
     action: Action
     body: Mapping[str, Any] = field(default_factory=dict)
+    by: str | None = None  # the acting official's division when it is not the case's unit's (FROM_ABOVE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import math
 import random
 
+from shared.divisions import county_of, parent_of
 from shared.jurisdiction.departments import DEFAULT_DEPARTMENT_KINDS
+from shared.jurisdiction.petition_bureau import petition_bureau
 from shared.vocabulary import CaseStatus, Channel, Level
 from simulator.domain import texts
 from simulator.domain.draws import chance, lognormal, stream
@@ -62,19 +64,61 @@ def _on_receipt(
         world, tick, lognormal(rng, habits.accept_hours * pace(world, seen.unit_id or "") * urgency, units.spread)
     )
     may_move = seen.moves < units.max_moves
+    first = _receipt(world, seen, tick, at, rng)
     draw = rng.random()
     if draw < habits.not_accept:
         body: dict[str, object] = {"reason": rng.choice(texts.REJECT_REASONS)}
         if chance(rng, 0.5):
             body["redirect_to"] = rng.choice(texts.REDIRECTS)
-        return (Step(at, "reject", body),)
+        return (*first, Step(at, "reject", body))
     draw -= habits.not_accept
     if may_move and draw < habits.forward and (target := _transfer_target(world, track, seen, level, rng)):
-        return (Step(at, "transfer", _transfer_body(world, target, rng)),)
+        return (*first, Step(at, "transfer", _transfer_body(world, target, rng)))
     draw -= habits.forward
     if may_move and draw < habits.refer_up and level.up() is not None:
-        return (Step(at, "escalate", {"reason": rng.choice(texts.REFER_UP_REASONS)}),)
-    return (Step(at, "accept"),)
+        return (*first, Step(at, "escalate", {"reason": rng.choice(texts.REFER_UP_REASONS)}))
+    draw -= habits.refer_up
+    if draw < habits.object and (sent_back := _send_back(world, track, seen, level, at, rng)):
+        return (*first, *sent_back)
+    return (*first, Step(at, "accept"))
+
+
+def _receipt(world: World, seen: Seen, tick: int, decide_at: int, rng: random.Random) -> tuple[Step, ...]:
+    """Most units sign for a case soon after it arrives (the rest sign by accepting it), and some
+    name the official in charge (承办人) once signed."""
+    units = world.config.behaviour.units
+    if seen.signed or decide_at - tick < 2 or not chance(rng, units.sign):
+        return ()
+    signed = min(after(world, tick, lognormal(rng, units.sign_hours, units.spread)), decide_at - 1)
+    steps = [Step(signed, "sign")]
+    if chance(rng, units.assign_official) and signed + 1 < decide_at:
+        steps.append(Step(signed + 1, "assignee", {"assignee": f"承办人{texts.person(rng)}"}))
+    return tuple(steps)
+
+
+def _send_back(world: World, track: Track, seen: Seen, level: Level, at: int, rng: random.Random) -> tuple[Step, ...]:
+    """A unit that received the case from routing (no move yet) says it is not its own (退单); the
+    county petition bureau rules: upheld, the case moves; dismissed, the unit accepts it after all;
+    some rulings never come, and the policy keeps the case where it is."""
+    unit = seen.unit_id or ""
+    if seen.moves or seen.objections or seen.division_code is None or unit == petition_bureau(unit):
+        return ()
+    units = world.config.behaviour.units
+    target = _transfer_target(world, track, seen, level, rng)
+    body: dict[str, object] = {"reason": rng.choice(texts.OBJECTION_REASONS)}
+    if target is not None:
+        body["competent_unit"] = target
+    sent = Step(at, "objections", body)
+    bureau = county_of(seen.division_code)
+    ruled_at = after(world, at, lognormal(rng, units.ruling_hours, units.spread))
+    if chance(rng, units.ruling_missed):
+        # Nobody rules: after the ruling clock (3 working days) the case stays, and the unit accepts it.
+        return (sent, Step(after(world, at, 24 * 6), "accept"))
+    if target is not None and chance(rng, units.objection_upheld):
+        ruling = {"objection_id": "objection-1", "decision": "uphold", "reason": rng.choice(texts.UPHOLD_REASONS)}
+        return (sent, Step(ruled_at, "ruling", ruling, by=bureau))
+    ruling = {"objection_id": "objection-1", "decision": "dismiss", "reason": rng.choice(texts.DISMISS_REASONS)}
+    return (sent, Step(ruled_at, "ruling", ruling, by=bureau), Step(after(world, ruled_at, 4), "accept"))
 
 
 def _handling(world: World, track: Track, seen: Seen, level: Level, tick: int, rng: random.Random) -> tuple[Step, ...]:
@@ -116,9 +160,18 @@ def _extension(world: World, seen: Seen, tick: int, reply_tick: int, rng: random
     ):
         return []
     ask = max(tick + 1, due - math.ceil(24 * rng.uniform(2, 8) / world.config.tick_hours))
-    if ask >= due:
+    above = parent_of(seen.division_code) if seen.division_code else None
+    if ask >= due or above is None:
         return []
-    return [Step(ask, "extend", {"days": rng.choice((15, 20, 30)), "reason": rng.choice(texts.EXTEND_REASONS)})]
+    units = world.config.behaviour.units
+    request = Step(ask, "extend", {"days": rng.choice((15, 20, 30)), "reason": rng.choice(texts.EXTEND_REASONS)})
+    # The level above decides (extension-requests/extension-1/decision): mostly yes, within its clock.
+    decided = min(after(world, ask, lognormal(rng, units.decision_hours, units.spread)), reply_tick)
+    if chance(rng, units.extension_approved):
+        decision: dict[str, object] = {"request_id": "extension-1", "approve": True, "reason": ""}
+    else:
+        decision = {"request_id": "extension-1", "approve": False, "reason": rng.choice(texts.DENY_REASONS)}
+    return [request, Step(max(decided, ask + 1), "extension-decision", decision, by=above)]
 
 
 def _impatience(world: World, track: Track, tick: int, until: int, rng: random.Random) -> list[Step]:

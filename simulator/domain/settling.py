@@ -17,9 +17,10 @@ from typing import Any
 from simulator.domain.model import TERMINAL, Observed
 
 WINDOWS = ("review_request_window", "re_review_request_window")
-# Breaches routing answers with nothing (lifecycle.md): a missed request window closes the case
-# instead, and a missed forward-objection window lets the transfer stand.
-UNANSWERED = (*WINDOWS, "forward_objection")
+# Breaches routing answers without an escalation step (lifecycle.md): a missed request window
+# closes the case instead, a missed forward-objection window lets the assignment stand, a missed
+# ruling lets the policy rule, and a missed sign-off or extension decision is on record only.
+UNANSWERED = (*WINDOWS, "forward_objection", "signoff", "objection_ruling", "extension_decision")
 # Which clocks run, and which must have stopped, in each open status (lifecycle.md, "Clocks").
 _MUST_RUN = {
     "assigned": ("acceptance",),
@@ -90,9 +91,15 @@ def _clock_reasons(doc: Mapping[str, Any], now: datetime) -> list[str]:
     if int(doc.get("breaches") or 0) != breached:
         reasons.append(f"{breached} deadlines missed, routing answered {doc.get('breaches')}")
     kinds = [c["kind"] for c in clocks]
-    moves = int(doc.get("transfers") or 0) + int(doc.get("escalations") or 0)
-    if "acceptance" in kinds and kinds.count("acceptance") != 1 + moves:
-        reasons.append(f"{kinds.count('acceptance')} acceptance clocks for {moves} moves")
+    # Every receipt by a unit outside the review rounds starts an acceptance clock: the first
+    # assignment, transfers, escalations and takeovers, and moves after a send-back or a correction.
+    receipts = doc.get("receipts")
+    if receipts is not None:
+        moves = int(receipts) - int(doc.get("reviews") or 0)
+    else:  # a read model from before receipts were counted
+        moves = 1 + int(doc.get("transfers") or 0) + int(doc.get("escalations") or 0)
+    if "acceptance" in kinds and kinds.count("acceptance") != moves:
+        reasons.append(f"{kinds.count('acceptance')} acceptance clocks for {moves} receipts")
     return reasons
 
 
@@ -104,6 +111,14 @@ def _routing_reasons(doc: Mapping[str, Any]) -> list[str]:
     last = max(own, key=lambda e: int(e.get("version") or 0))
     if last.get("type") == "CaseReopenedForReview":
         return ["reopened, not yet assigned to the reviewing unit"]
+    detail = last.get("detail") or {}
+    moving = (
+        (last.get("type") == "ObjectionRuled" and detail.get("decision") == "upheld" and detail.get("unit_id"))
+        or (last.get("type") == "ObjectionRaised" and detail.get("to_bureau"))
+        or (last.get("type") == "CategoryCorrected" and detail.get("moves"))
+    )
+    if moving:
+        return [f"{last.get('type')}, not yet assigned to the next unit"]
     takeover = last.get("type") == "SupervisionIssued" and (last.get("detail") or {}).get("step") == "takeover"
     if takeover and doc.get("status") in {"assigned", "accepted"} and doc.get("level") != "province":
         return ["taken over, not yet assigned to the next level"]
@@ -128,6 +143,10 @@ def observe(doc: Mapping[str, Any], origin: datetime, tick: timedelta) -> Observ
         extensions=int(doc.get("extensions") or 0),
         leader=doc.get("leader"),
         handling_due_tick=None if due is None else math.ceil((due - origin) / tick),
+        objections=int(doc.get("objections_upheld") or 0)
+        + int(doc.get("objections_dismissed") or 0)
+        + (doc.get("objection") is not None),
+        signed=bool(doc.get("signed")),
     )
 
 

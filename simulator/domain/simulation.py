@@ -120,13 +120,13 @@ def _command(track: Track, planned: Step, seq: int, tick: int) -> Command:
             body=submission(spec),
         )
     if planned.action in OFFICIAL_ACTIONS:
-        division = seen.division_code if seen else None
+        division = planned.by or (seen.division_code if seen else None)
         return Command(
             seq=seq,
             tick=tick,
             petition=spec.ref,
             action=planned.action,
-            actor=f"official@{seen.unit_id if seen else None}",
+            actor=f"official@{planned.by or (seen.unit_id if seen else None)}",
             division=division,
             body=dict(planned.body),
         )

@@ -94,6 +94,17 @@ FEEDBACK_COMMENTS = {
 }
 LEADERS = ("镇党委书记", "镇长", "县委副书记", "副县长", "县信访局局长", "市信访局副局长", "副市长", "省信访局副局长")
 
+
+# The work between units (issue 10, part A): send-backs, rulings, extension decisions.
+OBJECTION_REASONS = (
+    "该事项不属于本单位职责范围，请求改派。",
+    "反映问题发生地不在本辖区，申请退回。",
+    "涉及专业执法事项，建议由县级职能部门办理。",
+)
+UPHOLD_REASONS = ("经核实，异议成立，改由职能部门办理。", "属地核实有误，改派有权处理单位。")
+DISMISS_REASONS = ("经核实属本单位职责，异议不成立，请按时办理。", "属地管理责任明确，维持原交办。")
+DENY_REASONS = ("延期理由不充分，请按期办结。", "事实清楚，无需延期。")
+
 WITHDRAW_REASONS = ("已与对方私下协商解决。", "问题已自行解决，不再需要处理。", "家中有事，暂不再反映。")
 CALLBACK_COMMENTS = {
     "satisfied": ("对处理结果满意。", "感谢及时处理。"),

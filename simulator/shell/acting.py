@@ -11,7 +11,7 @@ from typing import Any
 import structlog
 
 from simulator.adapters.api import Answer, Api
-from simulator.domain.model import AFTER_REPLY_ACTIONS, OFFICIAL_ACTIONS, Command
+from simulator.domain.model import AFTER_REPLY_ACTIONS, FROM_ABOVE, OFFICIAL_ACTIONS, Command
 from simulator.domain.settling import Expectation
 from simulator.shell.book import CaseBook, Handle
 
@@ -53,12 +53,16 @@ class Desk:
         if handle is None:
             return "no-case"
         if c.action in OFFICIAL_ACTIONS:
-            on_worklist = handle.case_id in worklists.get(c.division or "", set())
-            if c.division is None or (not on_worklist and c.action not in AFTER_REPLY_ACTIONS):
+            # The level above rules or decides on what the unit asked, and callbacks follow a reply:
+            # neither is on the acting official's own worklist.
+            free = c.action in FROM_ABOVE or c.action in AFTER_REPLY_ACTIONS
+            mine = free or handle.case_id in worklists.get(c.division or "", set())
+            if c.division is None or not mine:
                 self.book.dirty.add(c.petition)
                 return "not-on-worklist"
             unit = c.actor.removeprefix("official@")
-            answer = await self.api.act(handle.case_id, c.action, dict(c.body), c.division, unit)
+            path, body = _path(c.action, dict(c.body))
+            answer = await self.api.act(handle.case_id, path, body, c.division, unit)
             self._after_official(c, answer)
             return answer.status
         if not (handle.tracking_code and handle.access_code):
@@ -123,8 +127,8 @@ class Desk:
         fields: dict[str, Any] = {k: answer.body.get(k) for k in ("unit_id", "division_code", "level")}
         at_least: dict[str, int] = {}
         before = self.book.last_seen.get(c.petition)
-        if c.action == "extend":
-            at_least["extensions"] = (before.extensions if before else 0) + 1
+        if c.action == "extension-decision" and c.body.get("approve") is True:
+            at_least["extensions"] = (before.extensions if before else 0) + 1  # only an approval extends
         if c.action == "assign-leader":
             fields["leader"] = c.body.get("leader")
         petitioner = (status, before.round) if status == "resolved" and before else None
@@ -141,3 +145,12 @@ class Desk:
             before = self.book.last_seen.get(c.petition)
             status = "under_review" if before is None or before.round == "first" else "under_re_review"
             self.book.expect(c.petition, Expectation(statuses=frozenset({status})))
+
+
+def _path(action: str, body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Routing's path for an action: a ruling and a decision name what they decide in the path."""
+    if action == "ruling":
+        return f"objections/{body.pop('objection_id')}/ruling", body
+    if action == "extension-decision":
+        return f"extension-requests/{body.pop('request_id')}/decision", body
+    return action, body

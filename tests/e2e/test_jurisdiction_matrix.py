@@ -52,6 +52,7 @@ RULES: dict[tuple[str, str, str], Rule] = {
     },
     ("intake", "POST", "/v1/petitions"): Rule("submit", "a cadre records a petition only in their jurisdiction"),
     ("intake", "GET", "/v1/petitions"): Rule("listing", "phone search: only petitions in scope", must_see=True),
+    ("intake", "GET", "/open311/v2/discovery.{fmt}"): Rule("public", "where the endpoint is, what it speaks"),
     ("intake", "GET", "/open311/v2/services.{fmt}"): Rule("public", "the category catalogue"),
     ("intake", "GET", "/open311/v2/services/{service_code}.{fmt}"): Rule("public", "a service definition"),
     ("intake", "POST", "/open311/v2/requests.{fmt}"): Rule("submit", "an api_key records the official as cadre"),

@@ -95,6 +95,17 @@ def test_the_client_lists_the_catalogue_and_each_definition(base: str, fmt: str)
     assert [a["code"] for a in attributes] == ["title", "anonymous", "id_number"]
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_service_discovery_points_at_this_endpoint(base: str, fmt: str) -> None:
+    answer = httpx.get(f"{base}/discovery.{fmt}")
+    assert answer.status_code == 200
+    if fmt == "json":
+        assert answer.json()["endpoints"][0]["url"] == base
+    else:
+        root = ET.fromstring(answer.content)
+        assert root.findtext("endpoints/endpoint/url") == base
+
+
 def test_a_request_is_a_petition_through_the_native_submit(system: System, base: str) -> None:
     form = a_form(**{"attribute[title]": "排水被堵"})
     created = submit(base, form)

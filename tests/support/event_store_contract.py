@@ -132,6 +132,17 @@ class EventStoreContract:
         assert await store.count_after(conn, first[-1][0]) == 2
         assert await store.read_all(conn, everything[-1][0], 10) == []
 
+    async def test_hashes_and_a_subjects_events_in_the_global_order(self, store: EventStore, conn: Any) -> None:
+        """What the Merkle checkpoints read (docs/audit.md): every event's place and hash, a case's events."""
+        for i in range(5):
+            await store.append(conn, f"h-{i % 2}", i // 2, [an_event(i)], meta(), f"case-h{i % 2}")
+        everything = await store.read_all(conn, START, 100)
+        assert await store.read_hashes(conn, START, 100) == [(p, e.hash) for p, e in everything]
+        assert await store.read_hashes(conn, everything[1][0], 2) == [(p, e.hash) for p, e in everything[2:4]]
+        case = await store.read_subject(conn, "case-h1")
+        assert [(p, e.id) for p, e in case] == [(p, e.id) for p, e in everything if e.subject == "case-h1"]
+        assert len(case) == 2
+
     async def test_subjects_of_a_type_and_every_stream(self, store: EventStore, conn: Any) -> None:
         await store.append(conn, "x-2", 0, [an_event(), an_event()], meta(), "case-b")
         await store.append(conn, "x-1", 0, [an_event()], meta(), "case-a")

@@ -65,6 +65,7 @@ class ServiceProcess:
                 self.kill()
 
     def wait_ready(self, timeout: float = 180) -> None:
+        # Generous: on two cores shared by many test sessions a start takes well over a minute.
         probe = "/healthz" if self.name == "stubs" else "/readyz"
 
         def readiness() -> int:
@@ -121,6 +122,11 @@ def start_system(kafka: str, database_url: str, topic_prefix: str, log_dir: Path
         "PUJIANG_PARTITIONS": "3",
     }
     system = System(topic_prefix=topic_prefix)
+    ports = {name: free_port() for name in SERVICES}
+    # The web front end reaches the four through its same-origin proxy; projections' audit export
+    # asks the others for their proofs.
+    upstreams = {f"PUJIANG_{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    env = {**env, **upstreams}
     # The outside world notices are delivered to: the stub SMS gateway and a real SMTP server (stubs/).
     stub_http, stub_smtp = free_port(), free_port()
     env |= {
@@ -137,11 +143,9 @@ def start_system(kafka: str, database_url: str, topic_prefix: str, log_dir: Path
     system.stubs = ServiceProcess("stubs", stub_http, env, log_dir / "stubs.log")
     system.stubs.start()
     for name in SERVICES:
-        system.services[name] = ServiceProcess(name, free_port(), env, log_dir / f"{name}.log")
+        system.services[name] = ServiceProcess(name, ports[name], env, log_dir / f"{name}.log")
         system.services[name].start()
-    # The web front end reaches the four through its same-origin proxy.
-    upstreams = {f"PUJIANG_{name.upper()}_URL": system.url(name) for name in SERVICES}
-    system.services["web"] = ServiceProcess("web", free_port(), {**env, **upstreams}, log_dir / "web.log")
+    system.services["web"] = ServiceProcess("web", free_port(), env, log_dir / "web.log")
     system.services["web"].start()
     try:
         system.stubs.wait_ready()

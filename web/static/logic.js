@@ -91,13 +91,24 @@ export function nextClock(doc, nowMs) {
   return running.length ? { ...running[0], state: clockState(running[0], nowMs) } : null;
 }
 
+const SIGNABLE = new Set(["assigned", "under_review", "under_re_review"]);
+
+/** Whether the unit the case is at has yet to sign for it (签收). */
+export function isUnsigned(doc) {
+  // Routing's worklist row (`signed`) is the freshest; then the read model's flag; then the status.
+  if (typeof doc.signed === "boolean") return !doc.signed && SIGNABLE.has(doc.status);
+  if (typeof doc.unsigned === "boolean") return doc.unsigned;
+  return doc.status === "assigned";
+}
+
 /** What makes a case stand out in the worklist, most pressing first. */
 export function caseFlags(doc, nowMs) {
   const flags = [];
   const next = nextClock(doc, nowMs);
   if (doc.overdue || next?.state === "overdue") flags.push("overdue");
   else if (doc.at_risk || next?.state === "at_risk") flags.push("at_risk");
-  if (doc.status === "assigned") flags.push("unsigned");
+  // Not yet signed for by the unit it is at (the read model's `unsigned`, routing's `signed`).
+  if (isUnsigned(doc)) flags.push("unsigned");
   if (doc.supervision) flags.push("supervision");
   if (doc.leader) flags.push("leader");
   if (doc.collective) flags.push("collective");

@@ -5,8 +5,8 @@ import {
   showErrors, syncClock, t, when,
 } from "./core.js";
 import {
-  caseFlags, clockState, conflictStatus, countdownText, jwtClaims, looksLikePhone, matchesFilters, nextClock,
-  officialsClock, sortCases, tokenUsable,
+  caseFlags, clockState, conflictStatus, countdownText, isUnsigned, jwtClaims, looksLikePhone, matchesFilters,
+  nextClock, officialsClock, sortCases, tokenUsable,
 } from "./logic.js";
 import { DivisionPicker } from "./picker.js";
 import { attentionTable, callbackCard, noticesCard, withdrawCard } from "./aftercare.js";
@@ -25,6 +25,12 @@ const ACTIONS = [
   { name: "transfer", path: "transfer", fields: [["division_code", "unit", true], ["reason", "textarea", true]], likely: ["assigned", "accepted"] },
   { name: "escalate", path: "escalate", fields: [["reason", "textarea", true]], likely: ["assigned", "accepted"] },
   { name: "assign_leader", path: "assign-leader", fields: [["leader", "input", true]], likely: ["assigned", "accepted", "under_review", "under_re_review", "resolved"] },
+  // The work between units (docs/lifecycle.md, issue 10 part A): sign-off, send-back, the
+  // official in charge, category correction. `when` narrows "likely" to where the step fits.
+  { name: "sign", path: "sign", fields: [], likely: ["assigned", "under_review", "under_re_review"], when: (d) => isUnsigned(d) },
+  { name: "object", path: "objections", fields: [["reason", "textarea", true], ["competent_unit", "unit"]], likely: ["assigned"], when: (d) => !d.objection },
+  { name: "assign_official", path: "assignee", fields: [["assignee", "input", true]], likely: ["assigned", "accepted", "under_review", "under_re_review"] },
+  { name: "correct_category", path: "category", fields: [["category", "category", true], ["reason", "textarea", true]], likely: [] },
 ];
 // Officials' notes (docs/lifecycle.md): allowed in every status, so they have their own card.
 const NOTE = { name: "note", path: "notes", fields: [["text", "textarea", true]] };
@@ -176,9 +182,11 @@ async function loadList(more = false) {
   $("#list-error").replaceChildren();
   state.mode = document.querySelector("input[name=mode]:checked").value;
   try {
-    if (state.mode === "mine" || state.mode === "me") {
+    if (state.mode === "mine" || state.mode === "me" || state.mode === "official") {
+      // "My cases": the ones of my unit I am the official in charge of (承办人), routing's filter.
+      const params = state.mode === "official" ? { limit: 500, assignee: "me" } : { limit: 500 };
       const [mine, inScope] = await Promise.all([
-        call("routing", "v1/worklist", { params: { limit: 500 } }),
+        call("routing", "v1/worklist", { params }),
         call("projections", "v1/cases", { params: { division: state.claims.division, status: "open", limit: 200 } }),
       ]);
       const docs = new Map(inScope.cases.map((d) => [d.case_id, d]));
@@ -387,8 +395,11 @@ function renderCase() {
         fact(t("case.division"), state.place ? `${named(state.place)} (${doc.division})` : doc.division),
         fact(t("case.round"), t(`round.${doc.round || "first"}`)),
         fact(t("case.leader"), doc.leader),
+        fact(t("case.assignee"), doc.assignee),
+        fact(t("case.signed"), el("span", { id: "case-signed" }, t(isUnsigned(doc) ? "case.signed_no" : "case.signed_yes"))),
         fact(t("case.opened"), when(doc.opened_at)))),
       petitionerCard()),
+    pendingCard(doc),
     actionsCard(doc),
     notesCard(doc),
     noticesCard(doc, aftercare),
@@ -494,9 +505,35 @@ async function clockCommand(form, doc, clock, verb) {
   }
 }
 
+/** What waits on a decision above the unit: a send-back to rule on, an extension to approve. */
+function pendingCard(doc) {
+  const parts = [];
+  const unit = (id) => state.units.find((u) => u.id === id)?.name || id;
+  const o = doc.objection;
+  if (o) {
+    const rule = { name: "rule", path: `objections/${o.objection_id}/ruling`,
+      fields: [["decision", "select", true, ["uphold", "dismiss"]], ["unit_id", "unit"], ["reason", "textarea", true]] };
+    parts.push(el("div", { class: "pending", id: "pending-objection" },
+      el("p", {}, el("b", {}, t("case.objection_pending", { unit: unit(o.unit_id), ruling: unit(o.ruling_unit_id) }))),
+      el("p", { class: "said" }, o.reason, o.competent_unit ? ` · ${t("action.competent_unit")}: ${unit(o.competent_unit)}` : ""),
+      actionForm(doc, rule, true)));
+  }
+  const x = doc.extension_request;
+  if (x) {
+    const decide = { name: "decide_extension", path: `extension-requests/${x.request_id}/decision`,
+      fields: [["approve", "bool", true], ["reason", "textarea"]] };
+    parts.push(el("div", { class: "pending", id: "pending-extension" },
+      el("p", {}, el("b", {}, t("case.extension_pending", { unit: unit(x.unit_id), days: x.days }))),
+      el("p", { class: "said" }, x.reason),
+      actionForm(doc, decide, true)));
+  }
+  return parts.length ? el("section", { class: "card", id: "pending" }, el("h2", {}, t("case.pending")), ...parts) : null;
+}
+
 function actionsCard(doc) {
-  const likely = ACTIONS.filter((a) => a.likely.includes(doc.status));
-  const others = ACTIONS.filter((a) => !a.likely.includes(doc.status));
+  const fits = (a) => a.likely.includes(doc.status) && (!a.when || a.when(doc));
+  const likely = ACTIONS.filter(fits);
+  const others = ACTIONS.filter((a) => !fits(a));
   return el("section", { class: "card", id: "actions" }, el("h2", {}, t("case.actions")),
     el("div", { class: "actions" }, likely.map((a) => actionForm(doc, a, likely.length === 1))),
     others.length ? el("details", { class: "others" }, el("summary", {}, `${t("case.other_actions")} (${others.length})`),
@@ -504,12 +541,18 @@ function actionsCard(doc) {
 }
 
 function actionForm(doc, action, open) {
-  const fieldNodes = action.fields.map(([name, kind, required]) => {
+  const fieldNodes = action.fields.map(([name, kind, required, choices]) => {
     const id = `${action.name}-${name}`;
     const attrs = { id, "data-field": name, name, required };
     let input;
     if (kind === "textarea") input = el("textarea", { ...attrs, rows: 3 });
     else if (kind === "number") input = el("input", { ...attrs, type: "number", inputmode: "numeric", min: 1 });
+    else if (kind === "select") input = el("select", attrs, choices.map((v) => el("option", { value: v }, t(`action.${name}_${v}`))));
+    else if (kind === "bool") input = el("select", attrs, ["true", "false"].map((v) => el("option", { value: v }, t(`action.${name}_${v}`))));
+    else if (kind === "category") {
+      input = el("select", attrs, el("option", { value: "" }, "—"),
+        state.categories.filter((c) => c.key !== doc.category).map((c) => el("option", { value: c.key }, named(c))));
+    }
     else if (kind === "unit") {
       input = el("input", { ...attrs, list: `${id}-units`, autocomplete: "off" });
       input = [input, el("datalist", { id: `${id}-units` }, state.units.map((u) => el("option", { value: u.id }, u.name)))];
@@ -537,10 +580,11 @@ async function act(event, form, doc, action) {
   event.preventDefault();
   clearErrors(form);
   const body = {};
-  for (const [name, kind] of action.fields) {
+  for (const [name, kind, required] of action.fields) {
     const value = form.querySelector(`[name=${name}]`).value;
     if (kind === "number") body[name] = value === "" ? null : Number(value);
-    else if (value !== "" || name !== "redirect_to") body[name] = value;
+    else if (kind === "bool") body[name] = value === "true";
+    else if (value !== "" || required) body[name] = value; // an optional field left empty is not sent
   }
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
@@ -616,6 +660,13 @@ function describe(entry) {
     CaseReopenedForReview: () => [t(`round.${d.round}`), d.reason],
     CaseClosed: () => [t(`closing.${d.reason}`)],
     SupervisionIssued: () => [t(`step.${d.step}`), d.clock_kind ? t(`clock.${d.clock_kind}`) : null],
+    CaseSigned: () => [d.unit_id],
+    ObjectionRaised: () => [d.reason, d.competent_unit ? `→ ${d.competent_unit}` : null, d.to_bureau ? t("case.to_bureau") : null],
+    ObjectionRuled: () => [t(`ruling.${d.decision}`), d.unit_id ? `→ ${d.unit_id}` : null, d.reason, d.lapsed ? t("ruling.lapsed") : null],
+    ExtensionRequested: () => [t("case.days_unit", { n: d.days }), d.reason],
+    ExtensionDenied: () => [d.reason],
+    OfficialAssigned: () => [d.previous ? `${d.previous} → ${d.assignee}` : d.assignee],
+    CategoryCorrected: () => [`${d.previous} → ${d.category}`, d.reason],
   }[entry.type];
   const kind = entry.type.startsWith("Clock") && d.kind ? [t(`clock.${d.kind}`)] : [];
   const said = [...kind, ...(parts ? parts() : [])].filter(Boolean);
@@ -653,7 +704,7 @@ async function route() {
 
 function renderClocksOnly() {
   const active = document.activeElement;
-  if (active && active.closest("#actions, #notes, #callbacks, #withdraw")) return; // never redraw a form someone is typing in
+  if (active && active.closest("#actions, #notes, #pending, #callbacks, #withdraw")) return; // never redraw a form someone is typing in
   renderCase();
 }
 

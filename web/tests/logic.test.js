@@ -74,6 +74,13 @@ test("flags: overdue, at risk, not yet accepted, supervision, leader", () => {
   assert.deepEqual(caseFlags(open("b", [{ kind: "handling", due: iso(1000) }]), NOW), []);
 });
 
+test("unsigned: the unit the case is at has not signed for it yet (routing's row first, then the read model)", () => {
+  assert.deepEqual(caseFlags(open("a", [], { status: "assigned", signed: true, unsigned: true }), NOW), []);
+  assert.deepEqual(caseFlags(open("b", [], { status: "under_review", signed: false }), NOW), ["unsigned"]);
+  assert.deepEqual(caseFlags(open("c", [], { status: "assigned", unsigned: false }), NOW), []);
+  assert.deepEqual(caseFlags(open("d", [], { status: "accepted", signed: false }), NOW), []);
+});
+
 test("the most urgent sort puts overdue, then at risk, then the soonest due first", () => {
   const cases = [
     open("calm", [{ kind: "handling", due: iso(900) }]),

@@ -38,6 +38,7 @@ _MOVES = {
     "re_review": "sent for re-review to",
     "takeover": "taken over by",
 }
+_AS_TRANSFER = frozenset({"objection", "returned", "recategorised"})
 _CLOSINGS = {
     "satisfied": "closed: the petitioner is satisfied",
     "final": "closed: the answer is final",
@@ -82,7 +83,8 @@ def _(e: RepeatPetitionReceived) -> Step:
 
 @describe.register
 def _(e: CaseAssigned) -> Step:
-    reason = e.reason if e.reason in _MOVES else "initial"
+    # A move by an upheld send-back or a corrected category reads as a transfer to the petitioner.
+    reason = "transfer" if e.reason in _AS_TRANSFER else e.reason if e.reason in _MOVES else "initial"
     return Step(f"assigned.{reason}", {"unit": e.unit_name}, f"{_MOVES[reason]} {e.unit_name}")
 
 

@@ -8,7 +8,7 @@ bad `api_key` or a case outside the caller's jurisdiction, 404 for what does not
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Annotated, Any, Literal, cast
 from urllib.parse import parse_qsl
@@ -123,6 +123,17 @@ def _category(code: str) -> Any:
     if category is None:
         raise NotFound(f"service_code {code!r}")
     return category
+
+
+# When this shape of the API last changed: the discovery document's changeset.
+CHANGESET = datetime(2026, 12, 2, tzinfo=UTC)
+
+
+@router.get("/discovery.{fmt}")
+async def discovery(request: Request, fmt: FormatPath) -> Response:
+    """The specification's service discovery: where the GeoReport v2 endpoint is and what it speaks."""
+    url = str(request.base_url).rstrip("/") + PREFIX
+    return render(fmt, "discovery", None, domain.discovery(url, CHANGESET))
 
 
 @router.get("/services.{fmt}")

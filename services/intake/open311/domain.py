@@ -38,6 +38,23 @@ ATTRIBUTES: tuple[dict[str, Any], ...] = (
 )  # fmt: skip
 
 
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+
+
+def discovery(endpoint_url: str, changeset: datetime) -> dict[str, Any]:
+    """The specification's service discovery document: one production endpoint, JSON and XML."""
+    when = _w3(changeset)
+    return {
+        "changeset": when,
+        "contact": "信访工作机构 / the deployment's petition office",
+        "key_service": "api_key: an official's JWT (services/intake/README.md)",
+        "endpoints": [
+            {"specification": SPECIFICATION, "url": endpoint_url, "changeset": when, "type": "production",
+             "formats": ["application/json", "text/xml"]},
+        ],
+    }  # fmt: skip
+
+
 def open311_status(status: CaseStatus) -> Open311Status:
     """Open311 knows two statuses: a case is closed once it is terminal (shared.vocabulary), open before."""
     return "closed" if status in TERMINAL_STATUSES else "open"

@@ -17,7 +17,7 @@ Format = Literal["json", "xml"]
 # What XML 1.0 cannot carry at all (C0 controls but tab, newline, carriage return; and U+FFFE/U+FFFF):
 # a petition's text may hold them, the XML answer shows them as U+FFFD instead of being unreadable.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ITEM = {"attributes": "attribute", "values": "value"}
+_ITEM = {"attributes": "attribute", "values": "value", "endpoints": "endpoint", "formats": "format"}
 MEDIA = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 
 
@@ -47,7 +47,11 @@ def _fill(element: ET.Element, fields: dict[str, Any]) -> None:
         child = ET.SubElement(element, name)
         if isinstance(value, list):
             for entry in value:
-                _fill(ET.SubElement(child, _ITEM.get(name, "item")), entry)
+                item = ET.SubElement(child, _ITEM.get(name, "item"))
+                if isinstance(entry, dict):
+                    _fill(item, entry)
+                else:
+                    item.text = _NOT_XML.sub("\ufffd", str(entry))
         elif isinstance(value, bool):
             child.text = "true" if value else "false"
         elif value is not None:

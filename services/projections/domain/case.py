@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict
 from shared.events.base import RecordedEvent
 from shared.vocabulary import CaseStatus, Channel, Level
 
+_SIGNABLE = frozenset({CaseStatus.ASSIGNED, CaseStatus.UNDER_REVIEW, CaseStatus.UNDER_RE_REVIEW})
+
 
 def petitioner_clock(kind: str) -> bool:
     """The request windows run against the petitioner, not against an official's deadline."""
@@ -116,6 +118,18 @@ class CaseState(BaseModel):
     closed_reason: str | None = None
     not_accepted_reason: str | None = None
     redirect_to: str | None = None
+    # The work between units (issue 10, part A): sign-off of the unit the case is at, how often a
+    # unit received it and signed, its official in charge, a send-back or extension request waiting.
+    signed: bool = False
+    receipts: int = 0
+    signoffs: int = 0
+    assignee: str | None = None
+    objection: dict[str, Any] | None = None
+    objections_upheld: int = 0
+    objections_dismissed: int = 0
+    extension_request: dict[str, Any] | None = None
+    extensions_denied: int = 0
+    category_corrections: int = 0
     clocks: dict[str, ClockView] = {}
     # notices helper (issue 11 part A): what the petitioner was told, callbacks, their own steps
     notices: tuple[dict[str, Any], ...] = ()  # notice_id, tracking_code, kind, channel, state, attempts, text
@@ -133,6 +147,11 @@ class CaseState(BaseModel):
     def division(self) -> str | None:
         """Where the matter is: what statistics and jurisdiction count it under."""
         return self.location_code or self.division_code
+
+    @property
+    def unsigned(self) -> bool:
+        """Waiting on a unit that has not signed for it yet (what worklists make stand out)."""
+        return not self.signed and self.status in _SIGNABLE
 
     @property
     def overdue(self) -> bool:
@@ -177,6 +196,7 @@ def document_json(state: CaseState) -> bytes:
     clocks = sorted(state.clocks.values(), key=lambda c: (c.started is None, c.started, c.clock_id))
     body["clocks"] = [c.__dict__ for c in clocks]
     body |= {"overdue": state.overdue, "at_risk": state.at_risk, "first_time": state.first_time}
+    body["unsigned"] = state.unsigned
     body["division"] = state.division
     return orjson.dumps(body, option=orjson.OPT_UTC_Z)
 

@@ -36,6 +36,16 @@ from shared.events import (
     WithdrawalRecorded,
     status_after,
 )
+from shared.events.routing import (
+    CaseSigned,
+    CategoryCorrected,
+    ExtensionDenied,
+    ExtensionRequested,
+    ObjectionRaised,
+    ObjectionRuled,
+    ObjectionWindowClosed,
+    OfficialAssigned,
+)
 
 
 @singledispatch
@@ -83,6 +93,12 @@ def _(e: CaseAssigned, s: CaseState, _r: RecordedEvent) -> Changes:
         "location_code": e.location_code or s.location_code,
         "transfers": s.transfers + (e.reason == "transfer"),
         "escalations": s.escalations + (e.reason in {"escalation", "takeover"}),
+        # a new unit: it signs afresh, names its own official, and nothing of the last one waits
+        "signed": False,
+        "receipts": s.receipts + 1,
+        "assignee": None,
+        "objection": None,
+        "extension_request": None,
     }
 
 
@@ -102,7 +118,7 @@ def _(_e: CaseAccepted, _s: CaseState, _r: RecordedEvent) -> Changes:
 
 @_changes.register
 def _(_e: ExtensionGranted, s: CaseState, _r: RecordedEvent) -> Changes:
-    return {"extensions": s.extensions + 1}
+    return {"extensions": s.extensions + 1, "extension_request": None}
 
 
 @_changes.register
@@ -145,6 +161,55 @@ def _(e: CaseClosed, s: CaseState, _r: RecordedEvent) -> Changes:
 @_changes.register
 def _(e: SupervisionIssued, s: CaseState, _r: RecordedEvent) -> Changes:
     return {"supervision": e.step, "breaches": max(s.breaches, e.breach_count)}
+
+
+# ---- the work between units (issue 10, part A) -------------------------------------------------
+
+
+@_changes.register
+def _(_e: CaseSigned, s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"signed": True, "signoffs": s.signoffs + 1}
+
+
+@_changes.register
+def _(e: ObjectionRaised, _s: CaseState, r: RecordedEvent) -> Changes:
+    if e.to_bureau:
+        return {}  # no ruling: the CaseAssigned(returned) that follows moves it to the bureau
+    fields = {"objection_id", "unit_id", "reason", "competent_unit", "ruling_unit_id", "ruling_division"}
+    return {"objection": {**e.model_dump(include=fields), "raised_at": r.time.isoformat(), "by": r.actor}}
+
+
+@_changes.register
+def _(e: ObjectionRuled, s: CaseState, _r: RecordedEvent) -> Changes:
+    if e.decision == "upheld":
+        return {"objection": None, "objections_upheld": s.objections_upheld + 1}
+    return {"objection": None, "objections_dismissed": s.objections_dismissed + 1}
+
+
+@_changes.register
+def _(_e: ObjectionWindowClosed, _s: CaseState, _r: RecordedEvent) -> Changes:
+    return {}
+
+
+@_changes.register
+def _(e: ExtensionRequested, _s: CaseState, r: RecordedEvent) -> Changes:
+    fields = {"request_id", "unit_id", "days", "reason", "approver_division"}
+    return {"extension_request": {**e.model_dump(include=fields), "requested_at": r.time.isoformat(), "by": r.actor}}
+
+
+@_changes.register
+def _(_e: ExtensionDenied, s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"extension_request": None, "extensions_denied": s.extensions_denied + 1}
+
+
+@_changes.register
+def _(e: OfficialAssigned, _s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"assignee": e.assignee}
+
+
+@_changes.register
+def _(e: CategoryCorrected, s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"category": e.category, "category_corrections": s.category_corrections + 1}
 
 
 # --- notices helper (issue 11 part A): notices, callbacks, withdrawal, added information ----

@@ -45,6 +45,15 @@ def contribution(state: CaseState, tz: ZoneInfo) -> dict[Count, int]:
     c["overdue", ""] += state.overdue
     c["at_risk", ""] += state.at_risk
     c["escalated", ""] += state.open and state.escalations > 0
+    # the work between units: each receipt by a unit, each sign-off, send-backs ruled
+    c["signoff", "received"] += state.receipts
+    c["signoff", "signed"] += state.signoffs
+    c["unsigned", ""] += state.open and state.unsigned
+    c["objections", "upheld"] += state.objections_upheld
+    c["objections", "dismissed"] += state.objections_dismissed
+    c["objections", "pending"] += state.objection is not None
+    c["extensions", "granted"] += state.extensions
+    c["extensions", "denied"] += state.extensions_denied
     if state.collective:
         c["collective", "open" if state.open else "settled"] += 1
         c["collective_people", ""] += state.headcount

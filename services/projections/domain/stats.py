@@ -52,6 +52,7 @@ def figures(counts: dict[tuple[str, str], int]) -> dict[str, Any]:
         for level in Level
     ]
     first, feedback, on_time, channels = metric("first_time"), metric("feedback"), metric("on_time"), metric("channel")
+    signoff = metric("signoff")
     return {
         "cases": {"total": counts.get(("cases", "all"), 0), "open": sum(by_level.values())},
         "by_status": metric("status"),
@@ -69,6 +70,11 @@ def figures(counts: dict[tuple[str, str], int]) -> dict[str, Any]:
         "overdue": counts.get(("overdue", ""), 0),
         "at_risk": counts.get(("at_risk", ""), 0),
         "escalated": counts.get(("escalated", ""), 0),
+        # the work between units (issue 10, part A)
+        "sign_off": _ratio(signoff.get("signed", 0), signoff.get("received", 0), ("signed", "received")),
+        "unsigned": counts.get(("unsigned", ""), 0),
+        "objections": {key: metric("objections").get(key, 0) for key in ("upheld", "dismissed", "pending")},
+        "extensions": {key: metric("extensions").get(key, 0) for key in ("granted", "denied")},
         "collective": {
             "cases": sum(metric("collective").values()),
             "open": counts.get(("collective", "open"), 0),

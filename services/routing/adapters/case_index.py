@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS {schema}.case_index (
     updated_at    timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 CREATE INDEX IF NOT EXISTS case_index_unit ON {schema}.case_index (division_code, status, case_id);
+-- issue 10: whether the unit signed for the case, and its official in charge
+ALTER TABLE {schema}.case_index ADD COLUMN IF NOT EXISTS signed boolean NOT NULL DEFAULT false;
+ALTER TABLE {schema}.case_index ADD COLUMN IF NOT EXISTS assignee text;
 -- Collective petitions (聯名 / 集體訪): how many people; 0 for one person's petition. Added later: a
 -- table made before it gains the column here.
 ALTER TABLE {schema}.case_index ADD COLUMN IF NOT EXISTS headcount integer NOT NULL DEFAULT 0;
@@ -35,7 +38,10 @@ CREATE INDEX IF NOT EXISTS case_index_collective ON {schema}.case_index (county_
 """
 
 
-_COLUMNS = ("case_id", "status", "unit_id", "division_code", "county_code", "level", "category", "channel", "leader")
+_COLUMNS = (
+    "case_id", "status", "unit_id", "division_code", "county_code", "level", "category", "channel", "leader",
+    "assignee",
+)  # fmt: skip
 _INTS = ("headcount", "version")
 
 
@@ -44,33 +50,37 @@ async def save(conn: asyncpg.Connection, schema: str, cases: Sequence[Case]) -> 
     if not cases:
         return
     await conn.execute(
-        f"""INSERT INTO {schema}.case_index ({", ".join(_COLUMNS + _INTS)})
+        f"""INSERT INTO {schema}.case_index ({", ".join(_COLUMNS + _INTS)}, signed)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                                 $7::text[], $8::text[], $9::text[], $10::int[], $11::int[])
+                                 $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::int[], $13::bool[])
             ON CONFLICT (case_id) DO UPDATE SET status = EXCLUDED.status, unit_id = EXCLUDED.unit_id,
                 division_code = EXCLUDED.division_code, county_code = EXCLUDED.county_code,
                 level = EXCLUDED.level, category = EXCLUDED.category, channel = EXCLUDED.channel,
-                leader = EXCLUDED.leader, headcount = EXCLUDED.headcount, version = EXCLUDED.version,
-                updated_at = clock_timestamp()
+                leader = EXCLUDED.leader, assignee = EXCLUDED.assignee, signed = EXCLUDED.signed,
+                headcount = EXCLUDED.headcount, version = EXCLUDED.version, updated_at = clock_timestamp()
             WHERE {schema}.case_index.version < EXCLUDED.version""",
         *([getattr(case, column) for case in cases] for column in _COLUMNS + _INTS),
+        [case.signed for case in cases],
     )
 
 
 async def worklist(
-    conn: asyncpg.Connection, schema: str, division: str, after: str, limit: int
+    conn: asyncpg.Connection, schema: str, division: str, after: str, limit: int, assignee: str | None = None
 ) -> list[dict[str, Any]]:
-    """Open cases waiting on the units of exactly this division (its own and its departments)."""
+    """Open cases waiting on the units of exactly this division (its own and its departments);
+    with `assignee`, only those that official is in charge of."""
     rows = await conn.fetch(
-        f"""SELECT case_id, status, unit_id, division_code, level, category, channel, leader, headcount,
-                   updated_at
+        f"""SELECT case_id, status, unit_id, division_code, level, category, channel, leader, assignee, signed,
+                   headcount, updated_at
             FROM {schema}.case_index
             WHERE division_code = $1 AND status = ANY($2::text[]) AND case_id > $3
+              AND ($5::text IS NULL OR assignee = $5)
             ORDER BY case_id LIMIT $4""",
         division,
         sorted(AWAITING_UNIT),
         after,
         limit,
+        assignee,
     )
     return [dict(row) for row in rows]
 

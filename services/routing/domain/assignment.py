@@ -62,6 +62,22 @@ def assigned_to(state: Case, unit: Unit, reason: AssignmentReason, note: str = "
     )
 
 
+def starting_unit(category_key: str, location: str, where: Jurisdictions, headcount: int = 0) -> Unit:
+    """Where a case of this category at this place starts: the catalogue's level over the place
+    (the one rule for a first assignment and for a category corrected before acceptance).
+
+    Intake refuses unknown categories; one recorded before a catalogue change starts lowest.
+    """
+    category = where.catalogue.get(category_key)
+    start = category.starting_level if category is not None and category.starting_level else Level.VILLAGE
+    # A collective petition starts at least where the policy says, whatever its category.
+    start = where.collective.starting_level(start, headcount)
+    division = starting_division(location, start)
+    return where.unit(division) or Unit(
+        unit_id=division, division_code=division, level=level_of(division), name=division
+    )
+
+
 def decide_assignment(state: Case, petition: PetitionSubmitted, where: Jurisdictions) -> list[Event]:
     if state.version > 0:
         return []  # already routed: a redelivered petition changes nothing
@@ -80,14 +96,7 @@ def decide_assignment(state: Case, petition: PetitionSubmitted, where: Jurisdict
                 redirect_to=f"{category.redirect_zh} / {category.redirect_en}",
             )
         ]
-    # Intake refuses unknown categories; one recorded before a catalogue change starts lowest.
-    start = category.starting_level if category is not None and category.starting_level else Level.VILLAGE
-    # A collective petition starts at least where the policy says, whatever its category.
-    start = where.collective.starting_level(start, petition.headcount)
-    division = starting_division(petition.division_code, start)
-    unit = where.unit(division) or Unit(
-        unit_id=division, division_code=division, level=level_of(division), name=division
-    )
+    unit = starting_unit(petition.category, petition.division_code, where, petition.headcount)
     initial = Case(
         case_id=petition.case_id,
         category=petition.category,

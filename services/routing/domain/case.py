@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from services.routing.domain.unit_work_state import Work, work_after
 from shared.domain import fold as shared_fold
 from shared.events import (
     CallbackRecorded,
@@ -15,6 +16,7 @@ from shared.events import (
     CaseNotAccepted,
     CaseReopenedForReview,
     CaseResolved,
+    CategoryCorrected,
     CollectivePetitionReported,
     Event,
     ExtensionGranted,
@@ -44,11 +46,20 @@ class Case(BaseModel):
     breaches: int = 0
     handling_breached: bool = False
     resolved_level: Level | None = None
+    unit_work: Work = Work()  # sign-off, send-back, extension request, official in charge
     callbacks: int = 0  # callbacks recorded since the last reply
     unreached: int = 0  # of which the petitioner was not reached
     # People behind a collective petition (聯名 / 集體訪); 0 for a petition of one person.
     headcount: int = 0
     version: int = 0
+
+    @property
+    def signed(self) -> bool:
+        return self.unit_work.signed
+
+    @property
+    def assignee(self) -> str | None:
+        return self.unit_work.assignee
 
     @property
     def collective(self) -> bool:
@@ -128,10 +139,18 @@ def _(e: SupervisionIssued, s: Case) -> dict[str, Any]:
     return {"breaches": e.breach_count, "handling_breached": handling}
 
 
+@_apply.register
+def _(e: CategoryCorrected, _s: Case) -> dict[str, Any]:
+    return {"category": e.category}
+
+
 def evolve(state: Case, event: Event) -> Case:
     """The next state; every recorded event of the stream moves the version on."""
     status = status_after(event) or state.status
-    return state.model_copy(update={**_apply(event, state), "status": status, "version": state.version + 1})
+    work = work_after(event, state.unit_work)
+    return state.model_copy(
+        update={**_apply(event, state), "unit_work": work, "status": status, "version": state.version + 1}
+    )
 
 
 def fold(events: Iterable[Event], state: Case | None = None) -> Case:

@@ -83,4 +83,46 @@ class Rules(BaseModel):
     max_extension_days: int = 30
     max_extensions: int = 1
     escalation_steps: tuple[EscalationStep, ...] = ("reminder", "supervision", "takeover")
+    # What happens to a send-back nobody ruled on in time: the case stays, or goes to the county
+    # petition bureau (which keeps or places it).
+    objection_lapse: Literal["stays", "bureau"] = "stays"
     callbacks: CallbackPolicy = CallbackPolicy()
+
+
+# ---- the work between units (issue 10, part A; decided in services/routing/domain/unit_work.py)
+
+
+class Sign(Command):
+    pass
+
+
+class Object(Command):
+    reason: str
+    competent_unit: str | None = None
+
+
+class RuleObjection(Command):
+    objection_id: str
+    decision: Literal["uphold", "dismiss"]
+    reason: str
+    unit_id: str | None = None
+
+
+class RequestExtension(Command):
+    days: int
+    reason: str
+
+
+class DecideExtension(Command):
+    request_id: str
+    approve: bool
+    reason: str = ""
+
+
+class AssignOfficial(Command):
+    assignee: str
+
+
+class CorrectCategory(Command):
+    category: str
+    reason: str

@@ -16,11 +16,13 @@ from services.routing.domain.commands import (
     Extend,
     RecordCallback,
     Reject,
+    RequestExtension,
     Resolve,
     Rules,
     Transfer,
     Withdraw,
 )
+from services.routing.domain.unit_work import decide_work, sign_for
 from shared.divisions import county_of, parent_of
 from shared.domain import Invalid, NotAllowed
 from shared.events import (
@@ -30,7 +32,6 @@ from shared.events import (
     CaseNoteAdded,
     CaseResolved,
     Event,
-    ExtensionGranted,
     LeaderAssigned,
 )
 from shared.vocabulary import CaseStatus
@@ -63,14 +64,16 @@ def decide(state: Case, command: Command, where: Jurisdictions, rules: Rules) ->
 
 
 @singledispatch
-def _decide(command: Command, _state: Case, _where: Jurisdictions, _rules: Rules) -> list[Event]:
-    raise Invalid("command", f"unknown command {type(command).__name__}")
+def _decide(command: Command, state: Case, where: Jurisdictions, rules: Rules) -> list[Event]:
+    return decide_work(command, state, where, rules)  # the work between units, or Invalid
 
 
 @_decide.register
 def _(_c: Accept, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
     _require(state, frozenset({CaseStatus.ASSIGNED}), "accept")
-    return [CaseAccepted(case_id=state.case_id, unit_id=state.unit_id, level=state.level)]
+    # Accepting a case is having received it: an unsigned one is signed for in the same step.
+    signed = [] if state.unit_work.signed else sign_for(state)
+    return [*signed, CaseAccepted(case_id=state.case_id, unit_id=state.unit_id, level=state.level)]
 
 
 @_decide.register
@@ -81,15 +84,9 @@ def _(c: Reject, state: Case, _w: Jurisdictions, _r: Rules) -> list[Event]:
 
 
 @_decide.register
-def _(c: Extend, state: Case, _w: Jurisdictions, rules: Rules) -> list[Event]:
-    _require(state, frozenset({CaseStatus.ACCEPTED}), "extend")
-    if not 0 < c.days <= rules.max_extension_days:
-        raise Invalid("days", f"must be between 1 and {rules.max_extension_days}")
-    if state.extensions >= rules.max_extensions:
-        raise NotAllowed("handling may be extended only once", state.status)
-    if state.handling_breached:
-        raise NotAllowed("an extension must be asked for before the handling deadline", state.status)
-    return [ExtensionGranted(case_id=state.case_id, days=c.days, reason=c.reason)]
+def _(c: Extend, state: Case, where: Jurisdictions, rules: Rules) -> list[Event]:
+    # The unit no longer grants its own extension: `extend` asks the level above (unit_work).
+    return decide_work(RequestExtension(days=c.days, reason=c.reason), state, where, rules)
 
 
 @_decide.register

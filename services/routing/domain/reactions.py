@@ -6,6 +6,7 @@ from services.routing.domain.assignment import Jurisdictions, assigned_to
 from services.routing.domain.case import Case
 from services.routing.domain.commands import Rules
 from services.routing.domain.lifecycle import MOVABLE, next_level_unit
+from services.routing.domain.unit_work import WORK_CLOCKS, on_work_breach
 from shared.domain import NotAllowed
 from shared.events import (
     CaseClosed,
@@ -48,6 +49,8 @@ def on_review_requested(state: Case, request: ReviewRequested, where: Jurisdicti
 
 def on_breach(state: Case, breach: ClockBreached, where: Jurisdictions, rules: Rules) -> list[Event]:
     """A missed request window closes the case; any other breach climbs the escalation steps."""
+    if breach.kind in WORK_CLOCKS and not state.terminal:
+        return on_work_breach(state, breach, where, rules)  # sign-off aside: the work between units
     if state.terminal or state.case_id is None or state.division_code is None or breach.kind in UNIT_WINDOWS:
         return []
     if breach.kind in REQUEST_WINDOWS:

@@ -131,8 +131,10 @@ async def worklist(
     principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: str = "",
+    assignee: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
 ) -> dict[str, Any]:
-    found = await routing.worklist(principal, cursor, limit)
+    """`assignee=me` (or an official's `sub`): only the cases that official is in charge of."""
+    found = await routing.worklist(principal, cursor, limit, assignee)
     return {"cases": found.cases, "next_cursor": found.next_cursor}
 
 

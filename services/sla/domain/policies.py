@@ -27,6 +27,11 @@ class ClockKind(StrEnum):
     REVIEW = "review"
     RE_REVIEW_REQUEST_WINDOW = "re_review_request_window"
     RE_REVIEW = "re_review"
+    # The work between units (issue 10): the unit signs for a case it receives; the dispatching
+    # level rules on a send-back; the level above decides an extension request.
+    SIGNOFF = "signoff"
+    OBJECTION_RULING = "objection_ruling"
+    EXTENSION_DECISION = "extension_decision"
 
 
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")

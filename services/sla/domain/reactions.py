@@ -26,12 +26,17 @@ from shared.events import (
     Event,
     ExtensionGranted,
 )
+from shared.events.routing import CaseSigned, ExtensionDenied, ExtensionRequested, ObjectionRaised, ObjectionRuled
 
-HELD_BY_UNIT = ("acceptance", "forward_objection", "handling")
-MOVES = frozenset({"initial", "transfer", "escalation", "takeover"})
-# A decision on acceptance also ends the unit's right to object, and a local promise such as
-# a hotline's sign-off: a clock that outlived the decision would only ever breach.
-_DECIDED = ("acceptance", "forward_objection")
+HELD_BY_UNIT = ("acceptance", "forward_objection", "handling", "signoff", "objection_ruling", "extension_decision")
+MOVES = frozenset({"initial", "transfer", "escalation", "takeover", "objection", "returned", "recategorised"})
+# The moves after which the receiving unit may send the case back (routing's work_state has the
+# same set: a dispatched case); not after escalation, takeover or a second send-back.
+_DISPATCHED = frozenset({"initial", "transfer", "objection", "recategorised"})
+_ROUNDS = frozenset({"review", "re_review"})
+# A decision on acceptance also ends the unit's right to object, its sign-off (accepting is
+# receiving), a pending ruling, and a local promise: a clock that outlived it would only breach.
+_DECIDED = ("acceptance", "forward_objection", "signoff", "objection_ruling")
 _AFTER_ROUND = {"first": ("handling", "review_request_window"), "review": ("review", "re_review_request_window")}
 
 
@@ -43,13 +48,52 @@ def react(_event: Event, _state: CaseClocks, _at: datetime, _rules: ClockRules) 
 
 @react.register
 def _(e: CaseAssigned, state: CaseClocks, at: datetime, rules: ClockRules) -> list[Event]:
+    if e.reason in _ROUNDS:
+        # The reviewing unit signs for the case; its review clock started with CaseReopenedForReview.
+        if _started_at(state, "signoff", at):
+            return []
+        signoff = _start(e.case_id, state, rules, _case_policy(state, rules), "signoff", at, e.unit_id)
+        return [*_stop(e.case_id, state.running("signoff"), "moved", at), *([signoff] if signoff else [])]
     if e.reason not in MOVES or _started_at(state, "acceptance", at):
-        return []  # review rounds start with CaseReopenedForReview; the rest is a redelivery
+        return []  # a redelivery
     policy = rules.policy_for(e.category, e.channel.value)
-    kinds = ["acceptance", *(["forward_objection"] if e.reason == "transfer" else [])]
+    kinds = ["acceptance", "signoff", *(["forward_objection"] if e.reason in _DISPATCHED else [])]
     kinds += local_kinds(policy) if e.reason == "initial" else []
     started = [_start(e.case_id, state, rules, policy, kind, at, e.unit_id) for kind in kinds]
     return [*_stop(e.case_id, state.running(*HELD_BY_UNIT), "moved", at), *(s for s in started if s)]
+
+
+@react.register
+def _(e: CaseSigned, state: CaseClocks, at: datetime, _rules: ClockRules) -> list[Event]:
+    return list(_stop(e.case_id, state.running("signoff"), "signed", at))
+
+
+@react.register
+def _(e: ObjectionRaised, state: CaseClocks, at: datetime, rules: ClockRules) -> list[Event]:
+    # The ruling is the dispatching level's; the clock is kept on the case's unit, where the case
+    # waits (a move stops it). A second send-back goes to the bureau without a ruling.
+    if e.to_bureau or _started_at(state, "objection_ruling", at):
+        return []
+    ruling = _start(e.case_id, state, rules, _case_policy(state, rules), "objection_ruling", at, e.unit_id)
+    return [ruling] if ruling else []
+
+
+@react.register
+def _(e: ObjectionRuled, state: CaseClocks, at: datetime, _rules: ClockRules) -> list[Event]:
+    return list(_stop(e.case_id, state.running("objection_ruling"), "ruled", at))
+
+
+@react.register
+def _(e: ExtensionRequested, state: CaseClocks, at: datetime, rules: ClockRules) -> list[Event]:
+    if _started_at(state, "extension_decision", at):
+        return []
+    decision = _start(e.case_id, state, rules, _case_policy(state, rules), "extension_decision", at, e.unit_id)
+    return [decision] if decision else []
+
+
+@react.register
+def _(e: ExtensionDenied, state: CaseClocks, at: datetime, _rules: ClockRules) -> list[Event]:
+    return list(_stop(e.case_id, state.running("extension_decision"), "denied", at))
 
 
 @react.register
@@ -66,11 +110,12 @@ def _(e: CaseNotAccepted, state: CaseClocks, at: datetime, _rules: ClockRules) -
 
 
 @react.register
-def _(e: ExtensionGranted, state: CaseClocks, _at: datetime, rules: ClockRules) -> list[Event]:
-    return [
+def _(e: ExtensionGranted, state: CaseClocks, at: datetime, rules: ClockRules) -> list[Event]:
+    extended = [
         ClockExtended(case_id=e.case_id, clock_id=c.clock_id, days=e.days, due_at=rules.extend(c, e.days))
         for c in state.running("handling")
     ]
+    return [*_stop(e.case_id, state.running("extension_decision"), "approved", at), *extended]
 
 
 @react.register
@@ -81,7 +126,9 @@ def _(e: CaseResolved, state: CaseClocks, at: datetime, rules: ClockRules) -> li
     if _started_at(state, window, at):
         return []
     started = _start(e.case_id, state, rules, _case_policy(state, rules), window, at, e.unit_id)
-    return [*_stop(e.case_id, state.running(answered), "resolved", at), *([started] if started else [])]
+    # An answer also ends what the unit still waited on (a sign-off in review, an extension decision).
+    ended = state.running(answered, "signoff", "extension_decision")
+    return [*_stop(e.case_id, ended, "resolved", at), *([started] if started else [])]
 
 
 @react.register

@@ -28,7 +28,7 @@ def test_every_topic_has_a_channel_and_every_event_type_one_message_in_one_chann
     assert addresses == set(Topics(prefix).all())
     placed = [m for c in doc["channels"].values() for m in c["messages"]]
     types = [cls.type_name() for cls in REGISTRY.classes()]
-    assert sorted(placed) == sorted([*types, "DeadLetter"])
+    assert sorted(placed) == sorted([*types, "DeadLetter", "Checkpoint"])
     for name in types:
         message = doc["components"]["messages"][name]
         assert message["payload"] == {"$ref": f"#/components/schemas/{name}"}

@@ -183,3 +183,12 @@ def test_errors_are_a_list_of_code_and_description_in_both_formats() -> None:
         ("400", "a"),
         ("400", "b"),
     ]
+
+
+def test_the_discovery_document_names_the_specification_and_both_formats() -> None:
+    document = domain.discovery("http://intake.example/open311/v2", datetime(2026, 12, 2, tzinfo=UTC))
+    [endpoint] = document["endpoints"]
+    assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
+    assert endpoint["formats"] == ["application/json", "text/xml"]
+    root = ET.fromstring(render("xml", "discovery", None, document).body)
+    assert [f.text for f in root.findall("endpoints/endpoint/formats/format")] == endpoint["formats"]

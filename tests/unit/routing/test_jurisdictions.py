@@ -11,7 +11,7 @@ from services.routing.domain.assignment import decide_assignment
 from services.routing.domain.case import Case, fold
 from services.routing.domain.commands import Rules
 from services.routing.domain.reactions import on_breach
-from shared.events import CaseAssigned, CaseNotAccepted, ClockBreached
+from shared.events import CaseAssigned, CaseNotAccepted, ClockBreached, ObjectionWindowClosed
 from shared.vocabulary import Level
 from tests.unit.routing.test_assignment import petition
 
@@ -57,6 +57,9 @@ def test_a_missed_forward_objection_window_lets_the_transfer_stand() -> None:
     breach = ClockBreached(
         case_id="c-1", clock_id="c-1:forward_objection:1", kind="forward_objection", due_at=datetime.now(UTC)
     )
-    assert on_breach(state, breach, WHERE, Rules()) == []
+    # The unit can no longer send the case back; nothing else changes (no escalation step).
+    (closed,) = on_breach(state, breach, WHERE, Rules())
+    assert isinstance(closed, ObjectionWindowClosed)
+    assert on_breach(fold([assigned, closed]), breach, WHERE, Rules()) == [], "a repeated breach records nothing"
     acceptance = breach.model_copy(update={"kind": "acceptance", "clock_id": "c-1:acceptance:1"})
     assert on_breach(state, acceptance, WHERE, Rules()) != []

@@ -17,6 +17,7 @@ class FakeProvince:
     def __init__(self, world: World) -> None:
         self.world = world
         self.cases: dict[int, Observed] = {}
+        self.competent: dict[int, str] = {}  # the unit a pending send-back names
 
     def apply(self, commands: Iterable[Command], tick: int) -> dict[int, Observed]:
         """What each touched case looks like once the commands took effect."""
@@ -43,8 +44,21 @@ class FakeProvince:
                 return replace(case, status="accepted", handling_due_tick=tick + int(HANDLING_DAYS * per_day))
             case "reject":
                 return replace(case, status="not_accepted")
-            case "extend":
-                return replace(case, extensions=case.extensions + 1)
+            case "extend" | "assignee":
+                return None
+            case "sign":
+                return replace(case, signed=True)
+            case "objections":
+                self.competent[c.petition] = c.body.get("competent_unit") or ""
+                return None
+            case "extension-decision":
+                return replace(case, extensions=case.extensions + 1) if c.body["approve"] else None
+            case "ruling":
+                if c.body["decision"] == "dismiss":
+                    return replace(case, objections=1)
+                target = self.competent.pop(c.petition, "")
+                moved = _at(replace(case, status="assigned"), target.split(":")[0], target)
+                return replace(moved, objections=1, signed=False)
             case "assign-leader":
                 return replace(case, leader=c.body["leader"])
             case "transfer":

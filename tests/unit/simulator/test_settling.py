@@ -73,7 +73,18 @@ def test_a_missed_request_window_must_close_the_case() -> None:
 
 def test_every_move_starts_a_new_acceptance_clock() -> None:
     one = (clock("acceptance", NOW + timedelta(days=9)),)
-    assert waiting_for(case(clocks=one, transfers=1), NOW) == ["1 acceptance clocks for 1 moves"]
+    assert waiting_for(case(clocks=one, transfers=1), NOW) == ["1 acceptance clocks for 2 receipts"]
+    # A move after a send-back counts as well: the read model's receipts, review rounds aside.
+    returned = case(clocks=one, receipts=2, reviews=0)
+    assert waiting_for(returned, NOW) == ["1 acceptance clocks for 2 receipts"]
+    assert waiting_for(case(clocks=one, receipts=2, reviews=1), NOW) == []
+
+
+def test_breaches_of_the_work_between_units_need_no_escalation_step() -> None:
+    acceptance = clock("acceptance", NOW + timedelta(days=9))
+    for kind in ("signoff", "objection_ruling", "extension_decision"):
+        late = clock(kind, NOW, breached=True)
+        assert waiting_for(case(clocks=(acceptance, late)), NOW) == [], kind
 
 
 def test_routing_pairs_must_have_arrived_whole() -> None:

@@ -57,8 +57,13 @@ def kinds(state: CaseClocks) -> dict[str, str]:
 
 
 def test_the_first_assignment_starts_acceptance_from_the_time_received() -> None:
-    state, (started,) = step(CaseClocks(), assigned(), RECEIVED)
-    assert isinstance(started, ClockStarted)
+    state, events = step(CaseClocks(), assigned(), RECEIVED)
+    started, *others = of(ClockStarted, events)
+    # The unit also signs for the case (1 working day) and may object within 5 working days.
+    assert [(c.kind, c.due_at) for c in others] == [
+        ("signoff", datetime(2026, 3, 3, 16, tzinfo=UTC)),
+        ("forward_objection", datetime(2026, 3, 9, 16, tzinfo=UTC)),
+    ]
     assert (started.clock_id, started.kind, started.policy, started.unit_id) == (
         "acceptance-1",
         "acceptance",
@@ -72,17 +77,21 @@ def test_the_first_assignment_starts_acceptance_from_the_time_received() -> None
         "calendar_days",
     )
     assert state.case_id == CASE
-    assert state.version == 1
+    assert state.version == 3
 
 
 def test_a_hotline_petition_also_runs_the_hotlines_own_clocks_from_its_first_assignment() -> None:
     state, events = step(CaseClocks(), assigned(channel=Channel.HOTLINE), RECEIVED)
-    assert [e.kind for e in of(ClockStarted, events)] == ["acceptance", "hotline_signoff", "first_contact"]
-    signoff = state.clocks["hotline_signoff-1"]
+    kinds = [e.kind for e in of(ClockStarted, events)]
+    assert kinds == ["acceptance", "signoff", "forward_objection", "first_contact"]
+    signoff = state.clocks["signoff-1"]
     assert (signoff.policy, signoff.due_at) == ("national+channel:hotline", RECEIVED + timedelta(hours=4))
     moved, _ = step(state, assigned("transfer", NEXT_VILLAGE, channel=Channel.HOTLINE), RECEIVED + DAY)
-    assert moved.clocks["hotline_signoff-1"].running, "a transfer does not restart or stop the hotline's promise"
-    assert "hotline_signoff-2" not in moved.clocks
+    assert moved.clocks["first_contact-1"].running, "a transfer does not restart or stop the hotline's promise"
+    assert "first_contact-2" not in moved.clocks
+    # The sign-off is the receiving unit's: the next unit signs again, in the hotline's hours.
+    assert not moved.clocks["signoff-1"].running
+    assert moved.clocks["signoff-2"].due_at == RECEIVED + DAY + timedelta(hours=4)
 
 
 def test_a_redelivered_assignment_starts_nothing_twice() -> None:
@@ -92,14 +101,19 @@ def test_a_redelivered_assignment_starts_nothing_twice() -> None:
 
 def test_a_transfer_stops_the_previous_units_clocks_and_starts_acceptance_and_objection_for_the_next() -> None:
     state, events = step(run((assigned(), RECEIVED)), assigned("transfer", NEXT_VILLAGE), RECEIVED + DAY)
-    stopped, *started = events
-    assert isinstance(stopped, ClockStopped)
-    assert (stopped.clock_id, stopped.reason, stopped.met_on_time) == ("acceptance-1", "moved", True)
-    assert [(s.clock_id, s.unit_id) for s in of(ClockStarted, started)] == [
-        ("acceptance-2", NEXT_VILLAGE),
-        ("forward_objection-1", NEXT_VILLAGE),
+    stopped = [e for e in events if isinstance(e, ClockStopped)]
+    started = [e for e in events if isinstance(e, ClockStarted)]
+    assert [(s.clock_id, s.reason, s.met_on_time) for s in stopped] == [
+        ("acceptance-1", "moved", True),
+        ("signoff-1", "moved", True),
+        ("forward_objection-1", "moved", True),
     ]
-    assert state.clocks["forward_objection-1"].due_at == datetime(2026, 3, 10, 16, tzinfo=UTC)  # 5 working days
+    assert [(s.clock_id, s.unit_id) for s in started] == [
+        ("acceptance-2", NEXT_VILLAGE),
+        ("signoff-2", NEXT_VILLAGE),
+        ("forward_objection-2", NEXT_VILLAGE),
+    ]
+    assert state.clocks["forward_objection-2"].due_at == datetime(2026, 3, 10, 16, tzinfo=UTC)  # 5 working days
 
 
 @pytest.mark.parametrize("reason", ["escalation", "takeover"])
@@ -109,12 +123,16 @@ def test_escalation_and_takeover_move_handling_too_and_start_only_acceptance(rea
     assert [(e.clock_id, type(e).__name__) for e in clock_events(events)] == [
         ("handling-1", "ClockStopped"),
         ("acceptance-2", "ClockStarted"),
+        ("signoff-2", "ClockStarted"),
     ]
 
 
 @pytest.mark.parametrize("reason", ["review", "re_review"])
-def test_an_assignment_for_review_starts_nothing(reason: str) -> None:
-    assert step(run((assigned(), RECEIVED)), assigned(reason, "330726101000"), RESOLVED)[1] == []
+def test_an_assignment_for_review_starts_only_the_reviewing_units_sign_off(reason: str) -> None:
+    state = run((assigned(), RECEIVED), (accepted(), ACCEPTED))
+    state, events = step(state, assigned(reason, "330726101000"), RESOLVED)
+    assert [(e.kind, e.unit_id) for e in of(ClockStarted, events)] == [("signoff", "330726101000")]
+    assert step(state, assigned(reason, "330726101000"), RESOLVED)[1] == [], "a redelivery starts nothing"
 
 
 @pytest.mark.parametrize(
@@ -123,12 +141,18 @@ def test_an_assignment_for_review_starts_nothing(reason: str) -> None:
 def test_acceptance_stops_met_on_time_when_accepted_before_the_due_and_handling_starts(
     at: datetime, on_time: bool
 ) -> None:
-    state, (stop, start) = step(run((assigned(), RECEIVED)), accepted(), at)
+    state, (stop, *others, start) = step(run((assigned(), RECEIVED)), accepted(), at)
     assert isinstance(stop, ClockStopped)
     assert isinstance(start, ClockStarted)
     assert (stop.reason, stop.met_on_time) == ("accepted", on_time)
+    assert [(e.clock_id, e.reason) for e in of(ClockStopped, others)] == [
+        ("signoff-1", "accepted"),
+        ("forward_objection-1", "accepted"),
+    ]
     assert (start.kind, start.started_at, start.unit_id) == ("handling", at, VILLAGE)
-    assert kinds(state) == {"acceptance-1": "stopped", "handling-1": "running"}
+    assert kinds(state) == {
+        "acceptance-1": "stopped", "signoff-1": "stopped", "forward_objection-1": "stopped", "handling-1": "running",
+    }  # fmt: skip
 
 
 def test_acceptance_or_refusal_ends_the_objection_window_and_the_local_promises() -> None:
@@ -148,12 +172,12 @@ def test_acceptance_or_refusal_ends_the_objection_window_and_the_local_promises(
     state, events = step(hotline, refused, RECEIVED + 2 * DAY)
     assert {e.clock_id for e in clock_events(events)} == {
         "acceptance-2",
-        "forward_objection-1",
-        "hotline_signoff-1",
+        "forward_objection-2",
+        "signoff-2",
         "first_contact-1",
     }
     assert not state.running()
-    assert [e.met_on_time for e in of(ClockStopped, events) if e.clock_id == "hotline_signoff-1"] == [False]
+    assert [e.met_on_time for e in of(ClockStopped, events) if e.clock_id == "signoff-2"] == [False]
 
 
 def test_an_extension_moves_the_handling_due_counting_on_from_its_last_day() -> None:
@@ -193,7 +217,7 @@ def test_the_first_answer_opens_the_review_request_window_and_a_request_starts_t
 def test_closing_the_case_stops_every_running_clock() -> None:
     state = run((assigned(channel=Channel.HOTLINE), RECEIVED))
     state, events = step(state, CaseClosed(case_id=CASE, reason="withdrawn"), RECEIVED + DAY)
-    assert len(events) == 3
+    assert len(events) == 4  # acceptance, sign-off, objection window, first contact
     assert all(e.reason == "closed" for e in of(ClockStopped, events))
     assert not state.running()
 

@@ -33,7 +33,9 @@ SECOND = timedelta(seconds=1)
 
 
 def acceptance() -> CaseClocks:
-    return run((assigned(), RECEIVED))
+    """A case with its acceptance clock alone (the sign-off and objection window set aside)."""
+    state = run((assigned(), RECEIVED))
+    return state.model_copy(update={"clocks": {"acceptance-1": state.clocks["acceptance-1"]}})
 
 
 def fire_at(state: CaseClocks, now: datetime) -> tuple[CaseClocks, list[Event]]:
@@ -90,10 +92,11 @@ def test_once_the_due_has_passed_only_the_breach_is_recorded() -> None:
 def test_only_the_clocks_asked_for_fire() -> None:
     state = run((assigned(channel=Channel.HOTLINE), RECEIVED))
     later = RECEIVED + timedelta(days=10)
-    assert [e.clock_id for e in clock_events(fire(state, ["hotline_signoff-1"], later, RULES))] == ["hotline_signoff-1"]
+    assert [e.clock_id for e in clock_events(fire(state, ["signoff-1"], later, RULES))] == ["signoff-1"]
     assert {e.clock_id for e in clock_events(fire(state, list(state.clocks), later, RULES))} == {
         "acceptance-1",
-        "hotline_signoff-1",
+        "signoff-1",
+        "forward_objection-1",
         "first_contact-1",
     }
 

@@ -75,7 +75,7 @@ def test_a_pause_after_the_due_does_not_undo_the_delay() -> None:
 def test_a_case_accepted_while_paused_before_its_due_is_on_time() -> None:
     state = paused(ACCEPTANCE_DUE - DAY)
     accepted = CaseAccepted(case_id=CASE, unit_id=VILLAGE, level=Level.VILLAGE)
-    _, (stop, _handling) = step(state, accepted, ACCEPTANCE_DUE + 5 * DAY)
+    _, (stop, *_others) = step(state, accepted, ACCEPTANCE_DUE + 5 * DAY)
     assert isinstance(stop, ClockStopped)
     assert stop.met_on_time
 

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.unit
 
 WARN = (0.5, 0.75, timedelta(days=3))
 POLICIES = read_policies()
+WORK_BETWEEN_UNITS = {"signoff", "objection_ruling", "extension_decision"}
 
 
 def limits(policies: PolicySet, **choice: str) -> dict[str, tuple[int, str]]:
@@ -33,9 +34,14 @@ def test_national_default_holds_the_statutory_limits() -> None:
         "review": (30, "calendar_days"),
         "re_review_request_window": (30, "calendar_days"),
         "re_review": (30, "calendar_days"),
+        "signoff": (1, "working_days"),
+        "objection_ruling": (3, "working_days"),
+        "extension_decision": (3, "working_days"),
     }
     assert set(national.clocks) == set(ClockKind) - {ClockKind.EXTENSION}
-    assert all(spec.warn_at == WARN for spec in national.clocks.values())
+    statutory = [spec for kind, spec in national.clocks.items() if kind not in WORK_BETWEEN_UNITS]
+    assert all(spec.warn_at == WARN for spec in statutory)
+    assert national.clock("signoff").warn_at == (0.5, timedelta(hours=2))
     assert (national.max_extension_days, national.max_extensions) == (30, 1)
 
 
@@ -48,8 +54,8 @@ def test_zhejiang_is_stricter_on_acceptance_and_handling_and_national_otherwise(
 def test_the_hotline_adds_its_own_clocks_on_top_of_the_deployment_policy() -> None:
     hotline = POLICIES.resolve(channel="hotline", base="zhejiang")
     assert hotline.name == "zhejiang+channel:hotline"
-    assert hotline.clock("hotline_signoff").amount == 4
-    assert hotline.clock("hotline_signoff").unit == "hours"
+    assert hotline.clock("signoff").amount == 4
+    assert hotline.clock("signoff").unit == "hours"
     assert hotline.clock("first_contact").amount == 3
     assert hotline.clock("first_contact").unit == "working_days"
     assert hotline.clock(ClockKind.ACCEPTANCE).unit == "working_days"
@@ -100,7 +106,7 @@ def test_policies_are_frozen() -> None:
 
 def test_an_unknown_clock_names_the_policy() -> None:
     with pytest.raises(KeyError, match="national"):
-        POLICIES.resolve().clock("hotline_signoff")
+        POLICIES.resolve().clock("first_contact")
 
 
 CLOCK = "{amount: 1, unit: hours}"

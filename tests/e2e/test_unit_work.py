@@ -1,0 +1,198 @@
+"""The work between units on the real system (issue 10, part A): sign-off, send-back with a
+ruling, extension approval, the official in charge, category correction; through routing's API,
+sla's clocks and projections' read model."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+from shared.vocabulary import Role
+from tests.e2e.test_routing_lifecycle import routed_case
+from tests.support.petitions import PUJIANG_VILLAGE, wait_for_case
+from tests.support.polling import eventually
+from tests.support.system import System
+
+pytestmark = pytest.mark.e2e
+
+PUJIANG = "330726000000"
+TOWN = "330726001000"
+LABOUR = "330726000000:labour"
+YIWU = "330782000000"
+
+
+def post(
+    system: System, client: httpx.Client, case_id: str, path: str, division: str, body: Any = None, sub: str = "li"
+) -> httpx.Response:
+    return client.post(
+        f"{system.url('routing')}/v1/cases/{case_id}/{path}",
+        json=body,
+        headers=system.auth(Role.OFFICIAL, division, sub),
+    )
+
+
+def read(system: System, client: httpx.Client, case_id: str, until: Any) -> dict[str, Any]:
+    return wait_for_case(client, system.url("projections"), case_id, system.auth(), until=until)
+
+
+def row(system: System, client: httpx.Client, division: str, case_id: str, **params: str) -> dict[str, Any] | None:
+    page = client.get(
+        f"{system.url('routing')}/v1/worklist",
+        headers=system.auth(Role.OFFICIAL, division, "li"),
+        params={"limit": 500, **params},
+    ).json()
+    return next((c for c in page["cases"] if c["case_id"] == case_id), None)
+
+
+def clock(system: System, client: httpx.Client, case_id: str, kind: str, until: Any) -> dict[str, Any]:
+    def latest() -> dict[str, Any] | None:
+        found = client.get(f"{system.url('sla')}/v1/cases/{case_id}/clocks", headers=system.auth()).json()
+        of_kind = [c for c in found.get("clocks", []) if c["kind"] == kind]
+        return of_kind[-1] if of_kind else None
+
+    found: dict[str, Any] | None = eventually(latest, lambda c: c is not None and until(c), what=f"{kind} clock")
+    assert found is not None
+    return found
+
+
+def test_a_unit_signs_for_a_case_and_the_worklist_and_read_model_show_it(system: System) -> None:
+    with httpx.Client(timeout=10) as client:
+        case_id = routed_case(system, client)
+        unsigned = row(system, client, PUJIANG_VILLAGE, case_id)
+        assert unsigned is not None
+        assert unsigned["signed"] is False
+        assert read(system, client, case_id, lambda c: c["unsigned"])["signed"] is False
+        assert post(system, client, case_id, "sign", YIWU).status_code == 403
+        signed = post(system, client, case_id, "sign", PUJIANG_VILLAGE)
+        assert signed.status_code == 200, signed.text
+        assert [e["type"] for e in signed.json()["events"]] == ["CaseSigned"]
+        again = post(system, client, case_id, "sign", PUJIANG_VILLAGE)
+        assert again.status_code == 409
+        assert again.json()["error"]["details"] == [{"current_status": "assigned"}]
+        assert (row(system, client, PUJIANG_VILLAGE, case_id) or {})["signed"] is True
+        doc = read(system, client, case_id, lambda c: c["signed"])
+        assert (doc["unsigned"], doc["signoffs"], doc["receipts"]) == (False, 1, 1)
+        signoff = clock(system, client, case_id, "signoff", lambda c: c["stopped"] is not None)
+        assert (signoff["stopped"]["reason"], signoff["stopped"]["met_on_time"]) == ("signed", True)
+        stats = client.get(f"{system.url('projections')}/v1/stats", params={"division": PUJIANG_VILLAGE},
+                           headers=system.auth()).json()  # fmt: skip
+        assert stats["sign_off"]["signed"] >= 1
+        assert stats["sign_off"]["received"] >= stats["sign_off"]["signed"]
+
+
+def test_a_send_back_is_upheld_by_the_bureau_and_a_second_one_returns_the_case_to_it(system: System) -> None:
+    with httpx.Client(timeout=10) as client:
+        case_id = routed_case(system, client)
+        body = {"reason": "wages are not the village's", "competent_unit": LABOUR}
+        assert (
+            post(system, client, case_id, "objections", PUJIANG_VILLAGE, {"competent_unit": LABOUR}).status_code == 422
+        )
+        raised = post(system, client, case_id, "objections", PUJIANG_VILLAGE, body)
+        assert raised.status_code == 200, raised.text
+        ruling = {"decision": "uphold", "reason": "the labour bureau handles wages"}
+        path = "objections/objection-1/ruling"
+        assert post(system, client, case_id, path, PUJIANG_VILLAGE, ruling).status_code == 403, "not its own ruling"
+        upheld = post(system, client, case_id, path, PUJIANG, ruling)
+        assert upheld.status_code == 200, upheld.text
+        assert upheld.json()["unit_id"] == LABOUR
+        assert post(system, client, case_id, path, PUJIANG, ruling).status_code == 409, "ruled once"
+        doc = read(system, client, case_id, lambda c: c["unit_id"] == LABOUR)
+        assert (doc["objections_upheld"], doc["objection"], doc["signed"]) == (1, None, False)
+        # The labour bureau sends it back too: the second send-back goes to the county petition bureau.
+        second = post(system, client, case_id, "objections", PUJIANG, {"reason": "not wages after all"})
+        assert second.status_code == 200, second.text
+        assert (second.json()["unit_id"], [e["type"] for e in second.json()["events"]]) == (
+            PUJIANG, ["ObjectionRaised", "CaseAssigned"],
+        )  # fmt: skip
+        kept = post(system, client, case_id, "objections", PUJIANG, {"reason": "again"})
+        assert kept.status_code == 409
+        assert "petition bureau" in kept.json()["error"]["message"]
+
+
+def test_a_dismissed_send_back_keeps_the_case_with_the_rulings_reason(system: System) -> None:
+    with httpx.Client(timeout=10) as client:
+        case_id = routed_case(system, client)
+        assert post(system, client, case_id, "objections", PUJIANG_VILLAGE, {"reason": "not ours"}).status_code == 200
+        ruling = {"decision": "dismiss", "reason": "the wall is in your village"}
+        dismissed = post(system, client, case_id, "objections/objection-1/ruling", PUJIANG, ruling)
+        assert dismissed.status_code == 200, dismissed.text
+        doc = read(system, client, case_id, lambda c: c["objections_dismissed"] == 1)
+        assert doc["unit_id"] == PUJIANG_VILLAGE
+        ruled = next(e for e in doc["timeline"] if e["type"] == "ObjectionRuled")
+        assert (ruled["detail"]["reason"], ruled["actor"], ruled["actor_unit"]) == (ruling["reason"], "li", PUJIANG)
+        ruling_clock = clock(system, client, case_id, "objection_ruling", lambda c: c["stopped"] is not None)
+        assert ruling_clock["stopped"]["reason"] == "ruled"
+
+
+def test_two_concurrent_rulings_never_both_apply(system: System) -> None:
+    with httpx.Client(timeout=10) as client:
+        case_id = routed_case(system, client)
+        assert post(system, client, case_id, "objections", PUJIANG_VILLAGE, {"reason": "not ours"}).status_code == 200
+
+    async def race() -> list[int]:
+        async with httpx.AsyncClient(timeout=10) as client:
+            url = f"{system.url('routing')}/v1/cases/{case_id}/objections/objection-1/ruling"
+            headers = system.auth(Role.OFFICIAL, PUJIANG, "li")
+            uphold = {"decision": "uphold", "reason": "r", "unit_id": TOWN}
+            dismiss = {"decision": "dismiss", "reason": "r"}
+            answers = await asyncio.gather(*(client.post(url, json=b, headers=headers) for b in [uphold, dismiss] * 3))
+            return [a.status_code for a in answers]
+
+    codes = asyncio.run(race())
+    assert codes.count(200) == 1
+    assert set(codes) == {200, 409}
+
+
+def test_an_extension_extends_handling_only_once_the_level_above_approves(system: System) -> None:
+    with httpx.Client(timeout=10) as client:
+        case_id = routed_case(system, client)
+        assert post(system, client, case_id, "accept", PUJIANG_VILLAGE).status_code == 200
+        handling = clock(system, client, case_id, "handling", lambda c: True)
+        asked = post(system, client, case_id, "extension-requests", PUJIANG_VILLAGE, {"days": 20, "reason": "hearing"})
+        assert asked.status_code == 200, asked.text
+        assert [e["type"] for e in asked.json()["events"]] == ["ExtensionRequested"]
+        decision = "extension-requests/extension-1/decision"
+        assert post(system, client, case_id, decision, PUJIANG_VILLAGE, {"approve": True}).status_code == 403
+        assert post(system, client, case_id, decision, TOWN, {"approve": "maybe"}).status_code == 422
+        assert clock(system, client, case_id, "extension_decision", lambda c: True)["stopped"] is None
+        assert clock(system, client, case_id, "handling", lambda c: True)["due"] == handling["due"], "not yet"
+        approved = post(system, client, case_id, decision, TOWN, {"approve": True, "reason": "the hearing is set"})
+        assert approved.status_code == 200, approved.text
+        extended = clock(system, client, case_id, "handling", lambda c: c["due"] != handling["due"])
+        assert extended["extended_days"] == 20
+        doc = read(system, client, case_id, lambda c: c["extensions"] == 1)
+        assert doc["extension_request"] is None
+
+
+def test_an_official_in_charge_has_their_own_worklist_and_reassignment_is_recorded(system: System) -> None:
+    with httpx.Client(timeout=10) as client:
+        case_id = routed_case(system, client)
+        assert post(system, client, case_id, "assignee", PUJIANG_VILLAGE, {"assignee": ""}).status_code == 422
+        assert post(system, client, case_id, "assignee", PUJIANG_VILLAGE, {"assignee": "zhao"}).status_code == 200
+        assert post(system, client, case_id, "assignee", PUJIANG_VILLAGE, {"assignee": "li"}).status_code == 200
+        assert row(system, client, PUJIANG_VILLAGE, case_id, assignee="me") is not None, "li's own worklist"
+        assert row(system, client, PUJIANG_VILLAGE, case_id, assignee="zhao") is None
+        doc = read(system, client, case_id, lambda c: c["assignee"] == "li")
+        moves = [e["detail"] for e in doc["timeline"] if e["type"] == "OfficialAssigned"]
+        assert [(m["assignee"], m["previous"]) for m in moves] == [("zhao", None), ("li", "zhao")]
+
+
+def test_a_category_corrected_before_acceptance_moves_the_case_and_after_it_is_only_recorded(system: System) -> None:
+    with httpx.Client(timeout=10) as client:
+        case_id = routed_case(system, client)
+        bad = post(system, client, case_id, "category", PUJIANG_VILLAGE, {"category": "astrology", "reason": "r"})
+        assert bad.status_code == 422
+        assert bad.json()["error"]["details"][0]["field"] == "category"
+        body = {"category": "labour_wages", "reason": "it is about unpaid wages"}
+        moved = post(system, client, case_id, "category", PUJIANG_VILLAGE, body)
+        assert moved.status_code == 200, moved.text
+        assert (moved.json()["unit_id"], moved.json()["level"]) == (TOWN, "township")
+        doc = read(system, client, case_id, lambda c: c["unit_id"] == TOWN)
+        assert (doc["category"], doc["category_corrections"]) == ("labour_wages", 1)
+        assert post(system, client, case_id, "accept", TOWN).status_code == 200
+        later = post(system, client, case_id, "category", TOWN, {"category": "other", "reason": "r"})
+        assert later.status_code == 200, later.text
+        assert later.json()["unit_id"] == TOWN
