@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 export UV_PYTHON_DOWNLOADS := never
 PYTEST := $(UV) run --frozen pytest
 
-.PHONY: up down status deps test test-unit test-integration test-e2e lint typecheck check bench token demo demo-stop
+.PHONY: up down status deps test test-unit test-integration test-e2e test-cluster chaos lint typecheck check bench token demo demo-stop
 
 up:  ## install what is missing, start PostgreSQL, Kafka and the four services
 	@scripts/system.sh up
@@ -38,6 +38,12 @@ test-integration: deps
 test-e2e: deps
 	@scripts/infra.sh up
 	$(PYTEST) -m e2e tests/e2e
+
+test-cluster: deps  ## three Kafka brokers and a PostgreSQL replica of its own (ports 19092.., 5442/5443), chaos included
+	$(PYTEST) -m cluster tests/cluster
+
+chaos: deps  ## the full chaos run on the cluster: 10,000 petitions (N=… to change), a broker and instances SIGKILLed
+	PUJIANG_CHAOS_PETITIONS=$${N:-10000} $(PYTEST) -m cluster -s tests/cluster/test_chaos.py
 
 lint: deps
 	$(UV) run --frozen ruff check shared services simulator tests bench web

@@ -34,6 +34,7 @@ from bench.soak import run_soak
 from bench.stats import machine, peak_rss_kib, summary
 from bench.timers import run_timer_bench
 from shared.messaging.topics import Topics
+from shared.settings import Settings, kafka_servers
 from tests.support.infra import ROOT
 from tests.support.system import System, start_system
 
@@ -53,6 +54,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--append-events", type=int, default=20_000, help="events in the append figure (20000; 0 skips)")
     p.add_argument("--idle", type=int, default=100, help="petitions sent one at a time for the idle lag (100; 0 skips)")
     p.add_argument("--paced-s", type=float, default=20, help="seconds at half the sustained rate (20; 0 skips)")
+    p.add_argument("--paced-rate", type=float, help="petitions/s of the paced phase instead of half the sustained rate;"
+                   " a fixed rate compares two builds on a busy machine")  # fmt: skip
     p.add_argument("--soak-minutes", type=float, default=10, help="minutes of steady load for the soak (10; 0 skips)")
     p.add_argument("--soak-rate", type=float, default=50, help="petitions per second during the soak (50)")
     p.add_argument("--scale-events", type=int, default=10_000_000,
@@ -82,6 +85,13 @@ def ours_figures(run: ours.Run, n: int) -> dict[str, Any]:
     }
 
 
+def kafka_figures(kafka: str) -> dict[str, int]:
+    """One broker, or a cluster (`PUJIANG_KAFKA_BROKERS=3 make bench`): the table's first line says which."""
+    settings = Settings()
+    return {"brokers": len(kafka_servers(kafka)), "replication_factor": settings.pujiang_replication_factor,
+            "min_insync_replicas": settings.min_insync_replicas}  # fmt: skip
+
+
 async def bench(args: argparse.Namespace, result: dict[str, Any]) -> None:
     """Fill `result` phase by phase, so a failed run still leaves what it measured."""
     n, c = args.petitions, args.concurrency
@@ -95,6 +105,7 @@ async def bench(args: argparse.Namespace, result: dict[str, Any]) -> None:
     prefix, db_name = f"bench{uuid.uuid4().hex[:8]}", f"pujiang_bench_{uuid.uuid4().hex[:10]}"
     result |= {"started_at": started.isoformat(), "petitions": n, "concurrency": c}
     result |= {"machine": machine(), "topic_prefix": prefix, "database": db_name}
+    result["kafka"] = kafka_figures(infra.kafka)
     system: System | None = None
     db_url = await create_database(infra.database_url, db_name)
     try:
@@ -144,11 +155,18 @@ async def _below_saturation(args: argparse.Namespace, system: System, db_url: st
         phase(f"idle: {args.idle} petitions one at a time, each watched until visible")
         result["idle"] = await asyncio.wait_for(idle_lag(intake, db_url, args.idle), args.timeout)
     sustained = result["ours"]["sustained_per_s"]
-    if args.paced_s and sustained:
-        phase(f"paced: {sustained / 2:.0f} petitions/s (half the sustained rate) for {args.paced_s:g} s")
-        result["paced"] = await asyncio.wait_for(
-            paced_lag(intake, db_url, sustained / 2, args.paced_s), args.timeout + args.paced_s
-        )
+    rate = args.paced_rate or (sustained / 2 if sustained else None)
+    if args.paced_s and rate:
+        which = "fixed" if args.paced_rate else "half the sustained rate"
+        phase(f"paced: {rate:.0f} petitions/s ({which}) for {args.paced_s:g} s")
+        paced = await asyncio.wait_for(paced_lag(intake, db_url, rate, args.paced_s), args.timeout + args.paced_s)
+        paced["fixed_rate"] = bool(args.paced_rate)
+        # Where the lag goes below saturation: the same trace as at saturation, for the paced cases.
+        partitions = int(system.services["intake"].env["PUJIANG_PARTITIONS"])
+        kafka = system.services["intake"].env["KAFKA_BOOTSTRAP_SERVERS"]
+        traced = paced.pop("cases")
+        paced["hops"] = await hops.measure(db_url, kafka, system.topic_prefix, partitions, traced, args.timeout)
+        result["paced"] = paced
     if args.soak_minutes:
         phase(f"soak: {args.soak_rate:g} petitions/s for {args.soak_minutes:g} minutes, sampling RSS and inbox rows")
         result["soak"] = await run_soak(system, db_url, args.soak_minutes, args.soak_rate)

@@ -129,10 +129,45 @@ class _NoLetters(DeadLetters):
         raise AssertionError(f"the bench's own record was dead-lettered: {reason}")
 
 
-async def _run(pool: asyncpg.Pool, service: str, records: list[ConsumerRecord[bytes, bytes]]) -> tuple[float, int]:
-    """One fresh schema, all records through the service's consumer; (seconds, events applied)."""
+def intake_records(case_ids: list[str]) -> list[ConsumerRecord[bytes, bytes]]:
+    """What intake follows of each of its petitions: routing's CaseAssigned, sla's ClockStarted."""
+    out = []
+    for i, case_id in enumerate(case_ids):
+        assigned = CaseAssigned(
+            case_id=case_id, division_code=VILLAGE, level=Level.VILLAGE, unit_id=VILLAGE, unit_name="村委會",
+            county_code="330726000000", category="neighbourhood_dispute", channel=Channel.ONLINE,
+            location_code=VILLAGE,
+        )  # fmt: skip
+        started = ClockStarted(
+            case_id=case_id, clock_id="acceptance-1", kind="acceptance", policy="national", started_at=T0,
+            due_at=T0 + timedelta(days=15), amount=15, unit="calendar_days", unit_id=VILLAGE,
+        )  # fmt: skip
+        out.append(_record(_recorded(assigned, "/pujiang/routing", "case", case_id, T0), 2 * i))
+        out.append(_record(_recorded(started, "/pujiang/sla", "clocks", case_id, T0), 2 * i + 1))
+    return out
+
+
+async def _intake_petitions(ctx: Any, n: int) -> list[str]:
+    """`n` petitions submitted through intake's own handler (in groups, as under load); their case ids."""
+    from services.intake.entrypoints.bodies import PetitionIn
+    from services.intake.handlers import submit_petition
+    from tests.support.petitions import a_petition
+
+    intake = ctx.extras["intake"]  # the service's handlers made it
+    commands = [PetitionIn.model_validate(a_petition()).command(None) for _ in range(n)]
+    results = await asyncio.gather(*(submit_petition(intake, c, None) for c in commands))
+    return [r.case_id for r in results]
+
+
+async def _run(
+    pool: asyncpg.Pool, service: str, make: Callable[[Any], Any], n: int, batch: int = BATCH
+) -> tuple[float, float, int]:
+    """One fresh schema, all records through the service's consumer; (seconds, CPU-seconds of this process, events
+    applied). Intake's records follow petitions it first records itself (not timed)."""
     if service == "routing":
         from services.routing.app import SPEC
+    elif service == "intake":
+        from services.intake.app import SPEC
     else:
         from services.sla.app import SPEC
     schema = f"bench_{service}_{uuid.uuid4().hex[:8]}"
@@ -143,36 +178,44 @@ async def _run(pool: asyncpg.Pool, service: str, records: list[ConsumerRecord[by
         name=schema, pool=pool, clock=clock, settings=Settings(), relay=relay, extras={},
         store=PostgresEventStore(schema, f"/pujiang/{service}", clock),
     )  # fmt: skip
-    consumer = EventConsumer(schema, schema, pool, SPEC.handlers(ctx), _NoLetters())
+    handler = SPEC.handlers(ctx)
+    records = make(n) if service != "intake" else make(await _intake_petitions(ctx, n // 2))
+    consumer = EventConsumer(schema, schema, pool, handler, _NoLetters())
     try:
-        started = time.perf_counter()
-        for at in range(0, len(records), BATCH):
-            await consumer.process(records[at : at + BATCH])
-        elapsed = time.perf_counter() - started
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for at in range(0, len(records), batch):
+            await consumer.process(records[at : at + batch])
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         applied = int(await pool.fetchval(f"SELECT count(*) FROM {schema}.inbox"))
     finally:
         await pool.execute(f"DROP SCHEMA {schema} CASCADE")
-    return elapsed, applied
+    return elapsed, cpu, applied
 
 
 async def measure(
-    url: str, events: int, repeats: int, services: tuple[str, ...] = ("routing", "sla")
+    url: str, events: int, repeats: int, services: tuple[str, ...] = ("routing", "sla"), batch: int = BATCH
 ) -> dict[str, Any]:
     pool = await asyncpg.create_pool(url, min_size=1, max_size=4)
     results: dict[str, Any] = {}
-    makers: dict[str, Callable[[int], list[ConsumerRecord[bytes, bytes]]]] = {
+    makers: dict[str, Callable[[Any], list[ConsumerRecord[bytes, bytes]]]] = {
         "routing": routing_records,
         "sla": sla_records,
+        "intake": intake_records,
     }
     try:
         for service in services:
-            make = makers[service]
-            rates = []
+            rates, cpu_us = [], []
             for _ in range(repeats):
-                seconds, applied = await _run(pool, service, make(events))
+                seconds, cpu, applied = await _run(pool, service, makers[service], events, batch)
                 assert applied == events, (service, applied)
                 rates.append(applied / seconds)
-            results[service] = {"events": events, "median_events_per_s": statistics.median(rates), "runs": rates}
+                cpu_us.append(cpu * 1e6 / applied)
+            results[service] = {
+                "events": events,
+                "median_events_per_s": statistics.median(rates),
+                "runs": rates,
+                "median_cpu_us_per_event": statistics.median(cpu_us),  # this process's; PostgreSQL's not counted
+            }
     finally:
         await pool.close()
     return results
@@ -228,7 +271,10 @@ def main() -> None:
     p.add_argument("--database-url", default=DEFAULT_URL)
     p.add_argument("--events", type=int, default=3000)
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--services", default="routing,sla", help="which consumers, comma-separated (routing,sla)")
+    p.add_argument("--batch", type=int, default=BATCH, help="records per consumed batch (the subscriber's 500)")
+    p.add_argument(
+        "--services", default="routing,sla", help="which consumers, comma-separated (routing,sla; or intake)"
+    )
     p.add_argument("--soak-s", type=float, default=0, help="instead: a soak of routing's consumer this long")
     p.add_argument("--soak-rate", type=float, default=200, help="petitions/s during the soak (200)")
     args = p.parse_args()
@@ -236,10 +282,15 @@ def main() -> None:
         asyncio.run(soak(args.database_url, args.soak_s, args.soak_rate))
         return
     services = tuple(args.services.split(","))
-    for service, figure in asyncio.run(measure(args.database_url, args.events, args.repeats, services)).items():
+    for service, figure in asyncio.run(
+        measure(args.database_url, args.events, args.repeats, services, args.batch)
+    ).items():
         runs = ", ".join(f"{r:,.0f}" for r in figure["runs"])
         rate = figure["median_events_per_s"]
-        print(f"{service:8} {rate:>9,.0f} events/s median of [{runs}] ({figure['events']} events)")
+        cpu = figure["median_cpu_us_per_event"]
+        print(
+            f"{service:8} {rate:>9,.0f} events/s median of [{runs}] ({figure['events']} events), {cpu:.0f} µs CPU/event"
+        )
 
 
 if __name__ == "__main__":

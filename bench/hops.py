@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from bench.stats import summary
 from shared.messaging.topics import Topics
+from shared.settings import kafka_servers
 
 # One row per case: when each of its three events was written and when each consumer applied it.
 PATH_SQL = """
@@ -78,7 +79,9 @@ async def measure(
 
 async def _publish_times(kafka: str, topics: list[str], partitions_each: int) -> dict[str, float]:
     """Event id -> the record's CreateTime (set by the relay's producer when it sends), in epoch s."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=kafka, enable_auto_commit=False)  # no group: read, no trace
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=kafka_servers(kafka), enable_auto_commit=False
+    )  # no group: read, no trace
     await consumer.start()
     try:
         partitions = [TopicPartition(t, p) for t in topics for p in range(partitions_each)]

@@ -36,6 +36,10 @@ def resolve() -> Infra:
     env = subprocess.run([script, "env"], check=True, capture_output=True, text=True, timeout=30).stdout  # noqa: S603
     # Ask the script rather than guess ports: it knows PUJIANG_PG_PORT / PUJIANG_KAFKA_PORT.
     found = dict(re.findall(r"^export (\w+)=(\S+)$", env, re.MULTILINE))
+    # A cluster (PUJIANG_KAFKA_BROKERS=3) hands its replication to the services, and to the raw bound.
+    for name in ("PUJIANG_REPLICATION_FACTOR", "PUJIANG_MIN_INSYNC_REPLICAS"):
+        if name in found:
+            os.environ.setdefault(name, found[name])
     return Infra(kafka or found["KAFKA_BOOTSTRAP_SERVERS"], url or found["DATABASE_URL"])
 
 

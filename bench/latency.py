@@ -50,6 +50,7 @@ async def paced_lag(
     pending: dict[str, float] = {}
     lags: list[float] = []
     statuses: dict[int, int] = {}
+    cases: list[str] = []
     done = asyncio.Event()
     conn = await asyncpg.connect(db_url)
     try:
@@ -67,6 +68,7 @@ async def paced_lag(
                 idle.put_nowait(client)
                 if case_id is not None:
                     pending[case_id] = sent
+                    cases.append(case_id)
 
             start = time.perf_counter()
             requests: list[asyncio.Task[None]] = []
@@ -85,7 +87,7 @@ async def paced_lag(
     finally:
         await conn.close()
     return {"rate_per_s": rate_per_s, "achieved_per_s": achieved, "count": total, "statuses": statuses,
-            "lag_s": summary(lags)}  # fmt: skip
+            "lag_s": summary(lags), "cases": cases}  # fmt: skip
 
 
 async def _watch(

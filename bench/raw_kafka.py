@@ -12,6 +12,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from tqdm import tqdm  # type: ignore[import-untyped]
 
 from bench.sample import Sample
+from shared.messaging.topics import topic_configs
+from shared.settings import Settings, kafka_servers
 
 ASSIGN_TIMEOUT_S = 60  # a classic group's first join waits group.initial.rebalance.delay.ms
 
@@ -50,17 +52,23 @@ async def run(kafka: str, topic: str, partitions: int, n: int, sample: Sample, b
 
 
 async def _create(kafka: str, topic: str, partitions: int) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka, request_timeout_ms=15_000)
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_servers(kafka), request_timeout_ms=15_000)
     await admin.start()
     try:
-        await admin.create_topics([NewTopic(name=topic, num_partitions=partitions, replication_factor=1)])
+        # Replicated as our topics are (1 on one broker, 3 on a cluster), so the bound is comparable.
+        settings = Settings()
+        await admin.create_topics([NewTopic(name=topic, num_partitions=partitions,
+                                            replication_factor=settings.pujiang_replication_factor,
+                                            topic_configs=topic_configs(settings))])  # fmt: skip
     finally:
         await admin.close()
 
 
 async def _produce(kafka: str, topic: str, keys: list[bytes], sample: Sample) -> float:
     """As the relay does: acks=all with idempotence, linger 5 ms, send all, then await the acks."""
-    producer = AIOKafkaProducer(bootstrap_servers=kafka, enable_idempotence=True, acks="all", linger_ms=5)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=kafka_servers(kafka), enable_idempotence=True, acks="all", linger_ms=5
+    )
     await producer.start()
     try:
         acks = []
@@ -76,7 +84,9 @@ async def _produce(kafka: str, topic: str, keys: list[bytes], sample: Sample) ->
 
 async def _assigned_consumer(kafka: str, topic: str, group: str) -> AIOKafkaConsumer:
     """A started consumer whose group join is done, so joining is not timed as consuming."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka, group_id=group, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=kafka_servers(kafka), group_id=group, auto_offset_reset="earliest"
+    )
     await consumer.start()
     try:
         deadline = time.monotonic() + ASSIGN_TIMEOUT_S

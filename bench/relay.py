@@ -31,6 +31,7 @@ from shared.eventstore.port import START, Append
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
 from shared.messaging.relay import BATCH, OutboxRelay, encode_batch
+from shared.settings import kafka_servers
 
 
 async def _fill(pool: asyncpg.Pool, store: PostgresEventStore, events: int) -> None:
@@ -61,7 +62,7 @@ async def _read(pool: asyncpg.Pool, store: PostgresEventStore, events: int, enco
 async def _publish(
     pool: asyncpg.Pool, store: PostgresEventStore, kafka: str, topic: str, events: int
 ) -> dict[str, float]:
-    producer = AIOKafkaProducer(bootstrap_servers=kafka, enable_idempotence=True, linger_ms=5)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_servers(kafka), enable_idempotence=True, linger_ms=5)
     await producer.start()
     try:
         async with pool.acquire() as conn:
@@ -85,7 +86,7 @@ async def run_relay_bench(db_url: str, kafka: str, events: int = 20_000, repeats
     """Medians over `repeats` of each phase; the raw figures beside them."""
     schema = f"bench_relay_{uuid.uuid4().hex[:8]}"
     topic = f"bench-relay-{uuid.uuid4().hex[:8]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka)
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_servers(kafka))
     await admin.start()
     await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
     pool = await asyncpg.create_pool(db_url, min_size=2, max_size=4)

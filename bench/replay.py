@@ -29,7 +29,7 @@ from services.projections.adapters.replay import TopicReplay, projected
 from services.projections.rebuild import rebuild
 from services.projections.synthetic import histories, publish
 from shared.messaging.topics import Topics, ensure_topics
-from shared.settings import Settings
+from shared.settings import Settings, kafka_servers
 
 SERVICES = ("intake", "routing", "sla")
 
@@ -104,7 +104,7 @@ async def replay_topics(kafka: str, database_url: str, topics: Topics) -> dict[s
 
 
 async def _delete_topics(kafka: str, topics: Topics) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka)
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_servers(kafka))
     await admin.start()
     try:
         await admin.delete_topics(topics.all())

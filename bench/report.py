@@ -77,9 +77,9 @@ def _below_saturation_rows(r: dict[str, Any]) -> list[Row]:
         rows += [("submit->visible at idle p50 ms", _ms(idle["lag_s"]["p50"]), "", None)]
         rows += [("submit->visible at idle p99 ms", _ms(idle["lag_s"]["p99"]), "", None)]
     if paced := r.get("paced"):
-        rate = f"{paced['achieved_per_s']:.0f}/s"
-        rows += [(f"submit->visible at {rate} (half) p50 ms", _ms(paced["lag_s"]["p50"]), "", None)]
-        rows += [(f"submit->visible at {rate} (half) p99 ms", _ms(paced["lag_s"]["p99"]), "", None)]
+        rate = f"{paced['achieved_per_s']:.0f}/s ({'fixed' if paced.get('fixed_rate') else 'half'})"
+        rows += [(f"submit->visible at {rate} p50 ms", _ms(paced["lag_s"]["p50"]), "", None)]
+        rows += [(f"submit->visible at {rate} p99 ms", _ms(paced["lag_s"]["p99"]), "", None)]
     return rows
 
 
@@ -134,11 +134,20 @@ def _timer_rows(timers: dict[str, Any] | None) -> list[Row]:
     return rows
 
 
+def _kafka(kafka: dict[str, Any] | None) -> str:
+    """The cluster the run went against, when it was one (older result files have no such entry)."""
+    if not kafka or kafka["brokers"] == 1:
+        return ""
+    return (
+        f"  kafka {kafka['brokers']} brokers, replication {kafka['replication_factor']}/{kafka['min_insync_replicas']}"
+    )
+
+
 def table(r: dict[str, Any]) -> str:
     m, ours = r["machine"], r["ours"]
     lines = [
         f"Pujiang bench  N={r['petitions']}  C={r['concurrency']}  nproc={m['nproc']}  "
-        f"python {m['python']}  load {m['loadavg_at_start'][0]:.2f}  {r['started_at']}",
+        f"python {m['python']}  load {m['loadavg_at_start'][0]:.2f}  {r['started_at']}{_kafka(r.get('kafka'))}",
         f"record {r['raw_kafka']['record_bytes']} B on Kafka, row {r['raw_pg']['row_bytes']} B in PostgreSQL; "
         f"visible {ours['visible']}/{ours['accepted']}, HTTP answers {ours['statuses']}",
         "",
@@ -200,7 +209,14 @@ def _hops(r: dict[str, Any]) -> list[str]:
     hop_rows.append(
         ("(client) submit -> visible, incl. HTTP + 50 ms poll", _num(_ms(lag["p50"])), _num(_ms(lag["p99"])))
     )
-    return ["", f"where the lag goes ({r['hops']['cases_traced']} cases traced)", *_align(hop_rows, right={1, 2})]
+    lines = ["", f"where the lag goes ({r['hops']['cases_traced']} cases traced)", *_align(hop_rows, right={1, 2})]
+    if (paced := r.get("paced")) and (traced := paced.get("hops")):
+        rows = [("hop", "p50 ms", "p99 ms")]
+        rows += [(name, _num(_ms(s["p50"])), _num(_ms(s["p99"]))) for name, s in traced["hops_s"].items()]
+        rate = "fixed rate" if paced.get("fixed_rate") else "half rate"
+        title = f"where the lag goes at {paced['achieved_per_s']:.0f}/s ({rate}, {traced['cases_traced']} cases traced)"
+        lines += ["", title, *_align(rows, right={1, 2})]
+    return lines
 
 
 def _resources(r: dict[str, Any]) -> list[str]:

@@ -35,7 +35,7 @@ from shared.events.base import RecordedEvent
 from shared.eventstore.port import EventStore
 from shared.eventstore.roles import grant_service_role, service_password, service_role, service_url
 from shared.eventstore.schema import migrate
-from shared.eventstore.store import PostgresEventStore
+from shared.eventstore.store import PostgresEventStore, writer_name
 from shared.http.errors import error_body, install_error_handlers
 from shared.http.health import health_router
 from shared.http.limits import BodySizeLimit
@@ -66,7 +66,9 @@ class Context:
     relay: OutboxRelay
     follower: ClockFollower
     consumer: EventConsumer | None = None
+    consumer_pool: asyncpg.Pool | None = None  # when the consumer appends no events (ServiceSpec)
     broker: KafkaBroker | None = None
+    read_pool: asyncpg.Pool | None = None  # a read replica's, when the spec reads from one and one is configured
     extras: dict[str, Any] = field(default_factory=dict)
 
     def transaction(self) -> contextlib.AbstractAsyncContextManager[asyncpg.Connection]:
@@ -99,10 +101,15 @@ class ServiceSpec:
     topic_for: Callable[[Topics, RecordedEvent], str] | None = None
     background: Sequence[Callable[[Context], Awaitable[None]]] = ()
     on_start: Callable[[Context], Awaitable[None]] | None = None
+    # False for a consumer that only keeps views: it then runs on connections named as writing no
+    # events, which even this service's relay need not wait for (the store refuses their appends).
+    consumer_appends: bool = True
     # Connect as the service's own least-privileged role (shared/eventstore/roles.py) rather than
     # as the migration role. Projections keeps the migration role: it creates read-model
     # generation schemas while serving.
     own_role: bool = True
+    # Serve queries from PUJIANG_READ_DATABASE_URL when set; writes and consumers stay on the primary.
+    reads_from_replica: bool = False
 
 
 async def _ignore(_conn: asyncpg.Connection, _events: list[Consumed]) -> None:
@@ -162,6 +169,12 @@ class _Running:
             await self.ctx.producer.stop()
         with contextlib.suppress(Exception):
             await self.ctx.pool.close()
+        with contextlib.suppress(Exception):
+            if self.ctx.consumer_pool is not None:
+                await self.ctx.consumer_pool.close()
+        with contextlib.suppress(Exception):
+            if self.ctx.read_pool is not None:
+                await self.ctx.read_pool.close()
 
 
 BOOT_BACKOFF_S = (0.2, 5.0)  # first and longest pause between attempts to start
@@ -239,12 +252,27 @@ async def _start(spec: ServiceSpec, settings: Settings) -> Context:
     own_role = spec.own_role and settings.pujiang_db_service_roles
     await _migrate(spec, settings, own_role)
     url = service_url(settings, spec.name) if own_role else settings.database_url
-    pool = await asyncpg.create_pool(url, min_size=2, max_size=settings.pujiang_db_pool_size)
+    # Named as the writer of this service's events only, so other schemas' relays need not wait on it.
+    pool = await asyncpg.create_pool(
+        url,
+        min_size=2,
+        max_size=settings.pujiang_db_pool_size,
+        server_settings={"application_name": writer_name(spec.name)},
+    )
+    read_pool: asyncpg.Pool | None = None
     try:
-        return await _connect(spec, settings, pool, url)
+        if spec.reads_from_replica and settings.pujiang_read_database_url:
+            read_pool = await asyncpg.create_pool(
+                settings.pujiang_read_database_url, min_size=1, max_size=settings.pujiang_db_pool_size
+            )
+        ctx = await _connect(spec, settings, pool, url)
     except BaseException:
         await pool.close()
+        if read_pool is not None:
+            await read_pool.close()
         raise
+    ctx.read_pool = read_pool
+    return ctx
 
 
 async def _migrate(spec: ServiceSpec, settings: Settings, own_role: bool) -> None:
@@ -263,9 +291,7 @@ async def _connect(spec: ServiceSpec, settings: Settings, pool: asyncpg.Pool, ur
     clock = SystemClock()
     topics = Topics(settings.pujiang_topic_prefix)
     store = PostgresEventStore(spec.name, f"/pujiang/{spec.name}", clock)
-    producer = AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=True, linger_ms=5
-    )
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_servers, enable_idempotence=True, linger_ms=5)
     try:
         await producer.start()
     except BaseException:
@@ -278,8 +304,17 @@ async def _connect(spec: ServiceSpec, settings: Settings, pool: asyncpg.Pool, ur
     if settings.pujiang_checkpoints:
         ctx.extras["checkpointer"] = checkpointer_for(spec.name, settings, url, store, producer, topics.checkpoints)
     if spec.consumes:
+        consuming = pool
+        if not spec.consumer_appends:
+            # One batch at a time: two connections are plenty.
+            consuming = ctx.consumer_pool = await asyncpg.create_pool(
+                url,
+                min_size=1,
+                max_size=2,
+                server_settings={"application_name": writer_name(spec.name, appends=False)},
+            )
         ctx.consumer = EventConsumer(
-            spec.name, spec.name, pool, spec.handlers(ctx), DeadLetters(producer, topics.dead_letter),
+            spec.name, spec.name, consuming, spec.handlers(ctx), DeadLetters(producer, topics.dead_letter),
             after_commit=relay.poke,
         )  # fmt: skip
         ctx.broker = _broker(ctx, [topics.of(s) for s in spec.consumes])
@@ -287,7 +322,7 @@ async def _connect(spec: ServiceSpec, settings: Settings, pool: asyncpg.Pool, ur
 
 
 def _broker(ctx: Context, topic_names: list[str]) -> KafkaBroker:
-    broker = KafkaBroker(ctx.settings.kafka_bootstrap_servers, logger=None)
+    broker = KafkaBroker(ctx.settings.kafka_servers, logger=None)
     consumer = ctx.consumer
     assert consumer is not None
 
@@ -347,6 +382,13 @@ async def _readiness(request: Request) -> dict[str, Any]:
         checks["kafka"] = {"ok": True}
     except Exception as error:
         checks["kafka"] = {"ok": False, "error": repr(error)}
+    if ctx.read_pool is not None:
+        try:
+            async with asyncio.timeout(2):
+                await ctx.read_pool.fetchval("SELECT 1")
+            checks["read_replica"] = {"ok": True}
+        except Exception as error:
+            checks["read_replica"] = {"ok": False, "error": repr(error)}
     checks["clock"] = {"ok": ctx.follower.caught_up.is_set(), "offset_s": ctx.clock.offset.total_seconds()}
     lag = await ctx.consumer_lag()
     checks["consumer"] = {

@@ -8,6 +8,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEV_JWT_SECRET = "pujiang-dev-secret-change-me-in-production-0123456789"  # noqa: S105 (dev only, documented)
 
 
+def kafka_servers(bootstrap: str) -> list[str]:
+    """`host:port,host:port` as the list Kafka clients want (aiokafka does not split a string at commas)."""
+    return [server.strip() for server in bootstrap.split(",") if server.strip()]
+
+
 class Settings(BaseSettings):
     """Settings shared by all services; each value comes from the variable of the same name."""
 
@@ -28,6 +33,9 @@ class Settings(BaseSettings):
     pujiang_timezone: str = "Asia/Shanghai"
     pujiang_max_body_bytes: int = 1_000_000
     pujiang_db_pool_size: int = 10
+    pujiang_read_database_url: str | None = Field(
+        default=None, description="a streaming replica the projections service serves its queries from"
+    )
     pujiang_ready_max_lag: int = Field(default=1000, description="unconsumed records above which /readyz says 503")
     # Least privilege (shared/eventstore/roles.py, README "Database roles"): DATABASE_URL is the
     # migration role, which owns the schemas; each service connects as a role of its own, given
@@ -64,6 +72,11 @@ class Settings(BaseSettings):
         if self.pujiang_min_insync_replicas is not None:
             return self.pujiang_min_insync_replicas
         return max(1, self.pujiang_replication_factor - 1)
+
+    @property
+    def kafka_servers(self) -> list[str]:
+        """KAFKA_BOOTSTRAP_SERVERS may name several brokers, comma-separated (a cluster)."""
+        return kafka_servers(self.kafka_bootstrap_servers)
 
     @property
     def dev(self) -> bool:

@@ -8,6 +8,8 @@ PG_PORT="${PUJIANG_PG_PORT:-5432}"
 KAFKA_PORT="${PUJIANG_KAFKA_PORT:-9092}"
 # Derived from the client port so a second checkout only has to move one number.
 KAFKA_CONTROLLER_PORT="${PUJIANG_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
+# Kafka nodes: 1 (the default) is one combined broker+controller; 3 a local cluster.
+KAFKA_BROKERS="${PUJIANG_KAFKA_BROKERS:-1}"
 # How long `up` waits for each service before giving up (and `down` before SIGKILL).
 INFRA_TIMEOUT="${PUJIANG_INFRA_TIMEOUT:-120}"
 
@@ -35,11 +37,16 @@ show_log_tail() {
 # --- checks --------------------------------------------------------------------
 validate_settings() {
     local name value
-    for name in PG_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT INFRA_TIMEOUT; do
+    for name in PG_PORT KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_BROKERS INFRA_TIMEOUT; do
         value="${!name}"
         [[ "$value" =~ ^[0-9]+$ ]] || die "$name must be a number, got '$value'"
     done
     ((KAFKA_PORT != KAFKA_CONTROLLER_PORT)) || die "the Kafka client and controller ports must differ"
+    ((KAFKA_BROKERS >= 1 && KAFKA_BROKERS <= 9)) || die "PUJIANG_KAFKA_BROKERS must be 1 to 9, got $KAFKA_BROKERS"
+    # Node i uses client port + 2(i-1) and controller port + 2(i-1): the two series must not meet.
+    if ((KAFKA_BROKERS > 1 && (KAFKA_CONTROLLER_PORT - KAFKA_PORT) % 2 == 0)); then
+        die "with PUJIANG_KAFKA_BROKERS>1 the controller port must be the Kafka port plus an odd number (default +1)"
+    fi
 }
 
 require_root() {

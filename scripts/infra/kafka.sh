@@ -2,17 +2,55 @@
 # Apache Kafka 4.4.0 for Pujiang: one JVM that is both KRaft controller and
 # broker, its class path fetched from Maven Central (there is no Docker and no
 # release tarball here), storage in $ROOT/.data/kafka/data.
+# With PUJIANG_KAFKA_BROKERS=N (N>1) a cluster of N such nodes instead: every node
+# is broker and controller (a static quorum of N voters), node i listens on
+# Kafka port + 2(i-1) and controller port + 2(i-1), storage in
+# $ROOT/.data/kafka/cluster<N>/node<i>, logs kafka-<i>.log. Internal topics are
+# then replicated min(N,3) times with min.insync.replicas one fewer.
 # Sourced by scripts/infra.sh after common.sh.
 
 KAFKA_SRC="$INFRA_DIR/kafka" # pom.xml, log4j2*.properties, server.properties.in
 KAFKA_DIR="$DATA_DIR/kafka"
 KAFKA_LIBS="$KAFKA_DIR/libs"
 KAFKA_LIBS_MARKER="$KAFKA_LIBS/.complete" # holds the sha256 of the pom it came from
-KAFKA_STORAGE="$KAFKA_DIR/data"
-KAFKA_CONF="$KAFKA_DIR/server.properties"
-KAFKA_PID_FILE="$RUN_DIR/kafka.pid"
-KAFKA_LOG="$LOG_DIR/kafka.log"
-KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+# The replication of the cluster's internal topics, and the factor `env` hands to the services.
+KAFKA_REPLICATION=$((KAFKA_BROKERS < 3 ? KAFKA_BROKERS : 3))
+KAFKA_MIN_ISR=$((KAFKA_REPLICATION > 1 ? KAFKA_REPLICATION - 1 : 1))
+
+node_port() { printf '%s\n' $((KAFKA_PORT + 2 * ($1 - 1))); }
+node_controller_port() { printf '%s\n' $((KAFKA_CONTROLLER_PORT + 2 * ($1 - 1))); }
+
+# Every node's client address, comma-separated: what the services bootstrap from.
+kafka_bootstrap_list() {
+    local i list=()
+    for ((i = 1; i <= KAFKA_BROKERS; i++)); do list+=("127.0.0.1:$(node_port "$i")"); done
+    local IFS=,
+    printf '%s\n' "${list[*]}"
+}
+KAFKA_BOOTSTRAP="$(kafka_bootstrap_list)"
+
+# Point the per-node variables (ports, storage, config, pid file, log) at node $1.
+# A single broker keeps the paths it always had, so existing .data/ stays valid.
+kafka_node() {
+    NODE_ID="$1"
+    NODE_PORT="$(node_port "$1")"
+    NODE_CONTROLLER_PORT="$(node_controller_port "$1")"
+    NODE_ADDR="127.0.0.1:$NODE_PORT"
+    if ((KAFKA_BROKERS == 1)); then
+        NODE_DIR="$KAFKA_DIR"
+        KAFKA_STORAGE="$KAFKA_DIR/data"
+        KAFKA_CONF="$KAFKA_DIR/server.properties"
+        KAFKA_PID_FILE="$RUN_DIR/kafka.pid"
+        KAFKA_LOG="$LOG_DIR/kafka.log"
+    else
+        NODE_DIR="$KAFKA_DIR/cluster$KAFKA_BROKERS/node$1"
+        KAFKA_STORAGE="$NODE_DIR/data"
+        KAFKA_CONF="$NODE_DIR/server.properties"
+        KAFKA_PID_FILE="$RUN_DIR/kafka-$1.pid"
+        KAFKA_LOG="$LOG_DIR/kafka-$1.log"
+    fi
+}
+kafka_node 1
 
 # The broker's JVM. G1 settings are those of Kafka's own kafka-run-class.sh.
 KAFKA_HEAP_OPTS=(-Xmx512m -Xms512m)
@@ -100,15 +138,49 @@ kafka_tool() {
 kafka_write_conf() {
     local conf
     conf="$(<"$KAFKA_SRC/server.properties.in")"
-    conf="${conf//@KAFKA_PORT@/$KAFKA_PORT}"
-    conf="${conf//@CONTROLLER_PORT@/$KAFKA_CONTROLLER_PORT}"
+    conf="${conf//@NODE_ID@/$NODE_ID}"
+    conf="${conf//@KAFKA_PORT@/$NODE_PORT}"
+    conf="${conf//@CONTROLLER_PORT@/$NODE_CONTROLLER_PORT}"
+    conf="${conf//@QUORUM@/$(kafka_quorum)}"
+    conf="${conf//@REPLICATION@/$KAFKA_REPLICATION}"
+    conf="${conf//@MIN_ISR@/$KAFKA_MIN_ISR}"
     conf="${conf//@DATA_DIR@/$KAFKA_STORAGE}"
+    mkdir -p "$NODE_DIR"
     printf '# Generated from scripts/infra/kafka/server.properties.in by scripts/infra/kafka.sh; edit that.\n%s\n' \
         "$conf" >"$KAFKA_CONF"
 }
 
+# How the controllers find each other. One node: a dynamic quorum bootstrapped
+# from itself (formatted --standalone). A cluster: a static quorum listing every
+# node as a voter, which needs no voter records at format time.
+kafka_quorum() {
+    if ((KAFKA_BROKERS == 1)); then
+        printf 'controller.quorum.bootstrap.servers=127.0.0.1:%s\n' "$NODE_CONTROLLER_PORT"
+        return
+    fi
+    local i voters=()
+    for ((i = 1; i <= KAFKA_BROKERS; i++)); do voters+=("$i@127.0.0.1:$(node_controller_port "$i")"); done
+    local IFS=,
+    printf 'controller.quorum.voters=%s\n' "${voters[*]}"
+}
+
+# One cluster id shared by every node of a cluster, made once.
+kafka_cluster_id() {
+    local file="$KAFKA_DIR/cluster$KAFKA_BROKERS/cluster-id" id
+    if [[ -s "$file" ]]; then
+        cat "$file"
+        return
+    fi
+    id="$(kafka_tool kafka.tools.StorageTool random-uuid 2>>"$KAFKA_LOG" | tail -n1)"
+    [[ -n "$id" ]] || die "kafka.tools.StorageTool random-uuid printed nothing (see $KAFKA_LOG)"
+    mkdir -p "$(dirname "$file")"
+    printf '%s\n' "$id" >"$file"
+    printf '%s\n' "$id"
+}
+
 # First run only: give the storage a cluster id and, with --standalone, make
-# this node the single voter of the KRaft controller quorum. meta.properties is
+# this node the single voter of the KRaft controller quorum (a cluster's nodes
+# share one id and list their voters in the config instead). meta.properties is
 # the sign of a completed format; a folder without it holds no data yet and is
 # cleared, so a format interrupted half-way is simply redone.
 kafka_format() {
@@ -119,25 +191,30 @@ kafka_format() {
     say "formatting Kafka storage in $KAFKA_STORAGE (first run only)…"
     rm -rf "$KAFKA_STORAGE"
     mkdir -p "$KAFKA_STORAGE"
-    local cluster_id
-    cluster_id="$(kafka_tool kafka.tools.StorageTool random-uuid 2>>"$KAFKA_LOG" | tail -n1)"
-    [[ -n "$cluster_id" ]] || die "kafka.tools.StorageTool random-uuid printed nothing (see $KAFKA_LOG)"
-    if ! kafka_tool kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_CONF" --standalone \
+    local cluster_id standalone=()
+    if ((KAFKA_BROKERS == 1)); then
+        cluster_id="$(kafka_tool kafka.tools.StorageTool random-uuid 2>>"$KAFKA_LOG" | tail -n1)"
+        [[ -n "$cluster_id" ]] || die "kafka.tools.StorageTool random-uuid printed nothing (see $KAFKA_LOG)"
+        standalone=(--standalone)
+    else
+        cluster_id="$(kafka_cluster_id)"
+    fi
+    if ! kafka_tool kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_CONF" "${standalone[@]}" \
         >>"$KAFKA_LOG" 2>&1; then
         show_log_tail "$KAFKA_LOG"
         rm -rf "$KAFKA_STORAGE"
         die "formatting Kafka storage failed (see $KAFKA_LOG)"
     fi
-    printf '%s\n' "$KAFKA_CONTROLLER_PORT" >"$KAFKA_DIR/formatted-controller-port"
+    printf '%s\n' "$NODE_CONTROLLER_PORT" >"$NODE_DIR/formatted-controller-port"
 }
 
 # --standalone records the controller's address in the metadata log, so the
 # storage belongs to the controller port it was formatted with.
 kafka_check_formatted_ports() {
     local formatted
-    formatted="$(cat "$KAFKA_DIR/formatted-controller-port" 2>/dev/null || true)"
-    if [[ -n "$formatted" && "$formatted" != "$KAFKA_CONTROLLER_PORT" ]]; then
-        warn "Kafka storage was formatted with controller port $formatted, now $KAFKA_CONTROLLER_PORT;" \
+    formatted="$(cat "$NODE_DIR/formatted-controller-port" 2>/dev/null || true)"
+    if [[ -n "$formatted" && "$formatted" != "$NODE_CONTROLLER_PORT" ]]; then
+        warn "Kafka storage was formatted with controller port $formatted, now $NODE_CONTROLLER_PORT;" \
             "if the broker does not start, use the old port or delete $KAFKA_DIR/data"
     fi
 }
@@ -158,7 +235,7 @@ kafka_pid() {
 
 kafka_check_ports_free() {
     local port
-    for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+    for port in "$NODE_PORT" "$NODE_CONTROLLER_PORT"; do
         if port_open "$port"; then
             die "port $port is already in use by another process; stop it or choose other ports" \
                 "with PUJIANG_KAFKA_PORT / PUJIANG_KAFKA_CONTROLLER_PORT"
@@ -204,7 +281,7 @@ kafka_wait_ready() {
         fi
         # Not `tail | grep -q`: grep stops at the first match, tail dies of SIGPIPE on a long log,
         # and with pipefail the check would fail for as long as we waited.
-        if port_open "$KAFKA_PORT" &&
+        if port_open "$NODE_PORT" &&
             grep -q 'Kafka Server started' < <(tail -c "+$((log_offset + 1))" "$KAFKA_LOG"); then
             break
         fi
@@ -214,43 +291,73 @@ kafka_wait_ready() {
         fi
         sleep 0.5
     done
-    kafka_tool org.apache.kafka.tools.BrokerApiVersionsCommand --bootstrap-server "$KAFKA_BOOTSTRAP" \
+    kafka_tool org.apache.kafka.tools.BrokerApiVersionsCommand --bootstrap-server "$NODE_ADDR" \
         >/dev/null 2>>"$KAFKA_LOG" ||
-        die "Kafka listens on $KAFKA_BOOTSTRAP but does not answer requests (see $KAFKA_LOG)"
+        die "Kafka listens on $NODE_ADDR but does not answer requests (see $KAFKA_LOG)"
 }
 
+# Every node is started before any is waited for: a cluster's node reports
+# "started" only once a majority of the controller quorum is up.
 kafka_up() {
     ensure_java
     mkdir -p "$KAFKA_DIR"
     kafka_fetch_libs
-    kafka_write_conf
-    local pid
-    if pid="$(kafka_pid)"; then
-        say "Kafka already running (pid $pid)"
-        port_open "$KAFKA_PORT" ||
-            die "Kafka process $pid runs but nothing listens on $KAFKA_BOOTSTRAP (see $KAFKA_LOG)"
+    local i pid offsets=()
+    for ((i = 1; i <= KAFKA_BROKERS; i++)); do
+        kafka_node "$i"
+        kafka_write_conf
+        offsets[i]=""
+        if pid="$(kafka_pid)"; then
+            say "Kafka node $i already running (pid $pid)"
+            port_open "$NODE_PORT" ||
+                die "Kafka process $pid runs but nothing listens on $NODE_ADDR (see $KAFKA_LOG)"
+        else
+            kafka_format
+            touch "$KAFKA_LOG"
+            offsets[i]="$(stat -c %s "$KAFKA_LOG")"
+            kafka_start
+        fi
+    done
+    for ((i = 1; i <= KAFKA_BROKERS; i++)); do
+        kafka_node "$i"
+        [[ -z "${offsets[i]}" ]] || kafka_wait_ready "${offsets[i]}"
+    done
+    if ((KAFKA_BROKERS == 1)); then
+        say "Kafka ready on $KAFKA_BOOTSTRAP (log $KAFKA_LOG)"
     else
-        kafka_format
-        touch "$KAFKA_LOG"
-        local log_offset
-        log_offset="$(stat -c %s "$KAFKA_LOG")"
-        kafka_start
-        kafka_wait_ready "$log_offset"
+        say "Kafka cluster of $KAFKA_BROKERS ready on $KAFKA_BOOTSTRAP" \
+            "(replication $KAFKA_REPLICATION, min.insync.replicas $KAFKA_MIN_ISR; logs $LOG_DIR/kafka-*.log)"
     fi
-    say "Kafka ready on $KAFKA_BOOTSTRAP (log $KAFKA_LOG)"
+}
+
+kafka_down() {
+    local i
+    for ((i = KAFKA_BROKERS; i >= 1; i--)); do
+        kafka_node "$i"
+        kafka_node_down
+    done
+}
+
+kafka_status() {
+    local i rc=0
+    for ((i = 1; i <= KAFKA_BROKERS; i++)); do
+        kafka_node "$i"
+        kafka_node_status || rc=1
+    done
+    return "$rc"
 }
 
 # --- stop / status -----------------------------------------------------------------
 # SIGTERM lets the broker flush and close its logs cleanly (no log recovery on the
 # next start); SIGKILL only if it has not finished within the timeout.
-kafka_down() {
+kafka_node_down() {
     local pid
     if ! pid="$(kafka_pid)"; then
         rm -f "$KAFKA_PID_FILE"
-        say "Kafka is not running"
+        say "Kafka$(kafka_node_label) is not running"
         return 0
     fi
-    say "stopping Kafka (pid $pid)…"
+    say "stopping Kafka$(kafka_node_label) (pid $pid)…"
     kill -TERM "$pid" 2>/dev/null || true
     local deadline=$((SECONDS + INFRA_TIMEOUT))
     while kafka_pid >/dev/null; do
@@ -263,20 +370,25 @@ kafka_down() {
         sleep 0.5
     done
     rm -f "$KAFKA_PID_FILE"
-    say "Kafka stopped"
+    say "Kafka$(kafka_node_label) stopped"
+}
+
+# " node 2" in a cluster, nothing for the single broker.
+kafka_node_label() {
+    ((KAFKA_BROKERS == 1)) || printf ' node %s' "$NODE_ID"
 }
 
 # Prints one line; true when running and accepting connections.
-kafka_status() {
+kafka_node_status() {
     local pid
     if ! pid="$(kafka_pid)"; then
-        say "Kafka: stopped"
+        say "Kafka$(kafka_node_label): stopped"
         return 1
     fi
-    if port_open "$KAFKA_PORT"; then
-        say "Kafka: running (pid $pid) on $KAFKA_BOOTSTRAP, data $KAFKA_STORAGE"
+    if port_open "$NODE_PORT"; then
+        say "Kafka$(kafka_node_label): running (pid $pid) on $NODE_ADDR, data $KAFKA_STORAGE"
     else
-        say "Kafka: process $pid exists but nothing listens on $KAFKA_BOOTSTRAP (see $KAFKA_LOG)"
+        say "Kafka$(kafka_node_label): process $pid exists but nothing listens on $NODE_ADDR (see $KAFKA_LOG)"
         return 1
     fi
 }

@@ -9,6 +9,7 @@ from services.projections.adapters.schema import ensure_read_model
 from services.projections.domain.evolve import PROJECTED
 from services.projections.entrypoints import audit, cases, dashboard, stats, stream
 from services.projections.handlers import projections_of
+from services.projections.replica import StalenessHeaders, sample_replica_lag
 from shared.messaging.consumer import BatchHandler
 from shared.messaging.inbox import INBOX_DDL, inbox_pruning
 from shared.service import Context, ServiceSpec, create_app
@@ -39,11 +40,15 @@ SPEC = ServiceSpec(
     consumes=["intake", "routing", "sla"],
     handlers=_handlers,
     extra_ddl=[INBOX_DDL],
-    background=[_listen, inbox_pruning],
+    background=[_listen, inbox_pruning, sample_replica_lag],
     on_start=_prepare,
+    consumer_appends=False,  # it keeps views only
+    reads_from_replica=True,
     own_role=False,  # it makes read-model generation schemas while serving (see shared/service.py)
 )
 
 
 def build(settings: Settings | None = None) -> FastAPI:
-    return create_app(SPEC, settings)
+    app = create_app(SPEC, settings)
+    app.add_middleware(StalenessHeaders)
+    return app

@@ -39,6 +39,7 @@ from shared.events.base import chain_hash, hashed_fields
 from shared.events.intake import Petitioner
 from shared.messaging.codec import encode
 from shared.messaging.topics import Topics
+from shared.settings import kafka_servers
 from shared.vocabulary import Channel, Level
 
 VILLAGES = ("330726001001", "330726001002", "330726002001", "330726003004", "330782001001", "330102005003")
@@ -207,7 +208,7 @@ def cases(
 
 async def publish(kafka: str, topics: Topics, recorded: list[tuple[str, RecordedEvent]]) -> None:
     """Put recorded events on their services' topics as the relays would (CloudEvents binary mode, key = case)."""
-    producer = AIOKafkaProducer(bootstrap_servers=kafka, enable_idempotence=True, linger_ms=5)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_servers(kafka), enable_idempotence=True, linger_ms=5)
     await producer.start()
     try:
         sends = []

@@ -14,7 +14,7 @@ import structlog
 
 from services.sla.adapters.timers import TimerStore
 from services.sla.domain import commands
-from services.sla.domain.clocks import CaseClocks, Clock, Timed, division_of, fold
+from services.sla.domain.clocks import CaseClocks, Clock, Timed, fold
 from services.sla.domain.firing import schedule
 from services.sla.domain.reactions import react
 from services.sla.domain.rules import ClockRules
@@ -23,6 +23,7 @@ from shared.domain import Forbidden, Invalid, NotFound
 from shared.events import REGISTRY, Event, Metadata, RecordedEvent, SystemClockMoved
 from shared.eventstore.port import EventStore
 from shared.http.auth import Principal
+from shared.jurisdiction.petition_bureau import division_of_unit
 from shared.messaging.batch_appends import BatchAppends
 from shared.messaging.consumer import Consumed
 from shared.runtime import committing
@@ -93,7 +94,7 @@ class Sla:
             state, history = await self.load(conn, case_id)
         if not history:
             raise NotFound("case clocks")
-        principal.require_jurisdiction(*(division_of(c.unit_id) for c in state.clocks.values() if c.unit_id))
+        principal.require_jurisdiction(*(division_of_unit(c.unit_id) for c in state.clocks.values() if c.unit_id))
         return state
 
     async def pause(self, case_id: str, clock_id: str, reason: str, principal: Principal) -> Clock:
@@ -115,7 +116,7 @@ class Sla:
             if not history:
                 raise NotFound("case clocks")
             unit = state.unit_of(commands.clock_of(state, clock_id).clock_id)
-            principal.require_jurisdiction(division_of(unit) if unit else None)
+            principal.require_jurisdiction(division_of_unit(unit) if unit else None)
             metadata = Metadata(
                 correlation_id=history[-1].correlation_id,
                 causation_id=history[-1].id,

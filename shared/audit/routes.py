@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -10,6 +11,7 @@ from shared.audit.checkpointer import Checkpointer
 from shared.audit.proofs import case_proofs
 from shared.audit.tree_store import TreeStore
 from shared.http.auth import CurrentPrincipal
+from shared.jurisdiction.divisions import is_division_code
 from shared.vocabulary import Role
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -29,4 +31,20 @@ async def proofs(request: Request, who: CurrentPrincipal, case_id: str) -> dict[
     if checkpointer is not None:
         await checkpointer.checkpoint_now()
     async with ctx.pool.acquire() as conn:
-        return (await case_proofs(conn, TreeStore(ctx.store), case_id)).to_json()
+        found = await case_proofs(conn, TreeStore(ctx.store), case_id)
+    if found.events:
+        # The caller's jurisdiction, from the divisions and units the case's own events name.
+        who.require_jurisdiction(*divisions_named(e.event for e in found.events))
+    return found.to_json()
+
+
+def divisions_named(events: Iterable[dict[str, Any]]) -> set[str]:
+    """Every division code an event names: its payload's division or unit (a department `<county>:<kind>`
+    counts as its county), its actor's unit."""
+    codes = set()
+    for event in events:
+        data = event.get("data") or {}
+        for value in (data.get("division_code"), data.get("unit_id"), data.get("to_unit"), event.get("actor_unit")):
+            if isinstance(value, str) and is_division_code(code := value.partition(":")[0]):
+                codes.add(code)
+    return codes

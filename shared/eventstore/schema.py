@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import asyncpg
 
 
@@ -63,14 +65,50 @@ CREATE TABLE IF NOT EXISTS {schema}.inbox (
 """
 
 
+# A migrating instance waits at most this long for each table lock, then gives up (its start
+# is retried). Without it, an instance starting beside running ones (a restart, a rollout) could
+# take strong DDL locks in another order than their writers take theirs, and PostgreSQL's
+# deadlock detector would abort one of those writers: an HTTP 500. Shorter than the default
+# deadlock_timeout (1 s), so the migration is always the side that yields.
+MIGRATE_LOCK_TIMEOUT = "500ms"
+
+MIGRATIONS_DDL = """
+CREATE TABLE IF NOT EXISTS {schema}.migrations (
+    fingerprint text PRIMARY KEY,
+    applied_at  timestamptz NOT NULL DEFAULT clock_timestamp()
+)"""
+
+
 async def migrate(pool: asyncpg.Pool, schema: str, *extra_ddl: str) -> None:
-    """Create the schema's tables; an advisory lock keeps concurrent instances from racing."""
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"migrate:{schema}")
-        await conn.execute(event_store_ddl(schema))
-        await conn.execute(drop_notify_ddl(schema))
-        for ddl in extra_ddl:
-            await conn.execute(ddl)
+    """Create the schema's tables; an advisory lock keeps concurrent instances from racing.
+
+    DDL already applied as it stands (same fingerprint) is not run again, so an instance that
+    starts while others write takes no table lock at all.
+    """
+    ddl = [event_store_ddl(schema), drop_notify_ddl(schema), *extra_ddl]
+    fingerprint = hashlib.sha256("\n".join(ddl).encode()).hexdigest()
+    async with pool.acquire() as conn:
+        if await _applied(conn, schema, fingerprint):
+            return
+        async with conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"migrate:{schema}")
+            if await _applied(conn, schema, fingerprint):  # another instance just did it
+                return
+            await conn.execute(f"SET LOCAL lock_timeout = '{MIGRATE_LOCK_TIMEOUT}'")
+            for statement in ddl:
+                await conn.execute(statement)
+            await conn.execute(MIGRATIONS_DDL.format(schema=schema))
+            await conn.execute(
+                f"INSERT INTO {schema}.migrations (fingerprint) VALUES ($1) ON CONFLICT DO NOTHING", fingerprint
+            )
+
+
+async def _applied(conn: asyncpg.Connection, schema: str, fingerprint: str) -> bool:
+    if await conn.fetchval("SELECT to_regclass($1)", f"{schema}.migrations") is None:
+        return False
+    return bool(
+        await conn.fetchval(f"SELECT EXISTS (SELECT 1 FROM {schema}.migrations WHERE fingerprint = $1)", fingerprint)
+    )
 
 
 def drop_notify_ddl(schema: str) -> str:

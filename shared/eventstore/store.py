@@ -13,16 +13,46 @@ from shared.eventstore.errors import ConcurrencyError
 from shared.eventstore.port import START, Append, EventStore, Position
 from shared.eventstore.records import ROW_COLUMNS, record_batch
 
-__all__ = ["START", "Append", "EventStore", "Position", "PostgresEventStore", "ce_type", "to_recorded"]
+__all__ = [
+    "START",
+    "Append",
+    "EventStore",
+    "Position",
+    "PostgresEventStore",
+    "ce_type",
+    "to_recorded",
+    "writer_name",
+]
 
 _COLUMNS = """position, stream_id, version, event_id, type, schema_version, subject, source, time,
     correlation_id, causation_id, actor, actor_unit, data, prev_hash, hash"""
 
 
 _XID_WRAP = 2**32
+_WRITER_PREFIX = "pujiang/"
+_NO_EVENTS = ":no-events"
+# A backend named as another schema's writer cannot add events here (see `writer_name`); every
+# other backend of this database, ours or unnamed (a script, a test, psql), still counts; so does
+# one whose name this role may not see (NULL).
 _HORIZON = """SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
     array(SELECT backend_xid::text FROM pg_stat_activity
-          WHERE datname = current_database() AND backend_xid IS NOT NULL) AS running"""
+          WHERE datname = current_database() AND backend_xid IS NOT NULL
+            AND (application_name = $1 OR coalesce(application_name, '') NOT LIKE 'pujiang/%')) AS running"""
+
+
+def writer_name(schema: str, *, appends: bool = True) -> str:
+    """The application_name of a connection that may write events into `schema` and no other store.
+
+    A service names its pool's connections so (shared/service.py): the relays of the other
+    schemas then need not wait for its transactions. Without it every relay waited on the
+    oldest writing transaction of the whole database, so a long consumer batch in projections
+    held back what intake, routing and sla had long committed: under load that queue was most
+    of the submit -> visible lag. With `appends=False` the name is of a connection that writes
+    no events at all (a consumer that only keeps views): not even its own schema's relay waits.
+    The store refuses an append on a connection named for another store or for none
+    (`PostgresEventStore.append_batch`), so a name can never hide a writer from a relay.
+    """
+    return _WRITER_PREFIX + schema + ("" if appends else _NO_EVENTS)
 
 
 class PostgresEventStore(EventStore):
@@ -44,6 +74,7 @@ class PostgresEventStore(EventStore):
         """Many streams' appends with one read of their heads and one COPY (see EventStore)."""
         if len({a.stream_id for a in appends}) != len(appends):
             raise ValueError("append_batch takes each stream at most once")
+        self._may_append(conn)
         heads = await self._head_hashes(conn, appends)
         now = self._clock.now()
         batches, rows = record_batch(self.source, appends, now, heads)
@@ -59,6 +90,12 @@ class PostgresEventStore(EventStore):
             loser = _conflicting_stream(error, appends)
             raise ConcurrencyError(loser.stream_id, loser.expected_version) from error
         return batches
+
+    def _may_append(self, conn: asyncpg.Connection) -> None:
+        """A connection named as another store's writer, or as none, is one our relay does not wait for."""
+        name = getattr(conn.get_settings(), "application_name", "") or ""
+        if name.startswith(_WRITER_PREFIX) and name != writer_name(self.schema):
+            raise RuntimeError(f"a connection named {name!r} must not append to {self.schema}'s events")
 
     async def _head_hashes(self, conn: asyncpg.Connection, appends: Sequence[Append]) -> dict[str, str]:
         """The hash each stream's new events chain to; ConcurrencyError naming every stream that moved on."""
@@ -140,12 +177,13 @@ class PostgresEventStore(EventStore):
         """The oldest transaction of this database still running, or the next to start if none.
 
         Every event below it that will ever commit has committed. Only this database's backends
-        count: waiting on the whole cluster's oldest transaction (pg_snapshot_xmin) let any long
+        count, and of those not the ones named as another schema's writer (`writer_name`):
+        waiting on the whole cluster's oldest transaction (pg_snapshot_xmin) let any long
         transaction in any database hold publishing back. The statement's snapshot is taken
         before it lists the backends, so a transaction begun after it starts above its xmax, and
         one that ends between the two is visible to the events read that follows.
         """
-        row = await conn.fetchrow(_HORIZON)
+        row = await conn.fetchrow(_HORIZON, writer_name(self.schema))
         xmax = int(row["xmax"])
         horizon = xmax
         for xid in row["running"]:

@@ -20,6 +20,7 @@ def petition_bureau(division_or_unit: str) -> str:
 
 
 def division_of_unit(unit_id: str) -> str:
-    """The division a unit acts for: its own code, or a county department's county."""
+    """The division a unit acts for: its own code, or a county department's county (the one home
+    of that rule: routing names who rules with it, sla checks who may pause a unit's clock)."""
     department = split_department_id(unit_id)
     return department[0] if department else unit_id

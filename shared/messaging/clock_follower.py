@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from shared.clock import SystemClock
 from shared.events import REGISTRY, SystemClockMoved
 from shared.messaging.codec import UndecodableMessage, decode
+from shared.settings import kafka_servers
 
 log = structlog.get_logger()
 
@@ -27,7 +28,7 @@ class ClockFollower:
         self.caught_up = asyncio.Event()
 
     async def run(self) -> None:
-        consumer = AIOKafkaConsumer(bootstrap_servers=self._bootstrap, enable_auto_commit=False)
+        consumer = AIOKafkaConsumer(bootstrap_servers=kafka_servers(self._bootstrap), enable_auto_commit=False)
         await consumer.start()
         try:
             consumer.assign([self._partition])

@@ -84,7 +84,7 @@ async def ensure_topics(settings: Settings) -> list[str]:
     left as they are, so a service restarted while one broker of three is down still starts.
     """
     topics = Topics(settings.pujiang_topic_prefix)
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())

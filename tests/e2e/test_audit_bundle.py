@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaConsumer
 from shared.audit.checkpoint import Checkpoint, public_keys_from_json
 from shared.vocabulary import Role
 from tests.e2e.test_case_notes import routed
-from tests.e2e.test_routing_lifecycle import act
+from tests.e2e.test_routing_lifecycle import YIWU, act
 from tests.support.infra import ROOT, Infra
 from tests.support.polling import eventually
 from tests.support.system import System
@@ -26,6 +26,7 @@ from tests.support.system import System
 pytestmark = pytest.mark.e2e
 
 LOGS = ["/pujiang/intake", "/pujiang/routing", "/pujiang/sla"]
+PUJIANG_COUNTY = "330726000000"
 
 
 def accepted_case(system: System, client: httpx.Client) -> str:
@@ -85,6 +86,14 @@ def test_an_auditor_exports_a_bundle_that_verifies_offline(system: System, tmp_p
         assert bundle_of(system, client, "no-such-case", role=Role.AUDITOR).status_code == 404
         proofs = client.get(f"{system.url('routing')}/v1/audit/proofs", params={"case_id": case_id})
         assert proofs.status_code == 401
+        # Each service's proofs only within the caller's jurisdiction (the divisions its events name).
+        for service in ("intake", "routing", "sla"):
+            url = f"{system.url(service)}/v1/audit/proofs"
+            county = client.get(url, params={"case_id": case_id}, headers=system.auth(Role.AUDITOR, PUJIANG_COUNTY))
+            assert county.status_code == 200, (service, county.text)
+            assert county.json()["events"]
+            elsewhere = client.get(url, params={"case_id": case_id}, headers=system.auth(Role.AUDITOR, YIWU))
+            assert elsewhere.status_code == 403, (service, elsewhere.text)
 
 
 def test_the_cli_exports_the_same_bundle(system: System, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from services.projections.audit import check_all
 from tests.support.petitions import a_petition
+from tests.support.polling import eventually
 from tests.support.system import SERVICES, ServiceProcess, System, free_port
 
 pytestmark = pytest.mark.e2e
@@ -82,8 +83,13 @@ async def effects(database_url: str, case_ids: list[str]) -> dict[str, dict[str,
         await conn.close()
 
 
+def wait_for_cases(client: SteadyClient, at_least: int) -> None:
+    """Until the client has filed this many petitions: fixed sleeps filed too few on a busy machine."""
+    eventually(lambda: len(client.case_ids), lambda filed: filed >= at_least, timeout=600, what=f"{at_least} filed")
+
+
 def wait_for_effects(database_url: str, case_ids: list[str]) -> dict[str, dict[str, int]]:
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # a budget for a busy machine; the counts are what is asserted
     while True:
         counts = asyncio.run(effects(database_url, case_ids))
         if (
@@ -127,9 +133,9 @@ def test_sigkill_of_each_service_loses_nothing_and_doubles_nothing(system: Syste
     client = SteadyClient(f"{system.url('intake')}/v1/petitions", rate_per_s=15)
     client.start()
     for service in SERVICES:
-        time.sleep(3)
+        wait_for_cases(client, len(client.case_ids) + 20)  # each kill lands mid-stream
         system.restart(service)  # SIGKILL, then start again and wait until ready
-    time.sleep(3)
+    wait_for_cases(client, max(101, len(client.case_ids) + 20))
     stop_and_assert_each_case_once(client, test_database_url, more_than=100)
 
 
@@ -150,10 +156,10 @@ def test_two_instances_each_lose_nothing_when_the_first_ones_are_sigkilled_under
             [f"{system.url('intake')}/v1/petitions", f"{seconds['intake'].url}/v1/petitions"], rate_per_s=15
         )
         client.start()
-        time.sleep(4)
+        wait_for_cases(client, 25)
         for first in system.services.values():
             first.kill()  # relay leaders, consumer group members, timer loops: all at once
-        time.sleep(8)
+        wait_for_cases(client, max(51, len(client.case_ids) + 25))  # the second instances carry on
         stop_and_assert_each_case_once(client, test_database_url, more_than=50)
         assert asyncio.run(broken_chains(test_database_url)) == {s: [] for s in (*SERVICES[:3], "event_log")}
     finally:

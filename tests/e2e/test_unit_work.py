@@ -5,6 +5,7 @@ sla's clocks and projections' read model."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -196,3 +197,21 @@ def test_a_category_corrected_before_acceptance_moves_the_case_and_after_it_is_o
         later = post(system, client, case_id, "category", TOWN, {"category": "other", "reason": "r"})
         assert later.status_code == 200, later.text
         assert later.json()["unit_id"] == TOWN
+
+
+def test_a_send_back_nobody_rules_on_in_time_stays_by_policy(system: System) -> None:
+    with httpx.Client(timeout=10) as client:
+        case_id = routed_case(system, client)
+        assert post(system, client, case_id, "objections", PUJIANG_VILLAGE, {"reason": "not ours"}).status_code == 200
+        ruling = clock(system, client, case_id, "objection_ruling", lambda c: c["stopped"] is None)
+        now = datetime.fromisoformat(client.get(f"{system.url('sla')}/admin/clock").json()["now"])
+        past_due = int((datetime.fromisoformat(ruling["due"]) - now).total_seconds()) + 60
+        moved = client.post(f"{system.url('sla')}/admin/clock", json={"advance": f"PT{max(past_due, 60)}S"})
+        assert moved.status_code == 200, moved.text
+        # sla breaches the ruling clock; routing's policy (default `stays`) rules in its stead.
+        doc = read(system, client, case_id, lambda c: c["objections_dismissed"] == 1)
+        ruled = next(e for e in doc["timeline"] if e["type"] == "ObjectionRuled")
+        assert (ruled["detail"]["lapsed"], ruled["actor"], doc["unit_id"]) == (True, "system:routing", PUJIANG_VILLAGE)
+        lapsed = clock(system, client, case_id, "objection_ruling", lambda c: c["stopped"] is not None)
+        assert lapsed["breached"] is not None
+        assert post(system, client, case_id, "accept", PUJIANG_VILLAGE).status_code == 200, "the unit handles it"

@@ -17,7 +17,7 @@ from shared.eventstore.errors import ConcurrencyError
 from shared.eventstore.group import GroupCommit
 from shared.eventstore.port import Append
 from shared.eventstore.schema import migrate
-from shared.eventstore.store import START, PostgresEventStore
+from shared.eventstore.store import START, PostgresEventStore, writer_name
 from tests.support.event_store_contract import EventStoreContract, an_event, meta
 from tests.support.infra import Infra
 
@@ -183,3 +183,56 @@ async def test_an_open_transaction_in_another_database_does_not_hold_the_global_
                 assert [e.stream_id for _, e in await store.read_all(conn, START, 10)] == ["h-1", "h-2"]
     finally:
         await other.close()
+
+
+async def test_only_a_backend_named_as_another_stores_writer_is_not_waited_for(
+    pg_pool: asyncpg.Pool, store: PostgresEventStore, test_database_url: str
+) -> None:
+    """Another schema's writer cannot add events here; ours, and any backend not named so, still hold the order back."""
+    names = {
+        "theirs": writer_name("t_elsewhere"),
+        "no events": writer_name(store.schema, appends=False),
+        "ours": writer_name(store.schema),
+        "unnamed": "psql",
+    }
+    held = {
+        who: await asyncpg.connect(test_database_url, server_settings={"application_name": name})
+        for who, name in names.items()
+    }
+    try:
+        async with pg_pool.acquire() as conn:
+            for i, who in enumerate(names):
+                open_tx = held[who].transaction()
+                await open_tx.start()
+                await held[who].fetchval("SELECT pg_current_xact_id()")  # an xid older than the next append
+                await store.append(conn, f"n-{i}", 0, [an_event()], meta(), "c")
+                seen = [e.stream_id for _, e in await store.read_all(conn, START, 10)]
+                await open_tx.rollback()
+                waited = who in ("ours", "unnamed")
+                expected = [f"n-{j}" for j in range(i if waited else i + 1)]
+                assert seen == expected, who
+                assert [e.stream_id for _, e in await store.read_all(conn, START, 10)] == [
+                    f"n-{j}" for j in range(i + 1)
+                ]
+    finally:
+        for connection in held.values():
+            await connection.close()
+
+
+async def test_a_connection_named_for_another_store_or_for_none_cannot_append(
+    store: PostgresEventStore, test_database_url: str
+) -> None:
+    """Else a name could hide a writer from the relay that follows this store."""
+    for name in (writer_name("t_elsewhere"), writer_name(store.schema, appends=False)):
+        conn = await asyncpg.connect(test_database_url, server_settings={"application_name": name})
+        try:
+            with pytest.raises(RuntimeError, match="must not append"):
+                await store.append(conn, "refused", 0, [an_event()], meta(), "c")
+            assert await conn.fetchval(f"SELECT count(*) FROM {store.schema}.events") == 0
+        finally:
+            await conn.close()
+    named = await asyncpg.connect(test_database_url, server_settings={"application_name": writer_name(store.schema)})
+    try:
+        assert len(await store.append(named, "allowed", 0, [an_event()], meta(), "c")) == 1
+    finally:
+        await named.close()

@@ -103,6 +103,42 @@ async def test_the_view_follows_routing_and_sla_in_whatever_order_they_arrive(in
     assert stored.status == status == "accepted"
 
 
+async def test_one_batch_over_many_cases_gives_the_views_of_one_event_at_a_time(intake: Intake) -> None:
+    """A consumed batch is applied set-based; each view is what the same events one by one would give."""
+    batched, single = [await submit(intake) for _ in range(3)], [await submit(intake) for _ in range(3)]
+    accepted = CaseAccepted(case_id="", unit_id=VILLAGE, level="village")
+    plan: list[tuple[str, int, Event]] = [("case", 1, assigned()), ("clocks", 1, clock("acceptance", 1, T0, 15))]
+    plan_of = {0: plan, 1: [*plan, ("case", 2, accepted)], 2: [("case", 2, accepted), *plan]}  # one out of order
+
+    def facts(case_id: str, i: int) -> list[Consumed]:
+        return [
+            Consumed.of(recorded(e.model_copy(update={"case_id": case_id}), s, v, T0 + timedelta(hours=v), case_id))
+            for s, v, e in plan_of[i]
+        ]
+
+    batch = [c for i, case in enumerate(batched) for c in facts(case["case_id"], i)]
+    batch += facts("not-indexed-here", 0)  # a case intake does not know (yet) changes nothing
+    async with intake.pool.acquire() as conn, conn.transaction():
+        await handlers.on_followed(intake, conn, [*batch, *batch[:2]])  # a repeat in the same batch
+    for i, case in enumerate(single):
+        for one in facts(case["case_id"], i):
+            async with intake.pool.acquire() as conn, conn.transaction():
+                await handlers.on_followed(intake, conn, [one])
+    for i in range(3):
+        a = await handlers.view_petition(intake, batched[i]["tracking_code"], batched[i]["access_code"])
+        b = await handlers.view_petition(intake, single[i]["tracking_code"], single[i]["access_code"])
+        assert (a.status, a.handling_unit, a.model_dump()["deadlines"]) == (
+            b.status,
+            b.handling_unit,
+            b.model_dump()["deadlines"],
+        )
+        assert [e.text for e in a.timeline] == [e.text for e in b.timeline]
+    statuses = await intake.pool.fetch(
+        f"SELECT status, count(*) AS n FROM {intake.schema}.petition_index GROUP BY status ORDER BY status"
+    )
+    assert {r["status"]: r["n"] for r in statuses} == {"assigned": 2, "accepted": 4}
+
+
 async def test_a_wrong_missing_or_foreign_code_looks_like_no_petition_at_all(intake: Intake) -> None:
     mine, theirs = await submit(intake), await submit(intake)
     attempts = [

@@ -16,6 +16,7 @@ from shared.messaging.topics import ClusterTooSmall, Topics, ensure_topics
 from shared.service import EXIT_CONFIG
 from shared.settings import Settings
 from tests.support.infra import ROOT, Infra, delete_topics
+from tests.support.polling import eventually_async
 from tests.support.system import free_port
 
 pytestmark = pytest.mark.integration
@@ -40,6 +41,15 @@ async def brokers(admin: AIOKafkaAdminClient) -> int:
     return len((await admin.describe_cluster())["brokers"])
 
 
+async def known_everywhere(admin: AIOKafkaAdminClient, prefix: str) -> None:
+    """On a cluster a new topic reaches each broker's metadata a moment after it is created."""
+
+    async def ours() -> set[str]:
+        return {t for t in await admin.list_topics() if t.startswith(f"{prefix}.")}
+
+    await eventually_async(ours, lambda seen: seen == set(Topics(prefix).all()), what="all topics listed")
+
+
 async def test_topics_are_created_with_the_configured_factor_and_min_insync(
     infra: Infra, admin: AIOKafkaAdminClient, prefix: str
 ) -> None:
@@ -48,8 +58,12 @@ async def test_topics_are_created_with_the_configured_factor_and_min_insync(
                         pujiang_partitions=2, pujiang_replication_factor=factor)  # fmt: skip
     created = await ensure_topics(settings)
     assert sorted(created) == sorted(Topics(prefix).all())
-    described = await admin.describe_topics([Topics(prefix).of("intake")])
-    partitions = described[0]["partitions"]
+    await known_everywhere(admin, prefix)
+
+    async def described() -> list[dict[str, object]]:
+        return list((await admin.describe_topics([Topics(prefix).of("intake")]))[0]["partitions"])
+
+    partitions: list[dict[str, list[int]]] = await eventually_async(described, what="partitions described")  # type: ignore[arg-type]
     assert len(partitions) == 2
     assert {len(p["replicas"]) for p in partitions} == {factor}
     [configs] = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, Topics(prefix).of("intake"))])
@@ -74,6 +88,7 @@ async def test_existing_topics_need_no_check_so_a_service_restarts_while_a_broke
     infra: Infra, admin: AIOKafkaAdminClient, prefix: str
 ) -> None:
     await ensure_topics(Settings(kafka_bootstrap_servers=infra.kafka, pujiang_topic_prefix=prefix))
+    await known_everywhere(admin, prefix)
     too_many = await brokers(admin) + 1
     again = Settings(kafka_bootstrap_servers=infra.kafka, pujiang_topic_prefix=prefix,
                      pujiang_replication_factor=too_many)  # fmt: skip

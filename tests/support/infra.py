@@ -13,6 +13,8 @@ from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
 
+from shared.settings import kafka_servers
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -60,7 +62,7 @@ def resolve() -> Infra:
 
 async def delete_topics(kafka: str, prefix: str) -> list[str]:
     """Remove one run's topics (and only them: the prefix is unique to the run)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka, request_timeout_ms=15_000)
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_servers(kafka), request_timeout_ms=15_000)
     await admin.start()
     try:
         ours = [t for t in await admin.list_topics() if t.startswith(f"{prefix}.")]

@@ -64,8 +64,9 @@ class ServiceProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
 
-    def wait_ready(self, timeout: float = 180) -> None:
-        # Generous: on two cores shared by many test sessions a start takes well over a minute.
+    # A budget, not a threshold: five processes importing at once on two shared, busy cores
+    # (load 20+) took over 60 s to answer, which failed whole e2e sessions before any test ran.
+    def wait_ready(self, timeout: float = 240) -> None:
         probe = "/healthz" if self.name == "stubs" else "/readyz"
 
         def readiness() -> int:

@@ -90,6 +90,41 @@ async def record(conn: asyncpg.Connection, schema: str, case_id: str, fact: Fact
     return bool(kept)
 
 
+async def record_many(
+    conn: asyncpg.Connection, schema: str, kept: Sequence[tuple[str, Fact]]
+) -> set[tuple[str, str, int]]:
+    """Keep received events (case id, fact) with one statement; the (case, stream, version) not kept before."""
+    if not kept:
+        return set()
+    rows = await conn.fetch(
+        f"""INSERT INTO {schema}.case_progress (case_id, stream, version, type, time, data)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::jsonb[])
+            ON CONFLICT DO NOTHING RETURNING case_id, stream, version""",
+        [case_id for case_id, _ in kept],
+        [fact.stream for _, fact in kept],
+        [fact.version for _, fact in kept],
+        [fact.event.type_name() for _, fact in kept],
+        [fact.time for _, fact in kept],
+        [fact.event.model_dump_json() for _, fact in kept],
+    )
+    return {(row["case_id"], row["stream"], row["version"]) for row in rows}
+
+
+async def facts_many(conn: asyncpg.Connection, schema: str, case_ids: Sequence[str]) -> dict[str, list[Fact]]:
+    """Every kept event of each case, with one statement."""
+    found: dict[str, list[Fact]] = {case_id: [] for case_id in case_ids}
+    rows = await conn.fetch(
+        f"""SELECT case_id, stream, version, type, time, data FROM {schema}.case_progress
+            WHERE case_id = ANY($1::text[])""",
+        list(case_ids),
+    )
+    for row in rows:
+        if row["type"] in _BY_NAME:
+            event = _BY_NAME[row["type"]].model_validate_json(row["data"])
+            found[row["case_id"]].append(Fact(row["stream"], row["version"], row["time"], event))
+    return found
+
+
 async def facts(conn: asyncpg.Connection, schema: str, case_id: str) -> list[Fact]:
     rows = await conn.fetch(
         f"SELECT stream, version, type, time, data FROM {schema}.case_progress WHERE case_id = $1", case_id

@@ -182,6 +182,33 @@ async def lock(conn: asyncpg.Connection, schema: str, case_id: str) -> bool:
     return bool(found)
 
 
+async def lock_many(conn: asyncpg.Connection, schema: str, case_ids: Sequence[str]) -> set[str]:
+    """`lock` for many cases with one statement, taken in case-id order as every writer takes them; those indexed."""
+    rows = await conn.fetch(
+        f"""SELECT case_id FROM {schema}.petition_index WHERE case_id = ANY($1::text[])
+            ORDER BY case_id FOR UPDATE""",
+        list(case_ids),
+    )
+    return {row["case_id"] for row in rows}
+
+
+async def set_statuses(
+    conn: asyncpg.Connection, schema: str, statuses: Sequence[tuple[str, CaseStatus, str | None]]
+) -> None:
+    """`set_status` for many cases (case id, status, handling division) with one statement."""
+    await conn.execute(
+        f"""UPDATE {schema}.petition_index AS p
+            SET status = u.status, handling_division = coalesce(u.division, p.handling_division)
+            FROM unnest($1::text[], $2::text[], $3::text[]) AS u(case_id, status, division)
+            WHERE p.case_id = u.case_id
+              AND (p.status <> u.status
+                   OR p.handling_division IS DISTINCT FROM coalesce(u.division, p.handling_division))""",
+        [case_id for case_id, _, _ in statuses],
+        [status.value for _, status, _ in statuses],
+        [division for _, _, division in statuses],
+    )
+
+
 async def set_status(
     conn: asyncpg.Connection, schema: str, case_id: str, status: CaseStatus, handling_division: str | None = None
 ) -> None:

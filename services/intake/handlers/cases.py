@@ -54,6 +54,18 @@ async def load(intake: Intake, conn: asyncpg.Connection, case_id: str) -> Loaded
     return Loaded(fold(events), [*own_facts(history, events), *others], history)
 
 
+async def load_many(intake: Intake, conn: asyncpg.Connection, case_ids: Sequence[str]) -> dict[str, Loaded]:
+    """`load` for many cases with two statements (their petition streams, then what others told us)."""
+    streams = await intake.store.load_many(conn, [petition_stream(case_id) for case_id in case_ids])
+    others = await case_progress.facts_many(conn, intake.schema, case_ids)
+    loaded = {}
+    for case_id in case_ids:
+        history = streams.get(petition_stream(case_id), [])
+        events = [REGISTRY.decode(e) for e in history]
+        loaded[case_id] = Loaded(fold(events), [*own_facts(history, events), *others[case_id]], history)
+    return loaded
+
+
 async def append(
     intake: Intake, conn: asyncpg.Connection, loaded: Loaded, events: list[Event], metadata: Metadata
 ) -> Loaded:
@@ -67,6 +79,16 @@ async def append(
     for event in events:
         petition = evolve(event, petition)
     return Loaded(petition, [*loaded.facts, *own_facts(recorded, events)], [*loaded.history, *recorded])
+
+
+async def save_many(intake: Intake, conn: asyncpg.Connection, cases: Sequence[list[Fact]]) -> None:
+    """`save` for many cases: their views and index rows with one statement each."""
+    views = [view for view in (fold_progress(facts) for facts in cases) if view.case_id is not None]
+    if not views:
+        return
+    await case_progress.save_views(conn, intake.schema, views)
+    statuses = [(v.case_id, v.status, v.handling_division) for v in views if v.case_id is not None]
+    await petition_index.set_statuses(conn, intake.schema, statuses)
 
 
 async def save(intake: Intake, conn: asyncpg.Connection, facts: list[Fact]) -> CaseProgress:

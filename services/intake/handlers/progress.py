@@ -20,20 +20,32 @@ log = structlog.get_logger()
 
 
 async def on_followed(intake: Intake, conn: asyncpg.Connection, events: list[Consumed]) -> None:
-    """Keep the events, then refold each case they touched once: the view never depends on arrival order."""
-    touched: dict[str, list[tuple[Fact, uuid.UUID]]] = {}
+    """Keep the events, then refold each case they touched once: the view never depends on arrival order.
+
+    Set-based: a batch costs the same handful of statements whatever its size (keep, lock, load
+    streams, load kept events, write views, write index rows), plus what notices it issues.
+    """
+    kept: list[tuple[str, Fact, uuid.UUID]] = []
     for event, payload in ((c.event, c.payload) for c in events):
         stream = case_progress.stream_kind(event.stream_id)
-        if stream not in STREAMS[1:]:
-            continue
-        fact = Fact(stream, event.version, event.time, payload)
-        if await case_progress.record(conn, intake.schema, event.subject, fact):
-            touched.setdefault(event.subject, []).append((fact, event.id))
-    for case_id in sorted(touched):  # one lock order for every instance: no deadlocks
-        if not await petition_index.lock(conn, intake.schema, case_id):
-            continue  # not a petition of ours (yet): the kept events count once its petition is indexed
-        loaded = await notices.issue_notices(intake, conn, await cases.load(intake, conn, case_id), touched[case_id])
-        await cases.save(intake, conn, loaded.facts)
+        if stream in STREAMS[1:]:
+            kept.append((event.subject, Fact(stream, event.version, event.time, payload), event.id))
+    fresh = await case_progress.record_many(conn, intake.schema, [(case_id, fact) for case_id, fact, _ in kept])
+    touched: dict[str, list[tuple[Fact, uuid.UUID]]] = {}
+    for case_id, fact, event_id in kept:
+        if (case_id, fact.stream, fact.version) in fresh:
+            fresh.discard((case_id, fact.stream, fact.version))  # a repeat in the same batch counts once
+            touched.setdefault(case_id, []).append((fact, event_id))
+    if not touched:
+        return
+    # Locked in case-id order, as every writer of them does: no deadlocks. A case not indexed
+    # (yet) is not a petition of ours: its kept events count once its petition is indexed.
+    locked = sorted(await petition_index.lock_many(conn, intake.schema, sorted(touched)))
+    if locked:
+        loaded = await cases.load_many(intake, conn, locked)
+        for case_id in locked:
+            loaded[case_id] = await notices.issue_notices(intake, conn, loaded[case_id], touched[case_id])
+        await cases.save_many(intake, conn, [loaded[case_id].facts for case_id in locked])
 
 
 def followed_handler(intake: Intake) -> BatchHandler:

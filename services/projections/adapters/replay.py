@@ -16,6 +16,7 @@ from services.projections.domain.evolve import PROJECTED
 from shared.events import REGISTRY
 from shared.messaging.codec import UndecodableMessage, decode
 from shared.messaging.consumer import Consumed
+from shared.settings import kafka_servers
 
 ASSIGN_TIMEOUT_S = 30
 Offsets = dict[TopicPartition, int]
@@ -39,7 +40,7 @@ class TopicReplay:
     def __init__(self, kafka: str, topics: Sequence[str], max_records: int = 20_000) -> None:
         # Large fetches: a replay reads whole logs, so fewer round trips matter more than latency.
         self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=kafka,
+            bootstrap_servers=kafka_servers(kafka),
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",

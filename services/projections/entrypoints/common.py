@@ -42,7 +42,9 @@ def reads_of(request: Request) -> Reads:
     ctx, projections = context(request)
     found = ctx.extras.get("reads")
     if found is None:
-        found = ctx.extras["reads"] = Reads(ctx.pool, projections.base, projections.tz, ctx.clock, ctx.consumer_lag)
+        # Queries read the replica when one is configured; the consumer writes the read model on the primary.
+        pool = ctx.read_pool or ctx.pool
+        found = ctx.extras["reads"] = Reads(pool, projections.base, projections.tz, ctx.clock, ctx.consumer_lag)
     assert isinstance(found, Reads)
     return found
 

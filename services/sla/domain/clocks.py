@@ -24,7 +24,6 @@ from shared.events import (
     ClockWarned,
     Event,
 )
-from shared.jurisdiction.departments import split_department_id
 
 
 class Frozen(BaseModel):
@@ -104,12 +103,6 @@ class CaseClocks(Frozen):
             return clock.unit_id
         known = [c for c in self.clocks.values() if c.unit_id is not None and c.started_at <= clock.started_at]
         return max(known, key=lambda c: c.started_at).unit_id if known else None
-
-
-def division_of(unit_id: str) -> str:
-    """The division a unit belongs to: its own code, or a county department's county."""
-    department = split_department_id(unit_id)
-    return department[0] if department else unit_id
 
 
 @singledispatch

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from services.sla.domain.clocks import division_of
 from services.sla.domain.commands import pause
 from services.sla.entrypoints.views import case_clocks_view
 from shared.events import CaseAccepted, CaseReopenedForReview, CaseResolved
+from shared.jurisdiction.petition_bureau import division_of_unit as division_of
 from shared.vocabulary import Level
 from tests.unit.sla.support import ACCEPTANCE_DUE, CASE, RECEIVED, RULES, VILLAGE, assigned, record, run
 
