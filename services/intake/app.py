@@ -10,9 +10,11 @@ from services.intake.adapters.case_progress import CASE_PROGRESS_DDL
 from services.intake.adapters.idempotency import IDEMPOTENCY_DDL
 from services.intake.adapters.notice_outbox import NOTICE_OUTBOX_DDL
 from services.intake.adapters.petition_index import PETITION_INDEX_DDL
+from services.intake.adapters.reception_index import RECEPTION_INDEX_DDL
 from services.intake.entrypoints.http import router
 from services.intake.entrypoints.notices_http import router as notices_router
 from services.intake.entrypoints.open311 import router as open311_router
+from services.intake.entrypoints.receptions_http import router as receptions_router
 from services.intake.handlers import notices
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
 from shared.messaging.consumer import BatchHandler
@@ -39,13 +41,14 @@ async def _on_start(ctx: Context) -> None:
 
 SPEC = ServiceSpec(
     name="intake",
-    routers=[router, notices_router, open311_router],
+    routers=[router, receptions_router, notices_router, open311_router],
     extra_ddl=[
         INBOX_DDL,
         IDEMPOTENCY_DDL,
         PETITION_INDEX_DDL,
         CASE_PROGRESS_DDL,
         ACCESS_FAILURES_DDL,
+        RECEPTION_INDEX_DDL,
         NOTICE_OUTBOX_DDL,
     ],
     consumes=["routing", "sla"],

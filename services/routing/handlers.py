@@ -14,7 +14,7 @@ from services.routing.domain.assignment import Jurisdictions, decide_assignment
 from services.routing.domain.case import Case, fold
 from services.routing.domain.commands import Command, Rules
 from services.routing.domain.lifecycle import decide
-from services.routing.domain.reactions import on_breach, on_feedback, on_review_requested
+from services.routing.domain.reactions import on_breach, on_feedback, on_received_by_leader, on_review_requested
 from services.routing.domain.unit_work import acting_divisions
 from shared.divisions import level_of, significant_prefix
 from shared.domain import Forbidden, NotFound
@@ -25,6 +25,7 @@ from shared.events import (
     FeedbackGiven,
     Metadata,
     PetitionSubmitted,
+    ReceivedByLeader,
     RecordedEvent,
     ReviewRequested,
     WithdrawalRequested,
@@ -38,7 +39,15 @@ from shared.vocabulary import Role
 ROUTING_ACTOR = "system:routing"
 ACTING_ROLES = (Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN)
 CONSUMED = frozenset(
-    e.type_name() for e in (PetitionSubmitted, FeedbackGiven, ReviewRequested, ClockBreached, WithdrawalRequested)
+    e.type_name()
+    for e in (
+        PetitionSubmitted,
+        FeedbackGiven,
+        ReviewRequested,
+        ReceivedByLeader,
+        ClockBreached,
+        WithdrawalRequested,
+    )
 )
 
 
@@ -130,7 +139,7 @@ class Routing:
                 conn, self.ctx.name, [states[s] for s in subjects if case_stream(s) in appends.streams]
             )
 
-    def _reaction(self, payload: Event) -> Callable[[Case], list[Event]]:
+    def _reaction(self, payload: Event) -> Callable[[Case], list[Event]]:  # noqa: PLR0911 (a return per event type)
         match payload:
             case PetitionSubmitted():
                 return lambda state: decide_assignment(state, payload, self.where)
@@ -140,6 +149,8 @@ class Routing:
                 return lambda state: on_review_requested(state, payload, self.where)
             case ClockBreached():
                 return lambda state: on_breach(state, payload, self.where, self.rules)
+            case ReceivedByLeader():
+                return lambda state: on_received_by_leader(state, payload)
             case WithdrawalRequested():
                 return lambda state: on_withdrawal_requested(state, payload)
         return lambda _state: []

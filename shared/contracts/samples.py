@@ -61,6 +61,8 @@ def _string(schema: dict[str, Any]) -> str:
     fmt = schema.get("format")
     if fmt == "date-time":
         return EXAMPLE_TIME.isoformat()
+    if fmt == "date":
+        return EXAMPLE_TIME.date().isoformat()
     if fmt == "uuid":
         return EXAMPLE_CASE
     text = _EXAMPLE_TEXT.ljust(schema.get("minLength", 0), "x")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from shared.events.base import Event
-from shared.vocabulary import Channel
+from shared.vocabulary import Channel, Level
 
 
 class Petitioner(BaseModel):
@@ -134,3 +135,60 @@ class NoticeDeliveryFailed(Event):
     attempt: int
     error: str
     final: bool = False
+
+
+# ---- leader reception days (領導接訪 / 約訪 / 下訪): streams `reception-{schedule_id}` ------------
+
+
+ReceptionKind = Literal["reception", "visit"]  # 接訪 at a centre or office; 下訪 down to a village
+PlaceKind = Literal["social_governance_centre", "petition_office", "village"]
+
+
+class ReceptionScheduled(Event):
+    """A leader publishes a reception day (or a visit down): public, no personal data."""
+
+    schedule_id: str
+    kind: ReceptionKind
+    leader: str  # the leader's account (`sub`): who takes personal charge (包案) of what is received
+    leader_name: str  # as published, e.g. 县长 张明
+    level: Level
+    division_code: str  # where it is held
+    day: date
+    place: str
+    place_kind: PlaceKind
+    topics: tuple[str, ...] = ()
+    capacity: int
+
+
+class ReceptionBooked(Event):
+    """An appointment (約訪): for an existing case (its codes were checked), or a new matter with a phone."""
+
+    schedule_id: str
+    booking_id: str
+    case_id: str | None = None
+    tracking_code: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    matter: str | None = None
+
+
+class ReceptionHeld(Event):
+    """What happened at one appointment, or with someone received without one (a walk-in, a household
+    met on a visit down): the cases linked or opened go into the receiving leader's personal charge."""
+
+    schedule_id: str
+    booking_id: str | None = None
+    attended: bool
+    matters: str = ""
+    case_ids: tuple[str, ...] = ()
+    opened: tuple[str, ...] = ()
+
+
+class ReceivedByLeader(Event):
+    """On a petition's own stream: a leader received this matter and takes personal charge (routing
+    answers with `LeaderAssigned`)."""
+
+    case_id: str
+    leader: str
+    leader_name: str = ""  # as published, for the petitioner's timeline
+    schedule_id: str

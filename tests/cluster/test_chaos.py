@@ -84,8 +84,11 @@ class Load:
                     await asyncio.sleep(0.2)  # both intakes failed: give them a moment
 
 
-async def reached(load: Load, fraction: float) -> None:
-    while len(load.case_ids) + len(load.refused) < fraction * PETITIONS:  # noqa: ASYNC110 (a count, not an event)
+async def reached(load: Load, running: asyncio.Task[None], fraction: float) -> None:
+    while len(load.case_ids) + len(load.refused) < fraction * PETITIONS:
+        if running.done():
+            running.result()  # the load failed: say why instead of waiting for a count that never comes
+            raise AssertionError(f"the load ended after {len(load.case_ids)} petitions")
         await asyncio.sleep(0.2)
 
 
@@ -119,6 +122,9 @@ def restart(process: ServiceProcess) -> None:
     process.wait_ready(timeout=180)
 
 
+# The suite's 600 s per test counts fixture setup too; starting eight processes, the load and the
+# restarts take longer on a busy machine, and 10,000 petitions much longer (about 6/s on two shared cores).
+@pytest.mark.timeout(900 + PETITIONS)
 async def test_a_broker_and_service_instances_sigkilled_under_load_lose_and_double_nothing(
     cluster: Cluster, pair: Instances, cluster_db: str
 ) -> None:
@@ -130,18 +136,18 @@ async def test_a_broker_and_service_instances_sigkilled_under_load_lose_and_doub
     def mark(what: str) -> None:
         timeline.append((what, round(time.monotonic() - started, 1), len(load.case_ids)))
 
-    await reached(load, 0.25)
+    await reached(load, running, 0.25)
     cluster.kill_broker(2)
     mark("SIGKILL broker 2")
-    await reached(load, 0.5)
+    await reached(load, running, 0.5)
     victims = [pair.of["intake"][1], pair.of["routing"][0]]
     for victim in victims:
         victim.kill()
     mark("SIGKILL intake-2, routing-1")
-    await reached(load, 0.65)
+    await reached(load, running, 0.65)
     await asyncio.to_thread(cluster.up)  # starts the missing broker, waits until it serves
     mark("broker 2 back")
-    await reached(load, 0.8)
+    await reached(load, running, 0.8)
     for victim in victims:
         await asyncio.to_thread(restart, victim)
     mark("intake-2, routing-1 back")

@@ -23,6 +23,7 @@ from tests.e2e.test_web_browser import (
     look,
     open_page,
     signed_in,
+    submitted,
     text_of,
     type_into,
     viewport,
@@ -84,3 +85,74 @@ async def test_a_joint_petition_from_a_phone_reaches_the_county_bureaus_feed(sys
     assert "23 人" in row
     assert "集体访" in row
     await look(page, "workbench-collective-desktop")
+
+
+async def test_a_leader_publishes_a_day_a_citizen_books_it_by_phone_and_the_reception_is_recorded(
+    system: System, page: DevTools
+) -> None:
+    # A township clerk publishes the county head's reception day from the workbench.
+    await viewport(page, DESKTOP)
+    token = issue_token(DEV_JWT_SECRET, "clerk-wu", Role.OFFICIAL, HANGPING)
+    await signed_in(page, system, token, "#/receptions")
+    await page.wait_for("document.querySelector('#publish-form')")
+    await type_into(page, "#rc-leader-name", "县长 张明")
+    await page.evaluate("document.getElementById('rc-leader').value = ''")
+    await type_into(page, "#rc-leader", "leader-zhang")
+    await type_into(page, "#rc-place", "杭坪镇社会治理中心")
+    await type_into(page, "#rc-topics", "征地拆迁、劳资纠纷")
+    await page.evaluate("document.getElementById('rc-capacity').value = ''")
+    await type_into(page, "#rc-capacity", "1")
+    await look(page, "workbench-reception-publish-desktop")
+    await click(page, "#publish-form button[type=submit]")
+    await page.wait_for("location.hash.startsWith('#/reception/')")
+    schedule_id = str(await page.evaluate("location.hash.split('/')[2]"))
+
+    # A citizen books it on a phone as a new matter; the day is then full.
+    await viewport(page, PHONE)
+    await open_page(page, f"{system.url('web')}/portal#/receptions")
+    await page.wait_for(f"document.querySelector('[data-schedule=\"{schedule_id}\"] button')")
+    await look(page, "portal-receptions-phone")
+    await click(page, f"[data-schedule='{schedule_id}'] button")
+    await click(page, "#booking-form input[value=new]")
+    await page.wait_for("!document.getElementById('bk-new').hidden")
+    await type_into(page, "#bk-name", "李强")
+    await type_into(page, "#bk-phone", f"137{int(time.time() * 1000) % 10**8:08d}")
+    await type_into(page, "#bk-matter", "村里修路占了我家的承包地")
+    await look(page, "portal-reception-booking-phone")
+    await click(page, "#booking-form button[type=submit]")
+    await page.wait_for("!document.getElementById('booking-done').hidden")
+    assert "预约成功" in await text_of(page, "#booking-done")
+    await page.wait_for(f"document.querySelector('[data-schedule=\"{schedule_id}\"] .notice')")
+    assert "名额已满" in await text_of(page, f"[data-schedule='{schedule_id}']")
+    await look(page, "portal-reception-booked-phone")
+
+    # The clerk records the reception: the matter is opened, in the leader's charge.
+    await viewport(page, DESKTOP)
+    await signed_in(page, system, token, f"#/reception/{schedule_id}")
+    await page.wait_for("document.querySelector('.bookings .record-form')")
+    assert "李强" in await text_of(page, ".bookings")
+    await choose(page, ".bookings .record-form select", "land_expropriation")
+    await look(page, "workbench-reception-day-desktop")
+    await click(page, ".bookings .record-form button[type=submit]")
+    await page.wait_for("document.querySelector('#record-result .success')")
+    assert "MH" in await text_of(page, "#record-result")
+    assert "已到场" in await text_of(page, ".bookings")
+    await look(page, "workbench-reception-recorded-desktop")
+
+
+async def test_the_dispatcher_sees_a_neighbours_similar_matter_on_the_case_page(system: System, page: DevTools) -> None:
+    village, sibling = "330726105201", "330726105202"
+    text = "村口养殖场的污水直接排进溪里，全村都闻得到臭味。"
+    first = await submitted(
+        system, division_code=village, category="environment", title="养殖场污水直排溪流", content=text
+    )
+    second = await submitted(
+        system, division_code=sibling, category="environment", title="养殖场污水排进溪流", content=text + "鱼都死了。"
+    )
+    await case_when(system, second["case_id"], lambda c: c["status"] == "assigned")
+    await viewport(page, DESKTOP)
+    token = issue_token(DEV_JWT_SECRET, "dispatcher-he", Role.OFFICIAL, HANGPING)
+    await signed_in(page, system, token, f"#/case/{second['case_id']}")
+    await page.wait_for("document.querySelector('#similar')")
+    assert first["tracking_code"] in await text_of(page, "#similar")
+    await look(page, "workbench-similar-desktop")

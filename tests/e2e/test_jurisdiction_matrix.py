@@ -67,6 +67,18 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("intake", "GET", "/v1/notices/{notice_id}/letter"): Rule("case", "a notice of the seeded case"),
     ("intake", "POST", "/v1/notices/{notice_id}/printed"): Rule("case", "a notice of the seeded case"),
     ("intake", "POST", "/v1/notices/{notice_id}/retry"): Rule("case", "a notice of the seeded case"),
+    ("intake", "POST", "/v1/receptions"): Rule("submit", "a reception day is published only in the jurisdiction"),
+    ("intake", "GET", "/v1/receptions"): Rule("public", "published reception days: no personal data"),
+    ("intake", "GET", "/v1/receptions/{schedule_id}"): Rule("public", "one published reception day"),
+    ("intake", "POST", "/v1/receptions/{schedule_id}/bookings"): Rule(
+        "petitioner", "booking with the petitioner's codes or a phone: a JWT opens nothing"
+    ),
+    ("intake", "GET", "/v1/receptions/{schedule_id}/bookings"): Rule(
+        "case", "a day's bookings: officials of its place"
+    ),
+    ("intake", "POST", "/v1/receptions/{schedule_id}/record"): Rule(
+        "case", "recording a reception: officials of its place"
+    ),
     ("routing", "GET", "/v1/callback-reasons"): Rule("public", "reference data: the callback policy"),
     ("routing", "GET", "/v1/worklist"): Rule("listing", "cases waiting on the caller's own unit"),
     ("routing", "GET", "/v1/collective-petitions"): Rule("listing", "collective petitions in scope"),
@@ -79,6 +91,8 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("projections", "GET", "/v1/stats"): Rule("division_query", "figures of the asked division"),
     ("projections", "GET", "/v1/stream"): Rule("stream", "live changes of the asked division"),
     ("projections", "GET", "/v1/freshness"): Rule("public", "how far behind the read model is: no case data"),
+    **{(s, "GET", "/v1/audit/proofs"): Rule("case", "the seeded case's events and proofs") for s in SERVICES[:3]},
+    ("projections", "GET", "/v1/audit/proofs"): Rule("listing", "projections records no case events: an empty log"),
     ("projections", "GET", "/v1/audit/verify"): Rule("case", "the seeded case's chain", must_see=True),
 }
 

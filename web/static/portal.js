@@ -8,9 +8,10 @@ import {
 import { countdownText, stepText } from "./logic.js";
 import { DivisionPicker } from "./picker.js";
 import { aftercareBody, informationForm, noticesSection, withdrawForm } from "./portal_aftercare.js";
+import { installReceptions, renderReceptions, showReceptions } from "./portal_receptions.js";
 
 const state = { categories: [], picker: null, idempotencyKey: crypto.randomUUID(), last: null, followed: null, attachments: 0, coPetitioners: 0 };
-const VIEWS = ["home", "submit", "done", "follow"];
+const VIEWS = ["home", "submit", "done", "follow", "receptions"];
 
 function show(view) {
   for (const name of VIEWS) $(`#view-${name}`).hidden = name !== view;
@@ -22,6 +23,9 @@ async function route() {
   if (view === "submit") {
     show("submit");
     await prepareSubmit();
+  } else if (view === "receptions") {
+    show("receptions");
+    await showReceptions();
   } else if (view === "done" && state.last) {
     show("done");
   } else if (view === "follow") {
@@ -296,6 +300,7 @@ async function start() {
     state.picker?.relabel();
     if (state.last) renderDone();
     if (state.followed && !$("#progress").hidden) renderProgress();
+    renderReceptions();
   };
   applyLanguage();
   await loadConfig();
@@ -304,6 +309,7 @@ async function start() {
   $("#submit-form").addEventListener("submit", submit);
   $("#add-attachment").addEventListener("click", addAttachment);
   $("#add-co").addEventListener("click", addCoPetitioner);
+  installReceptions();
   $("#follow-form").addEventListener("submit", follow);
   $("#to-follow").addEventListener("click", () => { location.hash = `#/follow/${state.last.tracking_code}`; });
   for (const button of document.querySelectorAll("[data-copy]")) {

@@ -8,6 +8,7 @@ import {
   caseFlags, clockState, conflictStatus, countdownText, isUnsigned, jwtClaims, looksLikePhone, matchesFilters,
   nextClock, officialsClock, sortCases, tokenUsable,
 } from "./logic.js";
+import { showReceptionDay, showReceptionDays } from "./workbench_receptions.js";
 import { DivisionPicker } from "./picker.js";
 import { attentionTable, callbackCard, noticesCard, withdrawCard } from "./aftercare.js";
 
@@ -333,12 +334,14 @@ async function loadCase(caseId) {
   const box = $("#case-body");
   box.replaceChildren(el("p", { class: "muted" }, t("common.loading")));
   try {
-    const [doc, history] = await Promise.all([
+    const [doc, history, similar] = await Promise.all([
       call("projections", `v1/cases/${caseId}`),
       call("projections", `v1/cases/${caseId}/history`).catch(() => null),
+      call("intake", `v1/cases/${caseId}/similar`).catch(() => null),
     ]);
     state.doc = doc;
     state.history = history;
+    state.similar = similar?.suggestions || [];
     state.place = doc.division ? await api("routing", `v1/divisions/${doc.division}`).catch(() => null) : null;
     state.callbackReasons ??= await api("routing", "v1/callback-reasons").catch(() => ({ reasons: [], tries_before_no_feedback: 3 }));
     await loadUnits(doc);
@@ -401,6 +404,7 @@ function renderCase() {
       petitionerCard()),
     pendingCard(doc),
     actionsCard(doc),
+    similarCard(),
     notesCard(doc),
     noticesCard(doc, aftercare),
     callbackCard(doc, state.callbackReasons || { reasons: [], tries_before_no_feedback: 3 }, aftercare),
@@ -444,6 +448,16 @@ const aftercare = {
     }
   },
 };
+
+/** 並案: open matters of other petitioners nearby that resemble this one (intake computes them). */
+function similarCard() {
+  if (!state.similar?.length) return null;
+  return el("section", { class: "card", id: "similar" }, el("h2", {}, t("similar.title")),
+    el("p", { class: "muted" }, t("similar.hint")),
+    el("ul", {}, state.similar.map((s) => el("li", {},
+      el("a", { href: `#/case/${s.case_id}`, class: "code" }, s.tracking_code), " ", s.title, " ",
+      el("small", { class: "muted" }, `${t(`status.${s.status}`)} · ${s.division_code} · ${t("similar.score", { n: Math.round(s.score * 100) })}`)))));
+}
 
 function petitionerCard() {
   const event = submitted();
@@ -675,7 +689,8 @@ function describe(entry) {
 
 // ---- routing between views -------------------------------------------------------------------
 function show(view) {
-  for (const name of ["signin", "list", "case"]) $(`#view-${name}`).hidden = name !== view;
+  for (const name of ["signin", "list", "case", "receptions", "reception"]) $(`#view-${name}`).hidden = name !== view;
+  $("#nav-receptions").hidden = !state.token;
 }
 
 async function route() {
@@ -689,6 +704,12 @@ async function route() {
   if (view === "signin") {
     show("signin");
     await prepareSignIn();
+  } else if (view === "receptions") {
+    show("receptions");
+    await showReceptionDays({ call, claims: state.claims, categories: state.categories });
+  } else if (view === "reception" && arg) {
+    show("reception");
+    await showReceptionDay({ call, claims: state.claims, categories: state.categories }, arg);
   } else if (view === "case" && arg) {
     show("case");
     await loadCase(arg);

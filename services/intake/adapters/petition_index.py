@@ -14,6 +14,8 @@ from typing import NamedTuple
 import asyncpg
 
 from services.intake.domain.repeats import Matter, PersonKeys, neighbourhood
+from services.intake.domain.similar import Candidate
+from shared.divisions import parent_of, significant_prefix
 from shared.vocabulary import TERMINAL_STATUSES, CaseStatus
 
 # Only open matters can be repeated: the repeat check's indexes and queries leave the rest out.
@@ -276,3 +278,43 @@ async def by_phone(conn: asyncpg.Connection, schema: str, phone_key: str, anonym
         )
         for r in rows
     ]
+
+
+# Open petitions of one category read around a place for the 並案 suggestions, newest first.
+SIMILAR_CANDIDATES = 500
+
+
+def _candidate(row: asyncpg.Record) -> Candidate:
+    return Candidate(
+        case_id=row["case_id"],
+        tracking_code=row["tracking_code"],
+        person=PersonKeys(id_key=row["id_key"], contact_key=row["contact_key"]),
+        category=row["category"],
+        division_code=row["division_code"],
+        status=CaseStatus(row["status"]),
+        title=row["title"] or "",
+        text_tokens=frozenset(row["text_tokens"]),
+    )
+
+
+async def similar_candidates(
+    conn: asyncpg.Connection, schema: str, case_id: str
+) -> tuple[Candidate, list[Candidate]] | None:
+    """The case and the open petitions of its category under its place's parent (None for an unknown case)."""
+    columns = "i.case_id, i.tracking_code, i.id_key, i.contact_key, i.category, i.division_code, i.status, " \
+        "i.text_tokens, v.progress->>'title' AS title"  # fmt: skip
+    joined = f"{schema}.petition_index i LEFT JOIN {schema}.petitioner_view v USING (case_id)"
+    row = await conn.fetchrow(f"SELECT {columns} FROM {joined} WHERE i.case_id = $1", case_id)
+    if row is None:
+        return None
+    new = _candidate(row)
+    parent = parent_of(new.division_code) or new.division_code
+    rows = await conn.fetch(
+        f"""SELECT {columns} FROM {joined}
+            WHERE i.category = $1 AND starts_with(i.division_code, $2) AND i.case_id <> $3 AND i.{OPEN_ONLY}
+            ORDER BY i.submitted_at DESC, i.case_id LIMIT {SIMILAR_CANDIDATES}""",
+        new.category,
+        significant_prefix(parent),
+        case_id,
+    )
+    return new, [_candidate(r) for r in rows]

@@ -95,6 +95,9 @@ class Recipient(BaseModel):
     tracking_code: str
     petitioner: Petitioner
     petition_channel: Channel
+    # Names this recipient in the notice id when several share one tracking code (a collective
+    # petition's co-signers, `MH…#1`, `MH…#2`): each is told once, on their own.
+    key: str | None = None
 
 
 class Route(BaseModel):
@@ -148,7 +151,7 @@ def issue(
     route = route_for(recipient)
     params = {**decision.params, "tracking_code": recipient.tracking_code}
     notice = NoticeIssued(
-        notice_id=notice_id(cause_event_id, recipient.tracking_code),
+        notice_id=notice_id(cause_event_id, recipient.key or recipient.tracking_code),
         case_id=case_id,
         tracking_code=recipient.tracking_code,
         kind=decision.kind,

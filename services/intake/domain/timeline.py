@@ -23,6 +23,7 @@ from shared.events import (
     InformationAdded,
     LeaderAssigned,
     PetitionSubmitted,
+    ReceivedByLeader,
     RepeatPetitionReceived,
     ReviewRequested,
     SupervisionIssued,
@@ -109,6 +110,11 @@ def _(e: ExtensionGranted) -> Step:
 @describe.register
 def _(_e: LeaderAssigned) -> Step:
     return Step("leader_assigned", {}, "a leader took personal charge of the case")
+
+
+@describe.register
+def _(e: ReceivedByLeader) -> Step:
+    return Step("received_by_leader", {"leader": e.leader_name}, f"received by {e.leader_name} at a reception day")
 
 
 @describe.register

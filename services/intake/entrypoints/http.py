@@ -12,6 +12,7 @@ from services.intake.domain.commands import GiveFeedback, RequestReview
 from services.intake.domain.document import PetitionerDocument
 from services.intake.entrypoints.bodies import PHONE_PATTERN, FeedbackIn, PetitionIn, ReviewIn
 from services.intake.handlers import FoundPetitions, Intake, Submitted
+from services.intake.handlers.similar import SimilarMatters
 from shared.http.auth import CurrentPrincipal, Principal, current_principal
 from shared.http.errors import ApiError
 from shared.vocabulary import Channel, Role
@@ -85,3 +86,9 @@ async def give_feedback(tracking_code: str, body: FeedbackIn, intake: IntakeDep)
 @router.post("/petitions/{tracking_code}/review", status_code=201)
 async def request_review(tracking_code: str, body: ReviewIn, intake: IntakeDep) -> PetitionerDocument:
     return await handlers.request_review(intake, tracking_code, body.access_code, RequestReview(reason=body.reason))
+
+
+@router.get("/cases/{case_id}/similar")
+async def similar_matters(case_id: str, principal: CurrentPrincipal, intake: IntakeDep) -> SimilarMatters:
+    """For officials: open matters of other petitioners that resemble this case (並案, services/intake/README.md)."""
+    return await handlers.similar_matters(intake, principal, case_id)

@@ -78,6 +78,16 @@ def recipients(facts: Sequence[Fact]) -> list[Recipient]:
         if fact.stream == "petition" and isinstance(fact.event, PetitionSubmitted):
             e = fact.event
             found.append(Recipient(tracking_code=e.tracking_code, petitioner=e.petitioner, petition_channel=e.channel))
+            # A collective petition's other signers are told too, each through their own contact.
+            found += [
+                Recipient(
+                    tracking_code=e.tracking_code,
+                    petitioner=p,
+                    petition_channel=e.channel,
+                    key=f"{e.tracking_code}#{i}",
+                )
+                for i, p in enumerate(e.co_petitioners, start=1)
+            ]
     return found
 
 

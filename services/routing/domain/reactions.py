@@ -5,7 +5,7 @@ from __future__ import annotations
 from services.routing.domain.assignment import Jurisdictions, assigned_to
 from services.routing.domain.case import Case
 from services.routing.domain.commands import Rules
-from services.routing.domain.lifecycle import MOVABLE, next_level_unit
+from services.routing.domain.lifecycle import LEADABLE, MOVABLE, next_level_unit
 from services.routing.domain.unit_work import WORK_CLOCKS, on_work_breach
 from shared.domain import NotAllowed
 from shared.events import (
@@ -14,6 +14,8 @@ from shared.events import (
     ClockBreached,
     Event,
     FeedbackGiven,
+    LeaderAssigned,
+    ReceivedByLeader,
     ReviewRequested,
     SupervisionIssued,
 )
@@ -71,3 +73,11 @@ def on_breach(state: Case, breach: ClockBreached, where: Jurisdictions, rules: R
     if step == "takeover" and supervisor is not None and state.status in MOVABLE:
         return [issued, assigned_to(state, supervisor, "takeover", f"{breach.kind} deadline missed")]
     return [issued]
+
+
+def on_received_by_leader(state: Case, received: ReceivedByLeader) -> list[Event]:
+    """A leader received the matter at a reception day or a visit down: they take personal charge (包案),
+    as `assign-leader` would, where a leader can still be put in charge."""
+    if state.case_id is None or state.status not in LEADABLE or state.leader == received.leader:
+        return []
+    return [LeaderAssigned(case_id=state.case_id, leader=received.leader)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 
 import pytest
@@ -16,6 +16,8 @@ from services.intake.domain.notices import (
     notice_id,
     route_for,
 )
+from services.intake.domain.progress import Fact
+from services.intake.handlers.notices import recipients
 from shared.events import (
     CaseAccepted,
     CaseAssigned,
@@ -24,6 +26,7 @@ from shared.events import (
     CaseResolved,
     ExtensionGranted,
     LeaderAssigned,
+    PetitionSubmitted,
 )
 from shared.events.intake import Petitioner
 from shared.vocabulary import Channel, Level
@@ -166,3 +169,23 @@ def test_retries_back_off_exponentially_up_to_a_ceiling_then_stop() -> None:
         timedelta(seconds=30),
         None,
     ]
+
+
+def test_each_signer_of_a_collective_petition_gets_their_own_notice_with_only_their_own_contact() -> None:
+    others = (Petitioner(name="李强", phone="13900000001"), Petitioner(name="张伟", phone="13900000002"))
+    submitted = PetitionSubmitted(
+        case_id=CASE, tracking_code="MH123", access_code_hash="h", channel=Channel.ONLINE,
+        division_code="330726001001", category="environment", title="t", content="c",
+        petitioner=Petitioner(name="王芳", phone="13800000000"), co_petitioners=others, headcount=3,
+    )  # fmt: skip
+    people = recipients([Fact("petition", 1, datetime(2026, 12, 1, tzinfo=UTC), submitted)])
+    assert [p.petitioner.phone for p in people] == ["13800000000", "13900000001", "13900000002"]
+    decision = decision_of(CaseAccepted(case_id=CASE, unit_id="u", level=Level.TOWNSHIP), "浦阳街道")
+    assert decision is not None
+    issued = [issue(TEMPLATES, decision, p, CASE, "e-1") for p in people]
+    assert len({n.notice_id for n, _ in issued}) == 3
+    assert [r.address for _, r in issued] == ["13800000000", "13900000001", "13900000002"]
+    assert issued[0][0].notice_id == notice_id("e-1", "MH123")  # the first petitioner's id as before
+    for notice, _ in issued:
+        assert "李强" not in notice.text
+        assert "王芳" not in notice.text
