@@ -17,6 +17,9 @@ class ClockStarted(Event):
     amount: int
     unit: str
     unit_id: str | None = None
+    # The policy's say on whether the petitioner sees this clock. Clocks started before the
+    # policy said so were all shown, hence the default.
+    shown_to_petitioner: bool = True
 
 
 class ClockPaused(Event):

@@ -146,6 +146,16 @@ class UnitHabits(BaseModel):
     ruling_hours: float = Field(20.0, gt=0, description="from a send-back to the dispatching level's ruling")
     ruling_missed: float = Field(0.08, ge=0, le=1, description="send-backs nobody rules on in time (policy decides)")
     objection_upheld: float = Field(0.5, ge=0, le=1, description="send-backs the dispatching level upholds")
+    object_again: float = Field(
+        0.15, ge=0, le=1, description="units placed with a case after an upheld send-back that send it back too"
+    )
+    bureau_places: float = Field(
+        0.5, ge=0, le=1, description="cases sent back twice the county petition bureau places (the rest it keeps)"
+    )
+    recategorise: float = Field(
+        0.03, ge=0, le=1, description="the receiving unit corrects the category (before acceptance)"
+    )
+    recategorise_later: float = Field(0.01, ge=0, le=1, description="the handling unit corrects it after acceptance")
     extension_approved: float = Field(0.85, ge=0, le=1, description="extension requests the level above approves")
     decision_hours: float = Field(30.0, gt=0, description="from an extension request to its decision")
     callback: float = Field(

@@ -27,6 +27,7 @@ Action = Literal[
     "ruling",
     "extension-decision",
     "assignee",
+    "category",
     "feedback",
     "review",
     "callbacks",
@@ -34,7 +35,7 @@ Action = Literal[
 ]
 OFFICIAL_ACTIONS: frozenset[Action] = frozenset(
     {"accept", "reject", "extend", "transfer", "escalate", "resolve", "assign-leader", "sign", "objections",
-     "ruling", "extension-decision", "assignee", "callbacks"}
+     "ruling", "extension-decision", "assignee", "category", "callbacks"}
 )  # fmt: skip
 # Steps taken by the level above the unit (the dispatching level rules, the level above approves):
 # not on that official's own worklist.
@@ -99,6 +100,8 @@ class Observed:
     handling_due_tick: int | None = None  # the first tick at which the running handling clock is overdue
     objections: int = 0  # send-backs ruled or waiting
     signed: bool = False
+    category: str | None = None  # as routing now has it (a correction changes it)
+    category_corrections: int = 0
 
     @property
     def key(self) -> tuple[str, str | None, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 
 from shared.divisions import county_of, parent_of
 from shared.jurisdiction.departments import DEFAULT_DEPARTMENT_KINDS
@@ -65,6 +66,8 @@ def _on_receipt(
     )
     may_move = seen.moves < units.max_moves
     first = _receipt(world, seen, tick, at, rng)
+    if between := _between_units(world, track, seen, level, at, rng):
+        return (*first, *between)
     draw = rng.random()
     if draw < habits.not_accept:
         body: dict[str, object] = {"reason": rng.choice(texts.REJECT_REASONS)}
@@ -121,6 +124,57 @@ def _send_back(world: World, track: Track, seen: Seen, level: Level, at: int, rn
     return (sent, Step(ruled_at, "ruling", ruling, by=bureau), Step(after(world, ruled_at, 4), "accept"))
 
 
+def _between_units(
+    world: World, track: Track, seen: Seen, level: Level, at: int, rng: random.Random
+) -> tuple[Step, ...]:
+    """Before the usual decision: a category correction, or what follows a first send-back
+    (empty: the unit decides as usual)."""
+    units = world.config.behaviour.units
+    if seen.round == "first" and not seen.category_corrections and chance(rng, units.recategorise):
+        # The unit finds the matter filed under the wrong category and corrects it before deciding;
+        # routing may move the case to where the right category starts. It decides afresh after.
+        correction = _correction(world, track, seen, at, rng)
+        return (correction,) if correction else ()
+    unit = seen.unit_id or ""
+    if seen.objections >= 2 and unit == petition_bureau(unit):
+        return (_keep_or_place(world, track, seen, level, at, rng),)
+    if seen.objections == 1 and not seen.moves and unit != petition_bureau(unit) and chance(rng, units.object_again):
+        # Placed here by an upheld send-back, this unit too says the case is not its own: a second
+        # send-back goes to the county petition bureau, no ruling. Should routing refuse it (the
+        # window closed), the unit accepts the case after all.
+        sent = Step(at, "objections", {"reason": rng.choice(texts.OBJECTION_REASONS)})
+        return (sent, Step(after(world, at, 4), "accept"))
+    return ()
+
+
+def _keep_or_place(world: World, track: Track, seen: Seen, level: Level, at: int, rng: random.Random) -> Step:
+    """A case sent back twice: the county petition bureau keeps it or places it with a unit
+    (a transfer, whatever the moves so far: nobody else can send it back)."""
+    if chance(rng, world.config.behaviour.units.bureau_places) and (
+        target := _transfer_target(world, track, seen, level, rng)
+    ):
+        return Step(at, "transfer", _transfer_body(world, target, rng))
+    return Step(at, "accept")
+
+
+def _correction(world: World, track: Track, seen: Seen, at: int, rng: random.Random) -> Step | None:
+    """A correction to another category of the catalogue that routing accepts (one that starts
+    somewhere), drawn with the arrival weights."""
+    current = seen.category or track.petition.category
+    shares = [
+        (key, share)
+        for key, share in world.categories.shares
+        if share > 0 and key != current and world.catalogue.starting_level(key)
+    ]
+    if not shares:
+        return None
+    category = rng.choices([k for k, _ in shares], weights=[w for _, w in shares])[0]
+    entry = world.catalogue.get(category)
+    name = entry.name_zh if entry else category
+    reason = rng.choice(texts.CATEGORY_REASONS).format(category=name)
+    return Step(at, "category", {"category": category, "reason": reason})
+
+
 def _handling(world: World, track: Track, seen: Seen, level: Level, tick: int, rng: random.Random) -> tuple[Step, ...]:
     behaviour = world.config.behaviour
     habits, units = behaviour.levels[level], behaviour.units
@@ -140,12 +194,16 @@ def _handling(world: World, track: Track, seen: Seen, level: Level, tick: int, r
     else:
         final = Step(done, "resolve", {"reply": rng.choice(texts.REPLIES)})
         steps.extend(_extension(world, seen, tick, final.tick, rng))
+        if not seen.category_corrections and chance(rng, units.recategorise_later) and final.tick - tick > 1:
+            # Found out while handling: only recorded (the case stays), some days in.
+            correction = _correction(world, track, seen, tick + rng.randint(1, final.tick - tick - 1), rng)
+            steps.extend([correction] if correction else [])
     steps.extend(_impatience(world, track, tick, final.tick, rng))
     withdrawal = _withdrawal(world, tick, final.tick, rng)
     if withdrawal is not None:  # settled some other way: the petitioner withdraws (撤回) and nothing follows
         return (*sorted((s for s in steps if s.tick < withdrawal.tick), key=lambda s: s.tick), withdrawal)
     # Everything else happens before the step that hands the case on.
-    steps = sorted((Step(min(s.tick, final.tick), s.action, s.body) for s in steps), key=lambda s: s.tick)
+    steps = sorted((replace(s, tick=min(s.tick, final.tick)) for s in steps), key=lambda s: s.tick)
     return (*steps, final)
 
 
@@ -259,7 +317,11 @@ def _transfer_target(world: World, track: Track, seen: Seen, level: Level, rng: 
     """The county department for the category, or a neighbouring unit where the matter really is."""
     if seen.unit_id is None or ":" in seen.unit_id or seen.division_code is None:
         return None  # a department keeps what it receives
-    department = world.department(track.petition.category, seen.division_code) if level in _WITH_DEPARTMENTS else None
+    department = (
+        world.department(seen.category or track.petition.category, seen.division_code)
+        if level in _WITH_DEPARTMENTS
+        else None
+    )
     neighbours = world.geography.siblings(seen.division_code) if level in _WITH_NEIGHBOURS else ()
     if department and (not neighbours or chance(rng, _TO_DEPARTMENT)):
         return department

@@ -147,6 +147,8 @@ def observe(doc: Mapping[str, Any], origin: datetime, tick: timedelta) -> Observ
         + int(doc.get("objections_dismissed") or 0)
         + (doc.get("objection") is not None),
         signed=bool(doc.get("signed")),
+        category=doc.get("category"),
+        category_corrections=int(doc.get("category_corrections") or 0),
     )
 
 

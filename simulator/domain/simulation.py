@@ -27,7 +27,8 @@ from simulator.domain.plans import plan
 from simulator.domain.world import World
 
 # Steps after which the case should look different (a new stay starts once that is seen).
-_MOVES_ON = {"submit", "accept", "reject", "transfer", "escalate", "resolve", "review", "withdraw"}
+# A category correction may move the case, or not: either way the unit plans afresh once it is seen.
+_MOVES_ON = {"submit", "accept", "reject", "transfer", "escalate", "resolve", "review", "category", "withdraw"}
 _CLOSES = {"satisfied", "basically_satisfied"}
 
 

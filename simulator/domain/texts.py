@@ -104,6 +104,10 @@ OBJECTION_REASONS = (
 UPHOLD_REASONS = ("经核实，异议成立，改由职能部门办理。", "属地核实有误，改派有权处理单位。")
 DISMISS_REASONS = ("经核实属本单位职责，异议不成立，请按时办理。", "属地管理责任明确，维持原交办。")
 DENY_REASONS = ("延期理由不充分，请按期办结。", "事实清楚，无需延期。")
+CATEGORY_REASONS = (
+    "经初核，反映事项实际属于{category}，更正类别。",
+    "登记类别有误，按反映的主要诉求更正为{category}。",
+)
 
 WITHDRAW_REASONS = ("已与对方私下协商解决。", "问题已自行解决，不再需要处理。", "家中有事，暂不再反映。")
 CALLBACK_COMMENTS = {

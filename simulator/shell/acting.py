@@ -129,6 +129,8 @@ class Desk:
         before = self.book.last_seen.get(c.petition)
         if c.action == "extension-decision" and c.body.get("approve") is True:
             at_least["extensions"] = (before.extensions if before else 0) + 1  # only an approval extends
+        if c.action == "category":  # decide on it only once the correction is on the case
+            at_least["category_corrections"] = (before.category_corrections if before else 0) + 1
         if c.action == "assign-leader":
             fields["leader"] = c.body.get("leader")
         petitioner = (status, before.round) if status == "resolved" and before else None

@@ -27,6 +27,7 @@ class Deadline(BaseModel):
     paused: bool = False
     breached: bool = False
     stopped: bool = False
+    shown: bool = True  # the policy's say: units' internal clocks are followed, not shown
 
 
 Deadlines = dict[str, Deadline]  # by clock id: kept to follow the clock, never shown
@@ -47,7 +48,8 @@ def _change(deadlines: Deadlines, clock_id: str, **changes: object) -> Deadlines
 
 @follow_clock.register
 def _(e: ClockStarted, deadlines: Deadlines) -> Deadlines:
-    return {**deadlines, e.clock_id: Deadline(kind=e.kind, started=e.started_at, due=e.due_at)}
+    deadline = Deadline(kind=e.kind, started=e.started_at, due=e.due_at, shown=e.shown_to_petitioner)
+    return {**deadlines, e.clock_id: deadline}
 
 
 @follow_clock.register

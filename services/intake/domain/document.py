@@ -88,7 +88,7 @@ def _state(deadline: Deadline) -> Literal["running", "paused", "overdue", "stopp
 
 
 def petitioner_document(progress: CaseProgress, now: datetime) -> PetitionerDocument:
-    deadlines = sorted(progress.deadlines.values(), key=lambda d: (d.started, d.kind))
+    deadlines = sorted((d for d in progress.deadlines.values() if d.shown), key=lambda d: (d.started, d.kind))
     resolved = progress.status == CaseStatus.RESOLVED
     return PetitionerDocument(
         case_id=progress.case_id,

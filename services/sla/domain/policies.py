@@ -70,6 +70,9 @@ class ClockSpec(BaseModel):
     amount: int = Field(gt=0)
     unit: Unit
     warn_at: tuple[WarnAt, ...] = ()
+    # Whether the petitioner's own view shows this clock: the statutory limits owed to them are
+    # marked in the policy data; the units' internal steps (sign-off, rulings) are not theirs.
+    petitioner: bool = False
 
     def due(self, start: datetime, calendar: WorkingCalendar, tz: ZoneInfo = SHANGHAI) -> datetime:
         """When this clock, started at `start`, falls due (UTC)."""

@@ -162,6 +162,7 @@ def _start(
         amount=spec.amount,
         unit=spec.unit,
         unit_id=unit_id,
+        shown_to_petitioner=spec.petitioner,
     )
 
 

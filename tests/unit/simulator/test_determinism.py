@@ -60,7 +60,7 @@ def test_a_run_has_every_kind_of_action(month: list[dict[str, Any]]) -> None:
     actions = Counter(c["action"] for c in month)
     expected = {"submit", "accept", "reject", "transfer", "escalate", "extend", "resolve", "assign-leader", "feedback"}
     expected |= {"review", "repeat"}
-    expected |= {"sign", "assignee", "objections", "ruling", "extension-decision"}  # the work between units
+    expected |= {"sign", "assignee", "objections", "ruling", "extension-decision", "category"}  # between units
     assert expected <= set(actions), actions
     # Most matters settle where they start: far more acceptances than moves.
     assert actions["accept"] > 5 * (actions["transfer"] + actions["escalate"])
