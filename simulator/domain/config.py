@@ -158,6 +158,13 @@ class UnitHabits(BaseModel):
     recategorise_later: float = Field(0.01, ge=0, le=1, description="the handling unit corrects it after acceptance")
     extension_approved: float = Field(0.85, ge=0, le=1, description="extension requests the level above approves")
     decision_hours: float = Field(30.0, gt=0, description="from an extension request to its decision")
+    callback: float = Field(
+        0.9, ge=0, le=1, description="phone or visit (回访) a petitioner who gave no feedback on the reply"
+    )
+    callback_tries: int = Field(
+        3, ge=1, description="callbacks tried before giving up (routing closes at its own tries)"
+    )
+    callback_days: float = Field(3.0, gt=0, description="days after the reply, and between tries")
 
 
 class PetitionerHabits(BaseModel):
@@ -173,6 +180,11 @@ class PetitionerHabits(BaseModel):
     review_when_unsatisfied: float = Field(0.6, ge=0, le=1)
     re_review_when_unsatisfied: float = Field(0.45, ge=0, le=1)
     review_days: float = Field(4.0, gt=0, description="how long before asking for (re-)review")
+    reached: float = Field(0.75, ge=0, le=1, description="picks up the phone or is at home when a cadre calls back")
+    basically: float = Field(0.3, ge=0, le=1, description="of the satisfied, those who say 基本满意 on a callback")
+    withdraw: float = Field(
+        0.02, ge=0, le=1, description="withdraw (撤回) while the matter is handled: settled privately, moved away"
+    )
     impatience_days: float = Field(20.0, gt=0, description="waiting longer than this, some petition again")
     repeat: float = Field(0.3, ge=0, le=1, description="of the impatient, those who petition again (重复信访)")
     anonymous: float = Field(0.05, ge=0, le=1)

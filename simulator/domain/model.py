@@ -42,15 +42,19 @@ Action = Literal[
     "answer-supervision",
     "instruct",
     "note",
+    "callbacks",
+    "withdraw",
 ]
 OFFICIAL_ACTIONS: frozenset[Action] = frozenset(
     {"accept", "reject", "extend", "transfer", "escalate", "resolve", "assign-leader", "sign", "objections",
-     "ruling", "extension-decision", "assignee", "category"}
+     "ruling", "extension-decision", "assignee", "category", "callbacks"}
 )  # fmt: skip
 # Steps taken by the level above the unit (the dispatching level rules, the level above approves):
 # not on that official's own worklist.
 FROM_ABOVE: frozenset[Action] = frozenset({"ruling", "extension-decision"})
-PETITIONER_ACTIONS: frozenset[Action] = frozenset({"feedback", "review"})
+# Officials' actions on a case after its reply, when it is no longer on the unit's worklist (回访).
+AFTER_REPLY_ACTIONS: frozenset[Action] = frozenset({"callbacks"})
+PETITIONER_ACTIONS: frozenset[Action] = frozenset({"feedback", "review", "withdraw"})
 # Steps of the work across units: sent by the official of `Command.division` (the lead, or the
 # assisting unit), or by a supervisor of it for SUPERVISOR_ACTIONS, to `Command.path`.
 WORK_ACTIONS: frozenset[Action] = frozenset(

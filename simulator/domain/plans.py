@@ -201,6 +201,9 @@ def _handling(world: World, track: Track, seen: Seen, level: Level, tick: int, r
             steps.extend([correction] if correction else [])
     steps.extend(_impatience(world, track, tick, final.tick, rng))
     steps.extend(work_steps(world, track, seen, level, tick, final))  # tasks, supervision, notes
+    withdrawal = _withdrawal(world, tick, final.tick, rng)
+    if withdrawal is not None:  # settled some other way: the petitioner withdraws (撤回) and nothing follows
+        return (*sorted((s for s in steps if s.tick < withdrawal.tick), key=lambda s: s.tick), withdrawal)
     # Everything else happens before the step that hands the case on.
     steps = sorted((replace(s, tick=min(s.tick, final.tick)) for s in steps), key=lambda s: s.tick)
     return (*steps, final)
@@ -240,6 +243,42 @@ def _impatience(world: World, track: Track, tick: int, until: int, rng: random.R
     return [Step(at, "repeat")] if tick < at < until else []
 
 
+def _withdrawal(world: World, tick: int, until: int, rng: random.Random) -> Step | None:
+    """A few petitioners withdraw while their matter is handled (settled privately, moved away)."""
+    if not chance(rng, world.config.behaviour.petitioners.withdraw) or until - tick < 2:
+        return None
+    return Step(rng.randrange(tick + 1, until), "withdraw", {"reason": rng.choice(texts.WITHDRAW_REASONS)})
+
+
+def _callbacks(world: World, tick: int, satisfied: bool, rng: random.Random) -> list[Step]:
+    """Officials call back (回访) a petitioner who said nothing: tries until reached, then the answer."""
+    behaviour = world.config.behaviour
+    units, habits = behaviour.units, behaviour.petitioners
+    if not chance(rng, units.callback):
+        return []
+    steps: list[Step] = []
+    at = tick
+    for _ in range(units.callback_tries):
+        at = after(world, at, 24 * lognormal(rng, units.callback_days, units.spread))
+        method = "visit" if chance(rng, 0.2) else "phone"
+        if not chance(rng, habits.reached):
+            steps.append(Step(at, "callbacks", {"method": method, "reached": False}))
+            continue
+        grade = (
+            ("basically_satisfied" if chance(rng, habits.basically) else "satisfied") if satisfied else "dissatisfied"
+        )
+        body = {
+            "method": method,
+            "reached": True,
+            "satisfaction": grade,
+            "reasons": [rng.choice(texts.CALLBACK_REASONS[grade])],
+            "comment": rng.choice(texts.CALLBACK_COMMENTS[grade]),
+        }
+        steps.append(Step(at, "callbacks", body))
+        break
+    return steps
+
+
 def _reviewing(world: World, seen: Seen, level: Level, tick: int, rng: random.Random) -> tuple[Step, ...]:
     behaviour = world.config.behaviour
     habits = behaviour.levels[level]
@@ -271,6 +310,8 @@ def _petitioner_answers(world: World, seen: Seen, tick: int, rng: random.Random)
         steps.append(Step(feedback_at, "feedback", {"satisfied": satisfied, "comment": comment}))
     if asks:
         steps.append(Step(review_at, "review", {"reason": rng.choice(texts.REVIEW_REASONS)}))
+    if not answers and not asks and first:
+        steps.extend(s for s in _callbacks(world, tick, satisfied, rng) if s.tick < latest)
     return tuple(steps)
 
 

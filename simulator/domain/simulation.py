@@ -30,10 +30,13 @@ from simulator.domain.world import World
 
 # Steps after which the case should look different (a new stay starts once that is seen).
 # A category correction may move the case, or not: either way the unit plans afresh once it is seen.
-_MOVES_ON = {"submit", "accept", "reject", "transfer", "escalate", "resolve", "review", "category"}
+_MOVES_ON = {"submit", "accept", "reject", "transfer", "escalate", "resolve", "review", "category", "withdraw"}
+_CLOSES = {"satisfied", "basically_satisfied"}
 
 
 def moves_on(step: Step) -> bool:
+    if step.action == "callbacks":
+        return step.body.get("satisfaction") in _CLOSES
     return step.action in _MOVES_ON or (step.action == "feedback" and step.body.get("satisfied") is True)
 
 

@@ -130,3 +130,15 @@ CATEGORY_REASONS = (
     "经初核，反映事项实际属于{category}，更正类别。",
     "登记类别有误，按反映的主要诉求更正为{category}。",
 )
+
+WITHDRAW_REASONS = ("已与对方私下协商解决。", "问题已自行解决，不再需要处理。", "家中有事，暂不再反映。")
+CALLBACK_COMMENTS = {
+    "satisfied": ("对处理结果满意。", "感谢及时处理。"),
+    "basically_satisfied": ("基本满意，希望后续跟进。", "问题大体解决。"),
+    "dissatisfied": ("问题没有真正解决。", "对处理结果不满意。"),
+}
+CALLBACK_REASONS = {
+    "satisfied": ("resolved", "timely", "good_attitude", "reply_clear"),
+    "basically_satisfied": ("resolved", "too_slow", "reply_unclear"),
+    "dissatisfied": ("not_resolved", "too_slow", "poor_attitude", "policy_disagreement"),
+}

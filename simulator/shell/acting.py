@@ -12,7 +12,14 @@ from zoneinfo import ZoneInfo
 import structlog
 
 from simulator.adapters.api import Answer, Api
-from simulator.domain.model import FROM_ABOVE, OFFICIAL_ACTIONS, SUPERVISOR_ACTIONS, WORK_ACTIONS, Command
+from simulator.domain.model import (
+    AFTER_REPLY_ACTIONS,
+    FROM_ABOVE,
+    OFFICIAL_ACTIONS,
+    SUPERVISOR_ACTIONS,
+    WORK_ACTIONS,
+    Command,
+)
 from simulator.domain.settling import Expectation
 from simulator.shell.book import CaseBook, Handle
 
@@ -62,8 +69,10 @@ class Desk:
         if c.action in WORK_ACTIONS:
             return await self._work(c, handle, worklists)
         if c.action in OFFICIAL_ACTIONS:
-            # The level above rules or decides on what the unit asked: not on its own worklist.
-            mine = c.action in FROM_ABOVE or handle.case_id in worklists.get(c.division or "", set())
+            # The level above rules or decides on what the unit asked, and callbacks follow a reply:
+            # neither is on the acting official's own worklist.
+            free = c.action in FROM_ABOVE or c.action in AFTER_REPLY_ACTIONS
+            mine = free or handle.case_id in worklists.get(c.division or "", set())
             if c.division is None or not mine:
                 self.book.dirty.add(c.petition)
                 return "not-on-worklist"
@@ -169,7 +178,7 @@ class Desk:
         self.book.dirty.add(c.petition)
         if answer.status not in {200, 201}:
             return
-        if c.action == "feedback" and c.body.get("satisfied") is True:
+        if (c.action == "feedback" and c.body.get("satisfied") is True) or c.action == "withdraw":
             self.book.expect(c.petition, Expectation(statuses=frozenset({"closed"})))
         elif c.action == "review":
             before = self.book.last_seen.get(c.petition)

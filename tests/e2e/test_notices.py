@@ -71,6 +71,12 @@ def test_acceptance_extension_and_reply_are_told_by_sms_once_each(system: System
             f"{routing}/extend", json={"days": 10, "reason": "需要现场勘查"}, headers=village(system)
         )
         assert extended.status_code == 200, extended.text
+        # An extension is told once the level above approved it (ExtensionGranted), not when it is asked for.
+        if "ExtensionRequested" in [e["type"] for e in extended.json()["events"]]:
+            township = system.auth(Role.OFFICIAL, PUJIANG_VILLAGE[:9] + "000", "official-zhou")
+            decision = f"{routing}/extension-requests/extension-1/decision"
+            approved = client.post(decision, json={"approve": True, "reason": "同意"}, headers=township)
+            assert approved.status_code == 200, approved.text
         reply = {"reply": "墙体将于本月底前拆除。"}
         assert client.post(f"{routing}/resolve", json=reply, headers=village(system)).status_code == 200
         notices = notices_until(

@@ -1,4 +1,5 @@
-// The petitioner's portal (mobile first): submit, keep the codes, follow, give feedback, ask for review.
+// The petitioner's portal (mobile first): submit, keep the codes, follow, give feedback, ask for review,
+// read the notices sent, add information, withdraw.
 
 import {
   $, api, applyLanguage, clearErrors, el, installLanguageSwitch, loadConfig, named, now, page, showErrors,
@@ -6,6 +7,7 @@ import {
 } from "./core.js";
 import { countdownText, stepText } from "./logic.js";
 import { DivisionPicker } from "./picker.js";
+import { aftercareBody, informationForm, noticesSection, withdrawForm } from "./portal_aftercare.js";
 import { installReceptions, renderReceptions, showReceptions } from "./portal_receptions.js";
 
 const state = { categories: [], picker: null, idempotencyKey: crypto.randomUUID(), last: null, followed: null, attachments: 0, coPetitioners: 0 };
@@ -170,6 +172,12 @@ function renderDone() {
 }
 
 // ---- following -------------------------------------------------------------------------------
+async function loadNotices() {
+  const { code, access } = state.followed;
+  const found = await api("intake", `v1/petitions/${encodeURIComponent(code)}/notices`, { params: { access_code: access } }).catch(() => null);
+  state.followed.notices = found?.notices || [];
+}
+
 async function follow(event) {
   event?.preventDefault();
   const form = $("#follow-form");
@@ -179,7 +187,8 @@ async function follow(event) {
   try {
     const view = await api("intake", `v1/petitions/${encodeURIComponent(code)}`, { params: { access_code: access } });
     sessionStorage.setItem(`pujiang.access.${code}`, access);
-    state.followed = { code, access, view };
+    state.followed = { code, access, view, notices: [] };
+    await loadNotices();
     renderProgress();
   } catch (failure) {
     const extra = failure.status === 404 ? [t("portal.not_found")] : failure.status === 429 ? [t("portal.throttled")] : [];
@@ -220,6 +229,9 @@ function renderProgress() {
   }
   if (view.may?.give_feedback) parts.push(feedbackForm());
   if (view.may?.request_review) parts.push(reviewForm(view));
+  parts.push(noticesSection(state.followed.notices || []));
+  if (view.may?.add_information) parts.push(informationForm(answer, view.information_added));
+  if (view.may?.withdraw) parts.push(withdrawForm(answer));
   parts.push(el("h3", {}, t("portal.timeline")), el("ol", { class: "timeline" }, view.timeline.map((e) =>
     el("li", { "data-kind": e.kind || "" }, el("time", { datetime: e.time }, when(e.time)), " ", el("span", { class: "step" }, stepText(page.lang, e))))));
   box.replaceChildren(...parts);
@@ -258,14 +270,24 @@ async function answer(event, form, kind) {
     const picked = form.querySelector("input[name=satisfied]:checked");
     if (picked) body.satisfied = picked.value === "true";
     body.comment = form.querySelector("#fb-comment").value;
-  } else {
+  } else if (kind === "review") {
     body.reason = form.querySelector("#rv-reason").value;
+  } else {
+    const more = aftercareBody(form, kind);
+    if (more === null) {
+      form.querySelector(".form-error").replaceChildren(el("p", {}, t("portal.withdraw_unconfirmed")));
+      form.querySelector("#wd-confirm").focus();
+      return;
+    }
+    Object.assign(body, more);
   }
   try {
     const view = await api("intake", `v1/petitions/${encodeURIComponent(code)}/${kind}`, { method: "POST", body });
     state.followed.view = view;
+    await loadNotices();
     renderProgress();
-    $("#progress").prepend(el("p", { class: "success", role: "status" }, t(kind === "feedback" ? "portal.feedback_done" : "portal.review_done")));
+    const done = { feedback: "portal.feedback_done", review: "portal.review_done", withdraw: "portal.withdraw_done", information: "portal.information_done" };
+    $("#progress").prepend(el("p", { class: "success", role: "status" }, t(done[kind])));
   } catch (failure) {
     showErrors(form, failure);
   }

@@ -12,6 +12,7 @@ import { showReceptionDay, showReceptionDays } from "./workbench_receptions.js";
 import { DivisionPicker } from "./picker.js";
 import { WORK_FORMS, describeWork, instructionsBanner, notesList, workCards } from "./work.js";
 import { workFlags } from "./work_logic.js";
+import { attentionTable, callbackCard, noticesCard, withdrawCard } from "./aftercare.js";
 
 const TOKEN = "pujiang.token";
 const AFTER_SIGN_IN = "pujiang.after_sign_in";
@@ -42,6 +43,8 @@ const state = {
   doc: null, history: null, units: [], picker: null, tick: null,
   phone: null, // a search by the petitioner's phone: { query, found, failure } (intake, in the caller's scope)
   phoneTimer: null,
+  callbackReasons: null, // routing's GET /v1/callback-reasons, once
+  attention: [], // the list's "notices to handle" (intake: failed, awaiting print)
 };
 
 // ---- session ---------------------------------------------------------------------------------
@@ -199,6 +202,15 @@ async function loadList(more = false) {
       // "On me": the cases of my unit whose leader in charge (包案) I am.
       if (state.mode === "me") state.cases = state.cases.filter((c) => c.leader === state.claims.sub);
       state.cursor = null;
+    } else if (state.mode === "notices") {
+      // Notices that need an official (intake, in the caller's scope): failed deliveries, letters to print.
+      const [failed, letters] = await Promise.all([
+        call("intake", "v1/notices", { params: { state: "failed" } }),
+        call("intake", "v1/notices", { params: { state: "awaiting_print" } }),
+      ]);
+      state.attention = [...failed.notices, ...letters.notices];
+      state.cases = [];
+      state.cursor = null;
     } else if (state.mode === "collective") {
       // The collective petitions routing reports to this bureau (聯名 / 集體訪), with the read model's details.
       const reported = await call("routing", "v1/collective-petitions", { params: { limit: 200 } });
@@ -285,6 +297,15 @@ function phoneRows() {
 }
 
 function renderList() {
+  const attention = state.mode === "notices" && !state.phone;
+  $("#cases").hidden = attention;
+  $("#attention-box").hidden = !attention;
+  if (attention) {
+    $("#list-count").textContent = t("worklist.count", { n: state.attention.length });
+    $("#attention-box").replaceChildren(el("h2", {}, t("notice.attention")), attentionTable(state.attention, aftercare));
+    $("#more").hidden = true;
+    return;
+  }
   const at = now();
   const phone = Boolean(state.phone);
   const matching = phone ? phoneRows() : state.cases.filter((d) => matchesFilters(d, filters(), at));
@@ -324,6 +345,7 @@ async function loadCase(caseId) {
     state.history = history;
     state.similar = similar?.suggestions || [];
     state.place = doc.division ? await api("routing", `v1/divisions/${doc.division}`).catch(() => null) : null;
+    state.callbackReasons ??= await api("routing", "v1/callback-reasons").catch(() => ({ reasons: [], tries_before_no_feedback: 3 }));
     await loadUnits(doc);
     renderCase();
   } catch (failure) {
@@ -388,9 +410,48 @@ function renderCase() {
     ...workCards(doc, { call, flash, refreshUntil, showConflict, claims: state.claims, units: state.units }),
     similarCard(),
     notesCard(doc),
+    noticesCard(doc, aftercare),
+    callbackCard(doc, state.callbackReasons || { reasons: [], tries_before_no_feedback: 3 }, aftercare),
+    withdrawCard(doc, aftercare) ?? "",
     timelineCard(doc),
   );
 }
+
+// What the aftercare cards (aftercare.js) need from the workbench: the token, the flash, commands.
+const aftercare = {
+  token: () => state.token,
+  flash,
+  /** A letter recorded as printed, a failed notice sent again (intake); then the view shows it. */
+  async notice(noticeId, verb) {
+    try {
+      await call("intake", `v1/notices/${noticeId}/${verb}`, { method: "POST" });
+      flash(t(`notice.done_${verb}`));
+    } catch (failure) {
+      if (failure.status !== 401) flash(t("common.api_says") + failure.message);
+      return;
+    }
+    if (state.doc && location.hash.startsWith("#/case/")) {
+      const wanted = verb === "printed" ? "delivered" : "pending";
+      await refreshUntil((d) => (d.notices || []).some((n) => n.notice_id === noticeId && n.state === wanted));
+    } else await loadList();
+  },
+  /** A routing command of the aftercare cards (callbacks, withdrawal), shown once the read model has it. */
+  async command(form, path, body, doneText) {
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      const answer = await call("routing", `v1/cases/${state.doc.case_id}/${path}`, { method: "POST", body });
+      flash(doneText);
+      const recorded = (answer.events || []).map((e) => e.id);
+      await refreshUntil((d) => recorded.every((id) => (d.timeline || []).some((e) => e.event_id === id)));
+    } catch (failure) {
+      if (failure.status === 409) showConflict(form, failure);
+      else if (failure.status !== 401) showErrors(form, failure);
+    } finally {
+      button.disabled = false;
+    }
+  },
+};
 
 /** 並案: open matters of other petitioners nearby that resemble this one (intake computes them). */
 function similarCard() {
@@ -668,7 +729,7 @@ async function route() {
 
 function renderClocksOnly() {
   const active = document.activeElement;
-  if (active && active.closest(`#actions, #notes, #pending, ${WORK_FORMS}`)) return; // never redraw a form someone is typing in
+  if (active && active.closest(`#actions, #notes, #pending, #callbacks, #withdraw, ${WORK_FORMS}`)) return; // never redraw a form someone is typing in
   renderCase();
 }
 
