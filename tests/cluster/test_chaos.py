@@ -23,7 +23,7 @@ import httpx
 import orjson
 import pytest
 
-from tests.e2e.test_crash_safety import assert_once_each, broken_chains, effects
+from tests.e2e.test_crash_safety import assert_once_each, broken_chains, effects, receipts_complete
 from tests.support.cluster import Cluster, Instances, on_replica
 from tests.support.petitions import a_petition
 from tests.support.system import SERVICES, ServiceProcess
@@ -96,8 +96,7 @@ async def wait_for_view(database_url: str, case_ids: list[str], within_s: float)
     deadline = time.monotonic() + within_s
     while True:
         counts = await effects(database_url, case_ids)
-        done = len(counts["view"]) == len(case_ids) and len(counts["timeline"]) == len(case_ids)
-        if done or time.monotonic() > deadline:
+        if receipts_complete(counts, case_ids) or time.monotonic() > deadline:
             return counts
         await asyncio.sleep(2)
 

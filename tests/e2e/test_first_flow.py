@@ -7,15 +7,10 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from tests.support.petitions import PUJIANG_VILLAGE, a_petition, wait_for_case
+from tests.support.petitions import PUJIANG_VILLAGE, RECEIPT_CLOCKS, a_petition, wait_for_case
 from tests.support.system import System
 
 pytestmark = pytest.mark.e2e
-
-
-# What a unit's receipt starts: the statutory acceptance limit, its sign-off and its window to
-# send the case back (services/sla/data/policies.yaml, docs/lifecycle.md).
-RECEIPT_CLOCKS = {"acceptance", "signoff", "forward_objection"}
 
 
 def test_a_petition_is_assigned_at_village_level_with_its_acceptance_clock(system: System) -> None:

@@ -62,3 +62,8 @@ def petitions_submitted(database_url: str) -> int:
             await conn.close()
 
     return asyncio.run(count())
+
+
+# What a unit's receipt of a case starts: the statutory acceptance limit, its sign-off and its
+# window to send the case back (services/sla/data/policies.yaml, docs/lifecycle.md).
+RECEIPT_CLOCKS = frozenset({"acceptance", "signoff", "forward_objection"})
