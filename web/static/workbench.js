@@ -385,7 +385,8 @@ function renderCase() {
   const category = state.categories.find((c) => c.key === doc.category);
   const flags = caseFlags(doc, at);
   const box = $("#case-body");
-  box.replaceChildren(
+  // Cards with nothing to show are null: left out, never drawn as the text "null".
+  const cards = [
     el("h1", {}, el("span", {}, doc.title || t("case.title")), " ",
       el("span", { class: `status s-${doc.status}`, id: "case-status", "data-status": doc.status }, t(`status.${doc.status}`)),
       flags.map((f) => el("span", { class: `badge b-${f}` }, t(`flag.${f}`)))),
@@ -412,9 +413,10 @@ function renderCase() {
     notesCard(doc),
     noticesCard(doc, aftercare),
     callbackCard(doc, state.callbackReasons || { reasons: [], tries_before_no_feedback: 3 }, aftercare),
-    withdrawCard(doc, aftercare) ?? "",
+    withdrawCard(doc, aftercare),
     timelineCard(doc),
-  );
+  ];
+  box.replaceChildren(...cards.filter((card) => card != null));
 }
 
 // What the aftercare cards (aftercare.js) need from the workbench: the token, the flash, commands.
