@@ -44,8 +44,9 @@ BRISK = Behaviour(
         satisfied=0.55, satisfied_after_review=0.4, review_when_unsatisfied=0.9, re_review_when_unsatisfied=0.9,
         feedback_days=1.0, review_days=1.0,
     ),
-    # Units that often work together and supervisors who often step in.
-    work=WorkHabits(joint=dict.fromkeys(Level, 0.35), supervise_other=0.2, instruct=0.6, release=0.3, consult=0.8,
+    # Units that often work together and supervisors who often step in, each time with a leader's
+    # instruction (a short run sees only a few supervisions: a chance of one would often miss).
+    work=WorkHabits(joint=dict.fromkeys(Level, 0.35), supervise_other=0.2, instruct=1.0, release=0.3, consult=0.8,
                     note=0.3),
 )  # fmt: skip
 RATE, TICK, DAYS = "8/d", "1d", "18d"  # one tick a day keeps the run short: every tick waits for the system
