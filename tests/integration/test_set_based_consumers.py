@@ -28,7 +28,7 @@ from shared.messaging.consumer import BatchHandler, DeadLetters, EventConsumer
 from shared.messaging.inbox import INBOX_DDL
 from shared.vocabulary import Level
 from tests.unit.intake.facts import T0, VILLAGE, assigned, recorded, submitted
-from tests.unit.sla.support import RULES
+from tests.unit.sla.support import STATUTORY_RULES as RULES
 
 pytestmark = pytest.mark.integration
 

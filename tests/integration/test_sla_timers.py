@@ -21,7 +21,8 @@ from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
 from shared.messaging.consumer import Consumed
 from shared.vocabulary import Level
-from tests.unit.sla.support import ACCEPTANCE_DUE, RECEIVED, RULES, VILLAGE, assigned
+from tests.unit.sla.support import ACCEPTANCE_DUE, RECEIVED, VILLAGE, assigned
+from tests.unit.sla.support import STATUTORY_RULES as RULES
 
 pytestmark = pytest.mark.integration
 

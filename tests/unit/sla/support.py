@@ -22,6 +22,22 @@ RECEIVED = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 ACCEPTANCE_DUE = datetime(2026, 3, 17, 16, 0, tzinfo=UTC)  # 24:00 of 17 March, local
 E = TypeVar("E", bound=Event)
 RULES = ClockRules(read_policies(), ChineseStatutoryCalendar(), SHANGHAI, "national")
+# The packaged policy with only its statutory clocks: tests of the timer and batch machinery follow
+# one clock per receipt, not the unit's own steps (sign-off, send-back window) a receipt also starts.
+_PACKAGED = read_policies()
+STATUTORY_RULES = ClockRules(
+    _PACKAGED.model_copy(
+        update={
+            "policies": {
+                name: policy.model_copy(update={"clocks": {k: c for k, c in policy.clocks.items() if c.petitioner}})
+                for name, policy in _PACKAGED.policies.items()
+            }
+        }
+    ),
+    ChineseStatutoryCalendar(),
+    SHANGHAI,
+    "national",
+)
 
 
 def assigned(
