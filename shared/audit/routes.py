@@ -30,7 +30,9 @@ async def proofs(request: Request, who: CurrentPrincipal, case_id: str) -> dict[
     checkpointer: Checkpointer | None = ctx.extras.get("checkpointer")
     if checkpointer is not None:
         await checkpointer.checkpoint_now()
-    async with ctx.pool.acquire() as conn:
+    # One snapshot for every read of the tree: a checkpoint made meanwhile must not mix its blocks
+    # with the one the proofs are built for.
+    async with ctx.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         found = await case_proofs(conn, TreeStore(ctx.store), case_id)
     if found.events:
         # The caller's jurisdiction, from the divisions and units the case's own events name.
