@@ -46,14 +46,14 @@ class PetitionSubmitted(Event):
     attachments: tuple[Attachment, ...] = ()
     # The cadre who recorded it for the citizen (proxy, door_to_door, visits), if any.
     recorded_by: str | None = None
-    # A joint or group petition (聯名 / 集體訪): the other named signers, and how many people in all
+    # A joint or group petition (联名 / 集体访): the other named signers, and how many people in all
     # (the petitioner included; a group visit names a few representatives for many).
     co_petitioners: tuple[Petitioner, ...] = ()
     headcount: int = 1
 
 
 class RepeatPetitionReceived(Event):
-    """The same petitioner raised an open matter again (重複信訪): linked, not opened anew."""
+    """The same petitioner raised an open matter again (重复信访): linked, not opened anew."""
 
     case_id: str
     channel: Channel
@@ -63,7 +63,7 @@ class RepeatPetitionReceived(Event):
 
 
 class FeedbackGiven(Event):
-    """The petitioner's answer to the written reply (回訪)."""
+    """The petitioner's answer to the written reply (回访)."""
 
     case_id: str
     satisfied: bool
@@ -72,7 +72,7 @@ class FeedbackGiven(Event):
 
 
 class ReviewRequested(Event):
-    """The petitioner disagrees and asks the next level up: review (復查), then re-review (復核)."""
+    """The petitioner disagrees and asks the next level up: review (复查), then re-review (复核)."""
 
     case_id: str
     reason: str
@@ -83,7 +83,7 @@ class ReviewRequested(Event):
 
 
 class InformationAdded(Event):
-    """The petitioner added text or attachments to an open case (補充材料); no clock restarts."""
+    """The petitioner added text or attachments to an open case (补充材料); no clock restarts."""
 
     case_id: str
     text: str
@@ -137,10 +137,10 @@ class NoticeDeliveryFailed(Event):
     final: bool = False
 
 
-# ---- leader reception days (領導接訪 / 約訪 / 下訪): streams `reception-{schedule_id}` ------------
+# ---- leader reception days (领导接访 / 约访 / 下访): streams `reception-{schedule_id}` ------------
 
 
-ReceptionKind = Literal["reception", "visit"]  # 接訪 at a centre or office; 下訪 down to a village
+ReceptionKind = Literal["reception", "visit"]  # 接访 at a centre or office; 下访 down to a village
 PlaceKind = Literal["social_governance_centre", "petition_office", "village"]
 
 
@@ -161,7 +161,7 @@ class ReceptionScheduled(Event):
 
 
 class ReceptionBooked(Event):
-    """An appointment (約訪): for an existing case (its codes were checked), or a new matter with a phone."""
+    """An appointment (约访): for an existing case (its codes were checked), or a new matter with a phone."""
 
     schedule_id: str
     booking_id: str

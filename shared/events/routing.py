@@ -77,7 +77,7 @@ class LeaderAssigned(Event):
 
 
 class CollectivePetitionReported(Event):
-    """A collective petition (聯名 / 集體訪) was routed: the informed unit (by default the county's
+    """A collective petition (联名 / 集体访) was routed: the informed unit (by default the county's
     petition bureau) is told. No personal data: the bureau reads the case for the rest."""
 
     case_id: str
@@ -98,7 +98,7 @@ class CaseNoteAdded(Event):
 
 
 class CaseResolved(Event):
-    """A written reply (答覆意見) was given; `level` is where it was resolved: what 631 counts."""
+    """A written reply (答复意见) was given; `level` is where it was resolved: what 631 counts."""
 
     case_id: str
     reply: str
@@ -123,7 +123,7 @@ class CaseClosed(Event):
 
 
 class SupervisionIssued(Event):
-    """What routing's escalation policy did about a breached deadline (催辦, 督辦, takeover)."""
+    """What routing's escalation policy did about a breached deadline (催办, 督办, takeover)."""
 
     case_id: str
     step: EscalationStep
@@ -133,8 +133,8 @@ class SupervisionIssued(Event):
     breach_count: int
 
 
-# ---- Work across units (issue 10, part B): joint handling (主辦/協辦), consultation (會商),
-# ---- supervision on demand (督辦) and leaders' instructions (批示). Recorded on the case's stream.
+# ---- Work across units (issue 10, part B): joint handling (主办/协办), consultation (会商),
+# ---- supervision on demand (督办) and leaders' instructions (批示). Recorded on the case's stream.
 
 ReportKind = Literal["opinion", "action"]
 
@@ -150,7 +150,7 @@ def supervision_clock_id(supervision_id: str) -> str:
 
 
 class TaskAssigned(Event):
-    """The lead unit asks an assisting unit (a department or another township) for its part (協辦).
+    """The lead unit asks an assisting unit (a department or another township) for its part (协办).
 
     `division_code` is the assisting unit's division: whose jurisdiction acts on the task.
     `due_date` is the last day the lead gave; without one the policy's `assist_task` clock runs.
@@ -167,7 +167,7 @@ class TaskAssigned(Event):
 
 
 class TaskSigned(Event):
-    """The assisting unit confirms it has the task (簽收)."""
+    """The assisting unit confirms it has the task (签收)."""
 
     case_id: str
     task_id: str
@@ -211,7 +211,7 @@ class TaskClosed(Event):
 
 
 class ConsultationRecorded(Event):
-    """A consultation (會商 / 聯席會議) on the case: who met, when, what was said and decided."""
+    """A consultation (会商 / 联席会议) on the case: who met, when, what was said and decided."""
 
     case_id: str
     consultation_id: str
@@ -223,7 +223,7 @@ class ConsultationRecorded(Event):
 
 
 class SupervisionOrdered(Event):
-    """A supervisor of a higher level supervises the case on demand (督辦), not after a breach.
+    """A supervisor of a higher level supervises the case on demand (督办), not after a breach.
 
     `unit_id` must answer with a progress report by `respond_by` (else the policy's
     `supervision_response` clock).
@@ -261,7 +261,7 @@ Satisfaction = Literal["satisfied", "basically_satisfied", "dissatisfied"]
 
 
 class CallbackRecorded(Event):
-    """An official phoned or visited the petitioner after a reply (回訪) and recorded the outcome."""
+    """An official phoned or visited the petitioner after a reply (回访) and recorded the outcome."""
 
     case_id: str
     method: Literal["phone", "visit"]

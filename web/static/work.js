@@ -43,7 +43,7 @@ export function workCards(doc, ctx) {
   return [tasksCard(doc, ctx), supervisionsCard(doc, ctx), consultationsCard(doc, ctx), instructionCard(doc, ctx)].filter(Boolean);
 }
 
-/** The work notes (工作記錄) already written: the officials' notes of the timeline, newest first. */
+/** The work notes (工作记录) already written: the officials' notes of the timeline, newest first. */
 export function notesList(doc) {
   const notes = (doc.timeline || []).filter((e) => e.type === "CaseNoteAdded").reverse();
   if (!notes.length) return el("p", { class: "muted" }, t("case.notes_none"));

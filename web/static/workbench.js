@@ -212,7 +212,7 @@ async function loadList(more = false) {
       state.cases = [];
       state.cursor = null;
     } else if (state.mode === "collective") {
-      // The collective petitions routing reports to this bureau (聯名 / 集體訪), with the read model's details.
+      // The collective petitions routing reports to this bureau (联名 / 集体访), with the read model's details.
       const reported = await call("routing", "v1/collective-petitions", { params: { limit: 200 } });
       const docs = await Promise.all(reported.cases.slice(0, 60).map((c) => call("projections", `v1/cases/${c.case_id}`).catch(() => null)));
       state.cases = reported.cases.map((c, i) => ({ ...(docs[i] || {}), ...c, opened_at: docs[i]?.opened_at, collective: true }));
@@ -455,7 +455,7 @@ const aftercare = {
   },
 };
 
-/** 並案: open matters of other petitioners nearby that resemble this one (intake computes them). */
+/** 并案: open matters of other petitioners nearby that resemble this one (intake computes them). */
 function similarCard() {
   if (!state.similar?.length) return null;
   return el("section", { class: "card", id: "similar" }, el("h2", {}, t("similar.title")),
