@@ -44,35 +44,41 @@ class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# The text limits every routing body shares (the work between units' bodies too).
+Text = Annotated[str, Field(min_length=1, max_length=2000)]  # a reason, a note, an ask
+LongText = Annotated[str, Field(min_length=1, max_length=20_000)]  # a reply, minutes, a report
+Name = Annotated[str, Field(min_length=1, max_length=200)]  # a person or a unit
+
+
 class RejectIn(Body):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text
     redirect_to: str | None = Field(default=None, max_length=200)
 
 
 class ExtendIn(Body):
     days: int = Field(ge=1, le=365)
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text
 
 
 class TransferIn(Body):
     division_code: str = Field(min_length=12, max_length=64)
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text
 
 
 class EscalateIn(Body):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text
 
 
 class ResolveIn(Body):
-    reply: str = Field(min_length=1, max_length=20_000)
+    reply: LongText
 
 
 class LeaderIn(Body):
-    leader: str = Field(min_length=1, max_length=200)
+    leader: Name
 
 
 class NoteIn(Body):
-    text: str = Field(min_length=1, max_length=2000)
+    text: Text
 
 
 def changed(case_id: str, result: Changed) -> dict[str, Any]:
@@ -88,50 +94,50 @@ def changed(case_id: str, result: Changed) -> dict[str, Any]:
     }
 
 
-async def _run(routing: Routing, case_id: str, command: Command, principal: Principal) -> dict[str, Any]:
+async def run_command(routing: Routing, case_id: str, command: Command, principal: Principal) -> dict[str, Any]:
     return changed(case_id, await routing.command(case_id, command, principal))
 
 
 @router.post("/cases/{case_id}/accept")
 async def accept(case_id: str, routing: RoutingDep, principal: CurrentPrincipal) -> dict[str, Any]:
-    return await _run(routing, case_id, Accept(), principal)
+    return await run_command(routing, case_id, Accept(), principal)
 
 
 @router.post("/cases/{case_id}/reject")
 async def reject(case_id: str, body: RejectIn, routing: RoutingDep, principal: CurrentPrincipal) -> dict[str, Any]:
-    return await _run(routing, case_id, Reject(**body.model_dump()), principal)
+    return await run_command(routing, case_id, Reject(**body.model_dump()), principal)
 
 
 @router.post("/cases/{case_id}/extend")
 async def extend(case_id: str, body: ExtendIn, routing: RoutingDep, principal: CurrentPrincipal) -> dict[str, Any]:
-    return await _run(routing, case_id, Extend(**body.model_dump()), principal)
+    return await run_command(routing, case_id, Extend(**body.model_dump()), principal)
 
 
 @router.post("/cases/{case_id}/transfer")
 async def transfer(case_id: str, body: TransferIn, routing: RoutingDep, principal: CurrentPrincipal) -> dict[str, Any]:
-    return await _run(routing, case_id, Transfer(**body.model_dump()), principal)
+    return await run_command(routing, case_id, Transfer(**body.model_dump()), principal)
 
 
 @router.post("/cases/{case_id}/escalate")
 async def escalate(case_id: str, body: EscalateIn, routing: RoutingDep, principal: CurrentPrincipal) -> dict[str, Any]:
-    return await _run(routing, case_id, Escalate(**body.model_dump()), principal)
+    return await run_command(routing, case_id, Escalate(**body.model_dump()), principal)
 
 
 @router.post("/cases/{case_id}/resolve")
 async def resolve(case_id: str, body: ResolveIn, routing: RoutingDep, principal: CurrentPrincipal) -> dict[str, Any]:
-    return await _run(routing, case_id, Resolve(**body.model_dump()), principal)
+    return await run_command(routing, case_id, Resolve(**body.model_dump()), principal)
 
 
 @router.post("/cases/{case_id}/assign-leader")
 async def assign_leader(
     case_id: str, body: LeaderIn, routing: RoutingDep, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    return await _run(routing, case_id, AssignLeader(**body.model_dump()), principal)
+    return await run_command(routing, case_id, AssignLeader(**body.model_dump()), principal)
 
 
 @router.post("/cases/{case_id}/notes")
 async def add_note(case_id: str, body: NoteIn, routing: RoutingDep, principal: CurrentPrincipal) -> dict[str, Any]:
-    return await _run(routing, case_id, AddNote(**body.model_dump()), principal)
+    return await run_command(routing, case_id, AddNote(**body.model_dump()), principal)
 
 
 @router.get("/worklist")

@@ -26,7 +26,7 @@ from services.routing.domain.work_commands import (
     SignTask,
     WorkCommand,
 )
-from services.routing.entrypoints.http import Body, WorkDep, changed
+from services.routing.entrypoints.http import Body, LongText, Name, Text, WorkDep, changed
 from services.routing.work_handlers import Work
 from shared.events.routing import ReportKind
 from shared.http.auth import CurrentPrincipal
@@ -34,9 +34,6 @@ from shared.http.auth import CurrentPrincipal
 router = APIRouter(prefix="/v1/cases/{case_id}", tags=["work across units"])
 
 
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
-LongText = Annotated[str, Field(min_length=1, max_length=20_000)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
 Id = Annotated[str, Field(min_length=1, max_length=20)]
 
 
