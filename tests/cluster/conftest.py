@@ -14,7 +14,9 @@ from tests.support.cluster import Cluster, Instances, cluster_from_env, service_
 from tests.support.infra import ROOT, delete_topics
 
 
-@pytest.fixture(scope="session")
+# Package scope: the three brokers and the replica stop once this tier is done, so they do not
+# load every test that pytest runs after it (a session scope kept them up to the suite's end).
+@pytest.fixture(scope="package")
 def cluster() -> Iterator[Cluster]:
     found = cluster_from_env()
     was_running = found.running()
@@ -41,7 +43,7 @@ def fresh_database(cluster: Cluster) -> Iterator[str]:
     asyncio.run(_admin(cluster.database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def cluster_db(cluster: Cluster) -> Iterator[str]:
     """The database of `pair` (one system per database: its relays publish everything in it)."""
     with fresh_database(cluster) as url:
@@ -55,14 +57,14 @@ def own_db(cluster: Cluster) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def pair_prefix(cluster: Cluster) -> Iterator[str]:
     prefix = f"cl{uuid.uuid4().hex[:8]}"
     yield prefix
     asyncio.run(delete_topics(cluster.kafka, prefix))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def pair(cluster: Cluster, cluster_db: str, pair_prefix: str) -> Iterator[Instances]:
     """Two instances of each of the four services on the cluster; projections read the replica.
 
