@@ -13,10 +13,15 @@ from shared.audit.bundle import LogProofs, ProvenEvent, event_json
 from shared.audit.checkpoint import public_keys_from_json
 from shared.audit.merkle import consistency_proof, inclusion_proof
 from shared.audit.tree_store import TreeStore, block_of
+from shared.events.base import RecordedEvent
+from shared.eventstore.port import Position
 
 
-async def case_proofs(conn: asyncpg.Connection, trees: TreeStore, case_id: str) -> LogProofs:
-    """The case's events in this log with their inclusion proofs in the latest checkpoint.
+async def case_proofs(
+    conn: asyncpg.Connection, trees: TreeStore, subject: list[tuple[Position, RecordedEvent]]
+) -> LogProofs:
+    """The case's events in this log (`subject`, as `read_subject` gives them) with their inclusion
+    proofs in the latest checkpoint.
 
     The checkpoint before it comes along with the consistency proof between the two. Events
     appended after the latest checkpoint are left out (the caller asks for a fresh one first).
@@ -30,7 +35,7 @@ async def case_proofs(conn: asyncpg.Connection, trees: TreeStore, case_id: str) 
     blocks = await trees.blocks(conn)
     lasts = [p for p, _ in blocks]
     roots = [r for _, r in blocks]
-    covered = [(p, e, block_of(lasts, p)) for p, e in await store.read_subject(conn, case_id) if p <= latest.last]
+    covered = [(p, e, block_of(lasts, p)) for p, e in subject if p <= latest.last]
     needed = {b for _, _, b in covered} | blocks_needed_for_consistency(size, size)
     if len(stored) == 2:
         needed |= blocks_needed_for_consistency(stored[0].checkpoint.size, size)

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
+from shared.audit.bundle import event_json
 from shared.audit.checkpointer import Checkpointer
 from shared.audit.proofs import case_proofs
 from shared.audit.tree_store import TreeStore
@@ -33,10 +34,12 @@ async def proofs(request: Request, who: CurrentPrincipal, case_id: str) -> dict[
     # One snapshot for every read of the tree: a checkpoint made meanwhile must not mix its blocks
     # with the one the proofs are built for.
     async with ctx.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-        found = await case_proofs(conn, TreeStore(ctx.store), case_id)
-    if found.events:
-        # The caller's jurisdiction, from the divisions and units the case's own events name.
-        who.require_jurisdiction(*divisions_named(e.event for e in found.events))
+        subject = await ctx.store.read_subject(conn, case_id)
+        if subject:
+            # The caller's jurisdiction, from the divisions and units the case's own events name:
+            # every one of them, signed yet or not, so a checkpoint running late changes nothing.
+            who.require_jurisdiction(*divisions_named(event_json(e) for _, e in subject))
+        found = await case_proofs(conn, TreeStore(ctx.store), subject)
     return found.to_json()
 
 

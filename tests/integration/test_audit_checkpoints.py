@@ -107,7 +107,7 @@ async def test_checkpoints_cover_the_store_in_global_order_and_each_extends_the_
 
 async def _bundle(pool: asyncpg.Pool, store: PostgresEventStore, case: str) -> dict[str, Any]:
     async with pool.acquire() as conn:
-        proofs = await case_proofs(conn, TreeStore(store), case)
+        proofs = await case_proofs(conn, TreeStore(store), await store.read_subject(conn, case))
     # Through JSON, as it travels from the service to the export.
     return case_bundle(case, [orjson.loads(orjson.dumps(proofs.to_json()))], "2026-12-01T00:00:00Z")
 
