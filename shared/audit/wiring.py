@@ -14,6 +14,7 @@ from shared.audit.checkpoint import Signer
 from shared.audit.checkpointer import Checkpointer
 from shared.audit.tree_store import TreeStore
 from shared.eventstore.port import EventStore
+from shared.eventstore.store import writer_name
 from shared.settings import Settings
 
 log = structlog.get_logger()
@@ -41,7 +42,10 @@ def checkpointer_for(
     directory = settings.pujiang_checkpoint_dir
 
     async def connect() -> asyncpg.Connection:
-        return await asyncpg.connect(database_url)
+        # Named as writing no events: its transactions store tree blocks and checkpoints only, so
+        # no relay (not even this service's) need wait for them.
+        name = writer_name(service, appends=False)
+        return await asyncpg.connect(database_url, server_settings={"application_name": name})
 
     return Checkpointer(
         connect,
