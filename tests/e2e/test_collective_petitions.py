@@ -10,7 +10,7 @@ import pytest
 from shared.vocabulary import Role
 from tests.e2e.test_petitioner_follow import follow, submit
 from tests.e2e.test_routing_lifecycle import PUJIANG, PUJIANG_TOWN
-from tests.support.petitions import a_petition
+from tests.support.petitions import a_petition, worklist_rows
 from tests.support.polling import eventually
 from tests.support.system import System
 
@@ -48,10 +48,9 @@ def test_a_group_petition_starts_at_the_township_and_the_county_bureau_sees_it(s
         )
         row = feed[case_id]
         assert (row["headcount"], row["level"], row["division_code"]) == (25, "township", PUJIANG_TOWN)
-        worklist = client.get(f"{system.url('routing')}/v1/worklist", headers=system.auth(Role.OFFICIAL, PUJIANG_TOWN))
-        mine = [c for c in worklist.json()["cases"] if c["case_id"] == case_id]
-        assert mine
-        assert mine[0]["headcount"] == 25
+        mine = worklist_rows(system.url("routing"), client, system.auth(Role.OFFICIAL, PUJIANG_TOWN)).get(case_id)
+        assert mine is not None
+        assert mine["headcount"] == 25
         # The feed is the bureau's (and above): a township does not get it.
         below = client.get(
             f"{system.url('routing')}/v1/collective-petitions", headers=system.auth(Role.OFFICIAL, PUJIANG_TOWN)

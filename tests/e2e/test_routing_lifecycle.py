@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
 import pytest
 
 from shared.vocabulary import Role
-from tests.support.petitions import PUJIANG_VILLAGE, a_petition
+from tests.support.petitions import PUJIANG_VILLAGE, a_petition, worklist_rows
 from tests.support.polling import eventually
 from tests.support.system import System
 
@@ -38,18 +37,7 @@ def routed_case(system: System, client: httpx.Client, unit: str = PUJIANG_VILLAG
 
 
 def worklist(system: System, client: httpx.Client, unit: str) -> set[str]:
-    """Every case id on the unit's worklist, page by page (other tests file at the same village)."""
-    found: set[str] = set()
-    cursor: str | None = ""
-    while cursor is not None:
-        page = client.get(
-            f"{system.url('routing')}/v1/worklist",
-            headers=system.auth(Role.OFFICIAL, unit),
-            params={"limit": 500, "cursor": cursor},
-        ).json()
-        found |= {c["case_id"] for c in page["cases"]}
-        cursor = page["next_cursor"]
-    return found
+    return set(worklist_rows(system.url("routing"), client, system.auth(Role.OFFICIAL, unit)))
 
 
 def act(
@@ -155,14 +143,13 @@ def test_worklists_of_two_counties_never_mix(system: System) -> None:
             f"{system.url('intake')}/v1/petitions",
             json=a_petition(category="land_expropriation", division_code="330782001001"),
         ).json()
-        time.sleep(1)
-        mine = client.get(
-            f"{system.url('routing')}/v1/worklist", headers=system.auth(Role.OFFICIAL, PUJIANG), params={"limit": 500}
-        ).json()["cases"]
-        theirs = client.get(
-            f"{system.url('routing')}/v1/worklist", headers=system.auth(Role.OFFICIAL, YIWU), params={"limit": 500}
-        ).json()["cases"]
-    assert pujiang in {c["case_id"] for c in mine}
-    assert yiwu["case_id"] in {c["case_id"] for c in theirs}
-    assert all(c["division_code"] == PUJIANG for c in mine)
-    assert all(c["division_code"] == YIWU for c in theirs)
+        mine = worklist_rows(system.url("routing"), client, system.auth(Role.OFFICIAL, PUJIANG))
+        theirs = eventually(
+            lambda: worklist_rows(system.url("routing"), client, system.auth(Role.OFFICIAL, YIWU)),
+            lambda rows: yiwu["case_id"] in rows,
+            what="the Yiwu case on Yiwu's worklist",
+        )
+    assert pujiang in mine
+    assert yiwu["case_id"] not in mine
+    assert all(c["division_code"] == PUJIANG for c in mine.values())
+    assert all(c["division_code"] == YIWU for c in theirs.values())

@@ -13,7 +13,7 @@ import pytest
 
 from shared.vocabulary import Role
 from tests.e2e.test_routing_lifecycle import routed_case
-from tests.support.petitions import PUJIANG_VILLAGE, wait_for_case
+from tests.support.petitions import PUJIANG_VILLAGE, wait_for_case, worklist_rows
 from tests.support.polling import eventually
 from tests.support.system import System
 
@@ -40,12 +40,9 @@ def read(system: System, client: httpx.Client, case_id: str, until: Any) -> dict
 
 
 def row(system: System, client: httpx.Client, division: str, case_id: str, **params: str) -> dict[str, Any] | None:
-    page = client.get(
-        f"{system.url('routing')}/v1/worklist",
-        headers=system.auth(Role.OFFICIAL, division, "li"),
-        params={"limit": 500, **params},
-    ).json()
-    return next((c for c in page["cases"] if c["case_id"] == case_id), None)
+    return worklist_rows(system.url("routing"), client, system.auth(Role.OFFICIAL, division, "li"), **params).get(
+        case_id
+    )
 
 
 def clock(system: System, client: httpx.Client, case_id: str, kind: str, until: Any) -> dict[str, Any]:

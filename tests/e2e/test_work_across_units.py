@@ -13,7 +13,7 @@ import pytest
 from shared.vocabulary import Role
 from tests.e2e.test_routing_lifecycle import PUJIANG, YIWU, act, routed_case
 from tests.e2e.test_sla_clocks import move_clock
-from tests.support.petitions import PUJIANG_VILLAGE, wait_for_case
+from tests.support.petitions import PUJIANG_VILLAGE, wait_for_case, worklist_rows
 from tests.support.polling import eventually
 from tests.support.system import System
 
@@ -55,8 +55,7 @@ def doc_when(system: System, client: httpx.Client, case_id: str, until: Any, **w
 
 
 def assisting_rows(system: System, client: httpx.Client, division: str) -> dict[str, dict[str, Any]]:
-    page = client.get(f"{system.url('routing')}/v1/worklist", headers=system.auth(Role.OFFICIAL, division)).json()
-    return {c["case_id"]: c for c in page["cases"]}
+    return worklist_rows(system.url("routing"), client, system.auth(Role.OFFICIAL, division))
 
 
 def test_a_joint_case_from_task_to_report_and_the_lead_cannot_resolve_before(system: System) -> None:
@@ -78,7 +77,12 @@ def test_a_joint_case_from_task_to_report_and_the_lead_cannot_resolve_before(sys
         )
         assert row is not None
         assert row["assisting"] == [{"task_id": "1", "unit_id": TOWNSHIP_B, "status": "requested"}]
-        lead_row = assisting_rows(system, client, PUJIANG_VILLAGE)[case_id]
+        lead_row = eventually(
+            lambda: assisting_rows(system, client, PUJIANG_VILLAGE).get(case_id),
+            lambda r: r is not None and r["open_tasks"] == 2,
+            what="the case on the lead's worklist with both tasks open",
+        )
+        assert lead_row is not None
         assert (lead_row["open_tasks"], lead_row["assisting"]) == (2, [])
         # The lead cannot resolve while tasks are open: a 409 that says why.
         blocked = act(system, client, case_id, "resolve")

@@ -51,6 +51,25 @@ def wait_for_case(
     return case
 
 
+def worklist_rows(
+    routing: str, client: httpx.Client, headers: dict[str, str], **params: str
+) -> dict[str, dict[str, Any]]:
+    """Every row of a unit's worklist by case id, page after page: other tests leave cases at the
+    same units, so the one a test looks for may be past the first page."""
+    rows: dict[str, dict[str, Any]] = {}
+    cursor = ""
+    while True:
+        answer = client.get(
+            f"{routing}/v1/worklist", headers=headers, params={**params, "limit": 500, "cursor": cursor}
+        )
+        assert answer.status_code == 200, answer.text
+        page = answer.json()
+        rows.update((c["case_id"], c) for c in page["cases"])
+        if not page["next_cursor"]:
+            return rows
+        cursor = page["next_cursor"]
+
+
 def petitions_submitted(database_url: str) -> int:
     """How many petitions intake has recorded, straight from its event store (to see nothing was written)."""
 
