@@ -17,7 +17,7 @@ from typing import Any
 
 import asyncpg
 import structlog
-from aiokafka import AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
@@ -45,6 +45,8 @@ from shared.logs import configure_logging
 from shared.messaging.clock_follower import ClockFollower
 from shared.messaging.consumer import BatchHandler, Consumed, DeadLetters, EventConsumer
 from shared.messaging.relay import OutboxRelay
+from shared.messaging.resume import ResumeFromStoredOffsets
+from shared.messaging.stall import StallWatch
 from shared.messaging.topics import ClusterTooSmall, Topics, ensure_topics
 from shared.runtime import committing, supervise
 from shared.settings import Settings
@@ -66,6 +68,7 @@ class Context:
     relay: OutboxRelay
     follower: ClockFollower
     consumer: EventConsumer | None = None
+    stall_watch: StallWatch | None = None
     consumer_pool: asyncpg.Pool | None = None  # when the consumer appends no events (ServiceSpec)
     broker: KafkaBroker | None = None
     read_pool: asyncpg.Pool | None = None  # a read replica's, when the spec reads from one and one is configured
@@ -198,7 +201,7 @@ async def _boot(spec: ServiceSpec, settings: Settings, app: FastAPI, running: li
             started = _Running(await _start(spec, settings))
             running.append(started)
             ctx = started.ctx
-            jobs = (_run_relay, _run_follower, _run_checkpointer, *spec.background)
+            jobs = (_run_relay, _run_follower, _run_checkpointer, _run_stall_watch, *spec.background)
             started.tasks = [
                 asyncio.create_task(supervise(f"{spec.name}.{job.__name__}", partial(job, ctx))) for job in jobs
             ]
@@ -318,7 +321,17 @@ async def _connect(spec: ServiceSpec, settings: Settings, pool: asyncpg.Pool, ur
             after_commit=relay.poke,
         )  # fmt: skip
         ctx.broker = _broker(ctx, [topics.of(s) for s in spec.consumes])
+        kafka = partial(kafka_consumer, ctx.broker)
+        ctx.stall_watch = StallWatch(ctx.consumer, kafka, settings.pujiang_consumer_stall_s)
     return ctx
+
+
+def kafka_consumer(broker: KafkaBroker) -> AIOKafkaConsumer | None:
+    """The aiokafka consumer of the service's one subscriber, once it has started."""
+    found: AIOKafkaConsumer | None = next(
+        (kafka for s in broker.subscribers if (kafka := getattr(s, "consumer", None)) is not None), None
+    )
+    return found
 
 
 def _broker(ctx: Context, topic_names: list[str]) -> KafkaBroker:
@@ -329,6 +342,7 @@ def _broker(ctx: Context, topic_names: list[str]) -> KafkaBroker:
     @broker.subscriber(
         *topic_names,
         group_id=f"{ctx.topics.prefix}.{ctx.name}",
+        listener=ResumeFromStoredOffsets(consumer, partial(kafka_consumer, broker)),
         batch=True,
         max_records=500,
         batch_timeout_ms=50,
@@ -355,6 +369,13 @@ async def _run_relay(ctx: Context) -> None:
 
 async def _run_follower(ctx: Context) -> None:
     await ctx.follower.run()
+
+
+async def _run_stall_watch(ctx: Context) -> None:
+    if ctx.stall_watch is None:  # consumes nothing
+        await asyncio.Event().wait()
+    else:
+        await ctx.stall_watch.run()
 
 
 async def _run_checkpointer(ctx: Context) -> None:
@@ -394,6 +415,7 @@ async def _readiness(request: Request) -> dict[str, Any]:
     checks["consumer"] = {
         "ok": ctx.broker is None or (_subscribed(ctx) and lag <= ctx.settings.pujiang_ready_max_lag),
         "lag": lag,
+        "stalls_nudged": ctx.stall_watch.nudged if ctx.stall_watch is not None else 0,
     }
     checks["relay"] = {"ok": True, "leader": ctx.relay.is_leader, "published": ctx.relay.published}
     if (checkpointer := ctx.extras.get("checkpointer")) is not None:

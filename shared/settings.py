@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         default=None, description="a streaming replica the projections service serves its queries from"
     )
     pujiang_ready_max_lag: int = Field(default=1000, description="unconsumed records above which /readyz says 503")
+    pujiang_consumer_stall_s: float = Field(
+        default=30.0, gt=0, description="records waiting this long with no progress: the partition is fetched afresh"
+    )
     # Least privilege (shared/eventstore/roles.py, README "Database roles"): DATABASE_URL is the
     # migration role, which owns the schemas; each service connects as a role of its own, given
     # by PUJIANG_SERVICE_DATABASE_URL or derived from DATABASE_URL (user `<user>_<service>`,

@@ -108,6 +108,18 @@ class EventConsumer:
         self._after_commit()
         self.processed += len(work)
 
+    async def stored_offsets(self) -> dict[tuple[str, int], int]:
+        """The next offset of each partition, as the transactions that applied its records left it."""
+        async with self._pool.acquire() as conn:
+            return await self._stored(conn)
+
+    async def _stored(self, conn: asyncpg.Connection) -> dict[tuple[str, int], int]:
+        rows = await conn.fetch(
+            f"SELECT topic, partition, next_offset FROM {self._schema}.consumer_offsets WHERE consumer = $1",
+            self.name,
+        )
+        return {(row["topic"], row["partition"]): row["next_offset"] for row in rows}
+
     def _unwanted(self, record: ConsumerRecord[bytes, bytes]) -> bool:
         """One of our event types that this service does not act on, told by its header alone."""
         for key, value in record.headers or ():
@@ -119,11 +131,7 @@ class EventConsumer:
 
     async def _readable(self, conn: asyncpg.Connection, batch: list[ConsumerRecord[bytes, bytes]]) -> list[_Work]:
         """The records not applied before and of a type we act on, each decoded once (or dead-lettered)."""
-        rows = await conn.fetch(
-            f"SELECT topic, partition, next_offset FROM {self._schema}.consumer_offsets WHERE consumer = $1",
-            self.name,
-        )
-        applied = {(row["topic"], row["partition"]): row["next_offset"] for row in rows}
+        applied = await self._stored(conn)
         work: list[_Work] = []
         for record in batch:
             if record.offset < applied.get((record.topic, record.partition), 0) or self._unwanted(record):
