@@ -6,12 +6,14 @@ import asyncio
 import threading
 import time
 import uuid
+from collections import Counter
 
 import asyncpg
 import httpx
 import pytest
 
 from services.projections.audit import check_all
+from shared.messaging.partitioning import partition_of
 from tests.support.petitions import RECEIPT_CLOCKS, a_petition
 from tests.support.polling import eventually
 from tests.support.system import SERVICES, ServiceProcess, System, free_port
@@ -63,24 +65,29 @@ class SteadyClient:
 
 
 async def effects(database_url: str, case_ids: list[str]) -> dict[str, dict[str, int]]:
-    """How many times each effect was recorded, per case, straight from each service's store."""
+    """How many times each effect was recorded, per case, straight from each service's store.
+
+    All in one snapshot: read one after another, a case could be missing from routing's count and
+    yet, a moment later, complete in the read model (which only ever follows routing).
+    """
     conn = await asyncpg.connect(database_url)
     try:
-        counts: dict[str, dict[str, int]] = {}
-        view = await conn.fetchval("SELECT schema FROM projections.read_model")  # the serving generation
-        for label, sql in {
-            "submitted": "SELECT subject, count(*) FROM intake.events WHERE type='PetitionSubmitted' GROUP BY 1",
-            "assigned": "SELECT subject, count(*) FROM routing.events WHERE type='CaseAssigned' GROUP BY 1",
-            # A receipt starts several clocks (RECEIPT_CLOCKS): each must be started once.
-            "clock": "SELECT subject, max(n) FROM (SELECT subject, data->>'clock_id', count(*) AS n "
-            "FROM sla.events WHERE type='ClockStarted' GROUP BY 1, 2) AS started GROUP BY 1",
-            "view": f"SELECT case_id, count(*) FROM {view}.case_view WHERE status='assigned' "
-            "AND jsonb_array_length(doc->'clocks') > 0 GROUP BY 1",
-            "timeline": f"SELECT case_id, jsonb_array_length(doc->'timeline') FROM {view}.case_view",
-        }.items():
-            rows = await conn.fetch(sql)
-            counts[label] = {r[0]: r[1] for r in rows if r[0] in set(case_ids)}
-        return counts
+        async with conn.transaction(isolation="repeatable_read", readonly=True):
+            counts: dict[str, dict[str, int]] = {}
+            view = await conn.fetchval("SELECT schema FROM projections.read_model")  # the serving generation
+            for label, sql in {
+                "submitted": "SELECT subject, count(*) FROM intake.events WHERE type='PetitionSubmitted' GROUP BY 1",
+                "assigned": "SELECT subject, count(*) FROM routing.events WHERE type='CaseAssigned' GROUP BY 1",
+                # A receipt starts several clocks (RECEIPT_CLOCKS): each must be started once.
+                "clock": "SELECT subject, max(n) FROM (SELECT subject, data->>'clock_id', count(*) AS n "
+                "FROM sla.events WHERE type='ClockStarted' GROUP BY 1, 2) AS started GROUP BY 1",
+                "view": f"SELECT case_id, count(*) FROM {view}.case_view WHERE status='assigned' "
+                "AND jsonb_array_length(doc->'clocks') > 0 GROUP BY 1",
+                "timeline": f"SELECT case_id, jsonb_array_length(doc->'timeline') FROM {view}.case_view",
+            }.items():
+                rows = await conn.fetch(sql)
+                counts[label] = {r[0]: r[1] for r in rows if r[0] in set(case_ids)}
+            return counts
     finally:
         await conn.close()
 
@@ -115,7 +122,39 @@ def stop_and_assert_each_case_once(client: SteadyClient, database_url: str, more
     case_ids = client.case_ids
     assert len(case_ids) > more_than
     assert len(set(case_ids)) == len(case_ids)
-    assert_once_each(wait_for_effects(database_url, case_ids), case_ids)
+    counts = wait_for_effects(database_url, case_ids)
+    if missing := [c for c in case_ids if c not in counts["assigned"]]:
+        print(asyncio.run(where_they_stopped(database_url, missing)))
+    assert_once_each(counts, case_ids)
+
+
+async def where_they_stopped(database_url: str, case_ids: list[str], partitions: int = 3) -> str:
+    """For petitions routing never assigned: published by intake's relay? reached routing's inbox?
+    Which partitions, and how far routing's stored offsets go (what a failing run prints)."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        rows = await conn.fetch(
+            """SELECT e.subject,
+                      c.name IS NOT NULL AND (e.tx_id, e.position) <= (c.tx_id, c.position) AS relayed,
+                      i.source_partition, i.source_offset,
+                      array(SELECT DISTINCT r.type FROM routing.events r WHERE r.subject = e.subject) AS routed
+               FROM intake.events e
+               LEFT JOIN intake.relay_checkpoint c ON c.name = 'kafka'
+               LEFT JOIN routing.inbox i ON i.consumer = 'routing' AND i.event_id = e.event_id
+               WHERE e.type = 'PetitionSubmitted' AND e.subject = ANY($1::text[])""",
+            case_ids,
+        )
+        offsets = await conn.fetch("SELECT topic, partition, next_offset FROM routing.consumer_offsets ORDER BY 1, 2")
+    finally:
+        await conn.close()
+    # The tiers run the services on PUJIANG_PARTITIONS=3 (tests/support/system.py, cluster.py).
+    on = sorted({partition_of(r["subject"].encode(), range(partitions)) for r in rows})
+    return (
+        f"{len(case_ids)} not assigned: {sum(r['relayed'] for r in rows)} published by intake's relay, "
+        f"{sum(r['source_offset'] is not None for r in rows)} in routing's inbox, "
+        f"routing's events of them by now {Counter(tuple(sorted(r['routed'])) for r in rows)}; on partitions {on}; "
+        f"routing's offsets {[tuple(o) for o in offsets]}"
+    )
 
 
 def assert_once_each(counts: dict[str, dict[str, int]], case_ids: list[str]) -> None:
