@@ -1,12 +1,12 @@
 """Where a consumer resumes a partition it is given: the offset PostgreSQL stored with the state.
 
 The transaction that applies a batch also moves `consumer_offsets` (consumer.py); Kafka's
-committed offset is written after it, so normally it only lags behind and the repeats are
-skipped. But a commit can also get ahead of what was applied: aiokafka commits the positions of
-every assigned partition, and positions move around a rebalance while a batch is still being
-applied elsewhere. Seeking each assigned partition to its stored offset makes the database the
-one record of what was applied; Kafka's committed offsets are then only what lag tools read. A
-partition with no stored offset yet starts where Kafka says (the earliest, for a new group).
+committed offset is written after it, so it should only ever lag behind, the repeats skipped.
+Where a partition resumes should not rest on that "should": aiokafka commits the positions of
+every assigned partition at once, and those move around a rebalance. Seeking each assigned
+partition to its stored offset makes the database the one record of what was applied; Kafka's
+committed offsets are then only what lag tools read. A partition with no stored offset yet
+starts where Kafka says (the earliest, for a new group).
 """
 
 from __future__ import annotations
