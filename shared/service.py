@@ -41,6 +41,7 @@ from shared.http.health import health_router
 from shared.http.limits import BodySizeLimit
 from shared.http.metrics import install_metrics
 from shared.http.text import refuse_nul
+from shared.http.tokens import TokenVerifier
 from shared.logs import configure_logging
 from shared.messaging.clock_follower import ClockFollower
 from shared.messaging.consumer import BatchHandler, Consumed, DeadLetters, EventConsumer
@@ -142,6 +143,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     # refuse_nul runs before every route's own parameters: no NUL reaches PostgreSQL (shared/http/text.py).
     app = FastAPI(title=f"Pujiang {spec.name}", lifespan=lifespan, dependencies=[Depends(refuse_nul)])
     app.state.settings = settings
+    app.state.tokens = TokenVerifier.from_settings(settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.pujiang_max_body_bytes)
     app.add_middleware(UntilStarted)
     install_error_handlers(app)

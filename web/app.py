@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from shared.http.errors import install_error_handlers
 from shared.http.limits import BodySizeLimit
+from shared.http.tokens import TokenVerifier
 from shared.logs import configure_logging
 from web.entrypoints import dashboard, pages, proxy, session
 from web.settings import WebSettings
@@ -33,6 +34,7 @@ def build(settings: WebSettings | None = None, transport: httpx.AsyncBaseTranspo
 
     app = FastAPI(title="Pujiang web", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.tokens = TokenVerifier.from_settings(settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.pujiang_max_body_bytes)
     install_error_handlers(app)
     for router in (pages.router, session.router, proxy.router, dashboard.router):
