@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 import httpx
 from fastapi import FastAPI
 
+from shared.guards import refuse_unsafe_production
 from shared.http.errors import install_error_handlers
 from shared.http.limits import BodySizeLimit
 from shared.http.tokens import TokenVerifier
@@ -24,6 +25,7 @@ def build(settings: WebSettings | None = None, transport: httpx.AsyncBaseTranspo
     """The app; `transport` lets unit tests stand in for the services (httpx.MockTransport)."""
     settings = settings or WebSettings()
     configure_logging("web")
+    refuse_unsafe_production("web", settings, signs_checkpoints=False)  # web signs no checkpoints
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
