@@ -5,10 +5,16 @@ from __future__ import annotations
 import os
 
 import uvicorn
+from uvicorn.importer import import_from_string
 
 
 def serve(factory: str, default_port: int) -> None:
     port = int(os.environ.get("PORT", default_port))
+    workers = int(os.environ.get("PUJIANG_HTTP_WORKERS", "1"))
+    if workers > 1:
+        # Build the app once here, connecting to nothing, so a refused configuration (shared.guards,
+        # exit 78) ends this process: uvicorn restarts, forever, a worker that exits with any code but 3.
+        import_from_string(factory)()
     uvicorn.run(
         factory,
         factory=True,
@@ -20,5 +26,5 @@ def serve(factory: str, default_port: int) -> None:
         log_level="warning",
         access_log=False,
         # Several processes, each a whole instance (pool, relay standby, consumer group member).
-        workers=int(os.environ.get("PUJIANG_HTTP_WORKERS", "1")),
+        workers=workers,
     )

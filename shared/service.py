@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -36,11 +35,13 @@ from shared.eventstore.port import EventStore
 from shared.eventstore.roles import grant_service_role, service_password, service_role, service_url
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore, writer_name
+from shared.guards import EXIT_CONFIG, refuse_unsafe_production, say_misconfigured
 from shared.http.errors import error_body, install_error_handlers
 from shared.http.health import health_router
 from shared.http.limits import BodySizeLimit
 from shared.http.metrics import install_metrics
 from shared.http.text import refuse_nul
+from shared.http.tokens import TokenVerifier
 from shared.logs import configure_logging
 from shared.messaging.clock_follower import ClockFollower
 from shared.messaging.consumer import BatchHandler, Consumed, DeadLetters, EventConsumer
@@ -122,6 +123,8 @@ async def _ignore(_conn: asyncpg.Connection, _events: list[Consumed]) -> None:
 def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(spec.name)
+    # Before anything connects: a refusal needs no Kafka or PostgreSQL to be seen.
+    refuse_unsafe_production(spec.name, settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -142,6 +145,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     # refuse_nul runs before every route's own parameters: no NUL reaches PostgreSQL (shared/http/text.py).
     app = FastAPI(title=f"Pujiang {spec.name}", lifespan=lifespan, dependencies=[Depends(refuse_nul)])
     app.state.settings = settings
+    app.state.tokens = TokenVerifier.from_settings(settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.pujiang_max_body_bytes)
     app.add_middleware(UntilStarted)
     install_error_handlers(app)
@@ -181,14 +185,11 @@ class _Running:
 
 
 BOOT_BACKOFF_S = (0.2, 5.0)  # first and longest pause between attempts to start
-EXIT_CONFIG = 78  # sysexits.h EX_CONFIG: the deployment is misconfigured; restarting alone will not help
 
 
 def _exit_misconfigured(service: str, error: Exception) -> None:
     """A cluster too small for the replication factor is fixed by an operator, not by waiting: exit, loudly."""
-    log.error("service.cluster_too_small", service=service, error=str(error))
-    print(f"[{service}] cannot start: {error}", file=sys.stderr, flush=True)
-    sys.stdout.flush()
+    say_misconfigured(service, "service.cluster_too_small", str(error))
     os._exit(EXIT_CONFIG)  # from a background task: uvicorn would otherwise keep serving a 503 forever
 
 
@@ -428,4 +429,4 @@ def _subscribed(ctx: Context) -> bool:
     return all(getattr(s, "consumer", None) is not None for s in ctx.broker.subscribers)
 
 
-__all__ = ["Context", "ServiceSpec", "TopicPartition", "create_app"]
+__all__ = ["EXIT_CONFIG", "Context", "ServiceSpec", "TopicPartition", "create_app"]

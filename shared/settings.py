@@ -21,6 +21,17 @@ class Settings(BaseSettings):
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     database_url: str = "postgresql://pujiang:pujiang@127.0.0.1:5432/pujiang"
     pujiang_jwt_secret: str = DEV_JWT_SECRET
+    # Officials' JWTs (shared/http/tokens.py, README "Configuration"). A token without `kid` is
+    # checked against PUJIANG_JWT_SECRET (api.md); PUJIANG_JWT_KEYS holds further HS256 keys by
+    # kid, so old and new live side by side during a rotation; PUJIANG_JWT_KID names the one new
+    # tokens are signed with (unset: PUJIANG_JWT_SECRET, no kid).
+    pujiang_jwt_keys: dict[str, str] = Field(default_factory=dict, description='JSON {"kid": "secret"}')
+    pujiang_jwt_kid: str | None = None
+    # An OpenID Connect provider's keys: RS256/ES256 tokens are checked against its JWKS, and
+    # against the issuer and audience when they are set.
+    pujiang_jwks_url: str | None = None
+    pujiang_jwt_issuer: str | None = None
+    pujiang_jwt_audience: str | None = None
     pujiang_env: str = "dev"
     pujiang_topic_prefix: str = Field(default="pujiang", description="lets tests isolate topics")
     pujiang_partitions: int = 6
@@ -67,6 +78,16 @@ class Settings(BaseSettings):
                 f"PUJIANG_MIN_INSYNC_REPLICAS={self.min_insync_replicas} exceeds "
                 f"PUJIANG_REPLICATION_FACTOR={self.pujiang_replication_factor}: no write could ever succeed"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _jwt_keys_are_usable(self) -> Settings:
+        if any(not kid or not secret for kid, secret in self.pujiang_jwt_keys.items()):
+            raise ValueError("PUJIANG_JWT_KEYS maps each non-empty kid to a non-empty secret")
+        if self.pujiang_jwt_kid is not None and self.pujiang_jwt_kid not in self.pujiang_jwt_keys:
+            raise ValueError(f"PUJIANG_JWT_KID={self.pujiang_jwt_kid!r} is not a key of PUJIANG_JWT_KEYS")
+        if self.pujiang_jwks_url is not None and not self.pujiang_jwks_url.startswith(("https://", "http://")):
+            raise ValueError("PUJIANG_JWKS_URL must be an http(s) URL")
         return self
 
     @property

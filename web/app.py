@@ -12,8 +12,10 @@ from collections.abc import AsyncIterator
 import httpx
 from fastapi import FastAPI
 
+from shared.guards import refuse_unsafe_production
 from shared.http.errors import install_error_handlers
 from shared.http.limits import BodySizeLimit
+from shared.http.tokens import TokenVerifier
 from shared.logs import configure_logging
 from web.entrypoints import dashboard, pages, proxy, session
 from web.settings import WebSettings
@@ -23,6 +25,7 @@ def build(settings: WebSettings | None = None, transport: httpx.AsyncBaseTranspo
     """The app; `transport` lets unit tests stand in for the services (httpx.MockTransport)."""
     settings = settings or WebSettings()
     configure_logging("web")
+    refuse_unsafe_production("web", settings, signs_checkpoints=False)  # web signs no checkpoints
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -33,6 +36,7 @@ def build(settings: WebSettings | None = None, transport: httpx.AsyncBaseTranspo
 
     app = FastAPI(title="Pujiang web", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
+    app.state.tokens = TokenVerifier.from_settings(settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.pujiang_max_body_bytes)
     install_error_handlers(app)
     for router in (pages.router, session.router, proxy.router, dashboard.router):

@@ -21,8 +21,8 @@ import httpx
 import orjson
 
 from shared.audit.bundle import case_bundle
-from shared.http.auth import issue_token
 from shared.http.errors import ApiError
+from shared.http.tokens import TokenIssuer
 from shared.settings import Settings
 from shared.vocabulary import Role
 
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     if not token:
         if not settings.dev:
             parser.error("give --token (or PUJIANG_TOKEN): an auditor's JWT")
-        token = issue_token(settings.pujiang_jwt_secret, "audit-cli", Role.AUDITOR, PROVINCE)
+        token = TokenIssuer.from_settings(settings).issue("audit-cli", Role.AUDITOR, PROVINCE)
     try:
         bundle = asyncio.run(export_bundle(args.case_id, log_services(settings), f"Bearer {token}"))
     except ApiError as error:

@@ -7,7 +7,6 @@ from typing import Any
 
 import asyncpg
 import orjson
-import structlog
 from aiokafka import AIOKafkaProducer
 
 from shared.audit.checkpoint import Signer
@@ -17,20 +16,17 @@ from shared.eventstore.port import EventStore
 from shared.eventstore.store import writer_name
 from shared.settings import Settings
 
-log = structlog.get_logger()
-
 DEV_KEY_DIR = Path(".data/keys")
 
 
 def signer_for(service: str, settings: Settings) -> Signer:
-    """The key file configured, or a development key made on first use in .data/keys/."""
+    """The key file configured, or a development key made on first use in .data/keys/.
+
+    Outside dev a service never gets here without a key file: shared.guards refuses to start.
+    """
     if settings.pujiang_checkpoint_key_file:
         return Signer.from_file(Path(settings.pujiang_checkpoint_key_file))
-    path = DEV_KEY_DIR / f"{service}-checkpoint.pem"
-    if not settings.dev:
-        log.warning("checkpoint.generated_key", service=service, path=str(path),
-                    hint="set PUJIANG_CHECKPOINT_KEY_FILE to a key kept outside the database host")  # fmt: skip
-    return Signer.from_file(path, create=True)
+    return Signer.from_file(DEV_KEY_DIR / f"{service}-checkpoint.pem", create=True)
 
 
 def checkpointer_for(

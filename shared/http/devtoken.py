@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from shared.http.auth import issue_token
+from shared.guards import refuse_unsafe_production
+from shared.http.tokens import TokenIssuer
 from shared.settings import Settings
 from shared.vocabulary import Role
 
@@ -15,7 +16,10 @@ def main() -> None:
     parser.add_argument("--division", default="330000000000")
     parser.add_argument("--sub", default="dev-user")
     args = parser.parse_args()
-    print(issue_token(Settings().pujiang_jwt_secret, args.sub, Role(args.role), args.division))
+    settings = Settings()
+    # Outside dev, never a token signed with the published development secret (exit 78, saying why).
+    refuse_unsafe_production("devtoken", settings, signs_checkpoints=False)
+    print(TokenIssuer.from_settings(settings).issue(args.sub, Role(args.role), args.division))
 
 
 if __name__ == "__main__":

@@ -21,12 +21,16 @@ log = structlog.get_logger()
 class ApiError(Exception):
     """An error a client should see: HTTP status, stable code, message, details."""
 
-    def __init__(self, status: int, code: str, message: str, details: list[Any] | None = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, details: list[Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.details = details or []
+        self.headers = headers or {}
 
 
 def error_body(code: str, message: str, details: list[Any] | None = None) -> dict[str, Any]:
@@ -57,7 +61,8 @@ _STATUS_CODES = {
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def on_api_error(_: Request, error: ApiError) -> JSONResponse:
-        return JSONResponse(error_body(error.code, error.message, error.details), status_code=error.status)
+        body = error_body(error.code, error.message, error.details)
+        return JSONResponse(body, status_code=error.status, headers=error.headers)
 
     @app.exception_handler(Refusal)
     async def on_refusal(_: Request, refusal: Refusal) -> JSONResponse:

@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from shared.http.auth import decode_token, issue_token
 from shared.http.errors import ApiError
+from shared.http.tokens import TokenIssuer, verifier_of
 from shared.jurisdiction.division_data import deployment_tree
 from shared.vocabulary import Role
 from web.settings import WebSettings
@@ -50,7 +50,7 @@ async def dev_token(request: Request, body: DevSignIn) -> dict[str, Any]:
     settings: WebSettings = request.app.state.settings
     if not settings.dev:
         raise ApiError(404, "not_found", "the dev sign-in exists only when PUJIANG_ENV=dev")
-    token = issue_token(settings.pujiang_jwt_secret, body.sub, body.role, body.division, timedelta(hours=body.hours))
+    token = TokenIssuer.from_settings(settings).issue(body.sub, body.role, body.division, timedelta(hours=body.hours))
     return {"token": token}
 
 
@@ -62,5 +62,5 @@ async def session(request: Request) -> dict[str, Any]:
     token = request.headers.get(header, "") if header else ""
     if not token:
         raise ApiError(401, "unauthorized", "no token from a trusted reverse proxy; sign in")
-    principal = decode_token(settings.pujiang_jwt_secret, token.removeprefix("Bearer ").strip())
+    principal = verifier_of(request).verify(token.removeprefix("Bearer ").strip())
     return {"token": token.removeprefix("Bearer ").strip(), "claims": principal.model_dump(mode="json")}

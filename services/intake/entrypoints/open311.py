@@ -29,8 +29,9 @@ from services.intake.open311.domain import PlaceNames
 from services.intake.open311.formats import Format, errors, render
 from shared.domain import Invalid, NotFound, Refusal
 from shared.eventstore.errors import ConcurrencyError
-from shared.http.auth import Principal, decode_token
+from shared.http.auth import Principal
 from shared.http.errors import ApiError
+from shared.http.tokens import verifier_of
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
 
 PREFIX = "/open311/v2"
@@ -113,7 +114,7 @@ def _principal(request: Request, api_key: str | None) -> Principal | None:
     if not key:
         return None
     try:
-        return decode_token(request.app.state.settings.pujiang_jwt_secret, key)
+        return verifier_of(request).verify(key)
     except ApiError as bad:
         raise ApiError(403, "forbidden", "invalid api_key: " + bad.message.removeprefix("invalid token: ")) from bad
 

@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from services.projections.handlers import Projections, projections_of
 from services.projections.reads import Reads
 from shared.domain import Invalid
-from shared.http.auth import Principal, current_principal, decode_token
+from shared.http.auth import Principal, current_principal
+from shared.http.tokens import verifier_of
 from shared.jurisdiction.divisions import InvalidDivisionCode, validate_code
 from shared.service import Context
 
@@ -22,7 +23,7 @@ def context(request: Request) -> tuple[Context, Projections]:
 def principal(request: Request, access_token: str | None = None) -> Principal:
     """The caller from the Authorization header, or from ?access_token= (EventSource sends no headers)."""
     if access_token and not request.headers.get("authorization"):
-        return decode_token(request.app.state.settings.pujiang_jwt_secret, access_token)
+        return verifier_of(request).verify(access_token)
     return current_principal(request)
 
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from shared.http.auth import decode_token, issue_token
+from shared.http.tokens import TokenVerifier, issue_token
 from shared.i18n import strings
 from shared.settings import DEV_JWT_SECRET
 from shared.vocabulary import Role
@@ -18,6 +18,7 @@ from web.qr import follow_url, qr_svg
 from web.settings import WebSettings
 
 pytestmark = pytest.mark.unit
+PRODUCTION_SECRET = "a-province-secret-of-more-than-32-bytes"
 seen: list[httpx.Request] = []
 
 
@@ -46,7 +47,8 @@ def client() -> Iterator[TestClient]:
 
 @pytest.fixture
 def production() -> Iterator[TestClient]:
-    yield from _client(pujiang_env="production", pujiang_web_token_header="x-forwarded-access-token")
+    yield from _client(pujiang_env="production", pujiang_jwt_secret=PRODUCTION_SECRET,
+                       pujiang_web_token_header="x-forwarded-access-token")  # fmt: skip
 
 
 def test_the_proxy_forwards_path_query_body_and_token_and_answers_as_the_service(client: TestClient) -> None:
@@ -79,7 +81,7 @@ def test_a_service_that_is_away_is_a_503_in_the_contracts_shape(client: TestClie
 def test_the_dev_sign_in_issues_a_token_for_the_chosen_role_and_division(client: TestClient) -> None:
     answer = client.post("/auth/dev-token", json={"sub": "李明", "role": "official", "division": "330726105000"})
     assert answer.status_code == 200
-    principal = decode_token(DEV_JWT_SECRET, answer.json()["token"])
+    principal = TokenVerifier(DEV_JWT_SECRET).verify(answer.json()["token"])
     assert (principal.sub, principal.role, principal.division) == ("李明", Role.OFFICIAL, "330726105000")
     unknown = client.post("/auth/dev-token", json={"sub": "x", "role": "official", "division": "339999999999"})
     assert unknown.status_code == 422
@@ -91,7 +93,7 @@ def test_outside_dev_there_is_no_dev_sign_in_but_the_trusted_proxys_token(produc
     assert refused.status_code == 404
     assert production.get("/auth/config").json()["dev_sign_in"] is False
     assert production.get("/auth/session").status_code == 401
-    token = issue_token(DEV_JWT_SECRET, "wang", Role.OFFICIAL, "330726000000")
+    token = issue_token(PRODUCTION_SECRET, "wang", Role.OFFICIAL, "330726000000")
     session = production.get("/auth/session", headers={"x-forwarded-access-token": token})
     assert session.status_code == 200
     assert session.json()["claims"] == {"sub": "wang", "role": "official", "division": "330726000000"}
