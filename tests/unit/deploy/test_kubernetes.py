@@ -9,6 +9,7 @@ import kubernetes_validate  # type: ignore[import-untyped]
 import pytest
 import yaml
 
+from shared.guards import production_problems
 from shared.settings import Settings
 from tests.support.infra import ROOT
 from tests.support.system import SERVICES
@@ -85,3 +86,23 @@ def test_the_configuration_names_only_variables_the_code_reads(
     assert "PUJIANG_READ_DATABASE_URL" in service_config
     settings = Settings(**{k.lower(): v for k, v in service_config.items()})  # the values parse too
     assert settings.pujiang_env != "dev"  # no simulated clock in a province
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_each_service_passes_the_production_guards_with_its_own_mounted_signing_key(
+    resources: dict[tuple[str, str], dict[str, Any]], name: str
+) -> None:
+    spec = resources[("Deployment", name)]["spec"]["template"]["spec"]
+    [container] = spec["containers"]
+    env = {e["name"]: e["value"] for e in container["env"] if "value" in e}
+    config = {**resources[("ConfigMap", "pujiang-config")]["data"],
+              **resources[("Secret", "pujiang-secrets")]["stringData"], **env}  # fmt: skip
+    settings = Settings(**{k.lower(): v for k, v in config.items() if k.lower() in Settings.model_fields})
+    assert production_problems(settings) == []
+    key_file = Path(env["PUJIANG_CHECKPOINT_KEY_FILE"])
+    [mount] = [m for m in container["volumeMounts"] if key_file.parent == Path(m["mountPath"])]
+    assert mount["readOnly"] is True
+    [volume] = [v for v in spec["volumes"] if v["name"] == mount["name"]]
+    keys = resources[("Secret", volume["secret"]["secretName"])]["stringData"]
+    assert [item["path"] for item in volume["secret"]["items"]] == [key_file.name]
+    assert {item["key"] for item in volume["secret"]["items"]} <= set(keys)
