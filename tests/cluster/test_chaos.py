@@ -175,7 +175,7 @@ async def test_a_broker_and_service_instances_sigkilled_under_load_lose_and_doub
     assert len(set(case_ids)) == len(case_ids), "two keys got the same case"
     assert load.statuses[500] == 0, load.statuses
     if missing := [c for c in case_ids if c not in counts["assigned"]]:
-        print(await where_they_stopped(cluster_db, missing))
+        print(await where_they_stopped(cluster_db, missing, kafka=cluster.kafka))
     assert_once_each(counts, case_ids)
     assert chains == {s: [] for s in (*SERVICES[:3], "event_log")}
     assert on_the_replica == len(case_ids)

@@ -11,6 +11,7 @@ from collections import Counter
 import asyncpg
 import httpx
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from services.projections.audit import check_all
 from shared.messaging.partitioning import partition_of
@@ -128,13 +129,14 @@ def stop_and_assert_each_case_once(client: SteadyClient, database_url: str, more
     assert_once_each(counts, case_ids)
 
 
-async def where_they_stopped(database_url: str, case_ids: list[str], partitions: int = 3) -> str:
-    """For petitions routing never assigned: published by intake's relay? reached routing's inbox?
-    Which partitions, and how far routing's stored offsets go (what a failing run prints)."""
+async def where_they_stopped(database_url: str, case_ids: list[str], partitions: int = 3, kafka: str = "") -> str:
+    """For petitions routing never assigned: published by intake's relay? in Kafka (when `kafka`
+    is given)? reached routing's inbox? Which partitions, and how far routing's stored offsets go
+    (what a failing run prints)."""
     conn = await asyncpg.connect(database_url)
     try:
         rows = await conn.fetch(
-            """SELECT e.subject,
+            """SELECT e.subject, e.event_id::text AS event_id,
                       c.name IS NOT NULL AND (e.tx_id, e.position) <= (c.tx_id, c.position) AS relayed,
                       i.source_partition, i.source_offset,
                       array(SELECT DISTINCT r.type FROM routing.events r WHERE r.subject = e.subject) AS routed
@@ -147,14 +149,41 @@ async def where_they_stopped(database_url: str, case_ids: list[str], partitions:
         offsets = await conn.fetch("SELECT topic, partition, next_offset FROM routing.consumer_offsets ORDER BY 1, 2")
     finally:
         await conn.close()
+    topics = {o["topic"] for o in offsets if o["topic"].endswith(".intake")}
+    ids = {r["event_id"] for r in rows}
+    kept = await records_in_kafka(kafka, topics.pop(), ids, partitions) if kafka and topics else None
     # The tiers run the services on PUJIANG_PARTITIONS=3 (tests/support/system.py, cluster.py).
     on = sorted({partition_of(r["subject"].encode(), range(partitions)) for r in rows})
     return (
         f"{len(case_ids)} not assigned: {sum(r['relayed'] for r in rows)} published by intake's relay, "
+        f"{'?' if kept is None else len(kept)} of them in Kafka {sorted(kept.values())[:20] if kept else ''}, "
         f"{sum(r['source_offset'] is not None for r in rows)} in routing's inbox, "
         f"routing's events of them by now {Counter(tuple(sorted(r['routed'])) for r in rows)}; on partitions {on}; "
         f"routing's offsets {[tuple(o) for o in offsets]}"
     )
+
+
+async def records_in_kafka(
+    bootstrap: str, topic: str, event_ids: set[str], partitions: int = 3
+) -> dict[str, tuple[int, int]]:
+    """Where each of these events lies in the topic (partition, offset), read from the start."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        tps = [TopicPartition(topic, p) for p in range(partitions)]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        ends = await consumer.end_offsets(tps)
+        found: dict[str, tuple[int, int]] = {}
+        while [tp for tp in tps if await consumer.position(tp) < ends[tp]]:
+            for records in (await consumer.getmany(timeout_ms=1000, max_records=5000)).values():
+                for record in records:
+                    ce_id = dict(record.headers).get("ce_id", b"").decode()
+                    if ce_id in event_ids:
+                        found[ce_id] = (record.partition, record.offset)
+        return found
+    finally:
+        await consumer.stop()
 
 
 def assert_once_each(counts: dict[str, dict[str, int]], case_ids: list[str]) -> None:
@@ -172,7 +201,7 @@ async def broken_chains(database_url: str) -> dict[str, list[str]]:
         for store in (*SERVICES[:3], None):
             checks = await check_all(conn, store)
             assert checks, f"nothing to check in {store or 'the event log'}"
-            found[store or "event_log"] = [c.stream_id for c in checks if not c.ok]
+            found[store or "event_log"] = [f"{c.stream_id} {c.first_bad}" for c in checks if not c.ok]
         return found
     finally:
         await conn.close()
