@@ -31,6 +31,7 @@ from tests.e2e.test_crash_safety import (
     where_they_stopped,
 )
 from tests.support.cluster import Cluster, Instances, on_replica
+from tests.support.infra import ROOT
 from tests.support.petitions import a_petition
 from tests.support.system import SERVICES, ServiceProcess
 
@@ -175,7 +176,9 @@ async def test_a_broker_and_service_instances_sigkilled_under_load_lose_and_doub
     assert len(set(case_ids)) == len(case_ids), "two keys got the same case"
     assert load.statuses[500] == 0, load.statuses
     if missing := [c for c in case_ids if c not in counts["assigned"]]:
-        print(await where_they_stopped(cluster_db, missing, kafka=cluster.kafka))
+        diagnosis = await where_they_stopped(cluster_db, missing, kafka=cluster.kafka)
+        print(diagnosis)
+        (ROOT / "test-artifacts" / "chaos-diagnosis.txt").write_text(diagnosis + "\n")  # readable mid-run
     assert_once_each(counts, case_ids)
     assert chains == {s: [] for s in (*SERVICES[:3], "event_log")}
     assert on_the_replica == len(case_ids)
