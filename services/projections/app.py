@@ -6,7 +6,7 @@ import structlog
 from fastapi import FastAPI
 
 from services.projections.adapters.schema import ensure_read_model
-from services.projections.domain.evolve import PROJECTED
+from services.projections.domain.evolve import CONSUMED
 from services.projections.entrypoints import audit, cases, dashboard, stats, stream
 from services.projections.handlers import projections_of
 from services.projections.replica import StalenessHeaders, sample_replica_lag
@@ -19,7 +19,7 @@ log = structlog.get_logger()
 
 
 def _handlers(ctx: Context) -> BatchHandler:
-    return BatchHandler(PROJECTED, projections_of(ctx).on_events)
+    return BatchHandler(CONSUMED, projections_of(ctx).on_events)
 
 
 async def _prepare(ctx: Context) -> None:

@@ -22,7 +22,7 @@ import asyncpg
 
 from services.projections.adapters import bulk
 from services.projections.adapters.read_model import case_row
-from services.projections.domain.evolve import fold_decoded
+from services.projections.domain.evolve import PROJECTED, fold_decoded
 from services.projections.domain.rollup import Cell, contribution, spread
 from shared.events import Event, RecordedEvent
 from shared.messaging.consumer import Consumed
@@ -50,6 +50,7 @@ class BulkLoad:
         self._schema = schema
         self._tz = tz
         self._cases: dict[str, dict[UUID, tuple[RecordedEvent, Event]]] = {}
+        self._logged_only: set[UUID] = set()  # this chunk's events that are logged but fold into no case
         self._pending: list[RecordedEvent] = []
         self._writes: list[asyncio.Task[None]] = []
         self._counters: Counter[Cell] = Counter()
@@ -64,6 +65,12 @@ class BulkLoad:
     async def add(self, consumed: Consumed) -> None:
         """One decoded event; a second delivery of an event is dropped here, as the live log's key does."""
         event = consumed.event
+        if event.type not in PROJECTED:  # logged, as the live path does, but it moves no case
+            if event.id not in self._logged_only:
+                self._logged_only.add(event.id)
+                self._pending.append(event)
+                self.events += 1
+            return
         case = self._cases.setdefault(event.subject, {})
         if event.id in case:
             return
@@ -89,7 +96,7 @@ class BulkLoad:
         if rows:
             await self._write(bulk.copy_cases, rows)
         self.cases += len(self._cases)
-        self._cases, self.held = {}, 0
+        self._cases, self._logged_only, self.held = {}, set(), 0
         await self._write(bulk.stage_counters, self._counters)
         self._counters = Counter()
 

@@ -16,14 +16,15 @@ from services.projections.adapters import queries
 from services.projections.adapters.changes import ChangeHub
 from services.projections.adapters.schema import ensure_read_model, serving
 from services.projections.domain.case import document
-from services.projections.domain.evolve import fold
+from services.projections.domain.evolve import CONSUMED, PROJECTED, fold
 from services.projections.domain.rollup import Cell, contribution, spread
 from services.projections.handlers import Projections
 from services.projections.synthetic import histories
 from shared.divisions import is_within
-from shared.events import RecordedEvent
+from shared.events import RecordedEvent, WithdrawalRequested
 from shared.messaging.consumer import Consumed
 from tests.support.polling import eventually_async
+from tests.unit.intake.facts import recorded as intake_recorded
 
 pytestmark = pytest.mark.integration
 TZ = ZoneInfo("Asia/Shanghai")
@@ -191,3 +192,24 @@ async def test_a_document_of_an_older_layout_is_folded_again_from_the_log(
             if case_id in touched_after:
                 assert await queries.case_doc(conn, generation, case_id) == document(fold(case_id, history))
     assert await rollup(pg_pool, generation) == expected_counters(events)
+
+
+async def test_the_event_log_keeps_events_no_case_is_folded_from_and_the_case_is_as_without_them(
+    pg_pool: asyncpg.Pool, projections: Projections
+) -> None:
+    """A withdrawal request moves no case here (routing closes it), but the auditor's log needs it."""
+    recorded = histories(3, datetime.now(UTC) - timedelta(days=5))
+    events = [event for _, event in recorded]
+    case_id = events[0].subject
+    withdrawal = intake_recorded(
+        WithdrawalRequested(case_id=case_id, reason="settled"), f"petition-{case_id}", 99, events[-1].time, case_id
+    )
+    assert withdrawal.type not in PROJECTED
+    assert withdrawal.type in CONSUMED  # the live consumer takes it (it skipped it, leaving a gap)
+    await feed(pg_pool, projections, [*events, withdrawal])
+    async with pg_pool.acquire() as conn:
+        generation = await serving(conn, projections.base)
+        logged = await conn.fetchval(f"SELECT count(*) FROM {generation}.event_log WHERE event_id = $1", withdrawal.id)
+        assert logged == 1
+        assert await queries.case_doc(conn, generation, case_id) == document(fold(case_id, by_case(events)[case_id]))
+        assert await queries.case_doc(conn, generation, case_id) == document(fold(case_id, [*events, withdrawal]))

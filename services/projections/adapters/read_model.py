@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -21,7 +22,7 @@ from services.projections.adapters import event_log
 from services.projections.adapters.case_states import StateCache, stored_states
 from services.projections.adapters.schema import LEVEL_COLUMNS
 from services.projections.domain.case import CaseState, document_json
-from services.projections.domain.evolve import advance, fold, fold_decoded
+from services.projections.domain.evolve import PROJECTED, advance, fold, fold_decoded
 from services.projections.domain.rollup import Cell, Count, contribution, delta
 from shared.events import Event
 from shared.events.base import RecordedEvent
@@ -112,6 +113,17 @@ async def _move_counters(conn: asyncpg.Connection, schema: str, moves: dict[Cell
     )
 
 
+def _moving(batch: Sequence[Consumed], fresh: set[UUID]) -> dict[str, list[tuple[RecordedEvent, Event]]]:
+    """The new events that move a case, by case: the log keeps every event, only PROJECTED ones fold."""
+    new: dict[str, list[tuple[RecordedEvent, Event]]] = {}
+    for c in batch:
+        if c.event.id in fresh:
+            fresh.discard(c.event.id)  # a record delivered twice in one batch counts once
+            if c.event.type in PROJECTED:
+                new.setdefault(c.event.subject, []).append((c.event, c.payload))
+    return new
+
+
 async def apply(
     conn: asyncpg.Connection, schema: str, batch: Sequence[Consumed], tz: ZoneInfo, cache: StateCache | None = None
 ) -> list[dict[str, Any]]:
@@ -123,11 +135,9 @@ async def apply(
     fresh = await event_log.append(conn, schema, [c.event for c in batch])
     if not fresh:
         return []
-    new: dict[str, list[tuple[RecordedEvent, Event]]] = {}
-    for c in batch:
-        if c.event.id in fresh:
-            fresh.discard(c.event.id)  # a record delivered twice in one batch counts once
-            new.setdefault(c.event.subject, []).append((c.event, c.payload))
+    new = _moving(batch, fresh)
+    if not new:
+        return []
     touched = sorted(new)
     # Instances consuming different partitions may hold events of one case: one at a time per case.
     xid = await conn.fetchval(

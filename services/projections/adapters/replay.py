@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from pydantic import ValidationError
 
-from services.projections.domain.evolve import PROJECTED
+from services.projections.domain.evolve import CONSUMED
 from shared.events import REGISTRY
 from shared.messaging.codec import UndecodableMessage, decode
 from shared.messaging.consumer import Consumed
@@ -24,12 +24,12 @@ Batch = Callable[[list[ConsumerRecord[bytes, bytes]]], Awaitable[None]]
 
 
 def projected(records: Sequence[ConsumerRecord[bytes, bytes]]) -> list[Consumed]:
-    """The events the live consumer would apply, each with its payload (undecodable or unknown left out)."""
+    """The events the live consumer would take, each with its payload (undecodable or unknown left out)."""
     events = []
     for record in records:
         try:
             event = decode(dict(record.headers), record.key, record.value or b"")
-            if event.type in PROJECTED:
+            if event.type in CONSUMED:
                 events.append(Consumed(event, REGISTRY.decode(event)))
         except (UndecodableMessage, ValidationError, KeyError):
             continue

@@ -276,6 +276,7 @@ def fold(case_id: str, events: Iterable[RecordedEvent]) -> CaseState:
 
 def fold_decoded(case_id: str, decoded: Sequence[tuple[RecordedEvent, Event]]) -> CaseState:
     """`fold` of events whose payloads are decoded already (a consumer decodes each record once)."""
+    decoded = folded(decoded)
     payloads = {event.id: payload for event, payload in decoded}
     state = CaseState(case_id=case_id)
     for event in causal_order(event for event, _ in decoded):
@@ -286,6 +287,7 @@ def fold_decoded(case_id: str, decoded: Sequence[tuple[RecordedEvent, Event]]) -
 def advance(state: CaseState, decoded: Sequence[tuple[RecordedEvent, Event]]) -> CaseState | None:
     """The folded state moved on by new events, or None when they do not come last in causal order
     (then only a fold of the whole log gives the answer `fold` would)."""
+    decoded = folded(decoded)
     if not appends_in_order(state.timeline, (event for event, _ in decoded)):
         return None
     payloads = {event.id: payload for event, payload in decoded}
@@ -300,3 +302,12 @@ PROJECTED = frozenset(
     for cls in (*_changes.registry, *clock_changes.registry, *work_changes.registry)
     if isinstance(cls, type) and issubclass(cls, Event) and cls is not Event
 )
+# What projections consumes: every event of the system. The event log (the auditor's copy of the
+# topics) keeps them all, so every chain in it is whole; only PROJECTED ones move a case. With
+# PROJECTED alone, a withdrawal request (which routing acts on) left a gap in its petition's chain.
+CONSUMED = frozenset(cls.type_name() for cls in REGISTRY.classes())
+
+
+def folded(decoded: Sequence[tuple[RecordedEvent, Event]]) -> list[tuple[RecordedEvent, Event]]:
+    """The events of these that the fold knows (the one place others are left out)."""
+    return [(event, payload) for event, payload in decoded if event.type in PROJECTED]
