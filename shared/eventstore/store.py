@@ -28,21 +28,29 @@ _COLUMNS = """position, stream_id, version, event_id, type, schema_version, subj
     correlation_id, causation_id, actor, actor_unit, data, prev_hash, hash"""
 
 
+_XID_WRAP = 2**32
 _WRITER_PREFIX = "pujiang/"
 _NO_EVENTS = ":no-events"
-# The oldest transaction still running anywhere on the server, as PostgreSQL itself computes it.
-_HORIZON = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text"
+# A backend named as another schema's writer cannot add events here (see `writer_name`); every
+# other backend of this database, ours or unnamed (a script, a test, psql), still counts; so does
+# one whose name this role may not see (NULL).
+_HORIZON = """SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax,
+    array(SELECT backend_xid::text FROM pg_stat_activity
+          WHERE datname = current_database() AND backend_xid IS NOT NULL
+            AND (application_name = $1 OR coalesce(application_name, '') NOT LIKE 'pujiang/%')) AS running"""
 
 
 def writer_name(schema: str, *, appends: bool = True) -> str:
     """The application_name of a connection that may write events into `schema` and no other store.
 
-    A service names its pool's connections so (shared/service.py), and `<service>:no-events`
-    those that write no events at all (a consumer that only keeps views, the checkpointer). The
-    store refuses an append on a connection named for another store (`append_batch`), so a
-    connection's name says truthfully which log it can write: pg_stat_activity shows who holds
-    what. (Readers once trusted these names to wait only for their own writers; see `_horizon`
-    for why they no longer do.)
+    A service names its pool's connections so (shared/service.py): the relays of the other
+    schemas then need not wait for its transactions. Without it every relay waited on the
+    oldest writing transaction of the whole database, so a long consumer batch in projections
+    held back what intake, routing and sla had long committed: under load that queue was most
+    of the submit -> visible lag. With `appends=False` the name is of a connection that writes
+    no events at all (a consumer that only keeps views): not even its own schema's relay waits.
+    The store refuses an append on a connection named for another store or for none
+    (`PostgresEventStore.append_batch`), so a name can never hide a writer from a relay.
     """
     return _WRITER_PREFIX + schema + ("" if appends else _NO_EVENTS)
 
@@ -166,17 +174,23 @@ class PostgresEventStore(EventStore):
         return [(Position(int(row["tx_id"]), row["position"]), to_recorded(row)) for row in rows]
 
     async def _horizon(self, conn: asyncpg.Connection) -> int:
-        """The oldest transaction still running on the server, or the next to start if none.
+        """The oldest transaction of this database still running, or the next to start if none.
 
-        Every event below it that will ever commit has committed, so a reader that stops there
-        never skips one that commits late. It is PostgreSQL's own snapshot xmin. Narrowing it to
-        this database's writers, by reading `backend_xid` from pg_stat_activity, let chaos runs
-        skip whole committed transactions (a relay that moved past events never published, a
-        checkpointer whose signed leaves a late event then preceded); whatever the race in that
-        reading, a long transaction anywhere on the server now only delays readers, it never
-        hides an event from them.
+        Every event below it that will ever commit has committed. Only this database's backends
+        count, and of those not the ones named as another schema's writer (`writer_name`):
+        waiting on the whole cluster's oldest transaction (pg_snapshot_xmin) let any long
+        transaction in any database hold publishing back. The statement's snapshot is taken
+        before it lists the backends, so a transaction begun after it starts above its xmax, and
+        one that ends between the two is visible to the events read that follows.
         """
-        return int(await conn.fetchval(_HORIZON))
+        row = await conn.fetchrow(_HORIZON, writer_name(self.schema))
+        xmax = int(row["xmax"])
+        horizon = xmax
+        for xid in row["running"]:
+            # backend_xid is the 32-bit xid: place it in the epoch nearest to xmax.
+            ahead = (int(xid) - xmax) % _XID_WRAP
+            horizon = min(horizon, xmax + ahead if ahead < _XID_WRAP // 2 else xmax - (_XID_WRAP - ahead))
+        return horizon
 
     async def count_after(self, conn: asyncpg.Connection, after: Position) -> int:
         count = await conn.fetchval(

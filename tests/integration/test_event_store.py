@@ -162,35 +162,61 @@ async def test_group_commit_gathers_concurrent_appends_and_fails_only_the_losers
     assert len(kept["gc-old"]) == 1
 
 
-async def test_any_open_transaction_on_the_server_holds_the_global_order_back(
-    pg_pool: asyncpg.Pool, store: PostgresEventStore, test_database_url: str, infra: Infra
+async def test_an_open_transaction_in_another_database_does_not_hold_the_global_order_back(
+    pg_pool: asyncpg.Pool, store: PostgresEventStore, infra: Infra
 ) -> None:
-    """Whatever its name or database: readers wait on PostgreSQL's own horizon (snapshot xmin).
+    """Only this database's transactions can still add events here; one of ours still does hold it back."""
+    other = await asyncpg.connect(infra.database_url)  # the server's default database, not the test one
+    try:
+        async with other.transaction():
+            await other.fetchval("SELECT pg_current_xact_id()")  # an xid stays open while we read
+            async with pg_pool.acquire() as conn:
+                await store.append(conn, "h-1", 0, [an_event()], meta(), "c")
+                assert [e.stream_id for _, e in await store.read_all(conn, START, 10)] == ["h-1"]
+                async with pg_pool.acquire() as ours:
+                    held = ours.transaction()
+                    await held.start()
+                    await ours.fetchval("SELECT pg_current_xact_id()")  # older than the next append
+                    await store.append(conn, "h-2", 0, [an_event()], meta(), "c")
+                    assert [e.stream_id for _, e in await store.read_all(conn, START, 10)] == ["h-1"]
+                    await held.rollback()
+                assert [e.stream_id for _, e in await store.read_all(conn, START, 10)] == ["h-1", "h-2"]
+    finally:
+        await other.close()
 
-    Waiting only on this database's writers found by name in pg_stat_activity lost committed
-    transactions in chaos runs; this keeps that narrowing from coming back.
-    """
-    holders = {
-        "another database": (infra.database_url, "psql"),
-        "another store's writer": (test_database_url, writer_name("t_elsewhere")),
-        "a no-events connection": (test_database_url, writer_name(store.schema, appends=False)),
-        "ours": (test_database_url, writer_name(store.schema)),
-        "unnamed": (test_database_url, "psql"),
+
+async def test_only_a_backend_named_as_another_stores_writer_is_not_waited_for(
+    pg_pool: asyncpg.Pool, store: PostgresEventStore, test_database_url: str
+) -> None:
+    """Another schema's writer cannot add events here; ours, and any backend not named so, still hold the order back."""
+    names = {
+        "theirs": writer_name("t_elsewhere"),
+        "no events": writer_name(store.schema, appends=False),
+        "ours": writer_name(store.schema),
+        "unnamed": "psql",
     }
-    async with pg_pool.acquire() as conn:
-        for i, (who, (url, name)) in enumerate(holders.items()):
-            held = await asyncpg.connect(url, server_settings={"application_name": name})
-            try:
-                open_tx = held.transaction()
+    held = {
+        who: await asyncpg.connect(test_database_url, server_settings={"application_name": name})
+        for who, name in names.items()
+    }
+    try:
+        async with pg_pool.acquire() as conn:
+            for i, who in enumerate(names):
+                open_tx = held[who].transaction()
                 await open_tx.start()
-                await held.fetchval("SELECT pg_current_xact_id()")  # an xid older than the next append
+                await held[who].fetchval("SELECT pg_current_xact_id()")  # an xid older than the next append
                 await store.append(conn, f"n-{i}", 0, [an_event()], meta(), "c")
                 seen = [e.stream_id for _, e in await store.read_all(conn, START, 10)]
-                assert seen == [f"n-{j}" for j in range(i)], who
                 await open_tx.rollback()
-            finally:
-                await held.close()
-            assert [e.stream_id for _, e in await store.read_all(conn, START, 10)] == [f"n-{j}" for j in range(i + 1)]
+                waited = who in ("ours", "unnamed")
+                expected = [f"n-{j}" for j in range(i if waited else i + 1)]
+                assert seen == expected, who
+                assert [e.stream_id for _, e in await store.read_all(conn, START, 10)] == [
+                    f"n-{j}" for j in range(i + 1)
+                ]
+    finally:
+        for connection in held.values():
+            await connection.close()
 
 
 async def test_a_connection_named_for_another_store_or_for_none_cannot_append(
