@@ -47,6 +47,13 @@ async def topic(infra: Infra) -> AsyncIterator[str]:
     await delete_topics(infra.kafka, prefix)
 
 
+@pytest.fixture
+async def consumer(pg_pool: asyncpg.Pool, schema: str) -> EventConsumer:
+    """A consumer whose offsets live in `schema`; it applies nothing (only where it reads is tested)."""
+    await migrate(pg_pool, schema, INBOX_DDL.format(schema=schema))
+    return EventConsumer("resumer", schema, pg_pool, BatchHandler(frozenset(), _nothing), KeptLetters())
+
+
 async def first_offset_read(infra: Infra, topic: str, group: str, stored: EventConsumer | None) -> int:
     """The offset a group member's first batch starts at, with the listener when `stored` is given."""
     kafka = AIOKafkaConsumer(
@@ -63,7 +70,7 @@ async def first_offset_read(infra: Infra, topic: str, group: str, stored: EventC
 
 
 async def test_an_assigned_partition_resumes_at_the_stored_offset_even_where_kafkas_commit_ran_ahead(
-    infra: Infra, pg_pool: asyncpg.Pool, schema: str, topic: str
+    infra: Infra, pg_pool: asyncpg.Pool, schema: str, topic: str, consumer: EventConsumer
 ) -> None:
     group = f"g{uuid.uuid4().hex[:8]}"
     # Kafka's commit says 8, but the transactions that applied the records stored 3: records
@@ -75,8 +82,6 @@ async def test_an_assigned_partition_resumes_at_the_stored_offset_even_where_kaf
         await committer.commit({TopicPartition(topic, 0): 8})
     finally:
         await committer.stop()
-    await migrate(pg_pool, schema, INBOX_DDL.format(schema=schema))
-    consumer = EventConsumer("resumer", schema, pg_pool, BatchHandler(frozenset(), _nothing), KeptLetters())
     assert await first_offset_read(infra, topic, group, None) == 8  # what Kafka alone would do
     await pg_pool.execute(
         f"INSERT INTO {schema}.consumer_offsets VALUES ('resumer', $1, 0, 3)", topic
@@ -86,19 +91,15 @@ async def test_an_assigned_partition_resumes_at_the_stored_offset_even_where_kaf
 
 
 async def test_a_partition_with_no_stored_offset_starts_where_kafka_says(
-    infra: Infra, pg_pool: asyncpg.Pool, schema: str, topic: str
+    infra: Infra, topic: str, consumer: EventConsumer
 ) -> None:
-    await migrate(pg_pool, schema, INBOX_DDL.format(schema=schema))
-    consumer = EventConsumer("resumer", schema, pg_pool, BatchHandler(frozenset(), _nothing), KeptLetters())
     group = f"g{uuid.uuid4().hex[:8]}"
     assert await first_offset_read(infra, topic, group, consumer) == 0
 
 
 async def test_a_partition_whose_records_wait_with_no_progress_is_fetched_again_from_the_stored_offset(
-    infra: Infra, pg_pool: asyncpg.Pool, schema: str, topic: str
+    infra: Infra, pg_pool: asyncpg.Pool, schema: str, topic: str, consumer: EventConsumer
 ) -> None:
-    await migrate(pg_pool, schema, INBOX_DDL.format(schema=schema))
-    consumer = EventConsumer("resumer", schema, pg_pool, BatchHandler(frozenset(), _nothing), KeptLetters())
     await pg_pool.execute(f"INSERT INTO {schema}.consumer_offsets VALUES ('resumer', $1, 0, 2)", topic)
     group = f"g{uuid.uuid4().hex[:8]}"
     kafka = AIOKafkaConsumer(bootstrap_servers=infra.kafka, group_id=group, enable_auto_commit=False)

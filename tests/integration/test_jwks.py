@@ -67,8 +67,8 @@ def provider() -> Iterator[Provider]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, *_args: Any) -> None:  # quiet
-            pass
+        def log_message(self, *_args: Any) -> None:
+            """Quiet: the default writes every request to stderr."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
