@@ -30,7 +30,7 @@ def configure_logging(service: str, level: int = logging.INFO) -> None:
     )
     root = logging.getLogger()
     root.handlers = [handler]
-    root.setLevel(level)
+    root.setLevel(max(level, logging.INFO))  # debug is for our own lines, not every library's
     for noisy in ("aiokafka", "faststream", "kafka"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     structlog.configure(

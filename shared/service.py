@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -122,7 +123,7 @@ async def _ignore(_conn: asyncpg.Connection, _events: list[Consumed]) -> None:
 
 def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    configure_logging(spec.name)
+    configure_logging(spec.name, logging.getLevelNamesMapping()[settings.pujiang_log_level.upper()])
     # Before anything connects: a refusal needs no Kafka or PostgreSQL to be seen.
     refuse_unsafe_production(spec.name, settings)
 

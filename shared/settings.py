@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -33,6 +35,7 @@ class Settings(BaseSettings):
     pujiang_jwt_issuer: str | None = None
     pujiang_jwt_audience: str | None = None
     pujiang_env: str = "dev"
+    pujiang_log_level: Literal["debug", "info", "warning", "error"] = "info"
     pujiang_topic_prefix: str = Field(default="pujiang", description="lets tests isolate topics")
     pujiang_partitions: int = 6
     # Copies of each partition of our topics, and how many must have a write before it counts
