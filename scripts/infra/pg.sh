@@ -117,6 +117,8 @@ fsync = on
 synchronous_commit = on
 full_page_writes = on
 log_line_prefix = '%m [%p] %q%u@%d '
+# Commit times: a crash test's diagnosis compares them with when the relays read (cheap).
+track_commit_timestamp = on
 # A replica's slot (PUJIANG_PG_REPLICA) keeps WAL for it while it is stopped; never more than this.
 max_slot_wal_keep_size = 1GB
 EOF

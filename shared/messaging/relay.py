@@ -78,7 +78,20 @@ class OutboxRelay:
                 self._wakeup.clear()
                 batch = await self._store.read_all(conn, read, BATCH)
                 if batch:
-                    read = batch[-1][0]
+                    # Where each read began and ended, and when (PUJIANG_LOG_LEVEL=debug): with the
+                    # database's commit times they show whether an event was read past before it
+                    # committed (the open chaos-run loss; README, "A province on a cluster").
+                    last = batch[-1][0]
+                    log.debug(
+                        "relay.read",
+                        schema=self._store.schema,
+                        after_tx=read.tx_id,
+                        after_position=read.position,
+                        last_tx=last.tx_id,
+                        last_position=last.position,
+                        count=len(batch),
+                    )
+                    read = last
                     in_flight.append((read, len(batch), await self._send([e for _, e in batch])))
                 # Settle acknowledged batches in order; wait for the oldest only when the pipe is
                 # full or there is nothing more to read.

@@ -181,7 +181,8 @@ async def test_a_broker_and_service_instances_sigkilled_under_load_lose_and_doub
     assert len(set(case_ids)) == len(case_ids), "two keys got the same case"
     assert load.statuses[500] == 0, load.statuses
     if missing := [c for c in case_ids if c not in counts["assigned"]]:
-        diagnosis = await where_they_stopped(cluster_db, missing, kafka=cluster.kafka)
+        logs = [p.log_path for p in pair.of["intake"]]
+        diagnosis = await where_they_stopped(cluster_db, missing, kafka=cluster.kafka, logs=logs)
         print(diagnosis)
         (ROOT / "test-artifacts" / "chaos-diagnosis.txt").write_text(diagnosis + "\n")  # readable mid-run
     assert_once_each(counts, case_ids)

@@ -7,6 +7,8 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -17,6 +19,7 @@ from services.projections.audit import check_all
 from shared.messaging.partitioning import partition_of
 from tests.support.petitions import RECEIPT_CLOCKS, a_petition
 from tests.support.polling import eventually
+from tests.support.relay_timeline import reads_in, verdict
 from tests.support.system import SERVICES, ServiceProcess, System, free_port
 
 pytestmark = pytest.mark.e2e
@@ -129,14 +132,21 @@ def stop_and_assert_each_case_once(client: SteadyClient, database_url: str, more
     assert_once_each(counts, case_ids)
 
 
-async def where_they_stopped(database_url: str, case_ids: list[str], partitions: int = 3, kafka: str = "") -> str:
+async def where_they_stopped(
+    database_url: str, case_ids: list[str], partitions: int = 3, kafka: str = "", logs: Sequence[Path] = ()
+) -> str:
     """For petitions routing never assigned: published by intake's relay? in Kafka (when `kafka`
     is given)? reached routing's inbox? Which partitions, and how far routing's stored offsets go
-    (what a failing run prints)."""
+    (what a failing run prints). With intake's `logs`: for each, whether the relay read past it
+    before its transaction committed (tests/support/relay_timeline.py)."""
     conn = await asyncpg.connect(database_url)
     try:
+        timed = await conn.fetchval("SELECT current_setting('track_commit_timestamp') = 'on'")
+        committed = "pg_xact_commit_timestamp(e.tx_id::xid)" if timed else "NULL::timestamptz"
         rows = await conn.fetch(
-            """SELECT e.subject, e.event_id::text AS event_id,
+            f"""SELECT e.subject, e.event_id::text AS event_id, e.tx_id::text AS tx_id, e.position,
+                      {committed} AS committed,
+                      (SELECT count(*) FROM intake.events t WHERE t.tx_id = e.tx_id) AS in_tx,
                       c.name IS NOT NULL AND (e.tx_id, e.position) <= (c.tx_id, c.position) AS relayed,
                       i.source_partition, i.source_offset,
                       array(SELECT DISTINCT r.type FROM routing.events r WHERE r.subject = e.subject) AS routed
@@ -154,7 +164,15 @@ async def where_they_stopped(database_url: str, case_ids: list[str], partitions:
     kept = await records_in_kafka(kafka, topics.pop(), ids, partitions) if kafka and topics else None
     # The tiers run the services on PUJIANG_PARTITIONS=3 (tests/support/system.py, cluster.py).
     on = sorted({partition_of(r["subject"].encode(), range(partitions)) for r in rows})
+    reads = reads_in(logs, "intake")
+    lost = [r for r in rows if r["relayed"] and (kept is None or r["event_id"] not in kept)][:20]
+    timeline = [
+        f"tx {r['tx_id']} ({r['in_tx']} events) pos {r['position']}: "
+        + verdict((int(r["tx_id"]), r["position"]), r["committed"], reads)
+        for r in lost
+    ]
     return (
+        f"relay reads logged: {len(reads)}; the first lost ones: {timeline}; "
         f"{len(case_ids)} not assigned: {sum(r['relayed'] for r in rows)} published by intake's relay, "
         f"{'?' if kept is None else len(kept)} of them in Kafka {sorted(kept.values())[:20] if kept else ''}, "
         f"{sum(r['source_offset'] is not None for r in rows)} in routing's inbox, "

@@ -107,6 +107,7 @@ def service_env(cluster: Cluster, database_url: str, topic_prefix: str) -> dict[
         "PUJIANG_PARTITIONS": "3",
         "PUJIANG_REPLICATION_FACTOR": "3",
         "PUJIANG_MIN_INSYNC_REPLICAS": "2",
+        "PUJIANG_LOG_LEVEL": "debug",  # the relays' reads, for the chaos run's diagnosis
     }
 
 

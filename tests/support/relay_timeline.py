@@ -1,0 +1,55 @@
+"""Was an event read past before it committed? The relays' `relay.read` log lines against commit times.
+
+For the open chaos-run loss (README, "A province on a cluster"): events past intake's relay
+checkpoint and absent from Kafka. If the read whose range holds a lost event's transaction ran
+before that transaction committed, the relay's horizon let it skip the event. If it ran after,
+the relay read the event and handed it to the producer, so Kafka lost it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import orjson
+
+
+@dataclass(frozen=True)
+class Read:
+    at: datetime
+    after: tuple[int, int]  # (tx_id, position), exclusive
+    last: tuple[int, int]  # inclusive
+
+
+def reads_in(logs: Iterable[Path], schema: str) -> list[Read]:
+    """Every `relay.read` of `schema` in these JSON log files, oldest first."""
+    found = []
+    for path in logs:
+        for line in path.read_bytes().splitlines():
+            if b'"relay.read"' not in line:
+                continue
+            entry = orjson.loads(line)
+            if entry.get("event") == "relay.read" and entry.get("schema") == schema:
+                found.append(
+                    Read(
+                        datetime.fromisoformat(entry["timestamp"]),
+                        (entry["after_tx"], entry["after_position"]),
+                        (entry["last_tx"], entry["last_position"]),
+                    )
+                )
+    return sorted(found, key=lambda r: r.at)
+
+
+def verdict(place: tuple[int, int], committed: datetime | None, reads: list[Read]) -> str:
+    """What the reads say of one lost event at `place` whose transaction committed at `committed`."""
+    passing = next((r for r in reads if r.after < place <= r.last), None)
+    if passing is None:
+        return "no read covered it"
+    if committed is None:
+        return f"read over at {passing.at.isoformat()} (commit time unknown)"
+    ahead = (committed - passing.at).total_seconds()
+    if ahead > 0:
+        return f"SKIPPED: read over {ahead:.3f}s before its transaction committed"
+    return f"read {-ahead:.3f}s after commit, so handed to the producer"
