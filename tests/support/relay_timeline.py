@@ -43,13 +43,19 @@ def reads_in(logs: Iterable[Path], schema: str) -> list[Read]:
 
 
 def verdict(place: tuple[int, int], committed: datetime | None, reads: list[Read]) -> str:
-    """What the reads say of one lost event at `place` whose transaction committed at `committed`."""
-    passing = next((r for r in reads if r.after < place <= r.last), None)
-    if passing is None:
+    """What the reads say of one lost event at `place` whose transaction committed at `committed`.
+
+    A relay that restarts reads again from its checkpoint, so a place can be covered more than
+    once: a skip means every read over it ran before the commit.
+    """
+    covering = [r for r in reads if r.after < place <= r.last]
+    if not covering:
         return "no read covered it"
     if committed is None:
-        return f"read over at {passing.at.isoformat()} (commit time unknown)"
-    ahead = (committed - passing.at).total_seconds()
-    if ahead > 0:
-        return f"SKIPPED: read over {ahead:.3f}s before its transaction committed"
-    return f"read {-ahead:.3f}s after commit, so handed to the producer"
+        return f"read over at {covering[0].at.isoformat()} (commit time unknown)"
+    after_commit = [r for r in covering if r.at >= committed]
+    if not after_commit:
+        ahead = (committed - covering[-1].at).total_seconds()
+        return f"SKIPPED: {len(covering)} read(s) over it, the last {ahead:.3f}s before its transaction committed"
+    lag = (after_commit[0].at - committed).total_seconds()
+    return f"read {lag:.3f}s after commit, so handed to the producer"

@@ -17,7 +17,14 @@ READS = [Read(T0, (0, 0), (100, 7)), Read(T0 + timedelta(seconds=1), (100, 7), (
 
 
 def test_a_read_over_an_event_before_its_transaction_committed_is_a_skip() -> None:
-    assert verdict((120, 5), T0 + timedelta(seconds=1.5), READS).startswith("SKIPPED: read over 0.500s before")
+    said = verdict((120, 5), T0 + timedelta(seconds=1.5), READS)
+    assert said == "SKIPPED: 1 read(s) over it, the last 0.500s before its transaction committed"
+
+
+def test_a_read_again_after_the_commit_hands_the_event_on_though_an_earlier_one_ran_before() -> None:
+    again = [*READS, Read(T0 + timedelta(seconds=3), (0, 0), (130, 2))]  # a restarted relay's re-read
+    said = verdict((120, 5), T0 + timedelta(seconds=1.5), again)
+    assert said == "read 1.500s after commit, so handed to the producer"
 
 
 def test_a_read_over_an_event_after_its_commit_handed_it_to_the_producer() -> None:
