@@ -73,6 +73,7 @@ class OutboxRelay:
     async def _follow(self, conn: asyncpg.Connection) -> None:
         read = saved = await self._checkpoint(conn)
         in_flight: deque[tuple[Position, int, asyncio.Future[list[Any]]]] = deque()
+        bases: dict[tuple[str, int], int] = {}  # each partition's last acknowledged base offset
         try:
             while True:
                 self._wakeup.clear()
@@ -98,7 +99,9 @@ class OutboxRelay:
                 acked = None
                 while in_flight and (in_flight[0][2].done() or len(in_flight) >= IN_FLIGHT or not batch):
                     position, count, acks = in_flight.popleft()
-                    await acks  # a failed send raises: the relay restarts from the saved checkpoint
+                    # A failed send raises, and so does an acknowledgement that cannot be an
+                    # append: the relay restarts from the saved checkpoint and sends again.
+                    self._check_appended(await acks, bases)
                     self.published += count
                     acked = position
                 if acked is not None and acked != saved:
@@ -110,6 +113,22 @@ class OutboxRelay:
         finally:
             for _, _, acks in in_flight:
                 acks.cancel()
+
+    def _check_appended(self, acks: list[Any], bases: dict[tuple[str, int], int]) -> None:
+        """Raise on an acknowledgement whose base offset is not past the partition's last one.
+
+        Batches go to a partition in order, and its log only grows, so each acknowledged append
+        starts past the one before. One that does not (or has no offset) was not appended where
+        we think: a batch deduplicated against another, or a log truncated under a broker
+        failure. Evidence for the open chaos-run loss (README, "A province on a cluster").
+        """
+        for ack in acks:
+            where = (ack.topic, ack.partition)
+            if (problem := ack_problem(bases.get(where), ack.offset)) is not None:
+                log.error("relay.ack_not_appended", topic=ack.topic, partition=ack.partition, offset=ack.offset,
+                          previous=bases.get(where), problem=problem)  # fmt: skip
+                raise AckNotAppended(f"{ack.topic}[{ack.partition}]: {problem}")
+            bases[where] = ack.offset
 
     async def _send(self, events: list[RecordedEvent]) -> asyncio.Future[list[Any]]:
         """Hand a batch to the producer (in order); the future settles when Kafka acknowledged all of it.
@@ -169,6 +188,19 @@ class OutboxRelay:
         """Events committed but not yet published (for readiness and lag reporting)."""
         async with self._pool.acquire() as conn:
             return await self._store.count_after(conn, await self._checkpoint(conn))
+
+
+class AckNotAppended(RuntimeError):
+    """Kafka acknowledged a batch at an offset where it cannot have been appended."""
+
+
+def ack_problem(previous: int | None, offset: int | None) -> str | None:
+    """Why an acknowledged base offset cannot be a new append after `previous`, or None if it can."""
+    if offset is None or offset < 0:
+        return f"acknowledged without an offset ({offset})"
+    if previous is not None and offset <= previous:
+        return f"base offset {offset} is not past the previous batch's {previous}"
+    return None
 
 
 def encode_batch(events: list[RecordedEvent]) -> list[Record]:
