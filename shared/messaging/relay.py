@@ -101,7 +101,11 @@ class OutboxRelay:
                     position, count, acks = in_flight.popleft()
                     # A failed send raises, and so does an acknowledgement that cannot be an
                     # append: the relay restarts from the saved checkpoint and sends again.
-                    self._check_appended(await acks, bases)
+                    appends = await acks
+                    self._check_appended(appends, bases)
+                    # With `relay.read`: where the records read up to `position` landed.
+                    log.debug("relay.acked", last_tx=position.tx_id, last_position=position.position,
+                              appends=[(a.topic, a.partition, a.offset) for a in appends])  # fmt: skip
                     self.published += count
                     acked = position
                 if acked is not None and acked != saved:
