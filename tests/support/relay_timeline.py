@@ -21,24 +21,30 @@ class Read:
     at: datetime
     after: tuple[int, int]  # (tx_id, position), exclusive
     last: tuple[int, int]  # inclusive
+    acked: tuple[tuple[int, int], ...] = ()  # (partition, base offset) of each batch, once settled
 
 
 def reads_in(logs: Iterable[Path], schema: str) -> list[Read]:
-    """Every `relay.read` of `schema` in these JSON log files, oldest first."""
+    """Every `relay.read` of `schema` in these JSON log files, oldest first, with where it landed
+    (the `relay.acked` that settled it, in the same file)."""
     found = []
     for path in logs:
+        reads, acked = [], {}
         for line in path.read_bytes().splitlines():
-            if b'"relay.read"' not in line:
+            if b'"relay.read"' not in line and b'"relay.acked"' not in line:
                 continue
             entry = orjson.loads(line)
-            if entry.get("event") == "relay.read" and entry.get("schema") == schema:
-                found.append(
-                    Read(
-                        datetime.fromisoformat(entry["timestamp"]),
-                        (entry["after_tx"], entry["after_position"]),
-                        (entry["last_tx"], entry["last_position"]),
-                    )
+            if entry.get("event") == "relay.acked":
+                landed = tuple(
+                    (partition, offset) for topic, partition, offset in entry["appends"] if topic.endswith(f".{schema}")
                 )
+                acked[(entry["last_tx"], entry["last_position"])] = landed
+            elif entry.get("event") == "relay.read" and entry.get("schema") == schema:
+                at = datetime.fromisoformat(entry["timestamp"])
+                reads.append(
+                    Read(at, (entry["after_tx"], entry["after_position"]), (entry["last_tx"], entry["last_position"]))
+                )
+        found += [Read(r.at, r.after, r.last, acked.get(r.last, ())) for r in reads]
     return sorted(found, key=lambda r: r.at)
 
 
@@ -58,4 +64,7 @@ def verdict(place: tuple[int, int], committed: datetime | None, reads: list[Read
         ahead = (committed - covering[-1].at).total_seconds()
         return f"SKIPPED: {len(covering)} read(s) over it, the last {ahead:.3f}s before its transaction committed"
     lag = (after_commit[0].at - committed).total_seconds()
-    return f"read {lag:.3f}s after commit, so handed to the producer"
+    landed = (
+        f"; acknowledged at (partition, base offset) {list(after_commit[0].acked)}" if after_commit[0].acked else ""
+    )
+    return f"read {lag:.3f}s after commit, so handed to the producer{landed}"

@@ -44,6 +44,11 @@ def test_reads_come_from_the_schemas_relay_lines_only(tmp_path: Path) -> None:
          "after_position": 0, "last_tx": 9, "last_position": 9, "count": 9},
         {"event": "relay.leader", "schema": "intake", "timestamp": "2026-12-02T10:59:59Z"},
     ]  # fmt: skip
+    acked = {"event": "relay.acked", "last_tx": 130, "last_position": 2, "timestamp": "2026-12-02T11:00:02Z",
+             "appends": [["p.intake", 0, 17], ["p.intake", 2, 9], ["p.deadletter", 0, 3]]}  # fmt: skip
     log = tmp_path / "intake-1.log"
-    log.write_bytes(b"\n".join(orjson.dumps(line) for line in lines) + b"\nnot json at all\n")
-    assert reads_in([log], "intake") == [READS[1]]
+    log.write_bytes(b"\n".join(orjson.dumps(line) for line in [*lines, acked]) + b"\nnot json at all\n")
+    landed = Read(READS[1].at, READS[1].after, READS[1].last, ((0, 17), (2, 9)))
+    assert reads_in([log], "intake") == [landed]
+    said = verdict((120, 5), T0, [landed])
+    assert said.endswith("so handed to the producer; acknowledged at (partition, base offset) [(0, 17), (2, 9)]")
