@@ -12,9 +12,23 @@ from shared.audit.blocks import BLOCK, TreeView, blocks_needed_for_consistency
 from shared.audit.bundle import LogProofs, ProvenEvent, event_json
 from shared.audit.checkpoint import public_keys_from_json
 from shared.audit.merkle import consistency_proof, inclusion_proof
-from shared.audit.tree_store import TreeStore, block_of
+from shared.audit.tree_store import StoredCheckpoint, TreeStore, block_of
+from shared.domain import Refusal
 from shared.events.base import RecordedEvent
 from shared.eventstore.port import Position
+
+
+class UnsignedInSignedRange(Refusal):
+    """A signed block's range of the log holds more events than the block signed (one committed
+    late, or was written in). No place in it can be proven; auditors are told, not given a
+    partial answer."""
+
+    def __init__(self, log: str, block: int, found: int, signed: int) -> None:
+        super().__init__(
+            f"{log}: block {block} of the log holds {found} events where its checkpoint signed {signed}; "
+            "the log differs from what was signed",
+            [{"log": log, "block": block, "events": found, "signed": signed}],
+        )
 
 
 async def case_proofs(
@@ -40,7 +54,7 @@ async def case_proofs(
     if len(stored) == 2:
         needed |= blocks_needed_for_consistency(stored[0].checkpoint.size, size)
     view = TreeView(roots, {b: await trees.block_leaves(conn, b, latest) for b in sorted(needed)})
-    places = {b: await trees.block_places(conn, lasts, b) for b in sorted({b for _, _, b in covered})}
+    places = {b: await _signed_places(conn, trees, lasts, latest, b) for b in sorted({b for _, _, b in covered})}
     proven = []
     for position, event, b in covered:
         # The leaf index comes from the event's place in the global order, never from its hash,
@@ -52,3 +66,17 @@ async def case_proofs(
         consistency.append(consistency_proof(view.mth, stored[0].checkpoint.size, size))
     keys = {k: v for s in stored for k, v in public_keys_from_json([s.record["key"]]).items()}
     return LogProofs(store.source, [s.checkpoint for s in stored], consistency, proven, list(keys.values()))
+
+
+async def _signed_places(
+    conn: asyncpg.Connection, trees: TreeStore, lasts: list[Position], latest: StoredCheckpoint, block: int
+) -> list[Position]:
+    """Where `block`'s signed leaves lie in the global order; refused when its range of the log
+    now holds another number of events than the block signed."""
+    complete = block < len(lasts)
+    last = lasts[block] if complete else latest.last
+    signed = BLOCK if complete else latest.checkpoint.size % BLOCK
+    found = [p for p in await trees.block_places(conn, lasts, block) if p <= last]
+    if len(found) != signed:
+        raise UnsignedInSignedRange(trees.store.source, block, len(found), signed)
+    return found

@@ -132,9 +132,12 @@ class TreeStore:
         return split_leaves(bytes(packed))
 
     async def block_places(self, conn: asyncpg.Connection, lasts: list[Position], block: int) -> list[Position]:
-        """Where the leaves of `block` lie in the global order (read from the events, in order)."""
+        """Where the leaves of `block` lie in the global order (read from the events, in order).
+
+        One more than a block holds is read, so a range that gained an event shows it.
+        """
         after = START if block == 0 else lasts[block - 1]
-        return [p for p, _ in await self.store.read_hashes(conn, after, BLOCK)]
+        return [p for p, _ in await self.store.read_hashes(conn, after, BLOCK + 1)]
 
 
 def block_of(lasts: list[Position], position: Position) -> int:

@@ -14,7 +14,7 @@ from shared.audit.bundle import case_bundle, event_leaf
 from shared.audit.checkpoint import Checkpoint, Signer
 from shared.audit.checkpointer import Checkpointer
 from shared.audit.merkle import root_of, verify_consistency
-from shared.audit.proofs import case_proofs
+from shared.audit.proofs import UnsignedInSignedRange, case_proofs
 from shared.audit.tree_store import TreeStore, tree_ddl
 from shared.audit.verify import BundleError, verify_bundle
 from shared.clock import SystemClock
@@ -170,6 +170,29 @@ async def test_a_superuser_who_rewrites_an_event_and_its_whole_chain_is_caught(
         verify_bundle(await _bundle(pg_pool, store, "case-2"), {signer.key_id: signer.public_key})
     # Nothing else of the store is blamed: another case's bundle still verifies.
     verify_bundle(await _bundle(pg_pool, store, "case-5"), {signer.key_id: signer.public_key})
+
+
+async def test_an_event_that_lands_inside_a_signed_block_is_named_not_a_crash(
+    pg_pool: asyncpg.Pool, store: PostgresEventStore
+) -> None:
+    making = checkpointer(pg_pool, store, Signer.generate(), Published())
+    async with pg_pool.acquire() as conn:
+        await making._load(conn)
+        await append_rounds(pg_pool, store, 40)  # 280 events: block 0 complete, 24 in the open block
+        await making.step(conn, force=True)
+        # What a transaction committing after the checkpointer read past it leaves: an event whose
+        # place in the global order (its transaction's id) lies inside the signed block 0.
+        await conn.execute(
+            f"""INSERT INTO {store.schema}.events (tx_id, stream_id, version, event_id, type, schema_version,
+                    subject, source, time, correlation_id, actor, data, prev_hash, hash)
+                SELECT tx_id, 'late', 1, gen_random_uuid(), type, schema_version, 'case-3', source, time,
+                       correlation_id, actor, data, prev_hash, hash
+                FROM {store.schema}.events ORDER BY tx_id, position LIMIT 1"""
+        )
+    with pytest.raises(UnsignedInSignedRange) as refused:
+        await _bundle(pg_pool, store, "case-3")
+    assert refused.value.details == [{"log": "/pujiang/routing", "block": 0, "events": 257, "signed": 256}]
+    assert refused.value.status == 409
 
 
 async def test_events_after_the_latest_checkpoint_are_not_claimed(
