@@ -130,12 +130,23 @@ class Checkpointer:
             # Whoever can write the tables could change them; the signed root is what we trust.
             raise RuntimeError(f"{self._store.schema}: the stored tree does not give the last signed root")
         # The events as they are now against the leaves as signed: a rewrite shows here first.
-        if (
-            size % BLOCK
-            and [leaf_of(h) for _, h in await self._store.read_hashes(conn, self._block_start(full), len(opened))]
-            != opened
-        ):
-            log.error("checkpointer.events_differ_from_signed_leaves", schema=self._store.schema, block=full)
+        if size % BLOCK:
+            now = await self._store.read_hashes(conn, self._block_start(full), len(opened))
+            differ = next((i for i, (_, h) in enumerate(now) if leaf_of(h) != opened[i]), None)
+            if differ is not None or len(now) != len(opened):
+                # Where, and (with commit times kept) whether the event there committed after the signing.
+                first: dict[str, Any] = {}
+                if differ is not None:
+                    place = now[differ][0]
+                    first = {"leaf": differ, "tx_id": place.tx_id, "position": place.position,
+                             "committed": await _committed_at(conn, place.tx_id)}  # fmt: skip
+                log.error(
+                    "checkpointer.events_differ_from_signed_leaves",
+                    schema=self._store.schema,
+                    block=full,
+                    signed_at=self._last.checkpoint.time if self._last else None,
+                    **first,
+                )
         self._last_at = time.monotonic()
 
     async def step(self, conn: asyncpg.Connection, force: bool = False) -> StoredCheckpoint | None:
@@ -215,3 +226,11 @@ class Checkpointer:
         tmp = self._directory / f".{name}.tmp"
         tmp.write_bytes(orjson.dumps(stored.record, option=orjson.OPT_INDENT_2))
         tmp.replace(self._directory / name)
+
+
+async def _committed_at(conn: asyncpg.Connection, tx_id: int) -> str | None:
+    """When a transaction committed, where PostgreSQL keeps commit times (track_commit_timestamp)."""
+    if await conn.fetchval("SELECT current_setting('track_commit_timestamp')") != "on":
+        return None
+    at = await conn.fetchval("SELECT pg_xact_commit_timestamp($1::text::xid8::xid)", str(tx_id))
+    return None if at is None else at.isoformat()

@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 import orjson
 import pytest
+from structlog.testing import capture_logs
 
 from services.projections.audit import check_all
 from shared.audit.bundle import case_bundle, event_leaf
@@ -193,6 +194,29 @@ async def test_an_event_that_lands_inside_a_signed_block_is_named_not_a_crash(
         await _bundle(pg_pool, store, "case-3")
     assert refused.value.details == [{"log": "/pujiang/routing", "block": 0, "events": 257, "signed": 256}]
     assert refused.value.status == 409
+
+
+async def test_a_leader_names_where_an_event_landed_in_the_open_block_after_it_was_signed(
+    pg_pool: asyncpg.Pool, store: PostgresEventStore
+) -> None:
+    making = checkpointer(pg_pool, store, Signer.generate(), Published())
+    async with pg_pool.acquire() as conn:
+        await making._load(conn)
+        await append_rounds(pg_pool, store, 40)  # 7 per round: the open block starts in round 36's 5th
+        await making.step(conn, force=True)
+        tx_id = await conn.fetchval(
+            f"""INSERT INTO {store.schema}.events (tx_id, stream_id, version, event_id, type, schema_version,
+                    subject, source, time, correlation_id, actor, data, prev_hash, hash)
+                SELECT tx_id, 'late', 1, gen_random_uuid(), type, schema_version, 'case-3', source, time,
+                       correlation_id, actor, data, prev_hash, hash
+                FROM {store.schema}.events ORDER BY tx_id, position OFFSET 256 LIMIT 1
+                RETURNING tx_id::text"""
+        )
+        with capture_logs() as logs:
+            await checkpointer(pg_pool, store, Signer.generate(), Published())._load(conn)
+    [found] = [e for e in logs if e["event"] == "checkpointer.events_differ_from_signed_leaves"]
+    # After round 36's last three events of the block, where round 37's first was signed.
+    assert (found["block"], found["leaf"], found["tx_id"]) == (1, 3, int(tx_id))
 
 
 async def test_events_after_the_latest_checkpoint_are_not_claimed(
