@@ -173,23 +173,32 @@ async def test_a_superuser_who_rewrites_an_event_and_its_whole_chain_is_caught(
     verify_bundle(await _bundle(pg_pool, store, "case-5"), {signer.key_id: signer.public_key})
 
 
+async def signed_then_late(pool: asyncpg.Pool, store: PostgresEventStore, conn: asyncpg.Connection, beside: int) -> str:
+    """280 events signed (block 0 complete, 24 in the open block; 7 per round, so the open block
+    starts in round 36's 5th), then what a transaction committing after the checkpointer read past
+    it leaves: an event in the transaction of the `beside`-th event in the global order, so its
+    place lies among the signed ones. Answers that transaction's id."""
+    making = checkpointer(pool, store, Signer.generate(), Published())
+    await making._load(conn)
+    await append_rounds(pool, store, 40)
+    await making.step(conn, force=True)
+    tx_id: str = await conn.fetchval(
+        f"""INSERT INTO {store.schema}.events (tx_id, stream_id, version, event_id, type, schema_version,
+                subject, source, time, correlation_id, actor, data, prev_hash, hash)
+            SELECT tx_id, 'late', 1, gen_random_uuid(), type, schema_version, 'case-3', source, time,
+                   correlation_id, actor, data, prev_hash, hash
+            FROM {store.schema}.events ORDER BY tx_id, position OFFSET $1 LIMIT 1
+            RETURNING tx_id::text""",
+        beside,
+    )
+    return tx_id
+
+
 async def test_an_event_that_lands_inside_a_signed_block_is_named_not_a_crash(
     pg_pool: asyncpg.Pool, store: PostgresEventStore
 ) -> None:
-    making = checkpointer(pg_pool, store, Signer.generate(), Published())
     async with pg_pool.acquire() as conn:
-        await making._load(conn)
-        await append_rounds(pg_pool, store, 40)  # 280 events: block 0 complete, 24 in the open block
-        await making.step(conn, force=True)
-        # What a transaction committing after the checkpointer read past it leaves: an event whose
-        # place in the global order (its transaction's id) lies inside the signed block 0.
-        await conn.execute(
-            f"""INSERT INTO {store.schema}.events (tx_id, stream_id, version, event_id, type, schema_version,
-                    subject, source, time, correlation_id, actor, data, prev_hash, hash)
-                SELECT tx_id, 'late', 1, gen_random_uuid(), type, schema_version, 'case-3', source, time,
-                       correlation_id, actor, data, prev_hash, hash
-                FROM {store.schema}.events ORDER BY tx_id, position LIMIT 1"""
-        )
+        await signed_then_late(pg_pool, store, conn, beside=0)  # inside the signed block 0
     with pytest.raises(UnsignedInSignedRange) as refused:
         await _bundle(pg_pool, store, "case-3")
     assert refused.value.details == [{"log": "/pujiang/routing", "block": 0, "events": 257, "signed": 256}]
@@ -199,19 +208,8 @@ async def test_an_event_that_lands_inside_a_signed_block_is_named_not_a_crash(
 async def test_a_leader_names_where_an_event_landed_in_the_open_block_after_it_was_signed(
     pg_pool: asyncpg.Pool, store: PostgresEventStore
 ) -> None:
-    making = checkpointer(pg_pool, store, Signer.generate(), Published())
     async with pg_pool.acquire() as conn:
-        await making._load(conn)
-        await append_rounds(pg_pool, store, 40)  # 7 per round: the open block starts in round 36's 5th
-        await making.step(conn, force=True)
-        tx_id = await conn.fetchval(
-            f"""INSERT INTO {store.schema}.events (tx_id, stream_id, version, event_id, type, schema_version,
-                    subject, source, time, correlation_id, actor, data, prev_hash, hash)
-                SELECT tx_id, 'late', 1, gen_random_uuid(), type, schema_version, 'case-3', source, time,
-                       correlation_id, actor, data, prev_hash, hash
-                FROM {store.schema}.events ORDER BY tx_id, position OFFSET 256 LIMIT 1
-                RETURNING tx_id::text"""
-        )
+        tx_id = await signed_then_late(pg_pool, store, conn, beside=256)  # the open block's first
         with capture_logs() as logs:
             await checkpointer(pg_pool, store, Signer.generate(), Published())._load(conn)
     [found] = [e for e in logs if e["event"] == "checkpointer.events_differ_from_signed_leaves"]
