@@ -146,3 +146,44 @@ async def test_the_dashboard_counts_a_new_petition_without_a_reload(system: Syst
     rows = await page.wait_for("document.querySelectorAll('#drill-list tr').length > 1 && 1")
     assert rows == 1
     await page.screenshot(ARTIFACTS / "dashboard-en.png")
+
+
+async def test_the_work_between_units_shows_the_stats_figures(system: System, page: DevTools) -> None:
+    token = system.token(Role.SUPERVISOR, PUJIANG)
+    url = f"{system.url('projections')}/dashboard?access_token={token}"
+    await page.send("Page.navigate", url=url)
+    await page.wait_for("document.getElementById('work-unsigned')?.textContent")
+    await page.evaluate("localStorage.setItem('pujiang.lang', 'zh')")  # the test before may have left English
+    await page.send("Page.navigate", url=url)
+    await page.wait_for(
+        "document.documentElement.lang.startsWith('zh') && document.getElementById('work-unsigned')?.textContent"
+    )
+    shown = "[...document.querySelectorAll('#work-rates .bar-row, #work div')].map(n => n.textContent)"
+    deadline = time.monotonic() + 30
+    with httpx.Client(timeout=10) as client:
+        submit(system, client)  # at least one case a unit received in the county
+    async with httpx.AsyncClient(timeout=10) as client:
+        while True:  # the page follows the live stream: compare once both have settled on one state
+            answer = await client.get(
+                f"{system.url('projections')}/v1/stats", params={"division": PUJIANG}, headers=system.auth()
+            )
+            stats = answer.json()
+            signed, answered, collective = stats["sign_off"], stats["supervision_response"], stats["collective"]
+            expected = [
+                f"({signed['signed']}/{signed['received']})",
+                f"({answered['on_time']}/{answered['on_time'] + answered['late']})",
+                f"未签收{stats['unsigned']}",
+                f"{stats['objections']['upheld']} 支持 · {stats['objections']['dismissed']} 驳回",
+                f"集体访{collective['cases']} (其中在办 {collective['open']}) · {collective['people']} 人",
+            ]
+            texts: list[str] = await page.evaluate(shown)
+            missing = [e for e in expected if not any(e in text for text in texts)]
+            if (not missing and signed["received"]) or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.5)
+    assert signed["received"] > 0, "the session's petitions were received by units"
+    assert not missing, f"{missing} not on the page: {texts}"
+    # On a phone's width the card stacks (bars above their figures); kept as an artifact to look at.
+    await page.send("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=2, mobile=True)
+    await page.screenshot(ARTIFACTS / "dashboard-phone.png")
+    await page.send("Emulation.clearDeviceMetricsOverride")

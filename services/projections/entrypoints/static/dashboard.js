@@ -111,6 +111,27 @@ function renderRates(s) {
   }));
 }
 
+// The work between units: two rates as bars, the rest as counts (issue 10's stats).
+function renderWork(s) {
+  const signed = s.sign_off, answered = s.supervision_response;
+  $("work-rates").replaceChildren(
+    bar(t("sign_off"), signed.rate, null, `${pct(signed.rate)} (${signed.signed}/${signed.received})`, null, "rate"),
+    bar(t("supervision_response"), answered.rate, null,
+      `${pct(answered.rate)} (${answered.on_time}/${answered.on_time + answered.late})`, null, "rate"));
+  const o = s.objections, x = s.extensions, j = s.joint_cases, g = s.collective;
+  const facts = [
+    ["unsigned", s.unsigned],
+    ["objections", `${o.upheld} ${t("upheld")} · ${o.dismissed} ${t("dismissed")} · ${o.pending} ${t("pending_ruling")}`],
+    ["extensions", `${x.granted} ${t("granted")} · ${x.denied} ${t("denied")}`],
+    ["joint_cases", `${j.cases} (${t("of_them_open")} ${j.open}) · ${s.tasks.open ?? 0} ${t("open_tasks")}`],
+    ["consultations", s.consultations],
+    ["supervision_pending", answered.pending],
+    ["instructions", `${s.instructions.given} · ${s.instructions.cases} ${t("instructed_cases")}`],
+    ["collective", `${g.cases} (${t("of_them_open")} ${g.open}) · ${g.people} ${t("people")}`],
+  ];
+  $("work").replaceChildren(...facts.map(([k, v]) => el("div", {}, el("dt", {}, t(k)), el("dd", { id: `work-${k}` }, v))));
+}
+
 function renderOpenGrid(s) {
   const grid = s.open.by_level_and_status;
   const levels = [...LEVELS, "none"].filter((l) => grid[l]);
@@ -190,7 +211,7 @@ function render() {
   const s = state.stats;
   if (!s) return;
   $("scope-name").textContent = `${placeName(s.division, s.name)} · ${word("level", s.level)}`;
-  renderCounters(s); renderPyramid(s); renderRates(s); renderOpenGrid(s); renderHot(s); renderFreshness(s.freshness);
+  renderCounters(s); renderPyramid(s); renderRates(s); renderWork(s); renderOpenGrid(s); renderHot(s); renderFreshness(s.freshness);
 }
 
 function scheduleRefresh() {
