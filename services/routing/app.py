@@ -13,7 +13,6 @@ from services.routing.entrypoints import aftercare_http, jurisdiction_http, unit
 from services.routing.entrypoints.http import router
 from services.routing.handlers import CONSUMED, Routing
 from services.routing.settings import RoutingSettings
-from services.routing.work_handlers import Work
 from services.routing.work_settings import WorkSettings
 from shared.messaging.consumer import BatchHandler
 from shared.messaging.inbox import INBOX_DDL, inbox_pruning
@@ -22,9 +21,9 @@ from shared.settings import Settings
 
 
 def _handlers(ctx: Context) -> BatchHandler:
-    routing = Routing(ctx, load_jurisdictions(), RoutingSettings().rules())
+    tz = ZoneInfo(ctx.settings.pujiang_timezone)
+    routing = Routing(ctx, load_jurisdictions(), RoutingSettings().rules(), WorkSettings().rules(), tz)
     ctx.extras["routing"] = routing
-    ctx.extras["work"] = Work(routing, WorkSettings().rules(), ZoneInfo(ctx.settings.pujiang_timezone))
     return BatchHandler(CONSUMED, routing.on_events)
 
 

@@ -1,10 +1,16 @@
-"""Routing's use cases: load the case, decide, append with the expected version, index it."""
+"""Routing's use cases: load the case, decide, append with the expected version, index it.
+
+One object for every handler: an official's lifecycle command, a step of the work across units
+(whose authorization the domain decides from the caller's role and division), the worklists, and
+the consumer's reactions; the case index and the work index are written in the same transaction.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -16,6 +22,8 @@ from services.routing.domain.commands import Command, Rules
 from services.routing.domain.lifecycle import decide
 from services.routing.domain.reactions import on_breach, on_feedback, on_received_by_leader, on_review_requested
 from services.routing.domain.unit_work import acting_divisions
+from services.routing.domain.work import decide_work
+from services.routing.domain.work_commands import Actor, WorkCommand, WorkRules
 from shared.divisions import level_of, significant_prefix
 from shared.domain import Forbidden, NotFound
 from shared.events import (
@@ -76,6 +84,8 @@ class Routing:
     ctx: Context
     where: Jurisdictions
     rules: Rules
+    work_rules: WorkRules
+    tz: ZoneInfo  # the deployment's, for the (possibly simulated) today of the work across units
 
     async def load(self, conn: asyncpg.Connection, case_id: str) -> tuple[Case, list[RecordedEvent]]:
         history = await self.ctx.store.load(conn, case_stream(case_id))
@@ -84,30 +94,68 @@ class Routing:
     async def command(self, case_id: str, command: Command, principal: Principal) -> Changed:
         """An official's command: decided on the current state, recorded in the caller's name."""
         principal.require_role(*ACTING_ROLES)
+
+        def decided(state: Case) -> list[Event]:
+            principal.require_jurisdiction(*acting_divisions(state, command))
+            return decide(state, command, self.where, self.rules)
+
+        return await self._record(case_id, principal, decided)
+
+    async def step(self, case_id: str, command: WorkCommand, principal: Principal) -> Changed:
+        """A step of the work across units, with its own authorization (decided in the domain)."""
+        today = self.ctx.clock.now().astimezone(self.tz).date()
+        actor = Actor(sub=principal.sub, role=principal.role, division=principal.division)
+        return await self._record(
+            case_id, principal, lambda state: decide_work(state, command, actor, self.where, self.work_rules, today)
+        )
+
+    async def _record(self, case_id: str, principal: Principal, decided: Callable[[Case], list[Event]]) -> Changed:
         async with self.ctx.transaction() as conn:  # the relay is poked once this has committed
             state, history = await self.load(conn, case_id)
             if not history:
                 raise NotFound("case")
-            principal.require_jurisdiction(*acting_divisions(state, command))
-            events = decide(state, command, self.where, self.rules)
+            events = decided(state)
             metadata = Metadata(
                 correlation_id=history[0].correlation_id,
                 causation_id=history[-1].id,
                 actor=principal.sub,
                 actor_unit=principal.division,
             )
+            # The stream version is the optimistic concurrency check: of two concurrent commands one wins.
             recorded = await self.ctx.store.append(conn, case_stream(case_id), state.version, events, metadata, case_id)
             after = fold(events, state)
-            await case_index.save(conn, self.ctx.name, [after])
+            await self._index(conn, [after])
         return Changed(after, recorded)
 
+    async def _index(self, conn: asyncpg.Connection, cases: list[Case]) -> None:
+        await case_index.save(conn, self.ctx.name, cases)
+        await work_index.save(conn, self.ctx.name, cases)  # a closed case's supervision waits no more
+
     async def worklist(self, principal: Principal, cursor: str, limit: int, assignee: str | None = None) -> Worklist:
-        """Open cases waiting on the units of the caller's own division, a page at a time; with
-        `assignee` (`me` is the caller) only the cases that official is in charge of."""
+        """Open cases waiting on the units of the caller's own division, a page at a time, marked with
+        open tasks and pending supervision; on the first page also the cases it assists on
+        (`assisting`: its open task), which another unit leads. With `assignee` (`me` is the
+        caller) only the cases that official is in charge of."""
         official = principal.sub if assignee == "me" else assignee
+        first = not cursor and assignee is None  # the cases assisted on have no official in charge here
         async with self.ctx.pool.acquire() as conn:
-            cases = await case_index.worklist(conn, self.ctx.name, principal.division, cursor, limit, official)
-        return Worklist(cases, cases[-1]["case_id"] if len(cases) == limit else None)
+            own = await case_index.worklist(conn, self.ctx.name, principal.division, cursor, limit, official)
+            helping = await work_index.assisting(conn, self.ctx.name, principal.division, 500) if first else []
+            ids = list(dict.fromkeys([c["case_id"] for c in own] + [c["case_id"] for c in helping]))
+            counts = await work_index.pending(conn, self.ctx.name, ids)
+        zero = {"open_tasks": 0, "supervision_pending": 0}
+        rows = [{**c, **counts.get(c["case_id"], zero)} for c in own]
+        by_id = {c["case_id"]: c for c in rows}
+        for row in helping:
+            task = {"task_id": row.pop("task_id"), "unit_id": row.pop("task_unit_id"), "status": row.pop("task_status")}
+            lead = by_id.get(row["case_id"])
+            if lead is None:
+                lead = by_id[row["case_id"]] = {**row, **counts.get(row["case_id"], zero)}
+                rows.append(lead)
+            lead.setdefault("assisting", []).append(task)
+        for row in rows:
+            row.setdefault("assisting", [])
+        return Worklist(rows, own[-1]["case_id"] if len(own) == limit else None)
 
     async def collective(self, principal: Principal, cursor: str, limit: int) -> Worklist:
         """The collective petitions the caller's unit is told of (the policy's `inform` level and above)."""
@@ -135,9 +183,7 @@ class Routing:
             states[case_id] = fold(events, state)
         if appends:
             await appends.write(self.ctx.store, conn)
-            touched = [states[s] for s in subjects if case_stream(s) in appends.streams]
-            await case_index.save(conn, self.ctx.name, touched)
-            await work_index.save(conn, self.ctx.name, touched)  # a closed case's supervision waits no more
+            await self._index(conn, [states[s] for s in subjects if case_stream(s) in appends.streams])
 
     def _reaction(self, payload: Event) -> Callable[[Case], list[Event]]:  # noqa: PLR0911 (a return per event type)
         match payload:

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
@@ -14,6 +15,7 @@ from aiokafka import ConsumerRecord
 from services.routing.adapters.case_index import CASE_INDEX_DDL
 from services.routing.adapters.jurisdictions import load_jurisdictions
 from services.routing.domain.commands import Rules
+from services.routing.domain.work_commands import WorkRules
 from services.routing.handlers import CONSUMED, Routing
 from services.sla.adapters.timers import TIMERS_DDL, TimerStore
 from services.sla.app import ROUTING_EVENTS
@@ -108,7 +110,7 @@ async def test_a_batch_that_loses_a_race_is_applied_again_one_event_at_a_time_an
     await migrate(pg_pool, schema, INBOX_DDL.format(schema=schema), CASE_INDEX_DDL.format(schema=schema))
     store = Racing(pg_pool, schema, "c1")
     ctx: Any = SimpleNamespace(name=schema, store=store, pool=pg_pool)
-    routing = Routing(ctx, load_jurisdictions(), Rules())
+    routing = Routing(ctx, load_jurisdictions(), Rules(), WorkRules(), ZoneInfo("Asia/Shanghai"))
     consumer = EventConsumer("routing", schema, pg_pool, BatchHandler(CONSUMED, routing.on_events), NoLetters())
     petition: PetitionSubmitted = submitted()
     await consumer.process([as_record(petition, "petition", 1, f"c{i}", i) for i in range(1, 4)])

@@ -19,7 +19,6 @@ from services.routing.domain.commands import (
     Transfer,
 )
 from services.routing.handlers import Changed, Routing
-from services.routing.work_handlers import Work
 from shared.http.auth import CurrentPrincipal, Principal
 
 router = APIRouter(prefix="/v1", tags=["cases"])
@@ -30,14 +29,6 @@ def routing(request: Request) -> Routing:
 
 
 RoutingDep = Annotated[Routing, Depends(routing)]
-
-
-def work(request: Request) -> Work:
-    """The use cases of the work across units (services/routing/work_handlers.py)."""
-    return request.app.state.ctx.extras["work"]  # type: ignore[no-any-return]
-
-
-WorkDep = Annotated[Work, Depends(work)]
 
 
 class Body(BaseModel):
@@ -142,7 +133,7 @@ async def add_note(case_id: str, body: NoteIn, routing: RoutingDep, principal: C
 
 @router.get("/worklist")
 async def worklist(
-    work: WorkDep,
+    routing: RoutingDep,
     principal: CurrentPrincipal,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: str = "",
@@ -150,7 +141,7 @@ async def worklist(
 ) -> dict[str, Any]:
     """`assignee=me` (or an official's `sub`): only the cases that official is in charge of. Marked
     with the work across units (open tasks, pending supervision, the cases the unit assists on)."""
-    found = await work.worklist(principal, cursor, limit, assignee)
+    found = await routing.worklist(principal, cursor, limit, assignee)
     return {"cases": found.cases, "next_cursor": found.next_cursor}
 
 

@@ -26,8 +26,8 @@ from services.routing.domain.work_commands import (
     SignTask,
     WorkCommand,
 )
-from services.routing.entrypoints.http import Body, LongText, Name, Text, WorkDep, changed
-from services.routing.work_handlers import Work
+from services.routing.entrypoints.http import Body, LongText, Name, RoutingDep, Text, changed
+from services.routing.handlers import Routing
 from shared.events.routing import ReportKind
 from shared.http.auth import CurrentPrincipal
 
@@ -79,73 +79,74 @@ class InstructionIn(Body):
     text: Text
 
 
-async def _run(work: Work, case_id: str, command: WorkCommand, principal: CurrentPrincipal) -> dict[str, Any]:
-    return changed(case_id, await work.step(case_id, command, principal))
+async def _run(routing: Routing, case_id: str, command: WorkCommand, principal: CurrentPrincipal) -> dict[str, Any]:
+    return changed(case_id, await routing.step(case_id, command, principal))
 
 
 @router.post("/tasks")
-async def add_task(case_id: str, body: TaskIn, work: WorkDep, principal: CurrentPrincipal) -> dict[str, Any]:
-    return await _run(work, case_id, AddTask(**body.model_dump()), principal)
+async def add_task(case_id: str, body: TaskIn, routing: RoutingDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    return await _run(routing, case_id, AddTask(**body.model_dump()), principal)
 
 
 @router.post("/tasks/{task_id}/sign")
-async def sign_task(case_id: str, task_id: Id, work: WorkDep, principal: CurrentPrincipal) -> dict[str, Any]:
-    return await _run(work, case_id, SignTask(task_id=task_id), principal)
+async def sign_task(case_id: str, task_id: Id, routing: RoutingDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    return await _run(routing, case_id, SignTask(task_id=task_id), principal)
 
 
 @router.post("/tasks/{task_id}/report")
 async def report_task(
-    case_id: str, task_id: Id, body: ReportIn, work: WorkDep, principal: CurrentPrincipal
+    case_id: str, task_id: Id, body: ReportIn, routing: RoutingDep, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    return await _run(work, case_id, ReportTask(task_id=task_id, **body.model_dump()), principal)
+    return await _run(routing, case_id, ReportTask(task_id=task_id, **body.model_dump()), principal)
 
 
 @router.post("/tasks/{task_id}/release")
 async def request_release(
-    case_id: str, task_id: Id, body: ReasonIn, work: WorkDep, principal: CurrentPrincipal
+    case_id: str, task_id: Id, body: ReasonIn, routing: RoutingDep, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    return await _run(work, case_id, RequestRelease(task_id=task_id, **body.model_dump()), principal)
+    return await _run(routing, case_id, RequestRelease(task_id=task_id, **body.model_dump()), principal)
 
 
 @router.post("/tasks/{task_id}/release-decision")
 async def decide_release(
-    case_id: str, task_id: Id, body: ReleaseDecisionIn, work: WorkDep, principal: CurrentPrincipal
+    case_id: str, task_id: Id, body: ReleaseDecisionIn, routing: RoutingDep, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    return await _run(work, case_id, DecideRelease(task_id=task_id, **body.model_dump()), principal)
+    return await _run(routing, case_id, DecideRelease(task_id=task_id, **body.model_dump()), principal)
 
 
 @router.post("/tasks/{task_id}/close")
 async def close_task(
-    case_id: str, task_id: Id, body: ReasonIn, work: WorkDep, principal: CurrentPrincipal
+    case_id: str, task_id: Id, body: ReasonIn, routing: RoutingDep, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    return await _run(work, case_id, CloseTask(task_id=task_id, **body.model_dump()), principal)
+    return await _run(routing, case_id, CloseTask(task_id=task_id, **body.model_dump()), principal)
 
 
 @router.post("/consultations")
 async def record_consultation(
-    case_id: str, body: ConsultationIn, work: WorkDep, principal: CurrentPrincipal
+    case_id: str, body: ConsultationIn, routing: RoutingDep, principal: CurrentPrincipal
 ) -> dict[str, Any]:
     fields = body.model_dump()
     command = RecordConsultation(**{**fields, "units": tuple(body.units), "participants": tuple(body.participants)})
-    return await _run(work, case_id, command, principal)
+    return await _run(routing, case_id, command, principal)
 
 
 @router.post("/supervisions")
 async def order_supervision(
-    case_id: str, body: SupervisionIn, work: WorkDep, principal: CurrentPrincipal
+    case_id: str, body: SupervisionIn, routing: RoutingDep, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    return await _run(work, case_id, OrderSupervision(**body.model_dump()), principal)
+    return await _run(routing, case_id, OrderSupervision(**body.model_dump()), principal)
 
 
 @router.post("/supervisions/{supervision_id}/response")
 async def answer_supervision(
-    case_id: str, supervision_id: Id, body: ResponseIn, work: WorkDep, principal: CurrentPrincipal
+    case_id: str, supervision_id: Id, body: ResponseIn, routing: RoutingDep, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    return await _run(work, case_id, AnswerSupervision(supervision_id=supervision_id, **body.model_dump()), principal)
+    answer = AnswerSupervision(supervision_id=supervision_id, **body.model_dump())
+    return await _run(routing, case_id, answer, principal)
 
 
 @router.post("/instructions")
 async def give_instruction(
-    case_id: str, body: InstructionIn, work: WorkDep, principal: CurrentPrincipal
+    case_id: str, body: InstructionIn, routing: RoutingDep, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    return await _run(work, case_id, GiveInstruction(**body.model_dump()), principal)
+    return await _run(routing, case_id, GiveInstruction(**body.model_dump()), principal)
