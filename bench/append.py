@@ -256,7 +256,7 @@ async def run_append_bench(
         ours = await _ours(pool, schema, events, single_events, writers, batch)
         raw = await _raw(pool, schema, events, single_events, writers, batch)
         es = await asyncio.to_thread(_eventsourcing, db_url, schema, events, single_events, writers, batch)
-        checkpointing = await measure_checkpointing(pool, db_url, events, batch)
+        checkpointing = await measure_checkpointing(pool, db_url, batch)
     finally:
         async with pool.acquire() as conn:
             await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
@@ -300,9 +300,9 @@ def main(argv: list[str]) -> int:
     result = asyncio.run(_standalone(_parse(argv)))
     print(report.append_table(result))
     c = result["checkpointing"]
-    print(
-        f"checkpointing: {c['with_per_s']:.0f}/s with, {c['without_per_s']:.0f}/s without: costs {c['cost_pct']:.1f}%"
-    )
+    cost = "not measured (no checkpoint signed)" if c["cost_pct"] is None else f"costs {c['cost_pct']:.1f}%"
+    print(f"checkpointing: {c['with_per_s']:.0f}/s with, {c['without_per_s']:.0f}/s without, "
+          f"{c['checkpoints_made']} checkpoints: {cost}")  # fmt: skip
     print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
     return 0
 
