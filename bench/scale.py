@@ -36,12 +36,15 @@ from bench.infra import delete_topics
 from bench.stats import summary
 from services.projections.adapters import bulk as bulk_adapter
 from services.projections.adapters.schema import create_generation, ensure_read_model, point_at, switch_lock
+from services.projections.app import SPEC as PROJECTIONS
 from services.projections.bulk import BulkLoad, no_gc_pauses
 from services.projections.synthetic import decoded_cases
 from shared.divisions import truncate_to
 from shared.events import RecordedEvent
 from shared.jurisdiction.division_data import deployment_tree
 from shared.messaging.consumer import Consumed
+from shared.service import migrate_service
+from shared.settings import Settings
 from shared.vocabulary import Level
 from tests.support.infra import ROOT
 from tests.support.system import ServiceProcess, System, free_port
@@ -207,7 +210,10 @@ async def run_scale_bench(kafka: str, database_url: str, events: int, workers: i
     """Load up to `events` in steps (100k, 1M, 10M) and measure the queries and RSS at each."""
     sizes = [n for n in SIZES if n < events] + [events]
     rng = random.Random(5)  # noqa: S311 (sampling, not secrets)
-    pool = await asyncpg.create_pool(database_url, min_size=2, max_size=4)
+    # As projections' own role, as its rebuild does: the service, connecting as that role, may then
+    # read the generations filled here, and the next switch may drop them.
+    role_url = await migrate_service(PROJECTIONS, Settings(database_url=database_url))
+    pool = await asyncpg.create_pool(role_url, min_size=2, max_size=4)
     system: System | None = None
     prefix = f"scale{uuid.uuid4().hex[:8]}"  # the service's topics: empty, it only serves here
     result: dict[str, Any] = {"sizes": []}
@@ -218,7 +224,7 @@ async def run_scale_bench(kafka: str, database_url: str, events: int, workers: i
         headers = System().auth()
         for n in sizes:
             print(f"[scale] loading {n:,} events through the bulk path", file=sys.stderr, flush=True)
-            schema, loaded, seconds, cpu_s = await load(pool, database_url, n, rng, workers)
+            schema, loaded, seconds, cpu_s = await load(pool, role_url, n, rng, workers)
             await serve(pool, schema)
             step: dict[str, Any] = {
                 "events": loaded.events,

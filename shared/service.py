@@ -33,7 +33,7 @@ from shared.clock import SystemClock
 from shared.contracts.http import ASYNCAPI_PATH, asyncapi_router
 from shared.events.base import RecordedEvent
 from shared.eventstore.port import EventStore
-from shared.eventstore.roles import grant_service_role, service_password, service_role, service_url
+from shared.eventstore.roles import grant_service_role, service_password, service_read_url, service_role, service_url
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore, writer_name
 from shared.guards import EXIT_CONFIG, refuse_unsafe_production, say_misconfigured
@@ -109,10 +109,9 @@ class ServiceSpec:
     # False for a consumer that only keeps views: it then runs on connections named as writing no
     # events, which even this service's relay need not wait for (the store refuses their appends).
     consumer_appends: bool = True
-    # Connect as the service's own least-privileged role (shared/eventstore/roles.py) rather than
-    # as the migration role. Projections keeps the migration role: it creates read-model
-    # generation schemas while serving.
-    own_role: bool = True
+    # Its own least-privileged role may also create schemas in the database, owning only those
+    # (shared/eventstore/roles.py): projections makes read-model generation schemas while serving.
+    makes_schemas: bool = False
     # Serve queries from PUJIANG_READ_DATABASE_URL when set; writes and consumers stay on the primary.
     reads_from_replica: bool = False
 
@@ -254,9 +253,7 @@ def _started(scope: Scope) -> bool:
 
 async def _start(spec: ServiceSpec, settings: Settings) -> Context:
     await ensure_topics(settings)
-    own_role = spec.own_role and settings.pujiang_db_service_roles
-    await _migrate(spec, settings, own_role)
-    url = service_url(settings, spec.name) if own_role else settings.database_url
+    url = await migrate_service(spec, settings)
     # Named as the writer of this service's events only, so other schemas' relays need not wait on it.
     pool = await asyncpg.create_pool(
         url,
@@ -266,10 +263,9 @@ async def _start(spec: ServiceSpec, settings: Settings) -> Context:
     )
     read_pool: asyncpg.Pool | None = None
     try:
-        if spec.reads_from_replica and settings.pujiang_read_database_url:
-            read_pool = await asyncpg.create_pool(
-                settings.pujiang_read_database_url, min_size=1, max_size=settings.pujiang_db_pool_size
-            )
+        read_url = service_read_url(settings, spec.name)
+        if spec.reads_from_replica and read_url:
+            read_pool = await asyncpg.create_pool(read_url, min_size=1, max_size=settings.pujiang_db_pool_size)
         ctx = await _connect(spec, settings, pool, url)
     except BaseException:
         await pool.close()
@@ -280,16 +276,21 @@ async def _start(spec: ServiceSpec, settings: Settings) -> Context:
     return ctx
 
 
-async def _migrate(spec: ServiceSpec, settings: Settings, own_role: bool) -> None:
-    """As the migration role (DATABASE_URL): the schema's tables, then the service role's grants."""
+async def migrate_service(spec: ServiceSpec, settings: Settings) -> str:
+    """As the migration role (DATABASE_URL): the schema's tables, then the service role's grants.
+
+    Where the service then connects (`service_url`): also what a service's own command-line
+    tool uses (projections' rebuild), so it runs with the service's rights, not the migration role's.
+    """
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=1)
     try:
         await migrate(pool, spec.name, tree_ddl(spec.name), *(ddl.format(schema=spec.name) for ddl in spec.extra_ddl))
-        if own_role:
-            role = service_role(settings, spec.name)
-            await grant_service_role(pool, spec.name, role, service_password(settings, spec.name))
+        if settings.pujiang_db_service_roles:
+            role, password = service_role(settings, spec.name), service_password(settings, spec.name)
+            await grant_service_role(pool, spec.name, role, password, makes_schemas=spec.makes_schemas)
     finally:
         await pool.close()
+    return service_url(settings, spec.name)
 
 
 async def _connect(spec: ServiceSpec, settings: Settings, pool: asyncpg.Pool, url: str) -> Context:
@@ -430,4 +431,4 @@ def _subscribed(ctx: Context) -> bool:
     return all(getattr(s, "consumer", None) is not None for s in ctx.broker.subscribers)
 
 
-__all__ = ["EXIT_CONFIG", "Context", "ServiceSpec", "TopicPartition", "create_app"]
+__all__ = ["EXIT_CONFIG", "Context", "ServiceSpec", "TopicPartition", "create_app", "migrate_service"]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import structlog
 from fastapi import FastAPI
 
-from services.projections.adapters.schema import ensure_read_model
+from services.projections.adapters.schema import POINTER_DDL, ensure_read_model
 from services.projections.domain.evolve import CONSUMED
 from services.projections.entrypoints import audit, cases, dashboard, stats, stream
 from services.projections.handlers import projections_of
 from services.projections.replica import StalenessHeaders, sample_replica_lag
+from shared.eventstore.roles import service_url
 from shared.messaging.consumer import BatchHandler
 from shared.messaging.inbox import INBOX_DDL, inbox_pruning
 from shared.service import Context, ServiceSpec, create_app
@@ -31,7 +32,7 @@ async def _prepare(ctx: Context) -> None:
 
 
 async def _listen(ctx: Context) -> None:
-    await projections_of(ctx).hub.listen(ctx.settings.database_url, ctx.name)
+    await projections_of(ctx).hub.listen(service_url(ctx.settings, ctx.name), ctx.name)
 
 
 SPEC = ServiceSpec(
@@ -39,12 +40,12 @@ SPEC = ServiceSpec(
     routers=[cases.router, stats.router, audit.router, stream.router, dashboard.router],
     consumes=["intake", "routing", "sla"],
     handlers=_handlers,
-    extra_ddl=[INBOX_DDL],
+    extra_ddl=[INBOX_DDL, POINTER_DDL],
     background=[_listen, inbox_pruning, sample_replica_lag],
     on_start=_prepare,
     consumer_appends=False,  # it keeps views only
     reads_from_replica=True,
-    own_role=False,  # it makes read-model generation schemas while serving (see shared/service.py)
+    makes_schemas=True,  # read-model generations, made while serving by a rebuild (README "Database roles")
 )
 
 

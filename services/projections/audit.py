@@ -3,7 +3,8 @@
 By default it reads what the projections service holds: the serving generation's event log, a
 copy of the intake, routing and sla topics (the log an auditor replays). `--store <schema>`
 checks one service's own event store instead (`<schema>.events`): an operator's check run with
-that service's database rights, never something the projections service does itself.
+that service's database rights, never something the projections service does itself. Each
+connects as that service's own role (projections' by default), which may read exactly that.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from services.projections.adapters.schema import serving
 from services.projections.domain.audit import StreamCheck, check_stream
 from shared.clock import SystemClock
 from shared.events.base import RecordedEvent
+from shared.eventstore.roles import service_url
 from shared.eventstore.store import PostgresEventStore
 from shared.settings import Settings
 
@@ -67,7 +69,8 @@ async def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.store is not None and not args.store.isidentifier():
         parser.error("--store takes a schema name")
-    conn = await asyncpg.connect(Settings().database_url)
+    # The projections role owns the generations it reads; a service's role may read its events.
+    conn = await asyncpg.connect(service_url(Settings(), args.store or "projections"))
     try:
         checks = await check_all(conn, args.store)
     finally:

@@ -34,8 +34,10 @@ from tqdm import tqdm  # type: ignore[import-untyped]
 from services.projections.adapters import changes, read_model
 from services.projections.adapters.replay import Offsets, TopicReplay, projected
 from services.projections.adapters.schema import create_generation, ensure_read_model, point_at, switch_lock
+from services.projections.app import SPEC
 from services.projections.bulk import BulkLoad, no_gc_pauses
 from shared.messaging.topics import Topics
+from shared.service import migrate_service
 from shared.settings import Settings
 
 CATCH_UP_ROUNDS = 5
@@ -160,8 +162,16 @@ async def rebuild(
 
 
 async def drop_old_generations(pool: asyncpg.Pool, base: str, keep: set[str]) -> list[str]:
-    """Drop generations that neither serve nor are kept (the previous one stays for a while)."""
-    names = await pool.fetch("SELECT nspname FROM pg_namespace WHERE nspname LIKE $1 || '\\_rm\\_%' ORDER BY 1", base)
+    """Drop our generations that neither serve nor are kept (the previous one stays for a while).
+
+    Ours: one made before projections had a role of its own belongs to the migration role, which
+    drops it (README "Database roles"); the service's role may not, and a rebuild need not fail.
+    """
+    names = await pool.fetch(
+        """SELECT nspname FROM pg_namespace WHERE nspname LIKE $1 || '\\_rm\\_%'
+               AND pg_has_role(current_user, nspowner, 'USAGE') ORDER BY 1""",
+        base,
+    )
     dropped = [row["nspname"] for row in names if row["nspname"] not in keep]
     for name in dropped:
         await pool.execute(f'DROP SCHEMA "{name}" CASCADE')
@@ -176,8 +186,12 @@ async def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parser.parse_args(argv)
     settings = Settings()
     topics = Topics(settings.pujiang_topic_prefix)
-    base = "projections"
-    pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=4)
+    base = SPEC.name
+    # As the service's own role, not the migration role: the generations it makes are then the
+    # role's, which the live service writes and a later rebuild drops (README "Database roles").
+    # The migration first, as the service's start does, so the role and the pointer exist.
+    url = await migrate_service(SPEC, settings)
+    pool = await asyncpg.create_pool(url, min_size=2, max_size=4)
     try:
         result = await rebuild(
             pool, settings.kafka_bootstrap_servers, [topics.of(s) for s in ("intake", "routing", "sla")], base,

@@ -9,6 +9,10 @@
   checkpoints, indexes of its own). It owns nothing, so it cannot ALTER (e.g. disable the
   append-only trigger) or drop anything, and as a plain role it cannot use untrusted languages,
   COPY ... PROGRAM or server files.
+- A service that makes schemas while it serves (projections' read-model generations) is also
+  granted CREATE on the database: it then owns the schemas it makes, and only those. It still
+  owns nothing of the migration role's, and CREATE on a database gives no way to run programs
+  (C and untrusted languages, untrusted extensions, COPY ... PROGRAM stay a superuser's).
 - Roles are cluster-wide, databases are not: the role is created once if missing (when the
   migration role may create roles), its grants are made in each database, so parallel test
   sessions, each with its own database, share the roles harmlessly.
@@ -58,6 +62,23 @@ def service_url(settings: Settings, service: str) -> str:
     return urlunsplit((parts.scheme, f"{user}:{password}@{host}{port}", parts.path, parts.query, parts.fragment))
 
 
+def service_read_url(settings: Settings, service: str) -> str | None:
+    """PUJIANG_READ_DATABASE_URL, logged into as the service's own role (as on the primary).
+
+    A streaming replica is a copy of the whole server, roles and passwords included, so the role
+    the service is on the primary exists there too: read as it, not as the URL's (migration) user,
+    which would have rights on every service's schema and none on schemas the service owns.
+    """
+    read = settings.pujiang_read_database_url
+    if read is None or not settings.pujiang_db_service_roles:
+        return read
+    login, at, _ = urlsplit(service_url(settings, service)).netloc.rpartition("@")
+    if not at:  # a service URL without credentials (e.g. a peer-authenticated socket): nothing to carry over
+        return read
+    parts = urlsplit(read)
+    return urlunsplit(parts._replace(netloc=f"{login}@{parts.netloc.rpartition('@')[2]}"))
+
+
 def grants_ddl(schema: str, role: str) -> str:
     """What the service's role may do in its schema, made again after every migration (new tables too)."""
     r = _ident(role)
@@ -94,13 +115,30 @@ def migration_user_of(conn: asyncpg.Connection) -> str:
     return str(getattr(params, "session_authorization", "the migration role"))
 
 
-async def grant_service_role(pool: asyncpg.Pool, schema: str, role: str, password: str) -> None:
-    """Make sure the role exists, then grant it its schema (in the migration's advisory lock)."""
+async def grant_service_role(
+    pool: asyncpg.Pool, schema: str, role: str, password: str, *, makes_schemas: bool = False
+) -> None:
+    """Make sure the role exists, then grant it its schema (in the migration's advisory lock).
+
+    `makes_schemas`: the role may also create schemas in this database (CREATE on it), which it
+    then owns; projections' read-model generations, made while it serves.
+    """
     async with pool.acquire() as conn:
         await ensure_role(conn, role, password)
         async with conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"migrate:{schema}")
             await conn.execute(grants_ddl(schema, role))
+            if makes_schemas:
+                await grant_schema_creation(conn, role)
+
+
+async def grant_schema_creation(conn: asyncpg.Connection, role: str) -> None:
+    """CREATE on the current database; refused loudly, as PostgreSQL only warns when it grants nothing."""
+    database = _ident(await conn.fetchval("SELECT current_database()"))
+    await conn.execute(f"GRANT CREATE ON DATABASE {database} TO {_ident(role)}")
+    if not await conn.fetchval("SELECT has_database_privilege($1, current_database(), 'CREATE')", role):
+        raise RuntimeError(f"{migration_user_of(conn)} could not grant {role} CREATE on the database: "
+                           "make the migration role the database's owner (README 'Database roles')")  # fmt: skip
 
 
 def _ident(name: str) -> str:

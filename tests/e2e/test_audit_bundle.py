@@ -147,7 +147,21 @@ def test_each_writer_connects_as_its_own_role(system: System, test_database_url:
 
     owner = asyncio.run(_owner(test_database_url))
     found = asyncio.run(users())
-    assert {f"{owner}_intake", f"{owner}_routing", f"{owner}_sla"} <= found
+    assert {f"{owner}_intake", f"{owner}_routing", f"{owner}_sla", f"{owner}_projections"} <= found
+    # Projections' read models are a schema its own role made (and owns): the rebuild path's too.
+    assert asyncio.run(_serving_owner(test_database_url)) == f"{owner}_projections"
+
+
+async def _serving_owner(url: str) -> str:
+    conn = await asyncpg.connect(url)
+    try:
+        name: str = await conn.fetchval(
+            "SELECT nspowner::regrole::text FROM pg_namespace"
+            " WHERE nspname = (SELECT schema FROM projections.read_model)"
+        )
+        return name
+    finally:
+        await conn.close()
 
 
 async def _owner(url: str) -> str:

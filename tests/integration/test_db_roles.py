@@ -1,20 +1,41 @@
-"""A service's own PostgreSQL role: its schema and nothing else, append-only on its events, no way out."""
+"""A service's own PostgreSQL role: its schema and nothing else, append-only on its events, no way out.
+
+Projections' role too, as the service really migrates and grants it (its `ServiceSpec`): it reads
+events from Kafka, not from the other services' tables, so it has no rights on their schemas; it
+may create schemas (its read-model generations), owns those and nothing else, and still cannot
+run programs.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
 
+from services.intake.app import SPEC as INTAKE
+from services.projections.adapters.schema import ensure_read_model, serving
+from services.projections.app import SPEC as PROJECTIONS
+from services.projections.handlers import Projections
+from services.projections.rebuild import drop_old_generations, rebuild
+from services.projections.synthetic import histories, publish
+from services.routing.app import SPEC as ROUTING
+from services.sla.app import SPEC as SLA
 from shared.audit.tree_store import tree_ddl
 from shared.clock import SystemClock
-from shared.eventstore.roles import grant_service_role
+from shared.eventstore.roles import grant_service_role, migration_user, service_url
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import START, PostgresEventStore
+from shared.messaging.topics import Topics, ensure_topics
+from shared.service import migrate_service
+from shared.settings import Settings
+from tests.integration.test_projections_read_model import feed
 from tests.support.event_store_contract import an_event, meta
+from tests.support.infra import Infra
 
 pytestmark = pytest.mark.integration
 
@@ -127,3 +148,144 @@ async def test_the_role_cannot_create_functions_that_run_programs_or_reach_the_s
         await conn.execute(sql.format(s=mine))
     # Refused for want of rights, never run.
     assert isinstance(refused.value, asyncpg.InsufficientPrivilegeError), repr(refused.value)
+
+
+# --- projections -------------------------------------------------------------------------------
+
+OTHERS = ["intake", "routing", "sla"]
+
+
+@pytest.fixture(scope="module")
+async def services_migrated(test_database_url: str) -> Settings:
+    """The four services' schemas and roles, migrated and granted as each service's start does."""
+    settings = Settings(
+        database_url=test_database_url,
+        pujiang_db_service_roles=True,
+        pujiang_service_database_url=None,
+        pujiang_service_db_password=None,
+    )
+    for spec in (INTAKE, ROUTING, SLA, PROJECTIONS):
+        await migrate_service(spec, settings)
+    return settings
+
+
+@pytest.fixture
+async def projections_pool(services_migrated: Settings) -> AsyncIterator[asyncpg.Pool]:
+    """Where the projections service connects: its own role."""
+    url = service_url(services_migrated, "projections")
+    assert migration_user(url) == f"{migration_user(services_migrated.database_url)}_projections"
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=4)
+    yield pool
+    await pool.close()
+
+
+async def test_the_projections_role_is_no_superuser_and_owns_only_its_generations(
+    projections_pool: asyncpg.Pool,
+) -> None:
+    generation = await ensure_read_model(projections_pool, "projections")
+    me = await projections_pool.fetchrow(
+        "SELECT rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls FROM pg_roles"
+        " WHERE rolname = current_user"
+    )
+    assert tuple(me) == (False, False, False, False, False)
+    owned = await projections_pool.fetch(
+        "SELECT nspname FROM pg_namespace WHERE nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)"
+    )
+    assert generation in {r["nspname"] for r in owned}
+    assert all(r["nspname"].startswith("projections_rm_") for r in owned), owned
+    # Its own schema and its tables (events, inbox, the pointer) are the migration role's.
+    foreign = await projections_pool.fetch(
+        """SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+             AND n.nspname NOT LIKE 'projections\\_rm\\_%' AND n.nspname <> 'pg_toast'"""  # toast: its tables' own
+    )
+    assert foreign == []
+    assert await projections_pool.fetchval(
+        "SELECT nspowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user) FROM pg_namespace"
+        " WHERE nspname = 'projections'"
+    )
+
+
+@pytest.mark.parametrize("table", ["events", "inbox", "merkle_blocks"])
+@pytest.mark.parametrize("service", OTHERS)
+async def test_the_projections_role_cannot_read_or_write_the_other_services_schemas(
+    projections_pool: asyncpg.Pool, service: str, table: str
+) -> None:
+    with pytest.raises(asyncpg.InsufficientPrivilegeError, match="permission denied"):
+        await projections_pool.fetch(f"SELECT * FROM {service}.{table}")
+    with pytest.raises(asyncpg.InsufficientPrivilegeError, match="permission denied"):
+        await projections_pool.execute(f"INSERT INTO {service}.{table} DEFAULT VALUES")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE {s}.events SET actor = 'forger'",
+        "DELETE FROM {s}.events",
+        "TRUNCATE {s}.events",
+        "ALTER TABLE {s}.events DISABLE TRIGGER ALL",
+        "DROP TRIGGER events_append_only ON {s}.events",
+        "DROP TABLE {s}.events",
+    ],
+)
+@pytest.mark.parametrize("service", [*OTHERS, "projections"])
+async def test_the_projections_role_cannot_touch_any_services_events(
+    projections_pool: asyncpg.Pool, service: str, sql: str
+) -> None:
+    """The others' events not at all; its own (an event store it appends nothing to) append-only."""
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await projections_pool.execute(sql.format(s=service))
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        # Its own schema is the migration role's: the pointer and the bookkeeping stay as migrated.
+        "ALTER TABLE projections.read_model DISABLE TRIGGER ALL",
+        "DROP TABLE projections.rebuilds",
+        "CREATE TABLE projections.mine (x int)",
+        # May create schemas, but only its own.
+        "CREATE SCHEMA t_theirs AUTHORIZATION {migrator}",
+        "GRANT {migrator}_intake TO CURRENT_USER",
+        # Owning a schema gives no way to run programs: C, untrusted extensions, the server's files.
+        "CREATE FUNCTION {generation}.run(text) RETURNS int AS '/lib/x86_64-linux-gnu/libc.so.6', 'system' LANGUAGE c",
+        "CREATE EXTENSION file_fdw SCHEMA {generation}",
+        "CREATE EXTENSION adminpack",
+        "COPY (SELECT 1) TO PROGRAM 'id'",
+        "COPY {generation}.event_log FROM PROGRAM 'cat /etc/passwd'",
+        "COPY (SELECT 1) TO '/tmp/pujiang-role-test'",
+        "ALTER ROLE CURRENT_USER SUPERUSER",
+        "SET ROLE postgres",
+    ],
+)
+async def test_the_projections_role_cannot_reach_beyond_its_generations_or_run_programs(
+    services_migrated: Settings, projections_pool: asyncpg.Pool, sql: str
+) -> None:
+    generation = await ensure_read_model(projections_pool, "projections")
+    migrator = migration_user(services_migrated.database_url)
+    with pytest.raises(asyncpg.PostgresError) as refused:
+        await projections_pool.execute(sql.format(generation=generation, migrator=migrator))
+    assert isinstance(refused.value, asyncpg.InsufficientPrivilegeError), repr(refused.value)
+
+
+async def test_the_projections_role_rebuilds_while_it_serves(
+    projections_pool: asyncpg.Pool, infra: Infra, topic_prefix: str
+) -> None:
+    """A fresh generation made, filled, switched to and the old one dropped, all as projections' own role."""
+    await ensure_topics(Settings(kafka_bootstrap_servers=infra.kafka, pujiang_topic_prefix=topic_prefix,
+                                 pujiang_partitions=3))  # fmt: skip
+    topics = [Topics(topic_prefix).of(s) for s in OTHERS]
+    tz = ZoneInfo("Asia/Shanghai")
+    recorded = histories(200, datetime.now(UTC) - timedelta(days=5))
+    await publish(infra.kafka, Topics(topic_prefix), recorded)
+    live = Projections("projections", tz)
+    before = await ensure_read_model(projections_pool, "projections")
+    await feed(projections_pool, live, [e for _, e in recorded])
+
+    result = await rebuild(projections_pool, infra.kafka, topics, "projections", tz, progress=False)
+
+    assert (result["previous"], result["events"]) == (before, len(recorded))
+    async with projections_pool.acquire() as conn:
+        assert await serving(conn, "projections") == result["schema"]
+    await feed(projections_pool, live, [e for _, e in recorded[:20]])  # the live consumer goes on, in the new one
+    assert await drop_old_generations(projections_pool, "projections", {result["schema"]}) == [before]

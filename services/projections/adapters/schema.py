@@ -14,15 +14,17 @@ import asyncpg
 LEVEL_COLUMNS = ("in_province", "in_city", "in_county", "in_township", "in_village")
 
 
-def pointer_ddl(base: str) -> str:
-    return f"""
-CREATE SCHEMA IF NOT EXISTS {base};
-CREATE TABLE IF NOT EXISTS {base}.read_model (
+# The pointer and the rebuilds' record live in the service's own schema, made by its migration
+# (ServiceSpec.extra_ddl, as the migration role, which owns them); the service's role reads and
+# writes them. The generations are schemas of their own, made and owned by the service's role.
+POINTER_DDL = """
+CREATE SCHEMA IF NOT EXISTS {schema};
+CREATE TABLE IF NOT EXISTS {schema}.read_model (
     singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
     schema    text NOT NULL,
     since     timestamptz NOT NULL DEFAULT clock_timestamp()
 );
-CREATE TABLE IF NOT EXISTS {base}.rebuilds (
+CREATE TABLE IF NOT EXISTS {schema}.rebuilds (
     schema      text PRIMARY KEY,
     previous    text,
     started_at  timestamptz NOT NULL,
@@ -31,6 +33,10 @@ CREATE TABLE IF NOT EXISTS {base}.rebuilds (
     offsets     jsonb NOT NULL DEFAULT '{{}}'
 );
 """
+
+
+def pointer_ddl(base: str) -> str:
+    return POINTER_DDL.format(schema=base)
 
 
 def generation_ddl(schema: str) -> str:
@@ -129,10 +135,15 @@ async def create_generation(conn: asyncpg.Connection, base: str, *, indexed: boo
 
 
 async def ensure_read_model(pool: asyncpg.Pool, base: str) -> str:
-    """The serving generation, creating the pointer and a first, empty generation when missing."""
+    """The serving generation, creating a first, empty generation (and the pointer) when missing.
+
+    The service's migration has made the pointer; only a caller that is the schema's owner (a test
+    or bench on a fresh schema) finds it missing and creates it here: the service's role may not.
+    """
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"migrate:{base}:read-model")
-        await conn.execute(pointer_ddl(base))
+        if await conn.fetchval("SELECT to_regclass($1)", f"{base}.read_model") is None:
+            await conn.execute(pointer_ddl(base))
         current = await conn.fetchval(f"SELECT schema FROM {base}.read_model")
         if current is not None:
             return str(current)
