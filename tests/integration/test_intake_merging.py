@@ -3,6 +3,8 @@ and notices under their own code, told once however often routing's events arriv
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import asyncpg
 import pytest
 
@@ -18,8 +20,9 @@ from shared.events import (
     CaseUnmerged,
     PetitionSubmitted,
 )
+from shared.messaging.consumer import Consumed
 from tests.integration.test_intake_petitioner import deliver, intake, submit
-from tests.unit.intake.facts import VILLAGE, assigned, resolved
+from tests.unit.intake.facts import T0, VILLAGE, assigned, recorded, resolved
 
 pytestmark = pytest.mark.integration
 __all__ = ["intake"]  # the fixture, shared with the petitioner's tests
@@ -100,3 +103,18 @@ async def test_an_undo_from_one_lead_leaves_a_later_merge_into_another_alone(int
     )
     await deliver(intake, first_id, "case", (3, CaseMergeUndone(case_id=first_id, merged_case_id=other_id, reason="r")))
     assert await merged_rows(intake.pool, intake.schema) == [(other_id, second_id)]
+
+
+async def test_a_lead_decision_taken_before_the_merge_is_not_told_to_the_merged_petitioner(intake: Intake) -> None:
+    lead, other = await submit(intake), await submit(intake)
+    lead_id, other_id = lead["case_id"], other["case_id"]
+    await deliver(intake, other_id, "case", (1, assigned()))
+    # One consumer batch: the lead's transfer, then the merge (the lead's own order).
+    moved = assigned(reason="transfer", unit_name="浦阳街道社会治理中心").model_copy(update={"case_id": lead_id})
+    joined = CasesMergedIn(case_id=lead_id, merged_case_ids=(other_id,), reason="同一堵墙")
+    first = assigned().model_copy(update={"case_id": lead_id})
+    batch = [recorded(e, "case", v, T0 + timedelta(hours=v), lead_id) for v, e in ((1, first), (2, moved), (3, joined))]
+    async with intake.pool.acquire() as conn, conn.transaction():
+        await handlers.on_followed(intake, conn, [Consumed.of(r) for r in batch])
+    assert [k for k, *_ in await told(intake.pool, intake.schema, lead_id)] == ["transferred"]
+    assert await told(intake.pool, intake.schema, other_id) == []  # told of the merge by its own event, later

@@ -64,10 +64,21 @@ async def on_followed(intake: Intake, conn: asyncpg.Connection, events: list[Con
     loaded = await cases.load_many(intake, conn, refolded)
     for case_id in refolded:
         loaded[case_id] = await notices.issue_notices(intake, conn, loaded[case_id], touched.get(case_id, []))
-        if case_id in heard:  # the lead's decisions, told to this petitioner under their own code
-            lead_new = touched[heard[case_id]]
-            loaded[case_id] = await notices.issue_notices(intake, conn, loaded[case_id], lead_new, loaded[case_id].lead)
+        if case_id in heard:  # the lead's decisions since the merge, told under this petitioner's own code
+            lead = loaded[case_id].lead
+            lead_new = [n for n in touched[heard[case_id]] if n[0].version > _merged_at(lead, case_id)]
+            loaded[case_id] = await notices.issue_notices(intake, conn, loaded[case_id], lead_new, lead)
     await cases.save_many(intake, conn, [loaded[case_id] for case_id in refolded])
+
+
+def _merged_at(lead: list[Fact], case_id: str) -> int:
+    """The lead's version that merged `case_id` into it (its latest merge): decisions before it are not theirs."""
+    merges = [
+        f.version
+        for f in lead
+        if f.stream == "case" and isinstance(f.event, CasesMergedIn) and case_id in f.event.merged_case_ids
+    ]
+    return max(merges, default=0)
 
 
 def _moved_cases(event: Event) -> tuple[str, ...]:
