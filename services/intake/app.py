@@ -8,6 +8,7 @@ from services.intake import handlers
 from services.intake.adapters.access_failures import ACCESS_FAILURES_DDL
 from services.intake.adapters.case_progress import CASE_PROGRESS_DDL
 from services.intake.adapters.idempotency import IDEMPOTENCY_DDL
+from services.intake.adapters.merged_petitions import MERGED_PETITIONS_DDL
 from services.intake.adapters.notice_outbox import NOTICE_OUTBOX_DDL
 from services.intake.adapters.petition_index import PETITION_INDEX_DDL
 from services.intake.adapters.reception_index import RECEPTION_INDEX_DDL
@@ -50,6 +51,7 @@ SPEC = ServiceSpec(
         ACCESS_FAILURES_DDL,
         RECEPTION_INDEX_DDL,
         NOTICE_OUTBOX_DDL,
+        MERGED_PETITIONS_DDL,
     ],
     consumes=["routing", "sla"],
     handlers=_handlers,

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from services.routing.adapters.case_index import CASE_INDEX_DDL
 from services.routing.adapters.jurisdictions import load_jurisdictions
 from services.routing.adapters.work_index import WORK_INDEX_DDL
-from services.routing.entrypoints import aftercare_http, jurisdiction_http, unit_work_http, work_http
+from services.routing.entrypoints import aftercare_http, jurisdiction_http, merge_http, unit_work_http, work_http
 from services.routing.entrypoints.http import router
 from services.routing.handlers import CONSUMED, Routing
 from services.routing.settings import RoutingSettings
@@ -29,7 +29,14 @@ def _handlers(ctx: Context) -> BatchHandler:
 
 SPEC = ServiceSpec(
     name="routing",
-    routers=[router, unit_work_http.router, jurisdiction_http.router, aftercare_http.router, work_http.router],
+    routers=[
+        router,
+        unit_work_http.router,
+        jurisdiction_http.router,
+        aftercare_http.router,
+        work_http.router,
+        merge_http.router,
+    ],
     extra_ddl=[INBOX_DDL, CASE_INDEX_DDL, WORK_INDEX_DDL],
     consumes=["intake", "sla"],
     handlers=_handlers,

@@ -22,11 +22,15 @@ from shared.events.routing import (
     CaseAccepted,
     CaseAssigned,
     CaseClosed,
+    CaseMergedInto,
+    CaseMergeUndone,
     CaseNotAccepted,
     CaseNoteAdded,
     CaseReopenedForReview,
     CaseResolved,
     CaseSigned,
+    CasesMergedIn,
+    CaseUnmerged,
     CategoryCorrected,
     CollectivePetitionReported,
     ConsultationRecorded,
@@ -123,6 +127,8 @@ REGISTRY.register(
     OfficialAssigned,
     CategoryCorrected,
 )
+# Issue 11: similar matters from different people merged into one case (並案).
+REGISTRY.register(CasesMergedIn, CaseMergedInto, CaseMergeUndone, CaseUnmerged)
 
 __all__ = [
     "GENESIS_HASH",
@@ -131,11 +137,15 @@ __all__ = [
     "CaseAccepted",
     "CaseAssigned",
     "CaseClosed",
+    "CaseMergeUndone",
+    "CaseMergedInto",
     "CaseNotAccepted",
     "CaseNoteAdded",
     "CaseReopenedForReview",
     "CaseResolved",
     "CaseSigned",
+    "CaseUnmerged",
+    "CasesMergedIn",
     "CategoryCorrected",
     "ClockBreached",
     "ClockEvent",

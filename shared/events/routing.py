@@ -18,8 +18,11 @@ AssignmentReason = Literal[
     # issue 10 (shared/events/routing.py): an upheld objection, a second send-back to the county
     # petition bureau, a category corrected before acceptance
     "objection", "returned", "recategorised",
+    # issue 11 (並案): a merged-in case given back to its own unit when the merge is undone
+    "unmerged",
 ]  # fmt: skip
-ClosingReason = Literal["satisfied", "final", "withdrawn", "no_feedback", "not_accepted"]
+# `merged`: the case is handled inside another one (並案, `CaseMergedInto` before it); undone by `CaseUnmerged`.
+ClosingReason = Literal["satisfied", "final", "withdrawn", "no_feedback", "not_accepted", "merged"]
 Round = Literal["first", "review", "re_review"]
 EscalationStep = Literal["reminder", "supervision", "takeover"]
 
@@ -376,3 +379,40 @@ class CategoryCorrected(Event):
     previous: str
     reason: str
     moves: bool = False
+
+
+# ---- Similar matters from different people (並案, issue 11). A merge is recorded on both sides
+# in one transaction: the lead case lists who joined it, each merged-in case says where it went
+# (and is closed as `merged` in the same append, so every clock and worklist entry of its own ends).
+
+
+class CasesMergedIn(Event):
+    """Other petitioners' cases were merged into this one (the lead): it is now handled for them too."""
+
+    case_id: str
+    merged_case_ids: tuple[str, ...]
+    reason: str
+
+
+class CaseMergedInto(Event):
+    """This case is handled inside `lead_case_id` from now on; a `CaseClosed(merged)` follows it."""
+
+    case_id: str
+    lead_case_id: str
+    reason: str
+
+
+class CaseMergeUndone(Event):
+    """A merge was undone (before the lead was accepted): `merged_case_id` is no longer handled here."""
+
+    case_id: str
+    merged_case_id: str
+    reason: str
+
+
+class CaseUnmerged(Event):
+    """This case is its own again; a `CaseAssigned(reason=unmerged)` back to its unit follows."""
+
+    case_id: str
+    lead_case_id: str
+    reason: str

@@ -165,6 +165,12 @@ class UnitHabits(BaseModel):
         3, ge=1, description="callbacks tried before giving up (routing closes at its own tries)"
     )
     callback_days: float = Field(3.0, gt=0, description="days after the reply, and between tries")
+    merge: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="a newly received case the unit merges (並案) into its open case of the same category",
+    )
 
 
 class PetitionerHabits(BaseModel):

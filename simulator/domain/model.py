@@ -44,10 +44,12 @@ Action = Literal[
     "note",
     "callbacks",
     "withdraw",
+    # similar matters of different people (並案): merged into another open case (`body["lead"]`, its ref)
+    "merge",
 ]
 OFFICIAL_ACTIONS: frozenset[Action] = frozenset(
     {"accept", "reject", "extend", "transfer", "escalate", "resolve", "assign-leader", "sign", "objections",
-     "ruling", "extension-decision", "assignee", "category", "callbacks"}
+     "ruling", "extension-decision", "assignee", "category", "callbacks", "merge"}
 )  # fmt: skip
 # Steps taken by the level above the unit (the dispatching level rules, the level above approves):
 # not on that official's own worklist.

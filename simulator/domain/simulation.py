@@ -12,6 +12,7 @@ from typing import Any
 
 from simulator.domain.arrivals import arrivals, next_arrival_tick
 from simulator.domain.draws import stream
+from simulator.domain.merging import merges
 from simulator.domain.model import (
     OFFICIAL_ACTIONS,
     SUPERVISOR_ACTIONS,
@@ -30,7 +31,9 @@ from simulator.domain.world import World
 
 # Steps after which the case should look different (a new stay starts once that is seen).
 # A category correction may move the case, or not: either way the unit plans afresh once it is seen.
-_MOVES_ON = {"submit", "accept", "reject", "transfer", "escalate", "resolve", "review", "category", "withdraw"}
+_MOVES_ON = {
+    "submit", "accept", "reject", "transfer", "escalate", "resolve", "review", "category", "withdraw", "merge",
+}  # fmt: skip
 _CLOSES = {"satisfied", "basically_satisfied"}
 
 
@@ -52,6 +55,9 @@ def absorb(world: World, state: SimState, tick: int, seen: Mapping[int, Observed
             finished[seen[ref].status] = finished.get(seen[ref].status, 0) + 1
         else:
             tracks[ref] = _observe(world, track, seen[ref], tick)
+    # 並案: some cases just planned for at their first unit join an open one there instead.
+    planned = [ref for ref in seen if ref in tracks and tracks[ref].stays != state.tracks[ref].stays]
+    tracks.update(merges(world, tracks, planned, tick))
     return replace(state, tracks=tracks, finished=finished)
 
 

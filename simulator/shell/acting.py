@@ -69,24 +69,42 @@ class Desk:
         if c.action in WORK_ACTIONS:
             return await self._work(c, handle, worklists)
         if c.action in OFFICIAL_ACTIONS:
-            # The level above rules or decides on what the unit asked, and callbacks follow a reply:
-            # neither is on the acting official's own worklist.
-            free = c.action in FROM_ABOVE or c.action in AFTER_REPLY_ACTIONS
-            mine = free or handle.case_id in worklists.get(c.division or "", set())
-            if c.division is None or not mine:
-                self.book.dirty.add(c.petition)
-                return "not-on-worklist"
-            unit = c.actor.removeprefix("official@")
-            path, body = _path(c.action, dict(c.body))
-            answer = await self.api.act(handle.case_id, path, body, c.division, unit)
-            self._after_official(c, answer)
-            return answer.status
+            return await self._official(c, handle, worklists)
         if not (handle.tracking_code and handle.access_code):
             return "no-access-code"
         answer = await self.api.answer_reply(
             handle.tracking_code, c.action, {"access_code": handle.access_code, **c.body}
         )
         self._after_petitioner(c, answer)
+        return answer.status
+
+    async def _official(self, c: Command, handle: Handle, worklists: dict[str, set[str]]) -> int | str:
+        # The level above rules or decides on what the unit asked, and callbacks follow a reply:
+        # neither is on the acting official's own worklist.
+        free = c.action in FROM_ABOVE or c.action in AFTER_REPLY_ACTIONS
+        mine = free or handle.case_id in worklists.get(c.division or "", set())
+        if c.division is None or not mine:
+            self.book.dirty.add(c.petition)
+            return "not-on-worklist"
+        unit = c.actor.removeprefix("official@")
+        if c.action == "merge":
+            return await self._merge(c, handle, c.division, unit)
+        path, body = _path(c.action, dict(c.body))
+        answer = await self.api.act(handle.case_id, path, body, c.division, unit)
+        self._after_official(c, answer)
+        return answer.status
+
+    async def _merge(self, c: Command, handle: Handle, division: str, unit: str) -> int | str:
+        """並案: this case is merged into the lead's (named by its ref), which its unit also holds."""
+        lead = self.book.handles.get(int(c.body["lead"]))
+        if lead is None:
+            self.book.dirty.add(c.petition)
+            return "no-lead-case"
+        body = {"case_ids": [handle.case_id], "reason": c.body["reason"]}
+        answer = await self.api.act(lead.case_id, "merge", body, division, unit)
+        self.book.dirty.add(c.petition)
+        if answer.status == 200:  # the merged-in case closes as merged; decide on it once that shows
+            self.book.expect(c.petition, Expectation(statuses=frozenset({"closed"})))
         return answer.status
 
     async def _submit(self, c: Command) -> int | str:

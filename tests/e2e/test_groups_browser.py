@@ -156,3 +156,28 @@ async def test_the_dispatcher_sees_a_neighbours_similar_matter_on_the_case_page(
     await page.wait_for("document.querySelector('#similar')")
     assert first["tracking_code"] in await text_of(page, "#similar")
     await look(page, "workbench-similar-desktop")
+
+
+async def test_the_dispatcher_merges_a_similar_matter_from_the_case_page(system: System, page: DevTools) -> None:
+    village, sibling = "330726105201", "330726105202"
+    text = "新修的道路没有排水沟，下雨天积水漫进村民家里。"
+    first = await submitted(
+        system, division_code=village, category="environment", title="道路积水漫进家里", content=text
+    )
+    second = await submitted(
+        system, division_code=sibling, category="environment", title="道路积水进了家", content=text + "已经三次了。"
+    )
+    for case in (first, second):
+        await case_when(system, case["case_id"], lambda c: c["status"] == "assigned")
+    await viewport(page, DESKTOP)
+    token = issue_token(DEV_JWT_SECRET, "dispatcher-he", Role.OFFICIAL, HANGPING)
+    await signed_in(page, system, token, f"#/case/{second['case_id']}")
+    form = f"form[id='merge-{first['case_id']}']"
+    await page.wait_for(f"document.querySelector({form!r})")
+    await type_into(page, f"{form} input", "同一条道路的积水")
+    await click(page, f"{form} button")
+    merged = await case_when(system, first["case_id"], lambda c: c.get("merged_into") == second["case_id"])
+    assert (merged["status"], merged["closed_reason"]) == ("closed", "merged")
+    await page.wait_for(f"document.querySelector('#similar a[href=\"#/case/{first['case_id']}\"]') && "
+                        "document.querySelector('#similar').textContent.includes('并入本案的事项')")  # fmt: skip
+    await look(page, "workbench-merged-desktop")

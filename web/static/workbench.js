@@ -13,6 +13,7 @@ import { DivisionPicker } from "./picker.js";
 import { WORK_FORMS, describeWork, instructionsBanner, notesList, workCards } from "./work.js";
 import { workFlags } from "./work_logic.js";
 import { attentionTable, callbackCard, noticesCard, withdrawCard } from "./aftercare.js";
+import { mergeCard } from "./merging.js";
 
 const TOKEN = "pujiang.token";
 const AFTER_SIGN_IN = "pujiang.after_sign_in";
@@ -409,7 +410,7 @@ function renderCase() {
     pendingCard(doc),
     actionsCard(doc),
     ...workCards(doc, { call, flash, refreshUntil, showConflict, claims: state.claims, units: state.units }),
-    similarCard(),
+    mergeCard(doc, state.similar, aftercare),
     notesCard(doc),
     noticesCard(doc, aftercare),
     callbackCard(doc, state.callbackReasons || { reasons: [], tries_before_no_feedback: 3 }, aftercare),
@@ -444,7 +445,8 @@ const aftercare = {
     try {
       const answer = await call("routing", `v1/cases/${state.doc.case_id}/${path}`, { method: "POST", body });
       flash(doneText);
-      const recorded = (answer.events || []).map((e) => e.id);
+      // A merge also records on the other cases involved: wait only for this case's own events.
+      const recorded = (answer.events || []).filter((e) => !e.case_id || e.case_id === state.doc.case_id).map((e) => e.id);
       await refreshUntil((d) => recorded.every((id) => (d.timeline || []).some((e) => e.event_id === id)));
     } catch (failure) {
       if (failure.status === 409) showConflict(form, failure);
@@ -454,16 +456,6 @@ const aftercare = {
     }
   },
 };
-
-/** 并案: open matters of other petitioners nearby that resemble this one (intake computes them). */
-function similarCard() {
-  if (!state.similar?.length) return null;
-  return el("section", { class: "card", id: "similar" }, el("h2", {}, t("similar.title")),
-    el("p", { class: "muted" }, t("similar.hint")),
-    el("ul", {}, state.similar.map((s) => el("li", {},
-      el("a", { href: `#/case/${s.case_id}`, class: "code" }, s.tracking_code), " ", s.title, " ",
-      el("small", { class: "muted" }, `${t(`status.${s.status}`)} · ${s.division_code} · ${t("similar.score", { n: Math.round(s.score * 100) })}`)))));
-}
 
 function petitionerCard() {
   const event = submitted();

@@ -21,6 +21,8 @@ WINDOW_CLOCK = {"first": "review_request_window", "review": "re_review_request_w
 
 
 def _require_answerable(progress: CaseProgress, what: str) -> str:
+    if progress.merged:
+        raise NotAllowed(f"{what} is not possible here: this petition is handled together with another case", "merged")
     if progress.status != CaseStatus.RESOLVED or progress.case_id is None:
         raise NotAllowed(f"{what} is possible only once the case is resolved", progress.status)
     return progress.case_id

@@ -75,6 +75,9 @@ class PetitionerDocument(Shown):
     repeats: int
     information_added: int = 0
     headcount: int
+    # Handled together with similar matters of other petitioners (並案): status, unit, deadlines,
+    # reply and steps since are the merged case's; which case, and whose, is never shown.
+    merged: bool = False
     may: May
     timeline: list[Step]
 
@@ -112,6 +115,7 @@ def petitioner_document(progress: CaseProgress, now: datetime) -> PetitionerDocu
         repeats=progress.repeats,
         information_added=progress.information_added,
         headcount=progress.headcount,
+        merged=progress.merged,
         may=May(**allowed(progress, now), **allowed_further(progress)),
         timeline=[
             Step(time=_iso(e.time), type=e.type, text=e.text, kind=e.kind, params=e.params) for e in progress.timeline

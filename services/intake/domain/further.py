@@ -28,6 +28,8 @@ class AddInformation(BaseModel):
 
 
 def _open_case(progress: CaseProgress, what: str) -> str:
+    if progress.merged:
+        raise NotAllowed(f"{what} is not possible here: this petition is handled together with another case", "merged")
     if progress.case_id is None or progress.status.terminal:
         raise NotAllowed(f"{what} is possible only while the case is open", progress.status)
     if progress.withdrawal_requested:

@@ -16,7 +16,17 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from shared.events import CaseAccepted, CaseAssigned, CaseClosed, CaseNotAccepted, CaseResolved, Event, ExtensionGranted
+from shared.events import (
+    CaseAccepted,
+    CaseAssigned,
+    CaseClosed,
+    CaseMergedInto,
+    CaseNotAccepted,
+    CaseResolved,
+    CaseUnmerged,
+    Event,
+    ExtensionGranted,
+)
 from shared.events.intake import NoticeChannel, NoticeIssued, Petitioner
 from shared.vocabulary import Channel
 
@@ -84,6 +94,10 @@ def decision_of(event: Event, unit_name: str | None) -> Decision | None:  # noqa
             return Decision(kind=_RESOLVED_KIND[event.round], params={"reply": event.reply})
         case CaseClosed() if event.reason in _CLOSED_KIND:
             return Decision(kind=_CLOSED_KIND[event.reason], params={})
+        case CaseMergedInto():  # the CaseClosed(merged) after it is no notice: the matter goes on
+            return Decision(kind="merged", params={})
+        case CaseUnmerged():
+            return Decision(kind="unmerged", params={"unit": unit_name or ""})
     return None
 
 

@@ -19,9 +19,11 @@ from services.intake.domain.timeline import describe
 from shared.events import (
     CaseAssigned,
     CaseClosed,
+    CaseMergedInto,
     CaseNotAccepted,
     CaseReopenedForReview,
     CaseResolved,
+    CaseUnmerged,
     Event,
     FeedbackGiven,
     InformationAdded,
@@ -86,8 +88,33 @@ class CaseProgress(BaseModel):
     withdrawal_requested: bool = False
     information_added: int = 0
     headcount: int = 1  # people behind the petition (聯名 / 集體訪): a number, never their names
+    # Merged into another petitioner's case (並案): the view then shows that case's handling.
+    # Which case is never shown: it is another person's.
+    merged: bool = False
+    merged_at: datetime | None = None
     deadlines: dict[str, Deadline] = {}  # by clock id: internal, never shown
     timeline: tuple[Entry, ...] = ()
+
+
+# What a merged petition's view takes from the case it is handled in: the handling, never the
+# petition (title, place, channel, feedback stay the petitioner's own).
+_HANDLING = (
+    "status", "level", "unit_name", "round", "reply", "replied_at", "closed_reason", "redirect_to", "deadlines",
+)  # fmt: skip
+
+
+def fold_view(facts: Iterable[Fact], lead: Iterable[Fact] = ()) -> CaseProgress:
+    """The petitioner's view: their own case's fold, or, while it is merged (並案), their petition
+    with the handling of the lead case (`lead`: routing's and sla's facts of it) since the merge."""
+    own = fold_progress(facts)
+    handling = [f for f in lead if f.stream != "petition"]
+    if not own.merged or not handling:
+        return own
+    lead_view = fold_progress(handling)
+    since = own.merged_at
+    steps = [e for e in lead_view.timeline if since is None or e.time >= since]
+    timeline = tuple(sorted((*own.timeline, *steps), key=lambda e: e.time))
+    return own.model_copy(update={**{f: getattr(lead_view, f) for f in _HANDLING}, "timeline": timeline})
 
 
 def fold_progress(facts: Iterable[Fact]) -> CaseProgress:
@@ -171,3 +198,13 @@ def _(e: CaseReopenedForReview, s: CaseProgress, _at: datetime) -> CaseProgress:
 @_apply.register
 def _(e: CaseClosed, s: CaseProgress, _at: datetime) -> CaseProgress:
     return s.model_copy(update={"closed_reason": e.reason})
+
+
+@_apply.register
+def _(_e: CaseMergedInto, s: CaseProgress, at: datetime) -> CaseProgress:
+    return s.model_copy(update={"merged": True, "merged_at": at})
+
+
+@_apply.register
+def _(_e: CaseUnmerged, s: CaseProgress, _at: datetime) -> CaseProgress:
+    return s.model_copy(update={"merged": False, "merged_at": None, "closed_reason": None})

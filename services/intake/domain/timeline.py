@@ -14,9 +14,11 @@ from shared.events import (
     CaseAccepted,
     CaseAssigned,
     CaseClosed,
+    CaseMergedInto,
     CaseNotAccepted,
     CaseReopenedForReview,
     CaseResolved,
+    CaseUnmerged,
     Event,
     ExtensionGranted,
     FeedbackGiven,
@@ -38,6 +40,7 @@ _MOVES = {
     "review": "sent for review to",
     "re_review": "sent for re-review to",
     "takeover": "taken over by",
+    "unmerged": "handled on its own again by",
 }
 _AS_TRANSFER = frozenset({"objection", "returned", "recategorised"})
 _CLOSINGS = {
@@ -130,7 +133,9 @@ def _(e: CaseReopenedForReview) -> Step:
 
 
 @describe.register
-def _(e: CaseClosed) -> Step:
+def _(e: CaseClosed) -> Step | None:
+    if e.reason == "merged":
+        return None  # the `CaseMergedInto` just before says it, and the matter is not closed for the petitioner
     if e.reason in _CLOSINGS:
         return Step(f"closed.{e.reason}", {}, _CLOSINGS[e.reason])
     return Step("closed.other", {}, "closed")
@@ -170,3 +175,13 @@ def _(e: WithdrawalRecorded) -> Step:
 def _(e: InformationAdded) -> Step:
     files = len(e.attachments)
     return Step("information_added", {"files": files}, f"information added ({files} attachments)")
+
+
+@describe.register
+def _(_e: CaseMergedInto) -> Step:
+    return Step("merged", {}, "handled together with similar matters of other petitioners")
+
+
+@describe.register
+def _(_e: CaseUnmerged) -> Step:
+    return Step("unmerged", {}, "no longer handled together with other matters")

@@ -99,18 +99,27 @@ def _unit_before(facts: Sequence[Fact], version: int) -> str | None:
 
 
 async def issue_notices(
-    intake: Intake, conn: asyncpg.Connection, loaded: cases.Loaded, new: Sequence[tuple[Fact, uuid.UUID]]
+    intake: Intake,
+    conn: asyncpg.Connection,
+    loaded: cases.Loaded,
+    new: Sequence[tuple[Fact, uuid.UUID]],
+    decided_on: Sequence[Fact] | None = None,
 ) -> cases.Loaded:
-    """Notices of the routing decisions just received, for each petitioner; in the caller's transaction."""
+    """Notices of the routing decisions just received, for each petitioner; in the caller's transaction.
+
+    `decided_on`: the facts of the case the decisions were taken on, when that is not this petition's
+    own (a lead case this one is merged into, 並案); they are told under this petition's code.
+    """
     desk = intake.notices
     people = recipients(loaded.facts)
     case_id = loaded.petition.case_id
     if not people or case_id is None:
         return loaded
+    context = loaded.facts if decided_on is None else decided_on
     for fact, event_id in sorted(new, key=lambda n: n[0].version):
         if fact.stream != "case":
             continue
-        decision = decision_of(fact.event, _unit_before(loaded.facts, fact.version))
+        decision = decision_of(fact.event, _unit_before(context, fact.version))
         if decision is None:
             continue
         rows: list[tuple[Outgoing, str]] = []

@@ -117,6 +117,6 @@ async def _answer(
             except ConcurrencyError as race:
                 details = [{"current_status": current.status.value}]
                 raise StaleState("the case changed concurrently; try again", details) from race
-            progress = await cases.save(intake, conn, loaded.facts)
+            progress = await cases.save(intake, conn, loaded.facts, loaded.lead)
     intake.poke()
     return petitioner_document(progress, intake.clock.now())

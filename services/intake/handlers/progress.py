@@ -8,12 +8,12 @@ from functools import partial
 import asyncpg
 import structlog
 
-from services.intake.adapters import case_progress, petition_index
+from services.intake.adapters import case_progress, merged_petitions, petition_index
 from services.intake.domain.progress import STREAMS, Fact
 from services.intake.domain.repeats import matter, phone_key
 from services.intake.handlers import cases, notices
 from services.intake.handlers.service import Intake
-from shared.events import PetitionSubmitted
+from shared.events import CaseMergeUndone, CasesMergedIn, Event, PetitionSubmitted
 from shared.messaging.consumer import BatchHandler, Consumed
 
 log = structlog.get_logger()
@@ -38,14 +38,54 @@ async def on_followed(intake: Intake, conn: asyncpg.Connection, events: list[Con
             touched.setdefault(case_id, []).append((fact, event_id))
     if not touched:
         return
-    # Locked in case-id order, as every writer of them does: no deadlocks. A case not indexed
-    # (yet) is not a petition of ours: its kept events count once its petition is indexed.
-    locked = sorted(await petition_index.lock_many(conn, intake.schema, sorted(touched)))
-    if locked:
-        loaded = await cases.load_many(intake, conn, locked)
-        for case_id in locked:
-            loaded[case_id] = await notices.issue_notices(intake, conn, loaded[case_id], touched[case_id])
-        await cases.save_many(intake, conn, [loaded[case_id].facts for case_id in locked])
+    # Petitions merged into a touched lead case (並案) hear its decisions too. Who they are is read
+    # before the locks (to take all of them in case-id order) and again once the lead's own merge
+    # events of this batch have moved them.
+    moves = sorted(
+        (case_id, fact.version, fact.event)
+        for case_id, new in touched.items()
+        for fact, _ in new
+        if isinstance(fact.event, CasesMergedIn | CaseMergeUndone)
+    )
+    moved = {c for *_, e in moves for c in _moved_cases(e)}
+    before = await merged_petitions.merged_into(conn, intake.schema, sorted(touched))
+    candidates = {*touched, *moved, *(c for followers in before.values() for c in followers)}
+    locked = sorted(await petition_index.lock_many(conn, intake.schema, sorted(candidates)))
+    for lead_id, _, move in moves:
+        if isinstance(move, CasesMergedIn):
+            await merged_petitions.merge(conn, intake.schema, lead_id, move.merged_case_ids)
+        elif isinstance(move, CaseMergeUndone):
+            await merged_petitions.unmerge(conn, intake.schema, lead_id, move.merged_case_id)
+    followers = await merged_petitions.merged_into(conn, intake.schema, sorted(touched))
+    heard = {c: lead for lead, merged in followers.items() for c in merged if c in locked}
+    refolded = [c for c in locked if c in touched or c in heard or c in moved]
+    if not refolded:
+        return
+    loaded = await cases.load_many(intake, conn, refolded)
+    for case_id in refolded:
+        loaded[case_id] = await notices.issue_notices(intake, conn, loaded[case_id], touched.get(case_id, []))
+        if case_id in heard:  # the lead's decisions since the merge, told under this petitioner's own code
+            lead = loaded[case_id].lead
+            lead_new = [n for n in touched[heard[case_id]] if n[0].version > _merged_at(lead, case_id)]
+            loaded[case_id] = await notices.issue_notices(intake, conn, loaded[case_id], lead_new, lead)
+    await cases.save_many(intake, conn, [loaded[case_id] for case_id in refolded])
+
+
+def _merged_at(lead: list[Fact], case_id: str) -> int:
+    """The lead's version that merged `case_id` into it (its latest merge): decisions before it are not theirs."""
+    merges = [
+        f.version
+        for f in lead
+        if f.stream == "case" and isinstance(f.event, CasesMergedIn) and case_id in f.event.merged_case_ids
+    ]
+    return max(merges, default=0)
+
+
+def _moved_cases(event: Event) -> tuple[str, ...]:
+    """The petitions a lead case's merge event moves in or out."""
+    if isinstance(event, CasesMergedIn):
+        return event.merged_case_ids
+    return (event.merged_case_id,) if isinstance(event, CaseMergeUndone) else ()
 
 
 def followed_handler(intake: Intake) -> BatchHandler:
@@ -74,7 +114,7 @@ async def backfill(intake: Intake) -> int:
                 new = matter(s.case_id, s.petitioner, s.category, s.division_code, s.title, s.content)
                 at, anonymous = first.time, s.petitioner.anonymous
                 await petition_index.add(conn, intake.schema, new, s.tracking_code, s.access_code_hash, at, anonymous)
-                await cases.save(intake, conn, loaded.facts)
+                await cases.save(intake, conn, loaded.facts, loaded.lead)
         unphoned = await petition_index.unphoned(conn, intake.schema)
         for case_id in unphoned:
             async with conn.transaction():
@@ -86,7 +126,7 @@ async def backfill(intake: Intake) -> int:
                 assert isinstance(submitted, PetitionSubmitted)
                 key, anonymous = phone_key(submitted.petitioner.phone), submitted.petitioner.anonymous
                 await petition_index.set_phone(conn, intake.schema, case_id, key, anonymous)
-                await cases.save(intake, conn, loaded.facts)
+                await cases.save(intake, conn, loaded.facts, loaded.lead)
     if missing or unphoned:
         log.info("intake.backfilled", petitions=len(missing), phones=len(unphoned))
     return len(missing) + len(unphoned)

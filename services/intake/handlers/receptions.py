@@ -248,7 +248,7 @@ async def _take_charge(
     )
     events: list[Event] = [received]
     loaded = await cases.append(intake, conn, loaded, events, loaded.caused_by(principal.sub, principal.division))
-    await cases.save(intake, conn, loaded.facts)
+    await cases.save(intake, conn, loaded.facts, loaded.lead)
 
 
 def new_matter(command: SubmitPetition) -> NewMatter:

@@ -190,7 +190,7 @@ async def _link(intake: Intake, conn: asyncpg.Connection, s: Submission, case_id
     actor = s.command.recorded_by or f"petitioner:{existing}"
     events = decide_repeat(loaded.petition, s.command)
     loaded = await cases.append(intake, conn, loaded, events, loaded.caused_by(actor, s.recorder_unit))
-    await cases.save(intake, conn, loaded.facts)
+    await cases.save(intake, conn, loaded.facts, loaded.lead)
     return Linked(case_id=case_id, tracking_code=existing, duplicate_of=case_id)
 
 

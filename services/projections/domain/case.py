@@ -143,6 +143,10 @@ class CaseState(BaseModel):
     callback_satisfaction: str | None = None  # the latest reached callback's grade
     information_added: int = 0
     withdrawn_by: str | None = None
+    # Similar matters of different petitioners merged (並案): a lead case lists the cases handled in
+    # it (each keeps its own petitioner and tracking code), a merged-in case names its lead.
+    merged_cases: tuple[str, ...] = ()
+    merged_into: str | None = None
     timeline: tuple[TimelineEntry, ...] = ()
 
     @property

@@ -38,7 +38,11 @@ from shared.events import (
     status_after,
 )
 from shared.events.routing import (
+    CaseMergedInto,
+    CaseMergeUndone,
     CaseSigned,
+    CasesMergedIn,
+    CaseUnmerged,
     CategoryCorrected,
     ExtensionDenied,
     ExtensionRequested,
@@ -256,6 +260,30 @@ def _(_e: InformationAdded, s: CaseState, _r: RecordedEvent) -> Changes:
 @_changes.register
 def _(e: WithdrawalRecorded, _s: CaseState, _r: RecordedEvent) -> Changes:
     return {"withdrawn_by": e.by}
+
+
+# --- similar matters merged (並案, issue 11) --------------------------------------------------
+
+
+@_changes.register
+def _(e: CasesMergedIn, s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"merged_cases": (*s.merged_cases, *(c for c in e.merged_case_ids if c not in s.merged_cases))}
+
+
+@_changes.register
+def _(e: CaseMergeUndone, s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"merged_cases": tuple(c for c in s.merged_cases if c != e.merged_case_id)}
+
+
+@_changes.register
+def _(e: CaseMergedInto, _s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"merged_into": e.lead_case_id}
+
+
+@_changes.register
+def _(_e: CaseUnmerged, _s: CaseState, _r: RecordedEvent) -> Changes:
+    # Closed as merged no more: the CaseAssigned(unmerged) after it opens the case at its unit again.
+    return {"merged_into": None, "closed_reason": None}
 
 
 def evolve(state: CaseState, event: RecordedEvent, payload: Event) -> CaseState:

@@ -14,9 +14,13 @@ from shared.domain import fold as shared_fold
 from shared.events import (
     CallbackRecorded,
     CaseAssigned,
+    CaseMergedInto,
+    CaseMergeUndone,
     CaseNotAccepted,
     CaseReopenedForReview,
     CaseResolved,
+    CasesMergedIn,
+    CaseUnmerged,
     CategoryCorrected,
     CollectivePetitionReported,
     Event,
@@ -70,6 +74,10 @@ class Case(BaseModel):
     unreached: int = 0  # of which the petitioner was not reached
     # People behind a collective petition (聯名 / 集體訪); 0 for a petition of one person.
     headcount: int = 0
+    # Similar matters merged (並案): the lead lists the cases handled in it, a merged-in case its lead.
+    merged_cases: tuple[str, ...] = ()
+    merged_into: str | None = None
+    unmerged_from: str | None = None  # the lead of the last merge undone (a repeated unmerge changes nothing)
     version: int = 0
 
     @property
@@ -217,6 +225,26 @@ def _(_e: InstructionGiven, s: Case) -> dict[str, Any]:
 @_apply.register
 def _(e: CategoryCorrected, _s: Case) -> dict[str, Any]:
     return {"category": e.category}
+
+
+@_apply.register
+def _(e: CasesMergedIn, s: Case) -> dict[str, Any]:
+    return {"merged_cases": (*s.merged_cases, *(c for c in e.merged_case_ids if c not in s.merged_cases))}
+
+
+@_apply.register
+def _(e: CaseMergeUndone, s: Case) -> dict[str, Any]:
+    return {"merged_cases": tuple(c for c in s.merged_cases if c != e.merged_case_id)}
+
+
+@_apply.register
+def _(e: CaseMergedInto, _s: Case) -> dict[str, Any]:
+    return {"merged_into": e.lead_case_id, "unmerged_from": None}
+
+
+@_apply.register
+def _(e: CaseUnmerged, _s: Case) -> dict[str, Any]:
+    return {"merged_into": None, "unmerged_from": e.lead_case_id}
 
 
 def evolve(state: Case, event: Event) -> Case:

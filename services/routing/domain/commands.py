@@ -89,6 +89,22 @@ class Rules(BaseModel):
     callbacks: CallbackPolicy = CallbackPolicy()
 
 
+# ---- similar matters from different people (並案, issue 11; decided in services/routing/domain/merging.py)
+
+
+class Merge(Command):
+    """Merge other petitioners' cases into this one (the lead)."""
+
+    case_ids: tuple[str, ...]
+    reason: str
+
+
+class Unmerge(Command):
+    """Give a merged-in case back its own handling (only before the lead was accepted)."""
+
+    reason: str
+
+
 # ---- the work between units (issue 10, part A; decided in services/routing/domain/unit_work.py)
 
 

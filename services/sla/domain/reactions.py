@@ -30,7 +30,10 @@ from shared.events import (
 from shared.events.routing import CaseSigned, ExtensionDenied, ExtensionRequested, ObjectionRaised, ObjectionRuled
 
 HELD_BY_UNIT = ("acceptance", "forward_objection", "handling", "signoff", "objection_ruling", "extension_decision")
-MOVES = frozenset({"initial", "transfer", "escalation", "takeover", "objection", "returned", "recategorised"})
+# `unmerged`: a merge undone (並案) gives the case back to its unit, whose clocks the merge had closed.
+MOVES = frozenset(
+    {"initial", "transfer", "escalation", "takeover", "objection", "returned", "recategorised", "unmerged"}
+)
 # The moves after which the receiving unit may send the case back (routing's work_state has the
 # same set: a dispatched case); not after escalation, takeover or a second send-back.
 _DISPATCHED = frozenset({"initial", "transfer", "objection", "recategorised"})

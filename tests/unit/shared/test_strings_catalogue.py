@@ -10,9 +10,11 @@ from services.intake.domain.timeline import describe
 from shared.events import (
     CaseAccepted,
     CaseClosed,
+    CaseMergedInto,
     CaseNotAccepted,
     CaseReopenedForReview,
     CaseResolved,
+    CaseUnmerged,
     ExtensionGranted,
     FeedbackGiven,
     InformationAdded,
@@ -78,7 +80,10 @@ def every_step() -> list[Any]:
             for r in rounds
         ),
         *(CaseReopenedForReview(case_id=CASE, round=r, reason="r") for r in rounds if r != "first"),
-        *(CaseClosed(case_id=CASE, reason=r) for r in get_args(ClosingReason)),
+        # Closing as merged is no step of its own: the CaseMergedInto before it says so.
+        *(CaseClosed(case_id=CASE, reason=r) for r in get_args(ClosingReason) if r != "merged"),
+        CaseMergedInto(case_id=CASE, lead_case_id="lead", reason="r"),
+        CaseUnmerged(case_id=CASE, lead_case_id="lead", reason="r"),
         *(
             SupervisionIssued(
                 case_id=CASE, step=s, clock_id="k", clock_kind="handling", by_division="330726000000", breach_count=1
@@ -91,6 +96,10 @@ def every_step() -> list[Any]:
         *(WithdrawalRecorded(case_id=CASE, by=b) for b in ("petitioner", "cadre")),
         InformationAdded(case_id=CASE, text="t"),
     ]
+
+
+def test_closing_as_merged_is_no_step_for_the_petitioner() -> None:
+    assert describe(CaseClosed(case_id=CASE, reason="merged")) is None
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
