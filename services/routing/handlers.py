@@ -7,7 +7,7 @@ the consumer's reactions; the case index and the work index are written in the s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,8 +18,9 @@ from services.routing.adapters import case_index, work_index
 from services.routing.domain.aftercare import on_withdrawal_requested
 from services.routing.domain.assignment import Jurisdictions, decide_assignment
 from services.routing.domain.case import Case, fold
-from services.routing.domain.commands import Command, Rules
+from services.routing.domain.commands import Command, Merge, Rules, Unmerge
 from services.routing.domain.lifecycle import decide
+from services.routing.domain.merging import Decided, decide_merge, decide_unmerge
 from services.routing.domain.reactions import on_breach, on_feedback, on_received_by_leader, on_review_requested
 from services.routing.domain.unit_work import acting_divisions
 from services.routing.domain.work import decide_work
@@ -72,6 +73,20 @@ class Changed:
 
 
 @dataclass(frozen=True)
+class Merged:
+    """Every case a merge or unmerge touched, as it is now, and the events it recorded (none for a repeat)."""
+
+    cases: dict[str, Case]
+    recorded: list[RecordedEvent]
+
+
+def _require_all_in_scope(principal: Principal, states: dict[str, Case]) -> None:
+    # As for the similar-matters suggestions: each matter's place or its unit's division is the caller's.
+    for state in states.values():
+        principal.require_jurisdiction(state.location_code, state.division_code)
+
+
+@dataclass(frozen=True)
 class Worklist:
     cases: list[dict[str, Any]]
     next_cursor: str | None
@@ -99,33 +114,71 @@ class Routing:
             principal.require_jurisdiction(*acting_divisions(state, command))
             return decide(state, command, self.where, self.rules)
 
-        return await self._record(case_id, principal, decided)
+        return await self._record_one(case_id, principal, decided)
 
     async def step(self, case_id: str, command: WorkCommand, principal: Principal) -> Changed:
         """A step of the work across units, with its own authorization (decided in the domain)."""
         today = self.ctx.clock.now().astimezone(self.tz).date()
         actor = Actor(sub=principal.sub, role=principal.role, division=principal.division)
-        return await self._record(
+        return await self._record_one(
             case_id, principal, lambda state: decide_work(state, command, actor, self.where, self.work_rules, today)
         )
 
-    async def _record(self, case_id: str, principal: Principal, decided: Callable[[Case], list[Event]]) -> Changed:
+    async def merge(self, lead_id: str, command: Merge, principal: Principal) -> Merged:
+        """Merge `command.case_ids` into `lead_id` (並案): the caller must have every one of them in scope."""
+        principal.require_role(*ACTING_ROLES)
+
+        def decided(states: dict[str, Case]) -> Decided:
+            _require_all_in_scope(principal, states)
+            return decide_merge(states[lead_id], states, command)
+
+        return Merged(*await self._record([lead_id, *command.case_ids], principal, decided))
+
+    async def unmerge(self, case_id: str, command: Unmerge, principal: Principal) -> Merged:
+        """Undo the merge of `case_id` into its lead (the lead's scope and the case's)."""
+        principal.require_role(*ACTING_ROLES)
+        async with self.ctx.pool.acquire() as conn:
+            state, _history = await self.load(conn, case_id)
+        lead_id = state.merged_into or state.unmerged_from
+
+        def decided(states: dict[str, Case]) -> Decided:
+            _require_all_in_scope(principal, states)
+            return decide_unmerge(states[case_id], states.get(lead_id or ""), command, self.where)
+
+        return Merged(*await self._record([case_id, *([lead_id] if lead_id else [])], principal, decided))
+
+    async def _record_one(self, case_id: str, principal: Principal, decided: Callable[[Case], list[Event]]) -> Changed:
+        states, recorded = await self._record([case_id], principal, lambda s: {case_id: decided(s[case_id])})
+        return Changed(states[case_id], recorded)
+
+    async def _record(
+        self, case_ids: Sequence[str], principal: Principal, decide: Callable[[dict[str, Case]], Decided]
+    ) -> tuple[dict[str, Case], list[RecordedEvent]]:
+        """Every command's core: load the cases, decide on them, append each case's events with its
+        expected version, and index them, in one transaction recorded in the caller's name and unit."""
         async with self.ctx.transaction() as conn:  # the relay is poked once this has committed
-            state, history = await self.load(conn, case_id)
-            if not history:
-                raise NotFound("case")
-            events = decided(state)
-            metadata = Metadata(
-                correlation_id=history[0].correlation_id,
-                causation_id=history[-1].id,
-                actor=principal.sub,
-                actor_unit=principal.division,
-            )
-            # The stream version is the optimistic concurrency check: of two concurrent commands one wins.
-            recorded = await self.ctx.store.append(conn, case_stream(case_id), state.version, events, metadata, case_id)
-            after = fold(events, state)
-            await self._index(conn, [after])
-        return Changed(after, recorded)
+            loaded = await self.ctx.store.load_many(conn, [case_stream(c) for c in case_ids])
+            histories = {c: loaded.get(case_stream(c), []) for c in case_ids}
+            missing = [c for c, history in histories.items() if not history]
+            if missing:
+                raise NotFound("case" if len(case_ids) == 1 else f"case {missing[0]}")
+            states = {c: fold(REGISTRY.decode(e) for e in h) for c, h in histories.items()}
+            decided = decide(states)
+            recorded: list[RecordedEvent] = []
+            for case_id in sorted(decided):  # streams in id order, as every multi-case writer takes them
+                history, state, events = histories[case_id], states[case_id], decided[case_id]
+                metadata = Metadata(
+                    correlation_id=history[0].correlation_id,
+                    causation_id=history[-1].id,
+                    actor=principal.sub,
+                    actor_unit=principal.division,
+                )
+                # The stream version is the optimistic concurrency check: of two concurrent commands one wins.
+                stream = case_stream(case_id)
+                recorded += await self.ctx.store.append(conn, stream, state.version, events, metadata, case_id)
+                states[case_id] = fold(events, state)
+            await self._index(conn, [states[c] for c in sorted(decided)])
+        return states, recorded
 
     async def _index(self, conn: asyncpg.Connection, cases: list[Case]) -> None:
         await case_index.save(conn, self.ctx.name, cases)

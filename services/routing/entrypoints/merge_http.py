@@ -7,11 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from pydantic import Field
 
-from services.routing import merge_handlers
 from services.routing.domain.commands import Merge, Unmerge
 from services.routing.domain.merging import MAX_MERGED
 from services.routing.entrypoints.http import Body, RoutingDep, Text
-from services.routing.merge_handlers import Merged
+from services.routing.handlers import Merged
 from shared.http.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/v1", tags=["merging"])
@@ -50,10 +49,10 @@ def merged(result: Merged) -> dict[str, Any]:
 async def merge(case_id: str, body: MergeIn, routing: RoutingDep, principal: CurrentPrincipal) -> dict[str, Any]:
     """Merge other petitioners' similar cases into this one (the lead)."""
     command = Merge(case_ids=tuple(body.case_ids), reason=body.reason)
-    return merged(await merge_handlers.merge(routing, case_id, command, principal))
+    return merged(await routing.merge(case_id, command, principal))
 
 
 @router.post("/cases/{case_id}/unmerge")
 async def unmerge(case_id: str, body: UnmergeIn, routing: RoutingDep, principal: CurrentPrincipal) -> dict[str, Any]:
     """Give a merged-in case its own handling again; refused (409) once the lead case was accepted."""
-    return merged(await merge_handlers.unmerge(routing, case_id, Unmerge(reason=body.reason), principal))
+    return merged(await routing.unmerge(case_id, Unmerge(reason=body.reason), principal))
