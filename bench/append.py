@@ -300,7 +300,9 @@ def main(argv: list[str]) -> int:
     result = asyncio.run(_standalone(_parse(argv)))
     print(report.append_table(result))
     c = result["checkpointing"]
-    cost = "not measured (no checkpoint signed)" if c["cost_pct"] is None else f"costs {c['cost_pct']:.1f}%"
+    cost = "not measured (no checkpoint signed)"
+    if c["cost_pct"] is not None:
+        cost = f"costs {c['cost_pct']:.1f}% of throughput, {c['cpu_cost_pct']:.1f}% more CPU per event"
     print(f"checkpointing: {c['with_per_s']:.0f}/s with, {c['without_per_s']:.0f}/s without, "
           f"{c['checkpoints_made']} checkpoints: {cost}")  # fmt: skip
     print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
