@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from shared.audit.merkle import EMPTY_ROOT, CompactTree, node_hash, split_point, subtree_root
+from shared.audit.merkle import EMPTY_ROOT, CompactTree, node_hash, perfect_root, split_point, subtree_root
 
 BLOCK = 256
 
@@ -47,6 +47,26 @@ class BlockedTree:
         self._open = CompactTree()
         self.open_leaves = []
         return root
+
+    def extend(self, leaves: Sequence[bytes]) -> list[tuple[int, bytes, list[bytes]]]:
+        """Add many leaf hashes; for each block they complete: the index in `leaves` of its last
+        leaf, its root and its leaves. Whole blocks are hashed a level at a time (perfect_root);
+        only leaves that share a block with earlier ones go through the open block one by one."""
+        completed: list[tuple[int, bytes, list[bytes]]] = []
+        i, n = 0, len(leaves)
+        while i < n:
+            if not self.open_leaves and n - i >= BLOCK:
+                block = list(leaves[i : i + BLOCK])
+                root = perfect_root(block)
+                self._blocks.append(root)
+                i += BLOCK
+                completed.append((i - 1, root, block))
+                continue
+            opened = self.open_leaves  # the list the open block fills; `append` starts a new one when it completes
+            if (completes := self.append(leaves[i])) is not None:
+                completed.append((i, completes, opened))
+            i += 1
+        return completed
 
     def root(self) -> bytes:
         # n's perfect subtrees, largest first: the blocks' (bits >= 8 of n), then the open block's.

@@ -36,6 +36,22 @@ class Append:
     subject: str
 
 
+@dataclass(frozen=True, slots=True)
+class HashRun:
+    """`read_hashes`' answer in columns, for the checkpointer: places in the global order and the
+    hashes' 32 bytes each, concatenated. Read so, 25,000 leaves cost no Python object each."""
+
+    tx_ids: Sequence[int]
+    positions: Sequence[int]
+    hashes: bytes
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def place(self, i: int) -> Position:
+        return Position(self.tx_ids[i], self.positions[i])
+
+
 class EventStore(Protocol):
     """One service's event store. `conn` is the caller's connection (and transaction)."""
 
@@ -86,6 +102,12 @@ class EventStore(Protocol):
     async def read_hashes(self, conn: Any, after: Position, limit: int) -> list[tuple[Position, str]]:
         """What read_all reads, only each event's place and hash: the leaves of the store's Merkle tree."""
         return [(position, event.hash) for position, event in await self.read_all(conn, after, limit)]
+
+    async def read_hash_run(self, conn: Any, after: Position, limit: int) -> HashRun:
+        """read_hashes' events as a HashRun."""
+        read = await self.read_hashes(conn, after, limit)
+        hashes = b"".join(bytes.fromhex(h) for _, h in read)
+        return HashRun([p.tx_id for p, _ in read], [p.position for p, _ in read], hashes)
 
     async def read_subject(self, conn: Any, subject: str) -> list[tuple[Position, RecordedEvent]]:
         """Every event about one subject (a case), in the global order (for audits)."""

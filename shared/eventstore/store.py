@@ -10,7 +10,7 @@ import orjson
 from shared.clock import Clock
 from shared.events.base import CE_TYPE_PREFIX, GENESIS_HASH, RecordedEvent
 from shared.eventstore.errors import ConcurrencyError
-from shared.eventstore.port import START, Append, EventStore, Position
+from shared.eventstore.port import START, Append, EventStore, HashRun, Position
 from shared.eventstore.records import ROW_COLUMNS, record_batch
 
 __all__ = [
@@ -164,6 +164,23 @@ class PostgresEventStore(EventStore):
             limit,
         )
         return [(Position(int(row["tx_id"]), row["position"]), row["hash"]) for row in rows]
+
+    async def read_hash_run(self, conn: asyncpg.Connection, after: Position, limit: int) -> HashRun:
+        """read_hashes in three columns aggregated by the server: two int8 arrays and one bytea."""
+        horizon = await self._horizon(conn)
+        row = await conn.fetchrow(
+            f"""SELECT array_agg(tx_id::text::int8 ORDER BY tx_id, position) AS tx_ids,
+                    array_agg(position ORDER BY tx_id, position) AS positions,
+                    string_agg(decode(hash, 'hex'), ''::bytea ORDER BY tx_id, position) AS hashes
+                FROM (SELECT tx_id, position, hash FROM {self.schema}.events
+                      WHERE (tx_id, position) > ($1::text::xid8, $2) AND tx_id < $3::text::xid8
+                      ORDER BY tx_id, position LIMIT $4) AS run""",
+            str(after.tx_id),
+            after.position,
+            str(horizon),
+            limit,
+        )
+        return HashRun(row["tx_ids"] or [], row["positions"] or [], row["hashes"] or b"")
 
     async def read_subject(self, conn: asyncpg.Connection, subject: str) -> list[tuple[Position, RecordedEvent]]:
         rows = await conn.fetch(

@@ -139,6 +139,10 @@ class EventStoreContract:
         everything = await store.read_all(conn, START, 100)
         assert await store.read_hashes(conn, START, 100) == [(p, e.hash) for p, e in everything]
         assert await store.read_hashes(conn, everything[1][0], 2) == [(p, e.hash) for p, e in everything[2:4]]
+        run = await store.read_hash_run(conn, everything[1][0], 2)  # the same, in columns
+        assert [run.place(i) for i in range(len(run))] == [p for p, _ in everything[2:4]]
+        assert run.hashes == b"".join(bytes.fromhex(e.hash) for _, e in everything[2:4])
+        assert len(await store.read_hash_run(conn, everything[-1][0], 10)) == 0
         case = await store.read_subject(conn, "case-h1")
         assert [(p, e.id) for p, e in case] == [(p, e.id) for p, e in everything if e.subject == "case-h1"]
         assert len(case) == 2

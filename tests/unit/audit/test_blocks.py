@@ -46,6 +46,30 @@ def test_the_blocked_tree_has_the_root_of_the_whole_tree_at_every_size() -> None
 SIZES = [1, 2, BLOCK - 1, BLOCK, BLOCK + 1, 2 * BLOCK, 3 * BLOCK + 5, 4 * BLOCK, 5 * BLOCK + 37]
 
 
+@pytest.mark.parametrize("open_first", [0, 1, 100, BLOCK - 1])
+def test_extending_by_many_leaves_is_appending_them_one_by_one(open_first: int) -> None:
+    """The checkpointer's fast path (whole blocks a level at a time) gives the same blocks and root."""
+    one_by_one, many = BlockedTree(), BlockedTree()
+    for leaf in LEAVES[:open_first]:
+        one_by_one.append(leaf)
+        many.append(leaf)
+    expected = []
+    for i, leaf in enumerate(LEAVES[open_first:]):
+        before = [*one_by_one.open_leaves, leaf]
+        if (root := one_by_one.append(leaf)) is not None:
+            expected.append((i, root, before))
+    completed = []
+    rest, cut = LEAVES[open_first:], 0
+    for size in (3, BLOCK, 2 * BLOCK + 5, len(LEAVES)):  # runs of several sizes, as reads come
+        run = rest[cut : cut + size]
+        completed += [(cut + i, root, leaves) for i, root, leaves in many.extend(run)]
+        cut += len(run)
+    assert completed == expected
+    assert many.root() == one_by_one.root() == root_of(LEAVES)
+    assert many.open_leaves == one_by_one.open_leaves
+    assert many.size == len(LEAVES)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_inclusion_proofs_from_blocks_equal_those_from_every_leaf(size: int) -> None:
     full = mth_over(LEAVES)

@@ -14,8 +14,10 @@ from shared.audit.merkle import (
     consistency_proof,
     inclusion_proof,
     leaf_hash,
+    leaf_hashes,
     mth_over,
     node_hash,
+    perfect_root,
     root_of,
     verify_consistency,
     verify_inclusion,
@@ -172,3 +174,20 @@ def test_a_leaf_of_another_tree_is_not_included() -> None:
     proof = inclusion_proof(mth, 3, 8)
     with pytest.raises(ProofError):
         verify_inclusion(3, 8, HASHED[4], proof, bytes.fromhex(ROOTS[7]))
+
+
+@pytest.mark.parametrize("size", [1, 2, 4, 64, 256])
+def test_a_perfect_root_a_level_at_a_time_is_the_mth(size: int) -> None:
+    leaves = [leaf_hash(bytes([i % 251]) * 32) for i in range(size)]
+    assert perfect_root(leaves) == root_of(leaves)
+
+
+@pytest.mark.parametrize("size", [0, 3, 6, 255])
+def test_a_perfect_root_refuses_a_count_not_a_power_of_two(size: int) -> None:
+    with pytest.raises(ValueError, match="power-of-two"):
+        perfect_root([leaf_hash(b"x" * 32)] * size)
+
+
+def test_leaf_hashes_of_concatenated_hashes_are_each_ones_leaf_hash() -> None:
+    hashes = [bytes([i]) * 32 for i in range(5)]
+    assert leaf_hashes(b"".join(hashes)) == [leaf_hash(h) for h in hashes]
