@@ -9,6 +9,7 @@ a `CaseAssigned` recorded with the step that caused it.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import singledispatch
 
 from services.routing.domain.assignment import Jurisdictions, Unit, assigned_to, starting_unit
@@ -24,6 +25,7 @@ from services.routing.domain.commands import (
     Rules,
     Sign,
 )
+from services.routing.domain.objection_window import ObjectionWindow, window_ended
 from shared.divisions import county_of, parent_of
 from shared.domain import Invalid, NotAllowed
 from shared.events import (
@@ -120,8 +122,12 @@ def _target(state: Case, where: Jurisdictions, unit_id: str, field: str) -> Unit
     return unit
 
 
-@decide_work.register
-def _(c: Object, state: Case, where: Jurisdictions, _r: Rules) -> list[Event]:
+def decide_objection(
+    state: Case, c: Object, where: Jurisdictions, now: datetime, window: ObjectionWindow | None
+) -> list[Event]:
+    """A send-back, decided at `now` (the system's clock) against the unit's window as sla timed it."""
+    if state.version == 0 or state.case_id is None:
+        raise _refuse(state, "the case has not been routed yet")
     _require(state, frozenset({CaseStatus.ASSIGNED}), "send back")
     if not c.reason.strip():
         raise Invalid("reason", "must not be blank")
@@ -133,6 +139,9 @@ def _(c: Object, state: Case, where: Jurisdictions, _r: Rules) -> list[Event]:
         raise _refuse(state, "the county petition bureau keeps or places a case (transfer it); it cannot send it back")
     if work.objections >= 2:
         raise _refuse(state, "the case was sent back twice: the county petition bureau's placement stands")
+    ended = window_ended(window, state.unit_id, now) if work.objection_window else None
+    if ended is not None:  # sla's breach may still be on its way: the due time decides, not its arrival
+        raise _refuse(state, f"the forward-objection window ended at {ended.isoformat()}")
     if not work.objection_window:
         raise _refuse(state, "the forward-objection window is over (or the case was not dispatched to this unit)")
     competent = _target(state, where, c.competent_unit, "competent_unit").unit_id if c.competent_unit else None

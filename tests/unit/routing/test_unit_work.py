@@ -3,7 +3,7 @@ approval, the official in charge, category correction. Decide functions and thei
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -27,8 +27,9 @@ from services.routing.domain.commands import (
     Transfer,
 )
 from services.routing.domain.lifecycle import decide
+from services.routing.domain.objection_window import ObjectionWindow, window_after
 from services.routing.domain.reactions import on_breach
-from services.routing.domain.unit_work import acting_divisions
+from services.routing.domain.unit_work import acting_divisions, decide_objection
 from shared.domain import Invalid, NotAllowed
 from shared.events import (
     CaseAccepted,
@@ -36,6 +37,10 @@ from shared.events import (
     CaseSigned,
     CategoryCorrected,
     ClockBreached,
+    ClockPaused,
+    ClockResumed,
+    ClockStarted,
+    ClockStopped,
     Event,
     ExtensionDenied,
     ExtensionGranted,
@@ -57,6 +62,7 @@ OTHER_TOWNSHIP = "330726102000"
 COUNTY = "330726000000"
 LABOUR = "330726000000:labour"
 RULES = Rules()
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
 def routed(category: str = "neighbourhood_dispute") -> Case:
@@ -67,7 +73,10 @@ def run(state: Case, *commands: Command) -> tuple[Case, list[Event]]:
     """The case after each command in turn, and the events the last one recorded."""
     events: list[Event] = []
     for command in commands:
-        events = decide(state, command, TREE, RULES)
+        if isinstance(command, Object):  # decided at a time, against sla's window: see the tests below
+            events = decide_objection(state, command, TREE, NOW, None)
+        else:
+            events = decide(state, command, TREE, RULES)
         state = fold(events, state)
     return state, events
 
@@ -173,6 +182,53 @@ def test_the_objection_window_closes_with_its_clock_or_with_acceptance() -> None
     with pytest.raises(NotAllowed, match="accepted"):
         run(state, Accept(), Object(reason="after accepting"))
     assert on_breach(state, breach("forward_objection", TOWNSHIP), TREE, RULES) == [], "another unit's window"
+
+
+def window(
+    unit: str | None = VILLAGE, due: datetime | None = NOW, clock_id: str = "forward_objection-1"
+) -> ObjectionWindow:
+    return ObjectionWindow(case_id="c-1", clock_id=clock_id, unit_id=unit, due_at=due)
+
+
+def test_an_objection_is_refused_from_its_windows_due_time_on_before_the_breach_arrives() -> None:
+    state = routed()
+    before = decide_objection(state, Object(reason="not ours"), TREE, NOW - timedelta(microseconds=1), window())
+    assert [type(e) for e in before] == [ObjectionRaised]
+    for now in (NOW, NOW + timedelta(days=3)):  # at the due (sla breaches at due <= now) and after it
+        with pytest.raises(NotAllowed, match="window ended at 2026-03-02T09:00:00") as refused:
+            decide_objection(state, Object(reason="late"), TREE, now, window())
+        assert refused.value.status_now == CaseStatus.ASSIGNED
+
+
+def test_a_window_of_another_unit_or_a_paused_one_does_not_refuse_and_no_window_falls_back_to_the_breach() -> None:
+    state = routed()
+    later = NOW + timedelta(days=9)
+    for other in (window(unit=TOWNSHIP), window(due=None), None):  # a move sla has not answered yet; paused
+        assert [type(e) for e in decide_objection(state, Object(reason="r"), TREE, later, other)] == [ObjectionRaised]
+    closed = fold(on_breach(state, breach("forward_objection"), TREE, RULES), state)
+    with pytest.raises(NotAllowed, match="window is over"):
+        decide_objection(closed, Object(reason="late"), TREE, NOW, None)
+
+
+def test_the_window_follows_sla_start_pause_resume_and_stop_of_its_own_clock_only() -> None:
+    started = ClockStarted(case_id="c-1", clock_id="forward_objection-2", kind="forward_objection", policy="national",
+                           started_at=NOW - timedelta(days=7), due_at=NOW, amount=5, unit="working_days",
+                           unit_id=VILLAGE)  # fmt: skip
+    opened = window_after(started, None)
+    assert opened == window(clock_id="forward_objection-2")
+    other = started.model_copy(update={"kind": "acceptance", "clock_id": "acceptance-1"})
+    assert window_after(other, opened) == opened, "another clock's start"
+    paused = window_after(ClockPaused(case_id="c-1", clock_id="forward_objection-2", reason="hearing",
+                                      paused_at=NOW), opened)  # fmt: skip
+    assert paused is not None
+    assert paused.due_at is None
+    resumed = window_after(ClockResumed(case_id="c-1", clock_id="forward_objection-2", resumed_at=NOW,
+                                        due_at=NOW + timedelta(days=2)), paused)  # fmt: skip
+    assert resumed == window(due=NOW + timedelta(days=2), clock_id="forward_objection-2")
+    stop = ClockStopped(case_id="c-1", clock_id="forward_objection-1", kind="forward_objection", reason="moved",
+                        met_on_time=True)  # fmt: skip
+    assert window_after(stop, resumed) == resumed, "a stop of an earlier receipt's window"
+    assert window_after(stop.model_copy(update={"clock_id": "forward_objection-2"}), resumed) is None
 
 
 def test_no_ruling_in_time_keeps_the_case_by_default_or_sends_it_to_the_bureau_by_policy() -> None:
