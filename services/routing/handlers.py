@@ -23,7 +23,7 @@ from services.routing.domain.lifecycle import decide
 from services.routing.domain.merging import Decided, decide_merge, decide_unmerge
 from services.routing.domain.objection_window import WINDOW_EVENTS, ObjectionWindow, window_after
 from services.routing.domain.reactions import on_breach, on_feedback, on_received_by_leader, on_review_requested
-from services.routing.domain.unit_work import acting_divisions, decide_objection
+from services.routing.domain.unit_work import acting_unit, decide_objection
 from services.routing.domain.work import decide_work
 from services.routing.domain.work_commands import Actor, WorkCommand, WorkRules
 from shared.divisions import level_of, significant_prefix
@@ -84,8 +84,11 @@ class Merged:
 
 def _require_all_in_scope(principal: Principal, states: dict[str, Case]) -> None:
     # As for the similar-matters suggestions: each matter's place or its unit's division is the caller's.
+    # A county department's official merges only cases at its own unit.
     for state in states.values():
         principal.require_jurisdiction(state.location_code, state.division_code)
+        if principal.unit is not None:
+            principal.require_unit(state.unit_id)
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ class Routing:
         principal.require_role(*ACTING_ROLES)
 
         def decided(state: Case) -> list[Event]:
-            principal.require_jurisdiction(*acting_divisions(state, command))
+            principal.require_unit(acting_unit(state, command))
             return decide(state, command, self.where, self.rules)
 
         return await self._record_one(case_id, principal, decided)
@@ -126,7 +129,7 @@ class Routing:
             window = (await objection_windows.load(conn, self.ctx.name, [case_id])).get(case_id)
 
         def decided(state: Case) -> list[Event]:
-            principal.require_jurisdiction(*acting_divisions(state, command))
+            principal.require_unit(acting_unit(state, command))
             return decide_objection(state, command, self.where, now, window)
 
         return await self._record_one(case_id, principal, decided)
@@ -134,7 +137,7 @@ class Routing:
     async def step(self, case_id: str, command: WorkCommand, principal: Principal) -> Changed:
         """A step of the work across units, with its own authorization (decided in the domain)."""
         today = self.ctx.clock.now().astimezone(self.tz).date()
-        actor = Actor(sub=principal.sub, role=principal.role, division=principal.division)
+        actor = Actor(sub=principal.sub, role=principal.role, division=principal.division, unit=principal.unit)
         return await self._record_one(
             case_id, principal, lambda state: decide_work(state, command, actor, self.where, self.work_rules, today)
         )
@@ -207,8 +210,10 @@ class Routing:
         official = principal.sub if assignee == "me" else assignee
         first = not cursor and assignee is None  # the cases assisted on have no official in charge here
         async with self.ctx.pool.acquire() as conn:
-            own = await case_index.worklist(conn, self.ctx.name, principal.division, cursor, limit, official)
-            helping = await work_index.assisting(conn, self.ctx.name, principal.division, 500) if first else []
+            # A county department's official (the token's `unit`) sees its own unit's cases only.
+            unit = principal.unit
+            own = await case_index.worklist(conn, self.ctx.name, principal.division, cursor, limit, official, unit)
+            helping = await work_index.assisting(conn, self.ctx.name, principal.division, 500, unit) if first else []
             ids = list(dict.fromkeys([c["case_id"] for c in own] + [c["case_id"] for c in helping]))
             counts = await work_index.pending(conn, self.ctx.name, ids)
         zero = {"open_tasks": 0, "supervision_pending": 0}
@@ -228,6 +233,8 @@ class Routing:
     async def collective(self, principal: Principal, cursor: str, limit: int) -> Worklist:
         """The collective petitions the caller's unit is told of (the policy's `inform` level and above)."""
         level = level_of(principal.division)
+        if principal.unit is not None:  # told to the petition bureau, not to a county department
+            raise Forbidden("collective petitions are reported to the petition bureau, not to a department")
         if level.rank < self.where.collective.inform.rank:
             raise Forbidden(f"collective petitions are reported to the {self.where.collective.inform} level and above")
         async with self.ctx.pool.acquire() as conn:

@@ -3,7 +3,7 @@
 Sign-off, send-back with a ruling, extension approval, the official in charge, category
 correction. Each `decide_*` raises `NotAllowed` (409, naming the status) when the step does not
 fit the case now, `Invalid` (422, naming the field) for a bad value; who may act is
-`acting_divisions` (403 outside them). A case is at exactly one unit all along: every move is
+`acting_unit` (403 outside it). A case is at exactly one unit all along: every move is
 a `CaseAssigned` recorded with the step that caused it.
 """
 
@@ -67,14 +67,15 @@ def _require(state: Case, allowed: frozenset[CaseStatus], action: str) -> None:
         raise _refuse(state, f"cannot {action} a case that is {state.status}")
 
 
-def acting_divisions(state: Case, command: Command) -> tuple[str | None, ...]:
-    """Whose jurisdiction a command needs: a ruling the dispatching level's, an extension decision
-    the level above's, everything else the case's own unit's (or a level above it)."""
+def acting_unit(state: Case, command: Command) -> str | None:
+    """Which unit a command is for: a ruling the dispatching unit's (the county petition bureau
+    when routing dispatched), an extension decision the level above's, everything else the case's
+    own unit's. Its officials, or a level above it, may take it (`Principal.require_unit`)."""
     if isinstance(command, RuleObjection) and state.unit_work.objection is not None:
-        return (state.unit_work.objection.ruling_division,)
+        return state.unit_work.objection.ruling_unit_id
     if isinstance(command, DecideExtension) and state.unit_work.extension is not None:
-        return (state.unit_work.extension.approver_division,)
-    return (state.division_code,)
+        return state.unit_work.extension.approver_division  # the division's own unit
+    return state.unit_id
 
 
 def bureau_of(state: Case) -> str:

@@ -29,8 +29,9 @@ from services.routing.domain.commands import (
 from services.routing.domain.lifecycle import decide
 from services.routing.domain.objection_window import ObjectionWindow, window_after
 from services.routing.domain.reactions import on_breach
-from services.routing.domain.unit_work import acting_divisions, decide_objection
-from shared.domain import Invalid, NotAllowed
+from services.routing.domain.unit_work import acting_unit, decide_objection
+from shared.domain import Forbidden, Invalid, NotAllowed
+from shared.http.principal import Principal
 from shared.events import (
     CaseAccepted,
     CaseAssigned,
@@ -50,7 +51,7 @@ from shared.events import (
     OfficialAssigned,
 )
 from shared.jurisdiction.petition_bureau import petition_bureau
-from shared.vocabulary import CaseStatus
+from shared.vocabulary import CaseStatus, Role
 from tests.unit.routing.test_assignment import petition
 from tests.unit.routing.test_case_properties import TREE
 
@@ -120,9 +121,7 @@ def test_an_objection_after_routing_is_ruled_by_the_county_petition_bureau() -> 
     state, (raised,) = run(routed(), Object(reason="a land matter", competent_unit=LABOUR))
     assert isinstance(raised, ObjectionRaised)
     assert (raised.ruling_unit_id, raised.ruling_division, raised.competent_unit) == (COUNTY, COUNTY, LABOUR)
-    assert acting_divisions(state, RuleObjection(objection_id="objection-1", decision="dismiss", reason="r")) == (
-        COUNTY,
-    )
+    assert acting_unit(state, RuleObjection(objection_id="objection-1", decision="dismiss", reason="r")) == COUNTY
     with pytest.raises(NotAllowed, match="waiting for a ruling"):
         run(state, Object(reason="again"))
 
@@ -254,7 +253,7 @@ def test_extend_asks_the_level_above_and_only_an_approval_extends() -> None:
     assert isinstance(asked, ExtensionRequested)
     assert (asked.request_id, asked.approver_division, state.extensions) == ("extension-1", TOWNSHIP, 0)
     decision = DecideExtension(request_id="extension-1", approve=True)
-    assert acting_divisions(state, decision) == (TOWNSHIP,)
+    assert acting_unit(state, decision) == TOWNSHIP
     state, (granted,) = run(state, decision)
     assert isinstance(granted, ExtensionGranted)
     assert (granted.days, granted.request_id, state.extensions) == (20, "extension-1", 1)
@@ -400,3 +399,39 @@ def test_a_case_always_has_one_unit_and_no_objection_or_request_is_decided_twice
     signed = [e for e in log if isinstance(e, CaseSigned)]
     moves = sum(isinstance(e, CaseAssigned) for e in log) + 1
     assert len(signed) <= moves, "a unit signs at most once per receipt"
+
+
+# ---- a county department's officials (the token's `unit`) against the county petition bureau's ----------
+
+
+def test_a_department_official_acts_for_its_own_unit_only_and_not_for_the_bureau() -> None:
+    at_labour, _ = run(routed(), Transfer(division_code=LABOUR, reason="wages"))
+    labour = Principal(sub="zhao", role=Role.OFFICIAL, division=COUNTY, unit=LABOUR)
+    land = Principal(sub="qian", role=Role.OFFICIAL, division=COUNTY, unit=f"{COUNTY}:land")
+    bureau = Principal(sub="sun", role=Role.OFFICIAL, division=COUNTY)
+    labour.require_unit(acting_unit(at_labour, Sign()))
+    bureau.require_unit(acting_unit(at_labour, Sign()))  # the county's own officials act for its departments too
+    with pytest.raises(Forbidden, match="another unit"):
+        land.require_unit(acting_unit(at_labour, Sign()))
+    with pytest.raises(Forbidden, match="another unit"):  # the village's case, although in the county
+        labour.require_unit(acting_unit(routed(), Sign()))
+    # An objection routing dispatched is ruled by the county petition bureau: not by a department.
+    objected, _ = run(routed(), Object(reason="wages", competent_unit=LABOUR))
+    ruling = RuleObjection(objection_id="objection-1", decision="uphold", reason="r")
+    bureau.require_unit(acting_unit(objected, ruling))
+    with pytest.raises(Forbidden):
+        labour.require_unit(acting_unit(objected, ruling))
+
+
+def test_a_department_that_dispatched_a_case_rules_on_its_send_back() -> None:
+    at_labour, _ = run(routed(), Transfer(division_code=LABOUR, reason="wages"))
+    sent_on, _ = run(at_labour, Transfer(division_code=TOWNSHIP, reason="the town's"))
+    objected, (raised,) = run(sent_on, Object(reason="not ours"))
+    assert isinstance(raised, ObjectionRaised)
+    assert raised.ruling_unit_id == LABOUR
+    ruling = RuleObjection(objection_id="objection-1", decision="dismiss", reason="yours")
+    Principal(sub="zhao", role=Role.OFFICIAL, division=COUNTY, unit=LABOUR).require_unit(acting_unit(objected, ruling))
+    with pytest.raises(Forbidden):
+        Principal(sub="qian", role=Role.OFFICIAL, division=COUNTY, unit=f"{COUNTY}:land").require_unit(
+            acting_unit(objected, ruling)
+        )
