@@ -31,7 +31,6 @@ from services.routing.domain.objection_window import ObjectionWindow, window_aft
 from services.routing.domain.reactions import on_breach
 from services.routing.domain.unit_work import acting_unit, decide_objection
 from shared.domain import Forbidden, Invalid, NotAllowed
-from shared.http.principal import Principal
 from shared.events import (
     CaseAccepted,
     CaseAssigned,
@@ -50,6 +49,7 @@ from shared.events import (
     ObjectionRuled,
     OfficialAssigned,
 )
+from shared.http.principal import Principal
 from shared.jurisdiction.petition_bureau import petition_bureau
 from shared.vocabulary import CaseStatus, Role
 from tests.unit.routing.test_assignment import petition
