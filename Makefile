@@ -58,8 +58,8 @@ bench: deps  ## throughput, latency, rebuild, scale and soak against raw Kafka a
 	@scripts/infra.sh up
 	$(UV) run --frozen python -m bench --petitions $${N:-2000} --concurrency $${C:-16} $${ARGS:-}
 
-token:  ## print a development supervisor JWT (ROLE=… DIVISION=… to change)
-	@$(UV) run --frozen python -m shared.http.devtoken --role $${ROLE:-supervisor} --division $${DIVISION:-330000000000}
+token:  ## print a development supervisor JWT (ROLE=… DIVISION=… UNIT=<county>:<kind> to change)
+	@$(UV) run --frozen python -m shared.http.devtoken --role $${ROLE:-supervisor} --division $${DIVISION:-330000000000} $${UNIT:+--unit $$UNIT}
 
 demo: up  ## the system plus a living province: the seeded traffic simulator in the background (SEED=… RATE=… SPEED=…)
 	@mkdir -p .data/run .data/logs

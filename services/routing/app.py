@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from services.routing.adapters.case_index import CASE_INDEX_DDL
 from services.routing.adapters.jurisdictions import load_jurisdictions
+from services.routing.adapters.objection_windows import OBJECTION_WINDOWS_DDL
 from services.routing.adapters.work_index import WORK_INDEX_DDL
 from services.routing.entrypoints import aftercare_http, jurisdiction_http, merge_http, unit_work_http, work_http
 from services.routing.entrypoints.http import router
@@ -37,7 +38,7 @@ SPEC = ServiceSpec(
         work_http.router,
         merge_http.router,
     ],
-    extra_ddl=[INBOX_DDL, CASE_INDEX_DDL, WORK_INDEX_DDL],
+    extra_ddl=[INBOX_DDL, CASE_INDEX_DDL, WORK_INDEX_DDL, OBJECTION_WINDOWS_DDL],
     consumes=["intake", "sla"],
     handlers=_handlers,
     background=[inbox_pruning],

@@ -14,15 +14,16 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from services.routing.adapters import case_index, work_index
+from services.routing.adapters import case_index, objection_windows, work_index
 from services.routing.domain.aftercare import on_withdrawal_requested
 from services.routing.domain.assignment import Jurisdictions, decide_assignment
 from services.routing.domain.case import Case, fold
-from services.routing.domain.commands import Command, Merge, Rules, Unmerge
+from services.routing.domain.commands import Command, Merge, Object, Rules, Unmerge
 from services.routing.domain.lifecycle import decide
 from services.routing.domain.merging import Decided, decide_merge, decide_unmerge
+from services.routing.domain.objection_window import WINDOW_EVENTS, ObjectionWindow, window_after
 from services.routing.domain.reactions import on_breach, on_feedback, on_received_by_leader, on_review_requested
-from services.routing.domain.unit_work import acting_divisions
+from services.routing.domain.unit_work import acting_unit, decide_objection
 from services.routing.domain.work import decide_work
 from services.routing.domain.work_commands import Actor, WorkCommand, WorkRules
 from shared.divisions import level_of, significant_prefix
@@ -56,6 +57,7 @@ CONSUMED = frozenset(
         ReceivedByLeader,
         ClockBreached,
         WithdrawalRequested,
+        *WINDOW_EVENTS,  # when each unit's forward-objection window ends (sla's due)
     )
 )
 
@@ -82,8 +84,11 @@ class Merged:
 
 def _require_all_in_scope(principal: Principal, states: dict[str, Case]) -> None:
     # As for the similar-matters suggestions: each matter's place or its unit's division is the caller's.
+    # A county department's official merges only cases at its own unit.
     for state in states.values():
         principal.require_jurisdiction(state.location_code, state.division_code)
+        if principal.unit is not None:
+            principal.require_unit(state.unit_id)
 
 
 @dataclass(frozen=True)
@@ -111,15 +116,28 @@ class Routing:
         principal.require_role(*ACTING_ROLES)
 
         def decided(state: Case) -> list[Event]:
-            principal.require_jurisdiction(*acting_divisions(state, command))
+            principal.require_unit(acting_unit(state, command))
             return decide(state, command, self.where, self.rules)
+
+        return await self._record_one(case_id, principal, decided)
+
+    async def object_to(self, case_id: str, command: Object, principal: Principal) -> Changed:
+        """A unit's send-back (退单), decided at the system's now against its window's due as sla timed it."""
+        principal.require_role(*ACTING_ROLES)
+        now = self.ctx.clock.now()
+        async with self.ctx.pool.acquire() as conn:
+            window = (await objection_windows.load(conn, self.ctx.name, [case_id])).get(case_id)
+
+        def decided(state: Case) -> list[Event]:
+            principal.require_unit(acting_unit(state, command))
+            return decide_objection(state, command, self.where, now, window)
 
         return await self._record_one(case_id, principal, decided)
 
     async def step(self, case_id: str, command: WorkCommand, principal: Principal) -> Changed:
         """A step of the work across units, with its own authorization (decided in the domain)."""
         today = self.ctx.clock.now().astimezone(self.tz).date()
-        actor = Actor(sub=principal.sub, role=principal.role, division=principal.division)
+        actor = Actor(sub=principal.sub, role=principal.role, division=principal.division, unit=principal.unit)
         return await self._record_one(
             case_id, principal, lambda state: decide_work(state, command, actor, self.where, self.work_rules, today)
         )
@@ -192,8 +210,10 @@ class Routing:
         official = principal.sub if assignee == "me" else assignee
         first = not cursor and assignee is None  # the cases assisted on have no official in charge here
         async with self.ctx.pool.acquire() as conn:
-            own = await case_index.worklist(conn, self.ctx.name, principal.division, cursor, limit, official)
-            helping = await work_index.assisting(conn, self.ctx.name, principal.division, 500) if first else []
+            # A county department's official (the token's `unit`) sees its own unit's cases only.
+            unit = principal.unit
+            own = await case_index.worklist(conn, self.ctx.name, principal.division, cursor, limit, official, unit)
+            helping = await work_index.assisting(conn, self.ctx.name, principal.division, 500, unit) if first else []
             ids = list(dict.fromkeys([c["case_id"] for c in own] + [c["case_id"] for c in helping]))
             counts = await work_index.pending(conn, self.ctx.name, ids)
         zero = {"open_tasks": 0, "supervision_pending": 0}
@@ -213,6 +233,8 @@ class Routing:
     async def collective(self, principal: Principal, cursor: str, limit: int) -> Worklist:
         """The collective petitions the caller's unit is told of (the policy's `inform` level and above)."""
         level = level_of(principal.division)
+        if principal.unit is not None:  # told to the petition bureau, not to a county department
+            raise Forbidden("collective petitions are reported to the petition bureau, not to a department")
         if level.rank < self.where.collective.inform.rank:
             raise Forbidden(f"collective petitions are reported to the {self.where.collective.inform} level and above")
         async with self.ctx.pool.acquire() as conn:
@@ -223,6 +245,12 @@ class Routing:
     async def on_events(self, conn: asyncpg.Connection, batch: list[Consumed]) -> None:
         """A consumed batch at once: every case it touches loaded in one read, each event decided in
         order on the state the ones before it left, new events and the index written in one go."""
+        windows = [c.payload for c in batch if isinstance(c.payload, WINDOW_EVENTS)]
+        if windows:
+            await self._follow_windows(conn, windows)
+            batch = [c for c in batch if not isinstance(c.payload, WINDOW_EVENTS)]
+        if not batch:
+            return
         subjects = list(dict.fromkeys(c.event.subject for c in batch))
         histories = await self.ctx.store.load_many(conn, [case_stream(s) for s in subjects])
         states = {s: fold(REGISTRY.decode(e) for e in histories.get(case_stream(s), [])) for s in subjects}
@@ -237,6 +265,18 @@ class Routing:
         if appends:
             await appends.write(self.ctx.store, conn)
             await self._index(conn, [states[s] for s in subjects if case_stream(s) in appends.streams])
+
+    async def _follow_windows(self, conn: asyncpg.Connection, events: Sequence[Event]) -> None:
+        """Keep each case's forward-objection window as sla's clock events say (no routing event)."""
+        case_ids = list(dict.fromkeys(e.case_id for e in events if isinstance(e, WINDOW_EVENTS)))
+        known = await objection_windows.load(conn, self.ctx.name, case_ids)
+        windows: dict[str, ObjectionWindow | None] = dict(known)
+        for event in events:
+            if isinstance(event, WINDOW_EVENTS):
+                windows[event.case_id] = window_after(event, windows.get(event.case_id))
+        changed = [w for c, w in windows.items() if w is not None and w != known.get(c)]
+        ended = [c for c, w in windows.items() if w is None and c in known]
+        await objection_windows.save(conn, self.ctx.name, changed, ended)
 
     def _reaction(self, payload: Event) -> Callable[[Case], list[Event]]:  # noqa: PLR0911 (a return per event type)
         match payload:

@@ -15,11 +15,12 @@ def main() -> None:
     parser.add_argument("--role", choices=[r.value for r in Role], default=Role.SUPERVISOR.value)
     parser.add_argument("--division", default="330000000000")
     parser.add_argument("--sub", default="dev-user")
+    parser.add_argument("--unit", default=None, help="a county department's official: <county>:<kind>")
     args = parser.parse_args()
     settings = Settings()
     # Outside dev, never a token signed with the published development secret (exit 78, saying why).
     refuse_unsafe_production("devtoken", settings, signs_checkpoints=False)
-    print(TokenIssuer.from_settings(settings).issue(args.sub, Role(args.role), args.division))
+    print(TokenIssuer.from_settings(settings).issue(args.sub, Role(args.role), args.division, unit=args.unit))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from shared.http.errors import ApiError
 from shared.http.jwks import JwksKeys
 from shared.http.principal import Principal
+from shared.jurisdiction.departments import split_department_id
 from shared.jurisdiction.divisions import is_division_code
 from shared.settings import Settings
 from shared.vocabulary import Role
@@ -29,10 +30,18 @@ PROVIDER_ALGORITHMS = frozenset({"RS256", "ES256"})
 
 
 def issue_token(
-    secret: str, sub: str, role: Role, division: str, ttl: timedelta = timedelta(hours=12), kid: str | None = None
+    secret: str,
+    sub: str,
+    role: Role,
+    division: str,
+    ttl: timedelta = timedelta(hours=12),
+    kid: str | None = None,
+    unit: str | None = None,
 ) -> str:
     now = datetime.now(UTC)
-    claims = {"sub": sub, "role": role.value, "division": division, "iat": now, "exp": now + ttl}
+    claims: dict[str, Any] = {"sub": sub, "role": role.value, "division": division, "iat": now, "exp": now + ttl}
+    if unit is not None:
+        claims["unit"] = unit  # a county department's official (README, "Identity")
     return jwt.encode(claims, secret, algorithm=SHARED_ALGORITHM, headers={"kid": kid} if kid else None)
 
 
@@ -48,8 +57,10 @@ class TokenIssuer:
         kid = settings.pujiang_jwt_kid
         return cls(settings.pujiang_jwt_keys[kid], kid) if kid else cls(settings.pujiang_jwt_secret)
 
-    def issue(self, sub: str, role: Role, division: str, ttl: timedelta = timedelta(hours=12)) -> str:
-        return issue_token(self.secret, sub, role, division, ttl, self.kid)
+    def issue(
+        self, sub: str, role: Role, division: str, ttl: timedelta = timedelta(hours=12), unit: str | None = None
+    ) -> str:
+        return issue_token(self.secret, sub, role, division, ttl, self.kid, unit)
 
 
 def _unauthorized(message: str) -> ApiError:
@@ -126,6 +137,12 @@ def _principal(claims: dict[str, Any]) -> Principal:
         raise _unauthorized(str(error)) from error
     if not is_division_code(principal.division):
         raise _unauthorized("division is not a 12-digit division code")
+    if principal.unit is not None:
+        department = split_department_id(principal.unit)
+        if principal.unit == principal.division:
+            return principal.model_copy(update={"unit": None})  # the division's own unit: no narrower
+        if department is None or department[0] != principal.division:
+            raise _unauthorized("unit is not a department <division>:<kind> of the token's division")
     return principal
 
 

@@ -8,7 +8,7 @@ and must then keep it or place it.
 
 from __future__ import annotations
 
-from shared.divisions import county_of
+from shared.divisions import county_of, is_within
 from shared.jurisdiction.departments import split_department_id
 
 
@@ -24,3 +24,14 @@ def division_of_unit(unit_id: str) -> str:
     of that rule: routing names who rules with it, sla checks who may pause a unit's clock)."""
     department = split_department_id(unit_id)
     return department[0] if department else unit_id
+
+
+def acts_for(division: str, unit: str | None, target_unit: str | None) -> bool:
+    """Whether an official of `division` (a county department's official: of `unit`) may act for
+    `target_unit`: a department official for its own unit only; anyone else for every unit of its
+    division and below (a county's officials, the bureau's, so also for its departments)."""
+    if target_unit is None:
+        return False
+    if unit is not None:
+        return target_unit == unit
+    return is_within(division_of_unit(target_unit), division)

@@ -120,6 +120,19 @@ class Api:
             if not cursor:
                 return found
 
+    async def publish_reception(self, body: dict[str, Any]) -> Answer:
+        """A reception day, published by an official of its place."""
+        headers = self.official(body["division_code"])
+        return await self.send("POST", f"{self.endpoints.intake}/v1/receptions", json=body, headers=headers)
+
+    async def book_reception(self, schedule_id: str, body: dict[str, Any]) -> Answer:
+        """A petitioner's booking: no token, their codes or their phone."""
+        return await self.send("POST", f"{self.endpoints.intake}/v1/receptions/{schedule_id}/bookings", json=body)
+
+    async def record_reception(self, schedule_id: str, division: str, body: dict[str, Any]) -> Answer:
+        url = f"{self.endpoints.intake}/v1/receptions/{schedule_id}/record"
+        return await self.send("POST", url, json=body, headers=self.official(division))
+
     async def answer_reply(self, tracking_code: str, what: str, body: dict[str, Any]) -> Answer:
         return await self.send("POST", f"{self.endpoints.intake}/v1/petitions/{tracking_code}/{what}", json=body)
 

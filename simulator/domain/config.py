@@ -223,6 +223,18 @@ class WorkHabits(BaseModel):
     note: float = Field(0.15, ge=0, le=1, description="the lead writes a work note (工作记录)")
 
 
+class ReceptionHabits(BaseModel):
+    """Leader reception days (领导接访, issue 11): who holds one, who books, who comes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    hold: float = Field(0.05, ge=0, le=1, description="a county's leader holds a reception day on a given day")
+    capacity: tuple[int, int] = (2, 5)
+    book: float = Field(0.3, ge=0, le=1, description="of the county's open matters, petitioners who book with codes")
+    new_matters: float = Field(2.0, ge=0, description="mean bookings by phone, as a new matter, per reception day")
+    attend: float = Field(0.85, ge=0, le=1, description="a booked petitioner who comes")
+
+
 class Places(BaseModel):
     """Where matters are: mostly one village; some span a township or a county."""
 
@@ -241,6 +253,7 @@ class Behaviour(BaseModel):
     petitioners: PetitionerHabits = PetitionerHabits()
     places: Places = Places()
     work: WorkHabits = WorkHabits()
+    receptions: ReceptionHabits = ReceptionHabits()
 
     @field_validator("levels")
     @classmethod

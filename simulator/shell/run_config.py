@@ -70,6 +70,8 @@ class Summary(BaseModel):
     case_ids: dict[int, str]
     stats: dict[str, Any] | None = None
     command_log: str | None = None
+    # Leader reception days held through intake (published, booked_codes, booked_phone, full, attended, absent...).
+    receptions: dict[str, int] = {}
 
     @property
     def actions(self) -> int:

@@ -23,11 +23,13 @@ from simulator.adapters.data import load_world
 from simulator.adapters.journal import CommandLog
 from simulator.adapters.progress import Progress, status_line
 from simulator.domain.model import Command, SimState
+from simulator.domain.receptions import reception_days
 from simulator.domain.simulation import absorb, next_tick, step
 from simulator.domain.timeline import arrival_lag, at_tick, next_monday, on_grid, tick_of
 from simulator.domain.world import World
 from simulator.shell.acting import Desk
 from simulator.shell.book import CaseBook
+from simulator.shell.receptions import ReceptionDesk
 from simulator.shell.run_config import RunConfig, Summary
 from simulator.shell.settling import Settler
 
@@ -81,6 +83,8 @@ class Runner:
         limit = asyncio.Semaphore(config.concurrency)
         self.settler = Settler(api, self.book, limit, config.settle_timeout_s)
         self.desk = Desk(api, self.book, limit, config.run_id)
+        self.receptions = ReceptionDesk(api, self.book, config.run_id)
+        self.reception_day = -1  # the last simulated day whose reception days were held
         self.commands: Counter[str] = Counter()
         self.answers: Counter[str] = Counter()
         self.clock_slips = 0
@@ -102,6 +106,7 @@ class Runner:
             decision = step(self.world, self.state, tick, await self.settler.settle(moment))
             self.state = decision.state
             await self._send(decision.act)
+            await self._receive(moment)
             if decision.arrive:
                 await self._move(moment + arrival_lag(self.tick))
                 await self._send(decision.arrive)
@@ -114,6 +119,16 @@ class Runner:
         self._show(last, wall, force=True)
         stats = await self.api.stats() if self.config.stats_at_end else None
         return self._summary(moment, last, time.monotonic() - wall, stats)
+
+    async def _receive(self, moment: datetime) -> None:
+        """The first tick of each simulated day: that day's leader reception days (a skipped day has none)."""
+        day = int((moment - self.origin).total_seconds() // 86400)
+        if day <= self.reception_day:
+            return
+        self.reception_day = day
+        open_matters = {ref: t.petition.division_code for ref, t in self.state.tracks.items()}
+        local_day = moment.astimezone(ZoneInfo(self.config.timezone)).date()
+        await self.receptions.hold(local_day, reception_days(self.world, day, open_matters))
 
     async def _move(self, moment: datetime) -> None:
         if not await self.clock.move_to(moment):
@@ -161,4 +176,5 @@ class Runner:
             case_ids={ref: h.case_id for ref, h in sorted(self.book.handles.items())},
             stats=stats.body if stats is not None and stats.status == 200 else None,
             command_log=str(self.config.command_log) if self.config.command_log else None,
+            receptions=dict(sorted(self.receptions.counts.items())),
         )

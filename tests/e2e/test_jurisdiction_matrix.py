@@ -33,6 +33,9 @@ Kind = Literal["public", "case", "listing", "division_query", "stream", "submit"
 ROLES = tuple(Role)
 INSIDE = "330726000000"  # Pujiang county: the seeded case's place is one of its villages
 OTHER_COUNTY = "330727000000"
+DEPARTMENT = f"{INSIDE}:labour"
+# Where a department official's narrower scope is enforced: acting on a case's routing and clocks.
+UNIT_SCOPED = ("routing", "sla")
 
 
 @dataclass(frozen=True)
@@ -214,10 +217,17 @@ def call(client: httpx.Client, base: str, rule: Rule, request: dict[str, Any]) -
     return answer.status_code, answer.text
 
 
-def callers(system: System) -> Iterator[tuple[Literal["outside", "inside"], Role, str, str]]:
+Scope = Literal["outside", "department", "inside"]
+
+
+def callers(system: System) -> Iterator[tuple[Scope, Role, str, str]]:
     for division in (sibling_township(), OTHER_COUNTY):
         for role in ROLES:
             yield "outside", role, division, system.token(role, division, sub=f"matrix-{role.value}")
+    # A county department's officials (the token's `unit`): inside the county, but the seeded case
+    # is a village's, so no action on it is theirs (reads stay the division's, as the contract says).
+    for role in ROLES:
+        yield "department", role, INSIDE, system.token(role, INSIDE, sub=f"matrix-{role.value}", unit=DEPARTMENT)
     for role in ROLES:
         yield "inside", role, INSIDE, system.token(role, INSIDE, sub=f"matrix-{role.value}")
 
@@ -229,6 +239,7 @@ def test_no_endpoint_leaks_outside_the_callers_jurisdiction(
     errors: list[str] = []
     seen: set[tuple[str, str, str]] = set()
     refused_outside = 0
+    refused_department = 0
     with httpx.Client(timeout=30) as client:
         for scope, role, division, token in callers(system):
             for e in endpoints:
@@ -245,6 +256,14 @@ def test_no_endpoint_leaks_outside_the_callers_jurisdiction(
                 if scope == "inside":
                     if ok and carries:
                         seen.add((e.service, e.method, e.path))
+                    continue
+                if scope == "department":
+                    acting = e.service in UNIT_SCOPED and e.method == "POST" and rule.kind == "case"
+                    listed = e.service == "routing" and rule.kind == "listing" and carries
+                    if ok and (acting or listed):
+                        leaks.append(what + f" {body[:200]}")
+                    elif acting:
+                        refused_department += 1
                     continue
                 leaked = {
                     "public": False,
@@ -270,8 +289,9 @@ def test_no_endpoint_leaks_outside_the_callers_jurisdiction(
     ]
     print(
         f"jurisdiction matrix: {len(endpoints)} endpoints x {len(ROLES)} roles x 3 divisions;"
-        f" {refused_outside} refusals outside"
+        f" {refused_outside} refusals outside, {refused_department} of a department's actions on another unit's case"
     )
     assert errors == [], "server errors:\n" + "\n".join(errors)
     assert leaks == [], "leaks:\n" + "\n".join(leaks)
+    assert refused_department > 0, "no action of a department official was tried"
     assert unseen == [], "never saw the seeded case from inside (the check would be vacuous): " + ", ".join(unseen)

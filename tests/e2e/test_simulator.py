@@ -17,7 +17,7 @@ import pytest
 from shared.vocabulary import CaseStatus, Level
 from simulator import Behaviour, Endpoints, Mix, PetitionerHabits, RunConfig, SimConfig, Summary, run
 from simulator.adapters.journal import read
-from simulator.domain.config import DEFAULT_LEVEL_HABITS, WorkHabits
+from simulator.domain.config import DEFAULT_LEVEL_HABITS, ReceptionHabits, WorkHabits
 from simulator.domain.timeline import duration, next_monday, rate_per_hour
 from tests.support.infra import ROOT
 from tests.support.system import System
@@ -48,6 +48,9 @@ BRISK = Behaviour(
     # instruction (a short run sees only a few supervisions: a chance of one would often miss).
     work=WorkHabits(joint=dict.fromkeys(Level, 0.35), supervise_other=0.2, instruct=1.0, release=0.3, consult=0.8,
                     note=0.3),
+    # Leaders of the nine counties receive often and have few seats, so a short run books with codes
+    # and by phone, fills days up, and sees petitioners come and stay away.
+    receptions=ReceptionHabits(hold=0.3, capacity=(1, 2), book=0.3, new_matters=1.5, attend=0.7),
 )  # fmt: skip
 RATE, TICK, DAYS = "8/d", "1d", "18d"  # one tick a day keeps the run short: every tick waits for the system
 STATUSES = {s.value for s in CaseStatus}  # api.md's vocabulary, `submitted` included
@@ -122,6 +125,13 @@ async def test_a_short_seeded_run_reaches_every_status_channel_and_level(system:
     assert any(t["status"] != "requested" for d in docs for t in d["tasks"])
     assert any(s["answered"] for d in docs for s in d["supervisions"])
     assert any(d["instructions"] for d in docs)
+    # Leader reception days: booked with codes and by phone, some refused as full, recorded attended or
+    # not; a booked petitioner who came has the receiving leader in personal charge of their case (包案).
+    receptions = first_run.receptions
+    assert receptions["published"] > 0, receptions
+    assert min(receptions.get(k, 0) for k in ("booked_codes", "booked_phone", "full", "attended", "absent")) > 0
+    assert receptions.get("not_published", 0) + receptions.get("not_recorded", 0) == 0, receptions
+    assert any((d["leader"] or "").startswith("sim-leader-") for d in docs)
 
     async with httpx.AsyncClient(timeout=30) as client:
         stats = await client.get(

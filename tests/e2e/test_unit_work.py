@@ -5,6 +5,7 @@ sla's clocks and projections' read model."""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import datetime
 from typing import Any
 
@@ -212,3 +213,53 @@ def test_a_send_back_nobody_rules_on_in_time_stays_by_policy(system: System) -> 
         lapsed = clock(system, client, case_id, "objection_ruling", lambda c: c["stopped"] is not None)
         assert lapsed["breached"] is not None
         assert post(system, client, case_id, "accept", PUJIANG_VILLAGE).status_code == 200, "the unit handles it"
+
+
+def test_a_send_back_after_its_windows_due_is_refused_even_before_the_breach_arrives(system: System) -> None:
+    with httpx.Client(timeout=10) as client:
+        in_time, late = routed_case(system, client), routed_case(system, client)
+        window = clock(system, client, late, "forward_objection", lambda c: c["stopped"] is None)
+        read(system, client, late, lambda c: any(k["kind"] == "forward_objection" for k in c["clocks"]))
+        assert post(system, client, in_time, "objections", PUJIANG_VILLAGE, {"reason": "not ours"}).status_code == 200
+        due = datetime.fromisoformat(window["due"])
+        now = datetime.fromisoformat(client.get(f"{system.url('sla')}/admin/clock").json()["now"])
+        past_due = int((due - now).total_seconds()) + 60
+        moved = client.post(f"{system.url('sla')}/admin/clock", json={"advance": f"PT{max(past_due, 60)}S"})
+        assert moved.status_code == 200, moved.text
+        refused = post(system, client, late, "objections", PUJIANG_VILLAGE, {"reason": "too late"})
+        # Refused on sla's due time itself, whether or not sla's breach has reached routing yet.
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["error"]["details"] == [{"current_status": "assigned"}]
+        said = re.search(r"window ended at (\S+)", refused.json()["error"]["message"])
+        assert said is not None, refused.text
+        assert datetime.fromisoformat(said.group(1)) == due
+        doc = read(system, client, late, lambda c: any(e["type"] == "ObjectionWindowClosed" for e in c["timeline"]))
+        assert (doc["unit_id"], doc["objection"]) == (PUJIANG_VILLAGE, None)
+        assert post(system, client, late, "accept", PUJIANG_VILLAGE).status_code == 200, "the unit handles it"
+
+
+def test_a_department_official_acts_for_its_own_unit_and_cannot_make_the_bureaus_ruling(system: System) -> None:
+    def as_unit(unit: str | None, case_id: str, path: str, body: Any = None) -> httpx.Response:
+        headers = system.auth(Role.OFFICIAL, PUJIANG, "zhao", unit=unit)
+        return client.post(f"{system.url('routing')}/v1/cases/{case_id}/{path}", json=body, headers=headers)
+
+    land = f"{PUJIANG}:land"
+    with httpx.Client(timeout=10) as client:
+        case_id, village_case = routed_case(system, client), routed_case(system, client)
+        body = {"reason": "wages are not the village's", "competent_unit": LABOUR}
+        assert post(system, client, case_id, "objections", PUJIANG_VILLAGE, body).status_code == 200
+        ruling = {"decision": "uphold", "reason": "the labour bureau handles wages"}
+        path = "objections/objection-1/ruling"
+        refused = as_unit(LABOUR, case_id, path, ruling)
+        assert refused.status_code == 403, "routing dispatched it: the county petition bureau rules, not a department"
+        assert refused.json()["error"]["code"] == "forbidden"
+        assert as_unit(None, case_id, path, ruling).status_code == 200, "the bureau's official (no unit claim)"
+        assert as_unit(land, case_id, "sign").status_code == 403, "another department"
+        signed = as_unit(LABOUR, case_id, "sign")
+        assert signed.status_code == 200, signed.text
+        assert as_unit(LABOUR, village_case, "accept").status_code == 403, "a village's case, though in its county"
+        labour_list = worklist_rows(system.url("routing"), client, system.auth(Role.OFFICIAL, PUJIANG, "zhao", LABOUR))
+        land_list = worklist_rows(system.url("routing"), client, system.auth(Role.OFFICIAL, PUJIANG, "qian", land))
+        bureau_list = worklist_rows(system.url("routing"), client, system.auth(Role.OFFICIAL, PUJIANG, "sun"))
+        assert (case_id in labour_list, case_id in land_list, case_id in bureau_list) == (True, False, True)
+        assert {r["unit_id"] for r in labour_list.values()} == {LABOUR}

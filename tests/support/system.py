@@ -94,11 +94,15 @@ class System:
     def url(self, service: str) -> str:
         return self.services[service].url
 
-    def token(self, role: Role = Role.SUPERVISOR, division: str = "330000000000", sub: str = "tester") -> str:
-        return issue_token(self.jwt_secret, sub, role, division)
+    def token(
+        self, role: Role = Role.SUPERVISOR, division: str = "330000000000", sub: str = "tester", unit: str | None = None
+    ) -> str:
+        return issue_token(self.jwt_secret, sub, role, division, unit=unit)
 
-    def auth(self, role: Role = Role.SUPERVISOR, division: str = "330000000000", sub: str = "tester") -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(role, division, sub)}"}
+    def auth(
+        self, role: Role = Role.SUPERVISOR, division: str = "330000000000", sub: str = "tester", unit: str | None = None
+    ) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(role, division, sub, unit)}"}
 
     def restart(self, service: str) -> None:
         self.services[service].kill()

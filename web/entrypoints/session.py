@@ -63,4 +63,5 @@ async def session(request: Request) -> dict[str, Any]:
     if not token:
         raise ApiError(401, "unauthorized", "no token from a trusted reverse proxy; sign in")
     principal = verifier_of(request).verify(token.removeprefix("Bearer ").strip())
-    return {"token": token.removeprefix("Bearer ").strip(), "claims": principal.model_dump(mode="json")}
+    claims = principal.model_dump(mode="json", exclude_none=True)  # `unit` only when the token has one
+    return {"token": token.removeprefix("Bearer ").strip(), "claims": claims}

@@ -65,22 +65,29 @@ async def save(conn: asyncpg.Connection, schema: str, cases: Sequence[Case]) -> 
 
 
 async def worklist(
-    conn: asyncpg.Connection, schema: str, division: str, after: str, limit: int, assignee: str | None = None
+    conn: asyncpg.Connection,
+    schema: str,
+    division: str,
+    after: str,
+    limit: int,
+    assignee: str | None = None,
+    unit: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Open cases waiting on the units of exactly this division (its own and its departments);
-    with `assignee`, only those that official is in charge of."""
+    """Open cases waiting on the units of exactly this division (its own and its departments; with
+    `unit`, that one unit's); with `assignee`, only those that official is in charge of."""
     rows = await conn.fetch(
         f"""SELECT case_id, status, unit_id, division_code, level, category, channel, leader, assignee, signed,
                    headcount, updated_at
             FROM {schema}.case_index
             WHERE division_code = $1 AND status = ANY($2::text[]) AND case_id > $3
-              AND ($5::text IS NULL OR assignee = $5)
+              AND ($5::text IS NULL OR assignee = $5) AND ($6::text IS NULL OR unit_id = $6)
             ORDER BY case_id LIMIT $4""",
         division,
         sorted(AWAITING_UNIT),
         after,
         limit,
         assignee,
+        unit,
     )
     return [dict(row) for row in rows]
 

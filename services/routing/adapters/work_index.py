@@ -63,17 +63,22 @@ async def save(conn: asyncpg.Connection, schema: str, cases: Sequence[Case]) -> 
     )
 
 
-async def assisting(conn: asyncpg.Connection, schema: str, division: str, limit: int) -> list[dict[str, Any]]:
-    """The cases this division assists on (an open task of one of its units), with the case's row."""
+async def assisting(
+    conn: asyncpg.Connection, schema: str, division: str, limit: int, unit: str | None = None
+) -> list[dict[str, Any]]:
+    """The cases this division assists on (an open task of one of its units; with `unit`, of that
+    unit only), with the case's row."""
     rows = await conn.fetch(
         f"""SELECT c.case_id, c.status, c.unit_id, c.division_code, c.level, c.category, c.channel, c.leader,
                    c.updated_at, w.item_id AS task_id, w.unit_id AS task_unit_id, w.status AS task_status
             FROM {schema}.work_index w JOIN {schema}.case_index c USING (case_id)
             WHERE w.division_code = $1 AND w.kind = 'task' AND w.open AND c.status = ANY($3::text[])
+              AND ($4::text IS NULL OR w.unit_id = $4)
             ORDER BY c.case_id, w.item_id LIMIT $2""",
         division,
         limit,
         sorted(OPEN_STATUSES),  # a case settled meanwhile (withdrawn) asks nothing more of anyone
+        unit,
     )
     return [dict(row) for row in rows]
 

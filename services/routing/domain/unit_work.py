@@ -3,12 +3,13 @@
 Sign-off, send-back with a ruling, extension approval, the official in charge, category
 correction. Each `decide_*` raises `NotAllowed` (409, naming the status) when the step does not
 fit the case now, `Invalid` (422, naming the field) for a bad value; who may act is
-`acting_divisions` (403 outside them). A case is at exactly one unit all along: every move is
+`acting_unit` (403 outside it). A case is at exactly one unit all along: every move is
 a `CaseAssigned` recorded with the step that caused it.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import singledispatch
 
 from services.routing.domain.assignment import Jurisdictions, Unit, assigned_to, starting_unit
@@ -24,6 +25,7 @@ from services.routing.domain.commands import (
     Rules,
     Sign,
 )
+from services.routing.domain.objection_window import ObjectionWindow, window_ended
 from shared.divisions import county_of, parent_of
 from shared.domain import Invalid, NotAllowed
 from shared.events import (
@@ -65,14 +67,15 @@ def _require(state: Case, allowed: frozenset[CaseStatus], action: str) -> None:
         raise _refuse(state, f"cannot {action} a case that is {state.status}")
 
 
-def acting_divisions(state: Case, command: Command) -> tuple[str | None, ...]:
-    """Whose jurisdiction a command needs: a ruling the dispatching level's, an extension decision
-    the level above's, everything else the case's own unit's (or a level above it)."""
+def acting_unit(state: Case, command: Command) -> str | None:
+    """Which unit a command is for: a ruling the dispatching unit's (the county petition bureau
+    when routing dispatched), an extension decision the level above's, everything else the case's
+    own unit's. Its officials, or a level above it, may take it (`Principal.require_unit`)."""
     if isinstance(command, RuleObjection) and state.unit_work.objection is not None:
-        return (state.unit_work.objection.ruling_division,)
+        return state.unit_work.objection.ruling_unit_id
     if isinstance(command, DecideExtension) and state.unit_work.extension is not None:
-        return (state.unit_work.extension.approver_division,)
-    return (state.division_code,)
+        return state.unit_work.extension.approver_division  # the division's own unit
+    return state.unit_id
 
 
 def bureau_of(state: Case) -> str:
@@ -120,8 +123,12 @@ def _target(state: Case, where: Jurisdictions, unit_id: str, field: str) -> Unit
     return unit
 
 
-@decide_work.register
-def _(c: Object, state: Case, where: Jurisdictions, _r: Rules) -> list[Event]:
+def decide_objection(
+    state: Case, c: Object, where: Jurisdictions, now: datetime, window: ObjectionWindow | None
+) -> list[Event]:
+    """A send-back, decided at `now` (the system's clock) against the unit's window as sla timed it."""
+    if state.version == 0 or state.case_id is None:
+        raise _refuse(state, "the case has not been routed yet")
     _require(state, frozenset({CaseStatus.ASSIGNED}), "send back")
     if not c.reason.strip():
         raise Invalid("reason", "must not be blank")
@@ -133,6 +140,9 @@ def _(c: Object, state: Case, where: Jurisdictions, _r: Rules) -> list[Event]:
         raise _refuse(state, "the county petition bureau keeps or places a case (transfer it); it cannot send it back")
     if work.objections >= 2:
         raise _refuse(state, "the case was sent back twice: the county petition bureau's placement stands")
+    ended = window_ended(window, state.unit_id, now) if work.objection_window else None
+    if ended is not None:  # sla's breach may still be on its way: the due time decides, not its arrival
+        raise _refuse(state, f"the forward-objection window ended at {ended.isoformat()}")
     if not work.objection_window:
         raise _refuse(state, "the forward-objection window is over (or the case was not dispatched to this unit)")
     competent = _target(state, where, c.competent_unit, "competent_unit").unit_id if c.competent_unit else None

@@ -57,8 +57,8 @@ def decide_work(
     if state.version == 0 or state.case_id is None or state.status is None:
         raise NotAllowed("the case has not been routed yet", state.status)
     # Outside the case's scope (its unit's division, or an assisting unit's) nothing more is said.
-    scope = [state.division_code, *(t.division_code for t in state.tasks)]
-    if not any(code and is_within(code, actor.division) for code in scope):
+    scope = [state.unit_id, *(t.unit_id for t in state.tasks)]
+    if not any(actor.acts_for(unit) for unit in scope):
         raise Forbidden("this is outside your jurisdiction")
     return _decide(command, state, actor, where, rules, today)
 
@@ -81,7 +81,7 @@ def _role(actor: Actor, roles: tuple[Role, ...]) -> None:
 
 def _lead(state: Case, actor: Actor, rules: WorkRules) -> None:
     _role(actor, rules.lead)
-    if not (state.division_code and is_within(state.division_code, actor.division)):
+    if not actor.acts_for(state.unit_id):
         raise Forbidden("only the lead unit (or a level above it) takes this step")
 
 
@@ -123,7 +123,7 @@ def _require_task(state: Case, task: Task, allowed: frozenset[TaskStatus], messa
 
 def _assisting(task: Task, actor: Actor, rules: WorkRules) -> None:
     _role(actor, rules.assisting)
-    if not is_within(task.division_code, actor.division):
+    if not actor.acts_for(task.unit_id):
         raise Forbidden("only the assisting unit (or a level above it) takes this step")
 
 
@@ -240,7 +240,8 @@ def _(
 def _(c: OrderSupervision, state: Case, actor: Actor, _w: Jurisdictions, rules: WorkRules, today: date) -> list[Event]:
     _role(actor, rules.supervise)
     division = state.division_code
-    if not (division and is_within(division, actor.division)) or actor.division == division:
+    # A level above supervises: a county department is no level, it acts for its own unit alone.
+    if not (division and is_within(division, actor.division)) or actor.division == division or actor.unit:
         raise Forbidden("supervision comes from a level above the handling unit, over a case in its scope")
     _open_case(state, "supervise")
     assert state.case_id is not None
@@ -263,7 +264,7 @@ def _(c: AnswerSupervision, state: Case, actor: Actor, _w: Jurisdictions, rules:
     if supervision is None:
         raise NotFound("supervision")
     _role(actor, rules.answer)
-    if actor.division != state.division_code:
+    if actor.division != state.division_code or not actor.acts_for(state.unit_id):
         raise Forbidden("the unit that handles the case answers its supervision")
     if supervision.answered or state.terminal:
         raise NotAllowed(
@@ -282,7 +283,7 @@ def _(c: AnswerSupervision, state: Case, actor: Actor, _w: Jurisdictions, rules:
 @_decide.register
 def _(c: GiveInstruction, state: Case, actor: Actor, _w: Jurisdictions, rules: WorkRules, _t: date) -> list[Event]:
     _role(actor, rules.instruct)
-    if not (state.division_code and is_within(state.division_code, actor.division)):
+    if not actor.acts_for(state.unit_id):
         raise Forbidden("this is outside your jurisdiction")
     _open_case(state, "record an instruction on")
     assert state.case_id is not None

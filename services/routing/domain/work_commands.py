@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict
 
 from shared.events.routing import ReportKind
+from shared.jurisdiction.petition_bureau import acts_for
 from shared.vocabulary import Role
 
 
@@ -18,6 +19,10 @@ class Actor(BaseModel):
     sub: str
     role: Role
     division: str
+    unit: str | None = None  # a county department's official acts for that unit alone
+
+    def acts_for(self, unit_id: str | None) -> bool:
+        return acts_for(self.division, self.unit, unit_id)
 
 
 class WorkCommand(BaseModel):

@@ -19,7 +19,7 @@ from services.routing.domain.commands import (
     RuleObjection,
     Sign,
 )
-from services.routing.entrypoints.http import Body, Name, RoutingDep, Text, run_command
+from services.routing.entrypoints.http import Body, Name, RoutingDep, Text, changed, run_command
 from shared.http.auth import CurrentPrincipal
 
 router = APIRouter(prefix="/v1", tags=["work between units"])
@@ -66,7 +66,7 @@ async def sign(case_id: str, routing: RoutingDep, principal: CurrentPrincipal) -
 async def object_to(
     case_id: str, body: ObjectionIn, routing: RoutingDep, principal: CurrentPrincipal
 ) -> dict[str, Any]:
-    return await run_command(routing, case_id, Object(**body.model_dump()), principal)
+    return changed(case_id, await routing.object_to(case_id, Object(**body.model_dump()), principal))
 
 
 @router.post("/cases/{case_id}/objections/{objection_id}/ruling")

@@ -3,7 +3,7 @@ approval, the official in charge, category correction. Decide functions and thei
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -27,15 +27,20 @@ from services.routing.domain.commands import (
     Transfer,
 )
 from services.routing.domain.lifecycle import decide
+from services.routing.domain.objection_window import ObjectionWindow, window_after
 from services.routing.domain.reactions import on_breach
-from services.routing.domain.unit_work import acting_divisions
-from shared.domain import Invalid, NotAllowed
+from services.routing.domain.unit_work import acting_unit, decide_objection
+from shared.domain import Forbidden, Invalid, NotAllowed
 from shared.events import (
     CaseAccepted,
     CaseAssigned,
     CaseSigned,
     CategoryCorrected,
     ClockBreached,
+    ClockPaused,
+    ClockResumed,
+    ClockStarted,
+    ClockStopped,
     Event,
     ExtensionDenied,
     ExtensionGranted,
@@ -44,8 +49,9 @@ from shared.events import (
     ObjectionRuled,
     OfficialAssigned,
 )
+from shared.http.principal import Principal
 from shared.jurisdiction.petition_bureau import petition_bureau
-from shared.vocabulary import CaseStatus
+from shared.vocabulary import CaseStatus, Role
 from tests.unit.routing.test_assignment import petition
 from tests.unit.routing.test_case_properties import TREE
 
@@ -57,6 +63,7 @@ OTHER_TOWNSHIP = "330726102000"
 COUNTY = "330726000000"
 LABOUR = "330726000000:labour"
 RULES = Rules()
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
 def routed(category: str = "neighbourhood_dispute") -> Case:
@@ -67,7 +74,10 @@ def run(state: Case, *commands: Command) -> tuple[Case, list[Event]]:
     """The case after each command in turn, and the events the last one recorded."""
     events: list[Event] = []
     for command in commands:
-        events = decide(state, command, TREE, RULES)
+        if isinstance(command, Object):  # decided at a time, against sla's window: see the tests below
+            events = decide_objection(state, command, TREE, NOW, None)
+        else:
+            events = decide(state, command, TREE, RULES)
         state = fold(events, state)
     return state, events
 
@@ -111,9 +121,7 @@ def test_an_objection_after_routing_is_ruled_by_the_county_petition_bureau() -> 
     state, (raised,) = run(routed(), Object(reason="a land matter", competent_unit=LABOUR))
     assert isinstance(raised, ObjectionRaised)
     assert (raised.ruling_unit_id, raised.ruling_division, raised.competent_unit) == (COUNTY, COUNTY, LABOUR)
-    assert acting_divisions(state, RuleObjection(objection_id="objection-1", decision="dismiss", reason="r")) == (
-        COUNTY,
-    )
+    assert acting_unit(state, RuleObjection(objection_id="objection-1", decision="dismiss", reason="r")) == COUNTY
     with pytest.raises(NotAllowed, match="waiting for a ruling"):
         run(state, Object(reason="again"))
 
@@ -175,6 +183,53 @@ def test_the_objection_window_closes_with_its_clock_or_with_acceptance() -> None
     assert on_breach(state, breach("forward_objection", TOWNSHIP), TREE, RULES) == [], "another unit's window"
 
 
+def window(
+    unit: str | None = VILLAGE, due: datetime | None = NOW, clock_id: str = "forward_objection-1"
+) -> ObjectionWindow:
+    return ObjectionWindow(case_id="c-1", clock_id=clock_id, unit_id=unit, due_at=due)
+
+
+def test_an_objection_is_refused_from_its_windows_due_time_on_before_the_breach_arrives() -> None:
+    state = routed()
+    before = decide_objection(state, Object(reason="not ours"), TREE, NOW - timedelta(microseconds=1), window())
+    assert [type(e) for e in before] == [ObjectionRaised]
+    for now in (NOW, NOW + timedelta(days=3)):  # at the due (sla breaches at due <= now) and after it
+        with pytest.raises(NotAllowed, match="window ended at 2026-03-02T09:00:00") as refused:
+            decide_objection(state, Object(reason="late"), TREE, now, window())
+        assert refused.value.status_now == CaseStatus.ASSIGNED
+
+
+def test_a_window_of_another_unit_or_a_paused_one_does_not_refuse_and_no_window_falls_back_to_the_breach() -> None:
+    state = routed()
+    later = NOW + timedelta(days=9)
+    for other in (window(unit=TOWNSHIP), window(due=None), None):  # a move sla has not answered yet; paused
+        assert [type(e) for e in decide_objection(state, Object(reason="r"), TREE, later, other)] == [ObjectionRaised]
+    closed = fold(on_breach(state, breach("forward_objection"), TREE, RULES), state)
+    with pytest.raises(NotAllowed, match="window is over"):
+        decide_objection(closed, Object(reason="late"), TREE, NOW, None)
+
+
+def test_the_window_follows_sla_start_pause_resume_and_stop_of_its_own_clock_only() -> None:
+    started = ClockStarted(case_id="c-1", clock_id="forward_objection-2", kind="forward_objection", policy="national",
+                           started_at=NOW - timedelta(days=7), due_at=NOW, amount=5, unit="working_days",
+                           unit_id=VILLAGE)  # fmt: skip
+    opened = window_after(started, None)
+    assert opened == window(clock_id="forward_objection-2")
+    other = started.model_copy(update={"kind": "acceptance", "clock_id": "acceptance-1"})
+    assert window_after(other, opened) == opened, "another clock's start"
+    paused = window_after(ClockPaused(case_id="c-1", clock_id="forward_objection-2", reason="hearing",
+                                      paused_at=NOW), opened)  # fmt: skip
+    assert paused is not None
+    assert paused.due_at is None
+    resumed = window_after(ClockResumed(case_id="c-1", clock_id="forward_objection-2", resumed_at=NOW,
+                                        due_at=NOW + timedelta(days=2)), paused)  # fmt: skip
+    assert resumed == window(due=NOW + timedelta(days=2), clock_id="forward_objection-2")
+    stop = ClockStopped(case_id="c-1", clock_id="forward_objection-1", kind="forward_objection", reason="moved",
+                        met_on_time=True)  # fmt: skip
+    assert window_after(stop, resumed) == resumed, "a stop of an earlier receipt's window"
+    assert window_after(stop.model_copy(update={"clock_id": "forward_objection-2"}), resumed) is None
+
+
 def test_no_ruling_in_time_keeps_the_case_by_default_or_sends_it_to_the_bureau_by_policy() -> None:
     state, _ = run(routed(), Object(reason="not ours"))
     (lapsed,) = on_breach(state, breach("objection_ruling"), TREE, RULES)
@@ -198,7 +253,7 @@ def test_extend_asks_the_level_above_and_only_an_approval_extends() -> None:
     assert isinstance(asked, ExtensionRequested)
     assert (asked.request_id, asked.approver_division, state.extensions) == ("extension-1", TOWNSHIP, 0)
     decision = DecideExtension(request_id="extension-1", approve=True)
-    assert acting_divisions(state, decision) == (TOWNSHIP,)
+    assert acting_unit(state, decision) == TOWNSHIP
     state, (granted,) = run(state, decision)
     assert isinstance(granted, ExtensionGranted)
     assert (granted.days, granted.request_id, state.extensions) == (20, "extension-1", 1)
@@ -344,3 +399,39 @@ def test_a_case_always_has_one_unit_and_no_objection_or_request_is_decided_twice
     signed = [e for e in log if isinstance(e, CaseSigned)]
     moves = sum(isinstance(e, CaseAssigned) for e in log) + 1
     assert len(signed) <= moves, "a unit signs at most once per receipt"
+
+
+# ---- a county department's officials (the token's `unit`) against the county petition bureau's ----------
+
+
+def test_a_department_official_acts_for_its_own_unit_only_and_not_for_the_bureau() -> None:
+    at_labour, _ = run(routed(), Transfer(division_code=LABOUR, reason="wages"))
+    labour = Principal(sub="zhao", role=Role.OFFICIAL, division=COUNTY, unit=LABOUR)
+    land = Principal(sub="qian", role=Role.OFFICIAL, division=COUNTY, unit=f"{COUNTY}:land")
+    bureau = Principal(sub="sun", role=Role.OFFICIAL, division=COUNTY)
+    labour.require_unit(acting_unit(at_labour, Sign()))
+    bureau.require_unit(acting_unit(at_labour, Sign()))  # the county's own officials act for its departments too
+    with pytest.raises(Forbidden, match="another unit"):
+        land.require_unit(acting_unit(at_labour, Sign()))
+    with pytest.raises(Forbidden, match="another unit"):  # the village's case, although in the county
+        labour.require_unit(acting_unit(routed(), Sign()))
+    # An objection routing dispatched is ruled by the county petition bureau: not by a department.
+    objected, _ = run(routed(), Object(reason="wages", competent_unit=LABOUR))
+    ruling = RuleObjection(objection_id="objection-1", decision="uphold", reason="r")
+    bureau.require_unit(acting_unit(objected, ruling))
+    with pytest.raises(Forbidden):
+        labour.require_unit(acting_unit(objected, ruling))
+
+
+def test_a_department_that_dispatched_a_case_rules_on_its_send_back() -> None:
+    at_labour, _ = run(routed(), Transfer(division_code=LABOUR, reason="wages"))
+    sent_on, _ = run(at_labour, Transfer(division_code=TOWNSHIP, reason="the town's"))
+    objected, (raised,) = run(sent_on, Object(reason="not ours"))
+    assert isinstance(raised, ObjectionRaised)
+    assert raised.ruling_unit_id == LABOUR
+    ruling = RuleObjection(objection_id="objection-1", decision="dismiss", reason="yours")
+    Principal(sub="zhao", role=Role.OFFICIAL, division=COUNTY, unit=LABOUR).require_unit(acting_unit(objected, ruling))
+    with pytest.raises(Forbidden):
+        Principal(sub="qian", role=Role.OFFICIAL, division=COUNTY, unit=f"{COUNTY}:land").require_unit(
+            acting_unit(objected, ruling)
+        )

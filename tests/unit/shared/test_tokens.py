@@ -131,3 +131,15 @@ def test_an_expired_token_is_refused() -> None:
 @pytest.mark.parametrize("token", ["", "not-a-jwt", "a.b.c", forged({"alg": "HS256", "kid": 7}, SECRET.encode())])
 def test_garbage_is_a_401_never_a_500(token: str) -> None:
     assert refusal(TokenVerifier(SECRET), token).status == 401
+
+
+def test_an_optional_unit_claim_names_a_department_of_the_tokens_own_county() -> None:
+    verifier = TokenVerifier(SECRET)
+    labour = verifier.verify(issue_token(SECRET, "zhao", Role.OFFICIAL, COUNTY, unit=f"{COUNTY}:labour"))
+    assert (labour.division, labour.unit) == (COUNTY, f"{COUNTY}:labour")
+    assert verifier.verify(issue_token(SECRET, "li", Role.OFFICIAL, COUNTY)).unit is None, "the contract's claims"
+    own = verifier.verify(issue_token(SECRET, "sun", Role.OFFICIAL, COUNTY, unit=COUNTY))
+    assert own.unit is None, "the division's own unit is no narrower than the division"
+    for unit in ("330727000000:labour", "330726101000", "330726000000:", "labour"):
+        refused = refusal(verifier, issue_token(SECRET, "x", Role.OFFICIAL, COUNTY, unit=unit))
+        assert (refused.status, "unit" in refused.message) == (401, True), unit
