@@ -180,4 +180,6 @@ async def test_the_dispatcher_merges_a_similar_matter_from_the_case_page(system:
     assert (merged["status"], merged["closed_reason"]) == ("closed", "merged")
     await page.wait_for(f"document.querySelector('#similar a[href=\"#/case/{first['case_id']}\"]') && "
                         "document.querySelector('#similar').textContent.includes('并入本案的事项')")  # fmt: skip
+    # The merged matter is no longer offered for merging, without a reload.
+    assert await page.wait_for(f"!document.querySelector({form!r}) && 'gone'") == "gone"
     await look(page, "workbench-merged-desktop")

@@ -641,7 +641,13 @@ async function refreshUntil(done) {
     const doc = await call("projections", `v1/cases/${caseId}`).catch(() => null);
     if (doc && (done(doc) || attempt === 39)) {
       state.doc = doc;
-      state.history = await call("projections", `v1/cases/${caseId}/history`).catch(() => state.history);
+      // The suggestions too: a case just merged (or given back) is no longer (or again) one.
+      const [history, similar] = await Promise.all([
+        call("projections", `v1/cases/${caseId}/history`).catch(() => state.history),
+        call("intake", `v1/cases/${caseId}/similar`).catch(() => null),
+      ]);
+      state.history = history;
+      state.similar = similar?.suggestions || state.similar;
       renderCase();
       return;
     }
