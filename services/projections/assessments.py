@@ -51,7 +51,9 @@ def _card(scope: str, now: dict[str, int], before: dict[str, int]) -> dict[str, 
 def peer_scopes(division: str) -> tuple[list[str], list[str]]:
     """The places one level below (their areas) and, for a county, its departments."""
     tree = deployment_tree()
-    places = [f"area:{d.code}" for d in tree.children(division)] if division in tree else []
+    if division not in tree:
+        return [], []
+    places = [f"area:{d.code}" for d in tree.children(division)]
     departments = [f"unit:{d.id}" for d in tree.departments(division)] if level_of(division) == Level.COUNTY else []
     return places, departments
 

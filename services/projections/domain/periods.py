@@ -16,6 +16,7 @@ from shared.domain import Invalid
 Kind = Literal["day", "week", "month", "quarter", "year", "range"]
 KINDS: tuple[Kind, ...] = ("day", "week", "month", "quarter", "year", "range")
 MAX_DAYS = 3 * 366 + 1  # the longest range one answer covers (a trend or scorecard over three years)
+YEARS = (1950, 9990)  # days outside cannot be petitions' days (and their periods before stay valid dates)
 
 
 @dataclass(frozen=True)
@@ -78,10 +79,14 @@ def _day(field: str, text: str | None, problems: list[tuple[str, str]]) -> date 
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
+        found = date.fromisoformat(text)
     except ValueError:
         problems.append((field, "a calendar day, YYYY-MM-DD"))
         return None
+    if not YEARS[0] <= found.year <= YEARS[1]:
+        problems.append((field, f"a day of the years {YEARS[0]} to {YEARS[1]}"))
+        return None
+    return found
 
 
 def period_of(kind: str | None, day: str | None, start: str | None, end: str | None, today: date) -> Period:

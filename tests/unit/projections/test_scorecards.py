@@ -99,6 +99,9 @@ def test_every_bad_period_field_is_named_at_once() -> None:
     assert [d["field"] for d in refused.value.details] == ["to"]
     with pytest.raises(Invalid):
         period_of(None, None, "2026-03-10", "2026-03-01", date(2026, 3, 18))
+    with pytest.raises(Invalid) as refused:
+        period_of("month", "9999-12-31", None, None, date(2026, 3, 18))  # no month after it to end this one
+    assert [d["field"] for d in refused.value.details] == ["date"]
 
 
 def test_units_are_ranked_only_against_units_of_their_volume() -> None:
