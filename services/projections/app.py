@@ -5,9 +5,9 @@ from __future__ import annotations
 import structlog
 from fastapi import FastAPI
 
-from services.projections.adapters.schema import POINTER_DDL, ensure_read_model
+from services.projections.adapters.schema import POINTER_DDL, ensure_read_model, upgrade_layout
 from services.projections.domain.evolve import CONSUMED
-from services.projections.entrypoints import audit, cases, dashboard, stats, stream
+from services.projections.entrypoints import assessments, audit, cases, dashboard, stats, stream
 from services.projections.handlers import projections_of
 from services.projections.replica import StalenessHeaders, sample_replica_lag
 from shared.eventstore.roles import service_url
@@ -25,6 +25,9 @@ def _handlers(ctx: Context) -> BatchHandler:
 
 async def _prepare(ctx: Context) -> None:
     schema = await ensure_read_model(ctx.pool, ctx.name)
+    async with ctx.pool.acquire() as conn:
+        if await upgrade_layout(conn, schema):
+            log.warning("projections.layout_upgraded", schema=schema, hint="run python -m services.projections.rebuild")
     empty = not await ctx.pool.fetchval(f"SELECT EXISTS (SELECT 1 FROM {schema}.event_log)")
     if empty and await ctx.pool.fetchval(f"SELECT EXISTS (SELECT 1 FROM {ctx.name}.inbox)"):
         log.warning("projections.empty_read_model", hint="run python -m services.projections.rebuild once")
@@ -37,7 +40,7 @@ async def _listen(ctx: Context) -> None:
 
 SPEC = ServiceSpec(
     name="projections",
-    routers=[cases.router, stats.router, audit.router, stream.router, dashboard.router],
+    routers=[cases.router, stats.router, assessments.router, audit.router, stream.router, dashboard.router],
     consumes=["intake", "routing", "sla"],
     handlers=_handlers,
     extra_ddl=[INBOX_DDL, POINTER_DDL],

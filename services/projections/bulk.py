@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from services.projections.adapters import bulk
+from services.projections.adapters import bulk, facts
 from services.projections.adapters.read_model import case_row
 from services.projections.domain.evolve import PROJECTED, fold_decoded
 from services.projections.domain.rollup import Cell, contribution, spread
+from services.projections.domain.unit_facts import UnitFact, case_facts
 from shared.events import Event, RecordedEvent
 from shared.messaging.consumer import Consumed
 
@@ -85,11 +86,15 @@ class BulkLoad:
         """Every held case is complete: fold each once, write its row and its counts."""
         await self._flush_events()
         rows: list[list[Any]] = []
+        units, trend = Counter[UnitFact](), Counter[facts.TrendCell]()
         for case_id, decoded in self._cases.items():
             state = fold_decoded(case_id, list(decoded.values()))
             counts = contribution(state, self._tz)
             self._counters.update(spread(state.division, counts))
-            rows.append(case_row(state, counts))
+            case_units, case_trend = case_facts(state, self._tz)
+            units.update(case_units)
+            trend.update(facts.spread_trend(state.division, case_trend))
+            rows.append(case_row(state, counts, facts.encode(case_units, case_trend)))
             if len(rows) >= CASES_PER_COPY:
                 await self._write(bulk.copy_cases, rows)
                 rows = []
@@ -99,6 +104,7 @@ class BulkLoad:
         self._cases, self._logged_only, self.held = {}, set(), 0
         await self._write(bulk.stage_counters, self._counters)
         self._counters = Counter()
+        await self._write(bulk.stage_facts, (units, trend))
 
     async def flush(self) -> None:
         """Close the chunk and wait for every write (several loads may fill one generation side by side)."""

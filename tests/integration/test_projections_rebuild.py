@@ -21,6 +21,7 @@ from tests.support.infra import Infra
 pytestmark = pytest.mark.integration
 TZ = ZoneInfo("Asia/Shanghai")
 TABLES = {"event_log": "event_id", "case_view": "case_id", "rollup": "division, metric, key"}
+TABLES |= {"unit_facts": "scope, day, metric", "trend": "division, day, category, metric"}
 
 
 async def snapshot(pool: asyncpg.Pool, generation: str) -> dict[str, list[asyncpg.Record]]:

@@ -16,10 +16,12 @@ from typing import Any
 import asyncpg
 import orjson
 
+from services.projections.adapters import facts
 from services.projections.adapters.event_log import COLUMNS as EVENT_COLUMNS
 from services.projections.adapters.read_model import CASE_COLUMNS, parent_division
 from services.projections.adapters.schema import index_ddl
 from services.projections.domain.rollup import Cell
+from services.projections.domain.unit_facts import UnitFact
 from shared.events.base import RecordedEvent
 
 _EVENT_NAMES = [c.strip() for c in EVENT_COLUMNS.split(",")]
@@ -31,6 +33,7 @@ async def prepare(conn: asyncpg.Connection, schema: str) -> None:
     await conn.execute(
         f"CREATE UNLOGGED TABLE {schema}.rollup_staging (division text, metric text, key text, parent text, n bigint)"
     )
+    await facts.prepare_bulk(conn, schema)
 
 
 def event_row(e: RecordedEvent) -> tuple[Any, ...]:
@@ -55,6 +58,12 @@ async def stage_counters(conn: asyncpg.Connection, schema: str, cells: Counter[C
     await conn.copy_records_to_table("rollup_staging", schema_name=schema, records=records)
 
 
+async def stage_facts(
+    conn: asyncpg.Connection, schema: str, cells: tuple[Counter[UnitFact], Counter[facts.TrendCell]]
+) -> None:
+    await facts.stage(conn, schema, *cells)
+
+
 async def finish(pool: asyncpg.Pool, schema: str) -> None:
     """Sum the staged counters, then build every key and index, several at once."""
     async with pool.acquire() as conn:
@@ -64,6 +73,7 @@ async def finish(pool: asyncpg.Pool, schema: str) -> None:
                 GROUP BY division, metric, key HAVING sum(n) <> 0;
                 DROP TABLE {schema}.rollup_staging"""
         )
+        await facts.finish_bulk(conn, schema)
     statements = index_ddl(schema)
     queue: asyncio.Queue[str] = asyncio.Queue()
     for statement in statements:
@@ -77,4 +87,7 @@ async def finish(pool: asyncpg.Pool, schema: str) -> None:
 
     await asyncio.gather(*(builder() for _ in range(min(3, pool.get_max_size()))))
     async with pool.acquire() as conn:
-        await conn.execute(f"ANALYZE {schema}.event_log; ANALYZE {schema}.case_view; ANALYZE {schema}.rollup")
+        await conn.execute(
+            f"ANALYZE {schema}.event_log; ANALYZE {schema}.case_view; ANALYZE {schema}.rollup;"
+            f" ANALYZE {schema}.unit_facts; ANALYZE {schema}.trend"
+        )

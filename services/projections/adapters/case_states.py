@@ -40,14 +40,14 @@ class StateCache:
 
 async def stored_states(
     conn: asyncpg.Connection, schema: str, touched: list[str], cache: StateCache
-) -> dict[str, tuple[str | None, str, CaseState | None]]:
-    """Each touched case's division, contribution and state (its document is read only on a cache miss).
+) -> dict[str, tuple[str | None, str, CaseState | None, str]]:
+    """Each touched case's division, contribution, state (its document is read only on a cache miss) and facts.
 
     The state is None when the stored document has an older layout: that case is folded again from its log.
     """
     cached = {case_id: hit for case_id in touched if (hit := cache.get(schema, case_id)) is not None}
     rows = await conn.fetch(
-        f"""SELECT v.case_id, v.division, v.contrib,
+        f"""SELECT v.case_id, v.division, v.contrib, v.facts,
                    CASE WHEN c.folded = jsonb_array_length(v.doc->'timeline')
                          AND v.doc->'timeline'->-1->>'event_id' = c.last
                          AND pg_xact_status(c.xid::text::xid8) = 'committed' THEN NULL ELSE v.doc END AS doc
@@ -65,7 +65,7 @@ async def stored_states(
     for row in rows:
         doc = row["doc"]
         state = cached[row["case_id"]][1] if doc is None else _readable(doc)
-        found[row["case_id"]] = (row["division"], row["contrib"], state)
+        found[row["case_id"]] = (row["division"], row["contrib"], state, row["facts"])
     return found
 
 

@@ -18,12 +18,13 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import orjson
 
-from services.projections.adapters import event_log
+from services.projections.adapters import event_log, facts
 from services.projections.adapters.case_states import StateCache, stored_states
 from services.projections.adapters.schema import LEVEL_COLUMNS
 from services.projections.domain.case import CaseState, document_json
 from services.projections.domain.evolve import PROJECTED, advance, fold, fold_decoded
 from services.projections.domain.rollup import Cell, Count, contribution, delta
+from services.projections.domain.unit_facts import UnitFact, case_facts
 from shared.events import Event
 from shared.events.base import RecordedEvent
 from shared.jurisdiction.divisions import ancestors, is_division_code, parent_of
@@ -31,9 +32,9 @@ from shared.messaging.consumer import Consumed
 
 CASE_COLUMNS = (
     "case_id, division, " + ", ".join(LEVEL_COLUMNS) + ", division_code, status, level, category, channel, "
-    "overdue, at_risk, opened_at, updated_at, doc, contrib"
+    "overdue, at_risk, opened_at, updated_at, doc, contrib, facts"
 )
-_CASE_TYPES = ["text"] * 12 + ["boolean", "boolean", "timestamptz", "timestamptz", "text", "text"]
+_CASE_TYPES = ["text"] * 12 + ["boolean", "boolean", "timestamptz", "timestamptz", "text", "text", "text"]
 
 
 @cache
@@ -50,7 +51,7 @@ def _places(division: str | None) -> tuple[str | None, ...]:
     return (*chain, *([None] * (len(LEVEL_COLUMNS) - len(chain))))
 
 
-def case_row(state: CaseState, counts: dict[Count, int]) -> list[Any]:
+def case_row(state: CaseState, counts: dict[Count, int], facts_json: str = "{}") -> list[Any]:
     assert state.opened_at is not None
     assert state.updated_at is not None
     return [
@@ -68,13 +69,14 @@ def case_row(state: CaseState, counts: dict[Count, int]) -> list[Any]:
         state.updated_at,
         document_json(state).decode(),
         orjson.dumps([[m, k, n] for (m, k), n in sorted(counts.items())]).decode(),
+        facts_json,
     ]
 
 
 async def _write_cases(conn: asyncpg.Connection, schema: str, rows: list[list[Any]]) -> None:
     names = [c.strip() for c in CASE_COLUMNS.split(",")]
     arrays = ", ".join(f"${i}::{t}[]" for i, t in enumerate(_CASE_TYPES, start=1))
-    select = ", ".join(f"{n}::jsonb" if n in {"doc", "contrib"} else n for n in names)
+    select = ", ".join(f"{n}::jsonb" if n in {"doc", "contrib", "facts"} else n for n in names)
     updates = ", ".join(f"{n} = EXCLUDED.{n}" for n in names[1:])
     await conn.execute(
         f"""INSERT INTO {schema}.case_view ({CASE_COLUMNS})
@@ -163,16 +165,24 @@ async def apply(
         for case_id, history in (await event_log.of_cases(conn, schema, refold)).items():
             states[case_id] = fold(case_id, history)
     rows, moves, changes = [], Counter[Cell](), []
+    unit_moves, trend_moves = Counter[UnitFact](), Counter[facts.TrendCell]()
     for case_id in touched:
         state = states[case_id]
         counts = contribution(state, tz)
         row = stored.get(case_id)
         old_division, old_counts = (row[0], {(m, k): n for m, k, n in orjson.loads(row[1])}) if row else (None, {})
         moves.update(delta(old_division, old_counts, state.division, counts))
-        rows.append(case_row(state, counts))
+        units, trend = case_facts(state, tz)
+        old_units, old_trend = facts.decode(row[3]) if row else ({}, {})
+        unit_moves.update(units)
+        unit_moves.subtract(old_units)
+        trend_moves.update(facts.spread_trend(state.division, trend))
+        trend_moves.subtract(facts.spread_trend(old_division, old_trend))
+        rows.append(case_row(state, counts, facts.encode(units, trend)))
         changes.append(change_notice(state))
     await _write_cases(conn, schema, rows)
     await _move_counters(conn, schema, {cell: n for cell, n in moves.items() if n})
+    await facts.move(conn, schema, unit_moves, trend_moves)
     for case_id in touched:
         cache.put(schema, xid, states[case_id])
     return changes

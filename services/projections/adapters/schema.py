@@ -11,6 +11,9 @@ from datetime import UTC, datetime
 
 import asyncpg
 
+from services.projections.adapters.facts import TABLES_DDL
+from services.projections.adapters.facts import index_ddl as facts_index_ddl
+
 LEVEL_COLUMNS = ("in_province", "in_city", "in_county", "in_township", "in_village")
 
 
@@ -86,7 +89,8 @@ CREATE TABLE {schema}.case_view (
     opened_at     timestamptz NOT NULL,
     updated_at    timestamptz NOT NULL,
     doc           jsonb NOT NULL,
-    contrib       jsonb NOT NULL
+    contrib       jsonb NOT NULL,
+    facts         jsonb NOT NULL DEFAULT '{{}}'  -- the case's scorecard and trend facts (adapters/facts.py)
 );
 
 -- Counters per division at every level: (division, metric, key) -> n; parent for drill-down.
@@ -97,7 +101,7 @@ CREATE TABLE {schema}.rollup (
     parent   text,
     n        bigint NOT NULL
 );
-"""
+""" + TABLES_DDL.format(schema=schema)
 
 
 def index_ddl(schema: str) -> list[str]:
@@ -114,6 +118,7 @@ def index_ddl(schema: str) -> list[str]:
         f"CREATE INDEX case_view_updated ON {schema}.case_view (updated_at)",
         f"ALTER TABLE {schema}.rollup ADD PRIMARY KEY (division, metric, key)",
         f"CREATE INDEX rollup_children ON {schema}.rollup (parent, metric, key)",
+        *facts_index_ddl(schema),
     ]
 
 
@@ -150,6 +155,24 @@ async def ensure_read_model(pool: asyncpg.Pool, base: str) -> str:
         schema = await create_generation(conn, base)
         await conn.execute(f"INSERT INTO {base}.read_model (schema) VALUES ($1)", schema)
         return schema
+
+
+async def upgrade_layout(conn: asyncpg.Connection, schema: str) -> bool:
+    """Add what a generation made by an older version lacks (the fact tables); True when it did.
+
+    Cases written before have no facts yet: each gets its own on its next change, and a rebuild
+    (`python -m services.projections.rebuild`) fills them all.
+    """
+    if await conn.fetchval("SELECT to_regclass($1)", f"{schema}.unit_facts") is not None:
+        return False
+    await conn.execute(
+        f"ALTER TABLE {schema}.case_view ADD COLUMN IF NOT EXISTS facts jsonb NOT NULL DEFAULT '{{}}'"
+        + ";"
+        + TABLES_DDL.format(schema=schema)
+    )
+    for statement in facts_index_ddl(schema):
+        await conn.execute(statement)
+    return True
 
 
 async def serving(conn: asyncpg.Connection, base: str) -> str:

@@ -20,6 +20,11 @@ from shared.vocabulary import CaseStatus, Channel, Level
 _SIGNABLE = frozenset({CaseStatus.ASSIGNED, CaseStatus.UNDER_REVIEW, CaseStatus.UNDER_RE_REVIEW})
 
 
+def callback_satisfied(grade: str | None) -> bool:
+    """A callback's grade as the satisfaction rate counts it: 滿意 and 基本滿意 are satisfied."""
+    return grade in {"satisfied", "basically_satisfied"}
+
+
 def petitioner_clock(kind: str) -> bool:
     """The request windows run against the petitioner, not against an official's deadline."""
     return kind.endswith("_request_window")
@@ -176,15 +181,23 @@ class CaseState(BaseModel):
         )
 
     @property
-    def counted_satisfaction(self) -> tuple[int, int]:
-        """(satisfied, unsatisfied) answers the satisfaction rate counts for this case: the petitioner's
-        own feedback when they gave any; otherwise the latest callback that reached them (滿意 and
-        基本滿意 count as satisfied)."""
+    def satisfaction_source(self) -> str | None:
+        """Which answers the satisfaction rate counts for this case (the one home of that rule): the
+        petitioner's own `feedback` when they gave any; otherwise the latest `callback` that reached them."""
         if self.feedback_satisfied or self.feedback_unsatisfied:
+            return "feedback"
+        return None if self.callback_satisfaction is None else "callback"
+
+    @property
+    def counted_satisfaction(self) -> tuple[int, int]:
+        """(satisfied, unsatisfied) answers the satisfaction rate counts for this case, by
+        `satisfaction_source` (滿意 and 基本滿意 count as satisfied)."""
+        source = self.satisfaction_source
+        if source == "feedback":
             return self.feedback_satisfied, self.feedback_unsatisfied
-        if self.callback_satisfaction is None:
+        if source is None:
             return 0, 0
-        return (0, 1) if self.callback_satisfaction == "dissatisfied" else (1, 0)
+        return (0, 1) if not callback_satisfied(self.callback_satisfaction) else (1, 0)
 
     @property
     def first_time(self) -> bool | None:
