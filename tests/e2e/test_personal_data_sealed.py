@@ -9,6 +9,7 @@ import asyncio
 import random
 import subprocess
 import uuid
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -122,12 +123,12 @@ def test_dumps_of_postgresql_and_every_topic_hold_no_phone_or_id_number(
         assert act(system, client, case["case_id"], "accept").status_code == 200
         eventually(lambda: sms_to(system, first["phone"]), lambda m: len(m) >= 1, what="the SMS at the gateway")
         url = f"{system.url('projections')}/v1/cases"
-        for created in (case, other):
-            eventually(
-                lambda c=created: client.get(f"{url}/{c['case_id']}", headers=system.auth()).status_code,
-                lambda status: status == 200,
-                what="the cases in the read model",
-            )
+
+        def in_read_model(case_id: str) -> int:
+            return client.get(f"{url}/{case_id}", headers=system.auth()).status_code
+
+        for case_id in (case["case_id"], other["case_id"]):
+            eventually(partial(in_read_model, case_id), lambda status: status == 200, what="the case in the read model")
         shown = identity(client, system, case["case_id"], role=Role.OFFICIAL, division=PUJIANG_VILLAGE)
         assert shown.status_code == 200
         assert shown.json()["petitioners"][0]["phone"] == first["phone"]  # they are there, sealed
@@ -205,20 +206,21 @@ def test_an_approved_erasure_reads_as_erased_everywhere_and_the_chain_still_veri
         eventually(lambda: worklist(system, client, PUJIANG_VILLAGE), lambda ids: case_id in ids)
         requests = f"{system.url('intake')}/v1/cases/{case_id}/erasure-requests"
         body = {"asked_by": "petitioner", "legal_basis": "consent_withdrawn", "reason": "本人书面申请删除个人信息"}
-        clerk = {"role": Role.OFFICIAL, "division": PUJIANG_VILLAGE, "sub": f"clerk-{uuid.uuid4().hex[:6]}"}
-        asked = client.post(requests, json=body, headers=system.auth(**clerk))
+        clerk_sub = f"clerk-{uuid.uuid4().hex[:6]}"
+        clerk = system.auth(Role.OFFICIAL, PUJIANG_VILLAGE, clerk_sub)
+        asked = client.post(requests, json=body, headers=clerk)
         assert asked.status_code == 201, asked.text
         [pending] = asked.json()["requests"]
-        assert (pending["status"], pending["recorded_by"]) == ("pending", clerk["sub"])
+        assert (pending["status"], pending["recorded_by"]) == ("pending", clerk_sub)
         decision = f"{requests}/{pending['request_id']}/decision"
-        assert client.post(decision, json={"approve": True}, headers=system.auth(**clerk)).status_code == 403
-        bad = client.post(requests, json={**body, "legal_basis": "because"}, headers=system.auth(**clerk))
+        assert client.post(decision, json={"approve": True}, headers=clerk).status_code == 403
+        bad = client.post(requests, json={**body, "legal_basis": "because"}, headers=clerk)
         assert bad.status_code == 422
-        head = {"role": Role.SUPERVISOR, "division": PUJIANG_TOWNSHIP, "sub": "head-wang"}
-        approved = client.post(decision, json={"approve": True}, headers=system.auth(**head))
+        head = system.auth(Role.SUPERVISOR, PUJIANG_TOWNSHIP, "head-wang")
+        approved = client.post(decision, json={"approve": True}, headers=head)
         assert approved.status_code == 200, approved.text
         assert approved.json()["erased"] is True
-        assert client.post(decision, json={"approve": True}, headers=system.auth(**head)).status_code == 409
+        assert client.post(decision, json={"approve": True}, headers=head).status_code == 409
 
         [who] = identity(client, system, case_id, role=Role.OFFICIAL, division=PUJIANG_VILLAGE).json()["petitioners"]
         assert (who["state"], who["name"], who["phone"]) == ("erased", ERASED, ERASED)
