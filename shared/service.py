@@ -114,6 +114,8 @@ class ServiceSpec:
     makes_schemas: bool = False
     # Serve queries from PUJIANG_READ_DATABASE_URL when set; writes and consumers stay on the primary.
     reads_from_replica: bool = False
+    # Holds the petitioners' data keys (intake): needs a master key of its own outside dev.
+    seals_personal_data: bool = False
 
 
 async def _ignore(_conn: asyncpg.Connection, _events: list[Consumed]) -> None:
@@ -124,7 +126,7 @@ def create_app(spec: ServiceSpec, settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     configure_logging(spec.name, logging.getLevelNamesMapping()[settings.pujiang_log_level.upper()])
     # Before anything connects: a refusal needs no Kafka or PostgreSQL to be seen.
-    refuse_unsafe_production(spec.name, settings)
+    refuse_unsafe_production(spec.name, settings, seals_personal_data=spec.seals_personal_data)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -73,3 +73,28 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     AUDITOR = "auditor"
     ADMIN = "admin"
+
+
+class ErasureBasis(StrEnum):
+    """Why personal data is erased: the grounds of PIPL (个人信息保护法) art. 47."""
+
+    PURPOSE_FULFILLED = "purpose_fulfilled"  # (1) achieved, impossible, or no longer needed
+    RETENTION_EXPIRED = "retention_expired"  # (2) the service ended or the retention period is over
+    CONSENT_WITHDRAWN = "consent_withdrawn"  # (3)
+    UNLAWFUL_PROCESSING = "unlawful_processing"  # (4) against the law or an agreement
+    OTHER_LAW = "other_law"  # (5) another law or regulation requires it
+
+
+class ErasureRequester(StrEnum):
+    """Who asked for the erasure (recorded by an official on their written request)."""
+
+    PETITIONER = "petitioner"
+    CO_PETITIONER = "co_petitioner"
+    LEGAL_REPRESENTATIVE = "legal_representative"
+    COURT = "court"
+    PETITION_BUREAU = "petition_bureau"
+
+
+# Who may record an erasure request, and who may approve or refuse one (never the same person).
+ERASURE_REQUESTERS = frozenset({Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN})
+ERASURE_APPROVERS = frozenset({Role.SUPERVISOR, Role.ADMIN})

@@ -140,12 +140,14 @@ class Reads:
             raise Invalid("as_of", "give a time zone (for example 2025-01-31T12:00:00+08:00)")
         async with self.pool.acquire() as conn:
             schema = await serving(conn, self.base)
-            await _visible_case(conn, schema, who, case_id)
+            now = await _visible_case(conn, schema, who, case_id)
             events = causal_order(await event_log.of_case(conn, schema, case_id, as_of))
+        # Erased now reads as erased in every past state too (the case as it stands says so).
+        erased = now.get("personal_data") == "erased"
         return CaseHistory(
             case_id,
             as_of.isoformat() if as_of else None,
-            [as_seen_by(who.role, e.model_dump(mode="json", exclude={"position"})) for e in events],
+            [as_seen_by(who.role, e.model_dump(mode="json", exclude={"position"}), erased) for e in events],
             document(fold(case_id, events)) if events else None,
         )
 

@@ -36,7 +36,7 @@ from shared.events import (
     SupervisionIssued,
 )
 from shared.events.base import chain_hash, hashed_fields
-from shared.events.intake import Petitioner
+from shared.events.intake import SealedPetitioner
 from shared.messaging.codec import encode
 from shared.messaging.topics import Topics
 from shared.settings import kafka_servers
@@ -143,7 +143,7 @@ def case_writer(rng: random.Random, start: datetime, villages: Sequence[str] = V
     petition = PetitionSubmitted(
         case_id=w.case_id, tracking_code=f"MH{rng.randrange(10**8):08d}", access_code_hash="0" * 64, channel=channel,
         division_code=rng.choice(villages), category=category, title=f"{category} matter", content="synthetic",
-        petitioner=Petitioner(name="synthetic", phone="13800000000", anonymous=rng.random() < 0.1),
+        petitioner=SealedPetitioner(anonymous=rng.random() < 0.1),  # synthetic: nobody to seal
     )  # fmt: skip
     submitted = w.record("petition", petition, None)
     division = truncate_to(petition.division_code, STARTS[category])

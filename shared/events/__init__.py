@@ -1,12 +1,18 @@
 """Event schemas every service agrees on, and the registry that decodes them."""
 
+from typing import Any
+
 from shared.events.base import GENESIS_HASH, Event, Metadata, RecordedEvent, chain_hash, verify_chain
 from shared.events.intake import (
+    ErasureRefused,
+    ErasureRequested,
     FeedbackGiven,
+    IdentityViewed,
     InformationAdded,
     NoticeDelivered,
     NoticeDeliveryFailed,
     NoticeIssued,
+    PersonalDataErased,
     PetitionSubmitted,
     ReceivedByLeader,
     ReceptionBooked,
@@ -129,6 +135,34 @@ REGISTRY.register(
 )
 # Issue 11: similar matters from different people merged into one case (並案).
 REGISTRY.register(CasesMergedIn, CaseMergedInto, CaseMergeUndone, CaseUnmerged)
+# Issue 14: personal data sealed: erasure, and who saw a petitioner's identity.
+REGISTRY.register(ErasureRequested, ErasureRefused, PersonalDataErased, IdentityViewed)
+
+
+def _unsealed(person: dict[str, Any]) -> dict[str, Any]:
+    """A petitioner recorded in clear before sealing: what is kept of them on reading (nothing to open)."""
+    return {
+        "key_id": None,
+        "sealed": "",
+        "anonymous": bool(person.get("anonymous")),
+        "notify_by": person.get("notify_by"),
+    }
+
+
+@REGISTRY.upcaster("PetitionSubmitted", 1)
+def _petition_v1(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **data,
+        "petitioner": _unsealed(data["petitioner"]),
+        "co_petitioners": [_unsealed(p) for p in data.get("co_petitioners", ())],
+    }
+
+
+@REGISTRY.upcaster("ReceptionBooked", 1)
+def _booking_v1(data: dict[str, Any]) -> dict[str, Any]:
+    name, phone = data.pop("name", None), data.pop("phone", None)
+    return {**data, "person": None if name is None and phone is None else _unsealed({})}
+
 
 __all__ = [
     "GENESIS_HASH",
@@ -157,12 +191,15 @@ __all__ = [
     "ClockWarned",
     "CollectivePetitionReported",
     "ConsultationRecorded",
+    "ErasureRefused",
+    "ErasureRequested",
     "Event",
     "EventRegistry",
     "ExtensionDenied",
     "ExtensionGranted",
     "ExtensionRequested",
     "FeedbackGiven",
+    "IdentityViewed",
     "InformationAdded",
     "InstructionGiven",
     "LeaderAssigned",
@@ -174,6 +211,7 @@ __all__ = [
     "ObjectionRuled",
     "ObjectionWindowClosed",
     "OfficialAssigned",
+    "PersonalDataErased",
     "PetitionSubmitted",
     "ReceivedByLeader",
     "ReceptionBooked",

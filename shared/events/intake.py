@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from shared.events.base import Event
-from shared.vocabulary import Channel, Level
+from shared.vocabulary import Channel, ErasureBasis, ErasureRequester, Level
+
+NotifyBy = Literal["sms", "email", "letter"]
 
 
 class Petitioner(BaseModel):
+    """A petitioner as they gave themselves: what is sealed into `SealedPetitioner`, never an event field."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
@@ -21,7 +25,37 @@ class Petitioner(BaseModel):
     # Where notices go (告知): optional; `notify_by` is the petitioner's choice when they gave several.
     email: str | None = None
     address: str | None = None
-    notify_by: Literal["sms", "email", "letter"] | None = None
+    notify_by: NotifyBy | None = None
+
+    @property
+    def sealed_part(self) -> dict[str, str | None]:
+        """The fields sealed under the person's data key: identity and contact."""
+        return {"name": self.name, "phone": self.phone, "id_number": self.id_number, "email": self.email,
+                "address": self.address}  # fmt: skip
+
+
+class SealedPetitioner(BaseModel):
+    """A petitioner as events carry them: name, phone, id number, e-mail and address sealed under a
+    data key of their own (`key_id`, held by intake, shared/sealing.py); only what others need in clear.
+
+    `key_id` None: recorded before sealing (schema version 1 of its event), nothing to open."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key_id: str | None = None
+    sealed: str = ""
+    anonymous: bool = False
+    notify_by: NotifyBy | None = None
+
+
+class ComplaintAbout(BaseModel):
+    """The unit (and, optionally, the official by name) a petition complains about: the people of that
+    unit never see the petitioner's identity (shared/privacy.py)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    unit: str  # the division code of the unit complained about (its handling unit's people)
+    official: str | None = None  # as the petitioner names them
 
 
 class Attachment(BaseModel):
@@ -33,6 +67,9 @@ class Attachment(BaseModel):
 
 
 class PetitionSubmitted(Event):
+    # 2: the petitioner and co-petitioners are sealed (`SealedPetitioner`); 1 carried them in clear.
+    schema_version: ClassVar[int] = 2
+
     case_id: str
     tracking_code: str
     # Only a hash of the petitioner's secret travels: the code itself is shown once, to them.
@@ -42,14 +79,15 @@ class PetitionSubmitted(Event):
     category: str
     title: str
     content: str
-    petitioner: Petitioner
+    petitioner: SealedPetitioner
     attachments: tuple[Attachment, ...] = ()
     # The cadre who recorded it for the citizen (proxy, door_to_door, visits), if any.
     recorded_by: str | None = None
     # A joint or group petition (联名 / 集体访): the other named signers, and how many people in all
     # (the petitioner included; a group visit names a few representatives for many).
-    co_petitioners: tuple[Petitioner, ...] = ()
+    co_petitioners: tuple[SealedPetitioner, ...] = ()
     headcount: int = 1
+    complaint_about: ComplaintAbout | None = None
 
 
 class RepeatPetitionReceived(Event):
@@ -161,14 +199,16 @@ class ReceptionScheduled(Event):
 
 
 class ReceptionBooked(Event):
-    """An appointment (约访): for an existing case (its codes were checked), or a new matter with a phone."""
+    """An appointment (约访): for an existing case (its codes were checked), or a new matter with a
+    name and phone, sealed (`person`, owner `booking|<booking_id>`)."""
+
+    schema_version: ClassVar[int] = 2  # 1 carried `name` and `phone` in clear
 
     schedule_id: str
     booking_id: str
     case_id: str | None = None
     tracking_code: str | None = None
-    name: str | None = None
-    phone: str | None = None
+    person: SealedPetitioner | None = None
     matter: str | None = None
 
 
@@ -192,3 +232,51 @@ class ReceivedByLeader(Event):
     leader: str
     leader_name: str = ""  # as published, for the petitioner's timeline
     schedule_id: str
+
+
+# ---- personal data sealed (issue 14): erasure and who saw what, on the petition stream ---------
+
+
+class ErasureRequested(Event):
+    """Someone asked for the petitioners' personal data of this case to be erased (PIPL art. 47);
+    an official records it, a supervisor or admin other than them decides."""
+
+    case_id: str
+    request_id: str
+    asked_by: ErasureRequester
+    legal_basis: ErasureBasis
+    reason: str
+    recorded_by: str
+
+
+class ErasureRefused(Event):
+    case_id: str
+    request_id: str
+    refused_by: str
+    reason: str
+
+
+class PersonalDataErased(Event):
+    """The request was approved: the data keys named here are destroyed, so the sealed identity and
+    contact of this case's petitioners read as erased everywhere; the case and its chain stay."""
+
+    case_id: str
+    request_id: str
+    approved_by: str
+    legal_basis: ErasureBasis
+    key_ids: tuple[str, ...]
+
+
+IdentityRead = Literal["petitioner", "letter", "bookings"]
+
+
+class IdentityViewed(Event):
+    """An official was shown a petitioner's identity or contact (who, when: the event's actor and time)."""
+
+    case_id: str | None = None  # None for a reception day's bookings
+    schedule_id: str | None = None
+    what: IdentityRead
+    viewer: str
+    role: str
+    viewer_division: str
+    signers: tuple[int, ...] = ()  # which petitioners of the case (0 the first, i the i-th co-petitioner)

@@ -65,7 +65,7 @@ def test_a_group_petition_starts_at_the_township_and_the_county_bureau_sees_it(s
         assert "李强" not in str(view)
         assert "13900000002" not in str(view)
 
-        # Officials read the history with the anonymous signer taken out; the counts include it.
+        # Officials read the history sealed, the anonymous signer's ciphertext taken out; the counts include it.
         projections = system.url("projections")
 
         def doc() -> dict[str, Any]:
@@ -77,8 +77,13 @@ def test_a_group_petition_starts_at_the_township_and_the_county_bureau_sees_it(s
         assert case_doc["informed_unit_id"] == PUJIANG
         history = client.get(f"{projections}/v1/cases/{case_id}/history", headers=system.auth(Role.OFFICIAL, PUJIANG))
         [submitted] = [e for e in history.json()["events"] if e["type"] == "PetitionSubmitted"]
-        names = [p["name"] for p in submitted["data"]["co_petitioners"]]
-        assert names == ["李强", None]
+        signers = submitted["data"]["co_petitioners"]
+        assert "李强" not in str(submitted)
+        assert [p["sealed"] is None for p in signers] == [False, True]
+        # Intake opens them for an official in scope: the named signer, and the anonymous one withheld.
+        opened = client.get(f"{system.url('intake')}/v1/cases/{case_id}/petitioner",
+                            headers=system.auth(Role.OFFICIAL, PUJIANG)).json()  # fmt: skip
+        assert [(p["state"], p["name"]) for p in opened["petitioners"][1:]] == [("shown", "李强"), ("anonymous", None)]
         stats = client.get(f"{projections}/v1/stats", params={"division": PUJIANG}, headers=system.auth())
         figure = stats.json()["collective"]
         assert figure["cases"] >= 1

@@ -67,6 +67,7 @@ RULES: dict[tuple[str, str, str], Rule] = {
         "public", "the tracking code an unguessable token stands for: it opens nothing by itself"
     ),
     ("intake", "GET", "/v1/notices"): Rule("listing", "failed or unprinted notices of cases in scope"),
+    ("intake", "GET", "/v1/identity-reads"): Rule("listing", "auditors: who saw which petitioner's identity, in scope"),
     ("intake", "GET", "/v1/notices/{notice_id}/letter"): Rule("case", "a notice of the seeded case"),
     ("intake", "POST", "/v1/notices/{notice_id}/printed"): Rule("case", "a notice of the seeded case"),
     ("intake", "POST", "/v1/notices/{notice_id}/retry"): Rule("case", "a notice of the seeded case"),

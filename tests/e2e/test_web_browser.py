@@ -176,7 +176,10 @@ async def test_a_township_cadre_signs_in_finds_a_case_accepts_and_resolves_it(sy
 
     await click(page, f"{row} a")
     await page.wait_for("document.querySelector('#case-status')?.dataset.status === 'assigned'")
-    assert "王芳" in await text_of(page, "#case-body")  # the petitioner's contact, as an official may see it
+    # The petitioner is sealed in every event: intake opens them when the official asks, and records it.
+    assert "王芳" not in await text_of(page, "#case-body")
+    await click(page, "#show-identity")
+    await page.wait_for("document.querySelector('.identity dl')?.textContent.includes('王芳')")
     await click(page, "#action-accept button[type=submit]")
     await page.wait_for("document.querySelector('#case-status')?.dataset.status === 'accepted'")
     # The cadre takes the case into personal charge (包案): it is then among the cases "on me".

@@ -9,7 +9,10 @@ import asyncpg
 import pytest
 
 from services.intake import handlers
+from services.intake.adapters import notice_outbox
 from services.intake.handlers import Intake
+from services.intake.handlers.notices import open_addresses
+from services.intake.handlers.sealing import open_people, people_of
 from shared.events import (
     REGISTRY,
     CaseAccepted,
@@ -28,20 +31,30 @@ pytestmark = pytest.mark.integration
 __all__ = ["intake"]  # the fixture, shared with the petitioner's tests
 
 
-async def told(pool: asyncpg.Pool, schema: str, case_id: str) -> list[tuple[str, str, str]]:
-    rows = await pool.fetch(
-        f"SELECT kind, tracking_code, address FROM {schema}.notice_outbox WHERE case_id = $1 ORDER BY issued_at, kind",
-        case_id,
-    )
-    return [(r["kind"], r["tracking_code"], r["address"]) for r in rows]
+async def told(intake: Intake, case_id: str) -> list[tuple[str, str, str | None]]:
+    """(kind, tracking code, address opened) of the case's notices; the outbox keeps each address sealed."""
+    async with intake.pool.acquire() as conn:
+        rows = await conn.fetch(
+            f"""SELECT notice_id FROM {intake.schema}.notice_outbox WHERE case_id = $1
+                ORDER BY issued_at, kind""",
+            case_id,
+        )
+        found = [await notice_outbox.outgoing(conn, intake.schema, r["notice_id"]) for r in rows]
+        notices = [n for n in found if n is not None]
+        assert all(n.address.startswith("v1.") for n in notices)  # sealed, never the phone itself
+        addresses = await open_addresses(intake, conn, notices)
+    return [(n.kind, n.tracking_code, a) for n, a in zip(notices, addresses, strict=True)]
 
 
 async def phone_of(intake: Intake, case_id: str) -> str:
+    """The petitioner's phone, opened from the sealed event with intake's keys."""
     async with intake.pool.acquire() as conn:
         first = (await intake.store.load(conn, f"petition-{case_id}"))[0]
-    submitted = REGISTRY.decode(first)
-    assert isinstance(submitted, PetitionSubmitted)
-    return submitted.petitioner.phone
+        submitted = REGISTRY.decode(first)
+        assert isinstance(submitted, PetitionSubmitted)
+        [opened] = await open_people(intake, conn, people_of(submitted)[:1])
+    assert opened.person is not None
+    return opened.person.phone
 
 
 async def merged_rows(pool: asyncpg.Pool, schema: str) -> list[tuple[str, str]]:
@@ -71,11 +84,11 @@ async def test_a_merged_petitioner_follows_the_lead_under_their_own_code_until_t
     view = await handlers.view_petition(intake, other["tracking_code"], other["access_code"])
     assert (view.merged, view.status, view.tracking_code) == (True, "accepted", other["tracking_code"])
     phone = await phone_of(intake, other_id)
-    assert await told(intake.pool, intake.schema, other_id) == [  # the test's clock stands still: by kind
+    assert await told(intake, other_id) == [  # the test's clock stands still: by kind
         ("accepted", other["tracking_code"], phone),
         ("merged", other["tracking_code"], phone),
     ]
-    assert [k for k, *_ in await told(intake.pool, intake.schema, lead_id)] == ["accepted"]
+    assert [k for k, *_ in await told(intake, lead_id)] == ["accepted"]
 
     undone = CaseMergeUndone(case_id=lead_id, merged_case_id=other_id, reason="不同事项")
     await deliver(intake, lead_id, "case", (4, undone))
@@ -85,7 +98,7 @@ async def test_a_merged_petitioner_follows_the_lead_under_their_own_code_until_t
     view = await handlers.view_petition(intake, other["tracking_code"], other["access_code"])
     assert (view.merged, view.status) == (False, "assigned")
     await deliver(intake, lead_id, "case", (5, resolved()))  # the lead's reply is no longer theirs
-    assert [k for k, *_ in await told(intake.pool, intake.schema, other_id)] == ["accepted", "merged", "unmerged"]
+    assert [k for k, *_ in await told(intake, other_id)] == ["accepted", "merged", "unmerged"]
 
 
 async def test_an_undo_from_one_lead_leaves_a_later_merge_into_another_alone(intake: Intake) -> None:
@@ -116,5 +129,5 @@ async def test_a_lead_decision_taken_before_the_merge_is_not_told_to_the_merged_
     batch = [recorded(e, "case", v, T0 + timedelta(hours=v), lead_id) for v, e in ((1, first), (2, moved), (3, joined))]
     async with intake.pool.acquire() as conn, conn.transaction():
         await handlers.on_followed(intake, conn, [Consumed.of(r) for r in batch])
-    assert [k for k, *_ in await told(intake.pool, intake.schema, lead_id)] == ["transferred"]
-    assert await told(intake.pool, intake.schema, other_id) == []  # told of the merge by its own event, later
+    assert [k for k, *_ in await told(intake, lead_id)] == ["transferred"]
+    assert await told(intake, other_id) == []  # told of the merge by its own event, later

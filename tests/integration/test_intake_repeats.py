@@ -67,7 +67,7 @@ async def test_the_index_finds_open_matters_by_person_category_and_neighbourhood
     pg_pool: asyncpg.Pool, intake: Intake
 ) -> None:
     wang = Petitioner(name="王芳", phone="13800000000")
-    old = matter("c-old", wang, "neighbourhood_dispute", "330726101203", TITLE, CONTENT)
+    old = matter("c-old", wang, "neighbourhood_dispute", "330726101203", TITLE, CONTENT, blind=intake.sealer.blind)
     async with pg_pool.acquire() as conn:
         await petition_index.add(conn, intake.schema, old, "MH0000000001", "hash", T0)
         same_town = old.model_copy(update={"case_id": "c-new", "division_code": "330726101000"})

@@ -460,20 +460,45 @@ const aftercare = {
 function petitionerCard() {
   const event = submitted();
   const data = event?.data || {};
-  const person = data.petitioner;
   const body = [el("h2", {}, t("case.petitioner"))];
-  if (!event) body.push(el("p", { class: "muted" }, t("case.hidden")));
-  else if (event.redacted || !person?.name) body.push(el("p", {}, t("case.anonymous")));
-  else {
-    body.push(el("dl", { class: "facts" }, fact(t("portal.name"), person.name),
-      fact(t("case.contact"), person.phone ? el("a", { href: `tel:${person.phone}` }, person.phone) : "—")));
-  }
+  // Events carry the petitioner sealed: intake opens them for an official in scope, and records the read.
+  if (state.doc?.personal_data === "erased") body.push(el("p", { class: "erased" }, t("case.erased")));
+  else if (!event) body.push(el("p", { class: "muted" }, t("case.hidden")));
+  else if (event.redacted && !data.petitioner?.erased) body.push(el("p", {}, t("case.anonymous")));
+  else body.push(identityPanel());
+  if (state.doc?.complaint_about) body.push(el("p", { class: "muted" }, t("case.complaint_about")));
   if (data.content) body.push(el("h3", {}, t("case.content")), el("p", { class: "content" }, data.content));
   if (data.attachments?.length) {
     body.push(el("h3", {}, t("case.attachments")), el("ul", {}, data.attachments.map((a) =>
       el("li", {}, /^https?:\/\//.test(a.url) ? el("a", { href: a.url, rel: "noopener noreferrer", target: "_blank" }, a.name) : a.name))));
   }
   return el("section", { class: "card" }, ...body);
+}
+
+/** The petitioners' identity, asked of intake only when the official chooses to see it (each read is recorded). */
+function identityPanel() {
+  const panel = el("div", { class: "identity" });
+  const button = el("button", { type: "button", id: "show-identity", class: "ghost", onclick: async () => {
+    button.disabled = true;
+    try {
+      const found = await call("intake", `v1/cases/${state.doc.case_id}/petitioner`);
+      panel.replaceChildren(...found.petitioners.map(personShown));
+    } catch (failure) {
+      button.disabled = false;
+      if (failure.status !== 401) panel.append(el("p", { class: "error", role: "alert" }, t("case.identity_failed")));
+    }
+  } }, t("case.show_identity"));
+  panel.append(el("p", { class: "muted" }, t("case.identity_recorded")), button);
+  return panel;
+}
+
+function personShown(person) {
+  if (person.state === "shown") {
+    return el("dl", { class: "facts" }, fact(t("portal.name"), person.name),
+      fact(t("case.contact"), person.phone ? el("a", { href: `tel:${person.phone}` }, person.phone) : "—"),
+      person.id_number ? fact(t("case.id_number"), person.id_number) : "");
+  }
+  return el("p", {}, t(`case.identity_${person.state}`));
 }
 
 function clocksCard(doc, at) {

@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS {schema}.notice_outbox (
     issued_at       timestamptz NOT NULL,
     settled_at      timestamptz
 );
+-- The address is sealed under the petitioner's data key `key_id` (owner notice|<id>), issue 14.
+ALTER TABLE {schema}.notice_outbox ADD COLUMN IF NOT EXISTS key_id text;
 CREATE INDEX IF NOT EXISTS notice_outbox_due ON {schema}.notice_outbox (next_attempt_at) WHERE state = 'pending';
 CREATE INDEX IF NOT EXISTS notice_outbox_case ON {schema}.notice_outbox (case_id, issued_at);
 CREATE INDEX IF NOT EXISTS notice_outbox_state ON {schema}.notice_outbox (state, issued_at)
@@ -54,6 +56,7 @@ class Outgoing(NamedTuple):
     body: str
     attempts: int
     issued_at: datetime
+    key_id: str | None = None  # the data key `address` is sealed under (opened only to deliver it)
 
 
 class NoticeRow(NamedTuple):
@@ -81,9 +84,9 @@ async def add(conn: asyncpg.Connection, schema: str, notices: Sequence[tuple[Out
     """Add notices (each with its initial state); answers the ids that were new."""
     rows = await conn.fetch(
         f"""INSERT INTO {schema}.notice_outbox (notice_id, case_id, tracking_code, kind, channel, address, subject,
-                body, state, issued_at)
+                body, state, issued_at, key_id)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                $8::text[], $9::text[], $10::timestamptz[])
+                $8::text[], $9::text[], $10::timestamptz[], $11::text[])
             ON CONFLICT (notice_id) DO NOTHING RETURNING notice_id""",
         *(list(column) for column in _columns(notices)),
     )
@@ -92,7 +95,7 @@ async def add(conn: asyncpg.Connection, schema: str, notices: Sequence[tuple[Out
 
 def _columns(notices: Sequence[tuple[Outgoing, str]]) -> list[tuple[object, ...]]:
     if not notices:
-        return [()] * 10
+        return [()] * 11
     return list(
         zip(
             *(
@@ -107,6 +110,7 @@ def _columns(notices: Sequence[tuple[Outgoing, str]]) -> list[tuple[object, ...]
                     o.body,
                     s,
                     o.issued_at,
+                    o.key_id,
                 )
                 for o, s in notices
             ),
@@ -126,7 +130,7 @@ async def claim(conn: asyncpg.Connection, schema: str, limit: int, lease: timede
                   AND (claimed_until IS NULL OR claimed_until < clock_timestamp())
                 ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
             RETURNING o.notice_id, o.case_id, o.tracking_code, o.kind, o.channel, o.address, o.subject, o.body,
-                o.attempts, o.issued_at""",
+                o.attempts, o.issued_at, o.key_id""",
         limit,
         lease,
     )
@@ -179,8 +183,8 @@ async def retry(conn: asyncpg.Connection, schema: str, notice_id: str) -> bool:
 
 async def outgoing(conn: asyncpg.Connection, schema: str, notice_id: str) -> Outgoing | None:
     row = await conn.fetchrow(
-        f"""SELECT notice_id, case_id, tracking_code, kind, channel, address, subject, body, attempts, issued_at
-            FROM {schema}.notice_outbox WHERE notice_id = $1""",
+        f"""SELECT notice_id, case_id, tracking_code, kind, channel, address, subject, body, attempts, issued_at,
+                key_id FROM {schema}.notice_outbox WHERE notice_id = $1""",
         notice_id,
     )
     return None if row is None else Outgoing(**dict(row))
@@ -227,3 +231,8 @@ async def in_state(conn: asyncpg.Connection, schema: str, state: str, limit: int
         )
         for r in rows
     ]
+
+
+async def forget_addresses(conn: asyncpg.Connection, schema: str, case_id: str) -> None:
+    """Erasure: the case's notices keep what they said, not even the sealed address."""
+    await conn.execute(f"UPDATE {schema}.notice_outbox SET address = '' WHERE case_id = $1", case_id)

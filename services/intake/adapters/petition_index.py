@@ -40,6 +40,8 @@ CREATE TABLE IF NOT EXISTS {schema}.petition_index (
 ALTER TABLE {schema}.petition_index ADD COLUMN IF NOT EXISTS phone_key text;
 ALTER TABLE {schema}.petition_index ADD COLUMN IF NOT EXISTS anonymous boolean;
 ALTER TABLE {schema}.petition_index ADD COLUMN IF NOT EXISTS handling_division text;
+-- The unit a petition complains about (issue 14): its people never see or find the petitioner.
+ALTER TABLE {schema}.petition_index ADD COLUMN IF NOT EXISTS complaint_unit text;
 CREATE INDEX IF NOT EXISTS petition_index_phone ON {schema}.petition_index (phone_key, submitted_at);
 -- Empty once those rows are filled in: finding them at each start reads nothing else.
 CREATE INDEX IF NOT EXISTS petition_index_unphoned ON {schema}.petition_index (case_id) WHERE phone_key IS NULL;
@@ -66,8 +68,9 @@ async def add(
     access_code_hash: str,
     at: datetime,
     anonymous: bool = False,
+    complaint_unit: str | None = None,
 ) -> None:
-    await add_many(conn, schema, [Indexed(matter, tracking_code, access_code_hash, at, anonymous)])
+    await add_many(conn, schema, [Indexed(matter, tracking_code, access_code_hash, at, anonymous, complaint_unit)])
 
 
 class Indexed(NamedTuple):
@@ -78,6 +81,7 @@ class Indexed(NamedTuple):
     access_code_hash: str
     submitted_at: datetime
     anonymous: bool = False
+    complaint_unit: str | None = None
 
 
 async def add_many(conn: asyncpg.Connection, schema: str, petitions: Sequence[Indexed]) -> None:
@@ -101,6 +105,7 @@ async def add_many(conn: asyncpg.Connection, schema: str, petitions: Sequence[In
                     p.submitted_at,
                     p.matter.person.phone_key,
                     p.anonymous,
+                    p.complaint_unit,
                 )
                 for p in petitions
             ),
@@ -110,13 +115,16 @@ async def add_many(conn: asyncpg.Connection, schema: str, petitions: Sequence[In
     await conn.execute(
         f"""INSERT INTO {schema}.petition_index (case_id, tracking_code, access_code_hash, id_key, contact_key,
                 category, division_code, neighbourhood, status, title_tokens, text_tokens, submitted_at,
-                phone_key, anonymous)
+                phone_key, anonymous, complaint_unit)
             SELECT case_id, tracking_code, access_code_hash, id_key, contact_key, category, division_code,
-                neighbourhood, status, title_tokens::text[], text_tokens::text[], submitted_at, phone_key, anonymous
+                neighbourhood, status, title_tokens::text[], text_tokens::text[], submitted_at, phone_key, anonymous,
+                complaint_unit
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::boolean[])
+                $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[], $14::boolean[],
+                $15::text[])
                 AS p(case_id, tracking_code, access_code_hash, id_key, contact_key, category, division_code,
-                    neighbourhood, status, title_tokens, text_tokens, submitted_at, phone_key, anonymous)
+                    neighbourhood, status, title_tokens, text_tokens, submitted_at, phone_key, anonymous,
+                    complaint_unit)
             ON CONFLICT (case_id) DO NOTHING""",
         *(list(column) for column in columns),
     )
@@ -252,13 +260,14 @@ class ByPhone(NamedTuple):
     division_code: str
     handling_division: str | None
     submitted_at: datetime
+    complaint_unit: str | None = None
 
 
 async def by_phone(conn: asyncpg.Connection, schema: str, phone_key: str, anonymous_too: bool) -> list[ByPhone]:
     """The newest `PHONE_CANDIDATES` petitions first given with this phone (anonymous ones only when asked)."""
     rows = await conn.fetch(
         f"""SELECT i.case_id, i.tracking_code, v.progress->>'title' AS title, i.status, i.category,
-                i.division_code, i.handling_division, i.submitted_at
+                i.division_code, i.handling_division, i.submitted_at, i.complaint_unit
             FROM {schema}.petition_index i LEFT JOIN {schema}.petitioner_view v USING (case_id)
             WHERE i.phone_key = $1 AND ($2 OR NOT coalesce(i.anonymous, true))
             ORDER BY i.submitted_at DESC, i.case_id LIMIT {PHONE_CANDIDATES}""",
@@ -275,6 +284,7 @@ async def by_phone(conn: asyncpg.Connection, schema: str, phone_key: str, anonym
             r["division_code"],
             r["handling_division"],
             r["submitted_at"],
+            r["complaint_unit"],
         )
         for r in rows
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from shared.events.intake import Attachment, Petitioner
+from shared.events.intake import Attachment, ComplaintAbout, Petitioner, SealedPetitioner
 from shared.vocabulary import Channel
 
 
@@ -23,6 +23,21 @@ class SubmitPetition(BaseModel):
     recorded_by: str | None = None
     co_petitioners: tuple[Petitioner, ...] = ()
     headcount: int = 1
+    complaint_about: ComplaintAbout | None = None
+
+    @property
+    def people(self) -> tuple[Petitioner, ...]:
+        """The petitioner and the co-petitioners, in signer order (0 the petitioner)."""
+        return (self.petitioner, *self.co_petitioners)
+
+
+class SealedPeople(BaseModel):
+    """A petition's people as its event records them: each sealed under a data key of their own."""
+
+    model_config = ConfigDict(frozen=True)
+
+    petitioner: SealedPetitioner
+    co_petitioners: tuple[SealedPetitioner, ...] = ()
 
 
 class NewCase(BaseModel):

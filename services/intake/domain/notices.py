@@ -107,11 +107,14 @@ class Recipient(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     tracking_code: str
-    petitioner: Petitioner
+    # Opened from the sealed event for this notice only; None when it cannot be (erased, or recorded
+    # before sealing): such a recipient is recorded as told with channel `none`.
+    petitioner: Petitioner | None
     petition_channel: Channel
     # Names this recipient in the notice id when several share one tracking code (a collective
     # petition's co-signers, `MH…#1`, `MH…#2`): each is told once, on their own.
     key: str | None = None
+    erased: bool = False
 
 
 class Route(BaseModel):
@@ -132,6 +135,8 @@ def route_for(recipient: Recipient) -> Route:
     and an unasked SMS would say to whoever reads it that they petitioned.
     """
     p = recipient.petitioner
+    if p is None:
+        return Route(channel="none", undelivered_reason="personal_data_erased" if recipient.erased else "no_contact")
     addresses: dict[Deliverable, str] = {"sms": p.phone.strip(), "email": (p.email or "").strip()}
     addresses["letter"] = (p.address or "").strip()
     if p.anonymous and p.notify_by is None:

@@ -6,9 +6,27 @@ from functools import singledispatch
 
 from pydantic import BaseModel, ConfigDict
 
-from services.intake.domain.commands import NewCase, SubmitPetition
+from services.intake.domain.commands import NewCase, SealedPeople, SubmitPetition
 from shared.domain import NotFound, StaleState
-from shared.events import Event, PetitionSubmitted, RepeatPetitionReceived
+from shared.events import (
+    ErasureRefused,
+    ErasureRequested,
+    Event,
+    PersonalDataErased,
+    PetitionSubmitted,
+    RepeatPetitionReceived,
+)
+
+
+class ErasureRequest(BaseModel):
+    """One request to erase the petitioners' personal data, as it stands (domain/erasure.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    request: ErasureRequested
+    status: str = "pending"  # pending, approved, refused
+    decided_by: str | None = None
+    decision_reason: str = ""
 
 
 class Petition(BaseModel):
@@ -18,6 +36,11 @@ class Petition(BaseModel):
     tracking_code: str | None = None
     access_code_hash: str | None = None
     version: int = 0
+    erasure_requests: tuple[ErasureRequest, ...] = ()
+
+    @property
+    def erased(self) -> bool:
+        return any(r.status == "approved" for r in self.erasure_requests)
 
     @property
     def exists(self) -> bool:
@@ -33,12 +56,13 @@ class PetitionNotFound(NotFound):
         super().__init__("petition")
 
 
-def decide_submit(state: Petition, command: SubmitPetition, case: NewCase) -> list[Event]:
+def decide_submit(state: Petition, command: SubmitPetition, case: NewCase, people: SealedPeople) -> list[Event]:
+    """The petition as recorded: the people sealed (`people`), never the command's plaintext."""
     if state.exists:
         raise PetitionAlreadyExists(f"petition {case.case_id} already exists")
-    # Both parts were checked when they were made (the request body, the issued codes): the event
-    # is assembled from them, not validated a third time on intake's busiest path.
-    return [PetitionSubmitted.model_construct(**dict(case), **dict(command))]
+    # Every part was checked when it was made (the request body, the issued codes, the sealing): the
+    # event is assembled from them, not validated a third time on intake's busiest path.
+    return [PetitionSubmitted.model_construct(**dict(case), **{**dict(command), **dict(people)})]
 
 
 def decide_repeat(state: Petition, command: SubmitPetition) -> list[Event]:
@@ -71,6 +95,32 @@ def _(event: PetitionSubmitted, state: Petition) -> Petition:
             "version": state.version + 1,
         }
     )
+
+
+@evolve.register
+def _(event: ErasureRequested, state: Petition) -> Petition:
+    requests = (*state.erasure_requests, ErasureRequest(request=event))
+    return state.model_copy(update={"erasure_requests": requests, "version": state.version + 1})
+
+
+def _decided(state: Petition, request_id: str, status: str, by: str, reason: str) -> Petition:
+    requests = tuple(
+        r.model_copy(update={"status": status, "decided_by": by, "decision_reason": reason})
+        if r.request.request_id == request_id
+        else r
+        for r in state.erasure_requests
+    )
+    return state.model_copy(update={"erasure_requests": requests, "version": state.version + 1})
+
+
+@evolve.register
+def _(event: ErasureRefused, state: Petition) -> Petition:
+    return _decided(state, event.request_id, "refused", event.refused_by, event.reason)
+
+
+@evolve.register
+def _(event: PersonalDataErased, state: Petition) -> Petition:
+    return _decided(state, event.request_id, "approved", event.approved_by, "")
 
 
 def fold(events: list[Event]) -> Petition:

@@ -16,7 +16,7 @@ from shared.divisions import level_of
 from shared.domain import Invalid, NotAllowed, NotFound
 from shared.domain import fold as shared_fold
 from shared.events import Event, ReceptionBooked, ReceptionHeld, ReceptionScheduled
-from shared.events.intake import PlaceKind, ReceptionKind
+from shared.events.intake import PlaceKind, ReceptionKind, SealedPetitioner
 from shared.vocabulary import Level
 
 
@@ -26,8 +26,7 @@ class Booking(BaseModel):
     booking_id: str
     case_id: str | None = None
     tracking_code: str | None = None
-    name: str | None = None
-    phone: str | None = None
+    person: SealedPetitioner | None = None  # a new matter's name and phone, sealed
     matter: str | None = None
     held: bool = False
     attended: bool | None = None
@@ -76,16 +75,19 @@ class PublishReception(BaseModel):
 
 
 class BookReception(BaseModel):
-    """Either `case_id` (the petitioner's codes were checked) or `name` + `phone` + `matter`."""
+    """Either `case_id` (the petitioner's codes were checked) or a sealed `person` (name, phone) + `matter`.
+
+    `phone_key` is the new phone's keyed hash and `booked_phone_keys` those of the day's bookings (the
+    handler opens them): a number books once."""
 
     model_config = ConfigDict(frozen=True)
 
     booking_id: str
     case_id: str | None = None
     tracking_code: str | None = None
-    name: str | None = None
-    phone_key: str | None = None  # the phone as compared (digits only), so a number books once
-    phone: str | None = None
+    person: SealedPetitioner | None = None
+    phone_key: str | None = None
+    booked_phone_keys: frozenset[str] = frozenset()
     matter: str | None = None
 
 
@@ -128,12 +130,16 @@ def decide_booking(state: Schedule, command: BookReception, today: date) -> list
     for booking in state.bookings:
         if command.case_id is not None and booking.case_id == command.case_id:
             raise NotAllowed("this case already has an appointment on this reception day", "booked")
-        if command.phone_key is not None and phone_key(booking.phone) == command.phone_key:
-            raise NotAllowed("this phone number already has an appointment on this reception day", "booked")
+    if command.phone_key is not None and command.phone_key in command.booked_phone_keys:
+        raise NotAllowed("this phone number already has an appointment on this reception day", "booked")
     return [
         ReceptionBooked(
             schedule_id=published.schedule_id,
-            **command.model_dump(include={"booking_id", "case_id", "tracking_code", "name", "phone", "matter"}),
+            booking_id=command.booking_id,
+            case_id=command.case_id,
+            tracking_code=command.tracking_code,
+            person=command.person,
+            matter=command.matter,
         )
     ]
 
@@ -153,11 +159,6 @@ def decide_record(state: Schedule, command: RecordReception, today: date) -> lis
     if not command.attended and (command.case_ids or command.opened):
         raise Invalid("attended", "no matter can be received from someone who did not come")
     return [ReceptionHeld(schedule_id=published.schedule_id, **command.model_dump())]
-
-
-def phone_key(phone: str | None) -> str | None:
-    """A phone as compared: its last 11 digits, however it was written (spaces, dashes, +86)."""
-    return None if phone is None else "".join(c for c in phone if c.isdigit())[-11:]
 
 
 @singledispatch

@@ -1,15 +1,16 @@
 """Is a new petition a repeat (重複信訪) of an open matter? Same person, category, place, similar text.
 
-Pure: the petitioner is compared by hashed keys, the text by token sets, so the index that
-feeds these functions never has to hold the petitioner's name, phone or id number.
+Pure: the petitioner is compared by keyed hashes (`blind`, an HMAC under a key derived from the
+master key, shared/sealing.py, handed in), the text by token sets, so the index that feeds these
+functions never has to hold the petitioner's name, phone or id number, and a stolen index cannot be
+turned back into phone numbers by hashing every number there is.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from pydantic import BaseModel, ConfigDict
 
@@ -20,6 +21,8 @@ from shared.vocabulary import CaseStatus, Level
 SIMILAR = 0.5
 # The opening of a petition states the matter; the rest (often long) adds little and costs a lot.
 COMPARED_CHARS = 2000
+# A keyed hash of a text (shared/sealing.Sealer.blind): equal texts give equal keys, nothing guesses back.
+Blind = Callable[[str], str]
 _RUNS = re.compile(r"[0-9a-z]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
@@ -36,29 +39,31 @@ class PersonKeys(BaseModel):
     phone_key: str = ""
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def phone_digits(phone: str) -> str:
     """A phone number as digits only, without China's +86: one number however it was written."""
     digits = "".join(ch for ch in phone if ch.isdigit())
     return digits[2:] if digits.startswith("86") and len(digits) > 11 else digits
 
 
-def phone_key(phone: str) -> str:
-    return _digest(f"phone:{phone_digits(phone)}")
+def phone_key(phone: str, blind: Blind) -> str:
+    return blind(f"phone:{phone_digits(phone)}")
 
 
-def person_keys(petitioner: Petitioner) -> PersonKeys:
+def person_keys(petitioner: Petitioner, blind: Blind) -> PersonKeys:
     digits = phone_digits(petitioner.phone)
     name = "".join(unicodedata.normalize("NFKC", petitioner.name).lower().split())
     id_number = (petitioner.id_number or "").strip().upper()
     return PersonKeys(
-        id_key=_digest(f"id:{id_number}") if id_number else None,
-        contact_key=_digest(f"contact:{digits}:{name}"),
-        phone_key=phone_key(petitioner.phone),
+        id_key=blind(f"id:{id_number}") if id_number else None,
+        contact_key=blind(f"contact:{digits}:{name}"),
+        phone_key=phone_key(petitioner.phone, blind),
     )
+
+
+def nobody(case_id: str) -> PersonKeys:
+    """The keys of a petitioner who can no longer be compared (erased, or recorded before sealing):
+    they match no one else, and no phone finds them."""
+    return PersonKeys(id_key=None, contact_key=f"none:{case_id}", phone_key=f"none:{case_id}")
 
 
 def same_person(a: PersonKeys, b: PersonKeys) -> bool:
@@ -115,10 +120,20 @@ class Matter(BaseModel):
         return self.status.open
 
 
-def matter(case_id: str, petitioner: Petitioner, category: str, division_code: str, title: str, content: str) -> Matter:
+def matter(
+    case_id: str,
+    petitioner: Petitioner | None,
+    category: str,
+    division_code: str,
+    title: str,
+    content: str,
+    *,
+    blind: Blind,
+) -> Matter:
+    """The repeat check's view of a petition; `petitioner` None: one that cannot be compared (`nobody`)."""
     return Matter(
         case_id=case_id,
-        person=person_keys(petitioner),
+        person=nobody(case_id) if petitioner is None else person_keys(petitioner, blind),
         category=category,
         division_code=division_code,
         title_tokens=tokens(title),

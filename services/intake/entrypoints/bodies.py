@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from services.intake.domain.commands import SubmitPetition
-from shared.events.intake import Attachment, Petitioner
+from shared.events.intake import Attachment, ComplaintAbout, Petitioner
 from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
 from shared.jurisdiction.divisions import DivisionCode
 from shared.vocabulary import Channel
@@ -46,6 +46,20 @@ class AttachmentIn(Body):
     content_type: str | None = Field(default=None, max_length=100)
 
 
+class ComplaintAboutIn(Body):
+    """The unit a petition complains about (a division of this deployment), and the official named."""
+
+    unit: DivisionCode
+    official: str | None = Field(default=None, min_length=1, max_length=100)
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, value: str) -> str:
+        if value not in deployment_tree():
+            raise ValueError("must be a division of this deployment (GET /v1/divisions)")
+        return value
+
+
 class PetitionIn(Body):
     channel: Channel
     division_code: DivisionCode
@@ -58,6 +72,8 @@ class PetitionIn(Body):
     # and how many people in all; without them the petition is one person's, as before.
     co_petitioners: list[PetitionerIn] = Field(default_factory=list, max_length=100)
     headcount: int | None = Field(default=None, ge=1, le=100_000)
+    # A complaint about a unit or one of its officials (issue 14): that unit never sees who complained.
+    complaint_about: ComplaintAboutIn | None = None
 
     @field_validator("headcount")
     @classmethod
@@ -104,6 +120,7 @@ class PetitionIn(Body):
             recorded_by=recorded_by,
             co_petitioners=tuple(Petitioner.model_construct(**dict(p)) for p in self.co_petitioners),
             headcount=self.headcount or 1 + len(self.co_petitioners),
+            complaint_about=None if self.complaint_about is None else ComplaintAbout(**dict(self.complaint_about)),
         )
 
 

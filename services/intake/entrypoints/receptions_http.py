@@ -152,7 +152,7 @@ async def record_reception(
 
 async def _booked_person(r: Receptions, schedule_id: str, booking_id: str | None) -> PetitionerIn:
     """The name and phone given when booking a new matter (checked then), for the petition it opens."""
-    booking = await receptions.booking_of(r.intake, schedule_id, booking_id) if booking_id else None
-    if booking is None or booking.name is None or booking.phone is None:
+    person = await receptions.booked_person(r.intake, schedule_id, booking_id) if booking_id else None
+    if person is None:
         raise Invalid("open.petitioner", "required: this reception has no booking with a name and phone")
-    return PetitionerIn.model_construct(name=booking.name, phone=booking.phone, id_number=None, anonymous=False)
+    return PetitionerIn.model_construct(name=person.name, phone=person.phone, id_number=None, anonymous=False)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import asyncpg
 import structlog
 
-from services.intake.adapters import notice_outbox, petition_index
+from services.intake.adapters import notice_outbox, personal_keys, petition_index
 from services.intake.adapters.delivery.letter import letter_address, render_letter
 from services.intake.adapters.delivery.port import Channel, DeliveryFailed
 from services.intake.adapters.delivery.sms_http import SmsGateway
@@ -32,12 +32,16 @@ from services.intake.adapters.delivery.smtp import SmtpMailer
 from services.intake.adapters.notice_outbox import NoticeRow, Outgoing
 from services.intake.domain.notices import Recipient, RetryPolicy, Templates, decision_of, issue, load_templates
 from services.intake.domain.progress import Fact
-from services.intake.handlers import cases
+from services.intake.handlers import cases, identity
+from services.intake.handlers.sealing import notice_owner, open_people, petitioner_owner
 from services.intake.settings import NoticeSettings
-from shared.domain import NotAllowed, NotFound
+from shared.domain import Forbidden, NotAllowed, NotFound
 from shared.events import CaseAssigned, Event, Metadata, NoticeDelivered, NoticeDeliveryFailed, PetitionSubmitted
-from shared.events.intake import NoticeIssued
+from shared.events.intake import NoticeIssued, SealedPetitioner
 from shared.http.auth import Principal
+from shared.privacy import withheld_from
+from shared.sealing import ERASED, DataKey, SealingError
+from shared.vocabulary import Channel as PetitionChannel
 from shared.vocabulary import Role
 
 if TYPE_CHECKING:
@@ -70,25 +74,52 @@ class NoticeDesk:
         return cls(load_templates(text), retry, s, {"sms": SmsGateway(s), "email": SmtpMailer(s)})
 
 
-def recipients(facts: Sequence[Fact]) -> list[Recipient]:
+@dataclass(frozen=True)
+class Addressee:
+    """Someone a decision on this case is told to, still sealed: their petition's code and their person."""
+
+    tracking_code: str
+    petition_channel: PetitionChannel
+    owner: str  # the sealed person's owner (shared with their data key's associated data)
+    person: SealedPetitioner
+    key: str | None = None  # names a co-signer in the notice id
+
+
+def addressees(facts: Sequence[Fact]) -> list[Addressee]:
     """Everyone a decision on this case is told to: each petition's own petitioner (one today; a case
     that carries several petitions lists each, with its own tracking code)."""
     found = []
     for fact in facts:
         if fact.stream == "petition" and isinstance(fact.event, PetitionSubmitted):
             e = fact.event
-            found.append(Recipient(tracking_code=e.tracking_code, petitioner=e.petitioner, petition_channel=e.channel))
+            found.append(Addressee(e.tracking_code, e.channel, petitioner_owner(e.case_id, 0), e.petitioner))
             # A collective petition's other signers are told too, each through their own contact.
             found += [
-                Recipient(
-                    tracking_code=e.tracking_code,
-                    petitioner=p,
-                    petition_channel=e.channel,
-                    key=f"{e.tracking_code}#{i}",
-                )
+                Addressee(e.tracking_code, e.channel, petitioner_owner(e.case_id, i), p, f"{e.tracking_code}#{i}")
                 for i, p in enumerate(e.co_petitioners, start=1)
             ]
     return found
+
+
+async def recipients(
+    intake: Intake, conn: asyncpg.Connection, facts: Sequence[Fact]
+) -> list[tuple[Recipient, DataKey | None]]:
+    """The addressees opened, each with the data key their notice's address is sealed under."""
+    found = addressees(facts)
+    opened = await open_people(intake, conn, [(a.owner, a.person) for a in found])
+    return [
+        (
+            Recipient(
+                tracking_code=a.tracking_code,
+                petitioner=o.person,
+                petition_channel=a.petition_channel,
+                key=a.key,
+                erased=o.state == "erased",
+            ),
+            o.key,
+        )
+        for a, o in zip(found, opened, strict=True)
+    ]
 
 
 def _unit_before(facts: Sequence[Fact], version: int) -> str | None:
@@ -111,10 +142,10 @@ async def issue_notices(
     own (a lead case this one is merged into, 並案); they are told under this petition's code.
     """
     desk = intake.notices
-    people = recipients(loaded.facts)
     case_id = loaded.petition.case_id
-    if not people or case_id is None:
+    if case_id is None or not addressees(loaded.facts):
         return loaded
+    people = await recipients(intake, conn, loaded.facts)
     context = loaded.facts if decided_on is None else decided_on
     for fact, event_id in sorted(new, key=lambda n: n[0].version):
         if fact.stream != "case":
@@ -124,14 +155,21 @@ async def issue_notices(
             continue
         rows: list[tuple[Outgoing, str]] = []
         issued: list[NoticeIssued] = []
-        for person in people:
+        for person, key in people:
             notice, route = issue(desk.templates, decision, person, case_id, str(event_id))
             address = route.address
-            if route.channel == "letter":
+            if route.channel == "letter" and person.petitioner is not None:
                 address = letter_address(person.petitioner.name, route.address)
+            # The outbox keeps the address sealed under the petitioner's own key: erasing them makes
+            # it unreadable here too, and a dump of the table shows no contact.
+            sealed = (
+                ""
+                if key is None or not address
+                else intake.sealer.seal(key, notice_owner(notice.notice_id), address.encode())
+            )
             row = Outgoing(
-                notice.notice_id, case_id, notice.tracking_code, notice.kind, notice.channel, address,
-                notice.subject, notice.text, 0, intake.clock.now(),
+                notice.notice_id, case_id, notice.tracking_code, notice.kind, notice.channel, sealed,
+                notice.subject, notice.text, 0, intake.clock.now(), None if key is None else key.key_id,
             )  # fmt: skip
             rows.append((row, notice_outbox.initial_state(route.channel)))
             issued.append(notice)
@@ -151,23 +189,46 @@ async def deliver_due(intake: Intake) -> int:
     async with intake.pool.acquire() as conn, conn.transaction():
         claimed = await notice_outbox.claim(conn, intake.schema, s.notice_batch, timedelta(seconds=s.notice_lease_s))
     if claimed:
-        await asyncio.gather(*(_deliver(intake, notice) for notice in claimed))
+        async with intake.pool.acquire() as conn:
+            opened = await open_addresses(intake, conn, claimed)
+        await asyncio.gather(*(_deliver(intake, notice, to) for notice, to in zip(claimed, opened, strict=True)))
     return len(claimed)
 
 
-async def _deliver(intake: Intake, notice: Outgoing) -> None:
+async def open_addresses(intake: Intake, conn: asyncpg.Connection, notices: Sequence[Outgoing]) -> list[str | None]:
+    """Each notice's address opened for its delivery or its letter (None: its petitioner was erased)."""
+    keys = await personal_keys.held(conn, intake.schema, intake.sealer, [n.key_id for n in notices if n.key_id])
+    found: list[str | None] = []
+    for n in notices:
+        held = keys.get(n.key_id) if n.key_id else None
+        if held is None or held.key is None or not n.address:
+            found.append(None)
+            continue
+        try:
+            found.append(intake.sealer.open(held.key, notice_owner(n.notice_id), n.address).decode())
+        except SealingError:
+            found.append(None)
+    return found
+
+
+async def _deliver(intake: Intake, notice: Outgoing, address: str | None) -> None:
     channel = intake.notices.channels.get(notice.channel)
+    if address is None:  # erased since it was issued: no attempt can ever succeed
+        await _settle(intake, notice, None, "personal data erased: no address to deliver to", final=True)
+        return
     try:
         if channel is None:
             raise DeliveryFailed(f"no channel {notice.channel} configured")
-        receipt = await channel.send(notice)
+        receipt = await channel.send(notice._replace(address=address))
     except DeliveryFailed as failure:
         await _settle(intake, notice, None, str(failure))
         return
     await _settle(intake, notice, receipt, None)
 
 
-async def _settle(intake: Intake, notice: Outgoing, receipt: str | None, error: str | None) -> None:
+async def _settle(
+    intake: Intake, notice: Outgoing, receipt: str | None, error: str | None, *, final: bool = False
+) -> None:
     """Record one attempt's outcome, unless another instance (after a lease ran out) already did."""
     async with intake.pool.acquire() as conn, conn.transaction():
         await petition_index.lock(conn, intake.schema, notice.case_id)
@@ -185,7 +246,7 @@ async def _settle(intake: Intake, notice: Outgoing, receipt: str | None, error: 
             )
             await notice_outbox.delivered(conn, intake.schema, notice.notice_id, receipt)
         else:
-            retry_in = intake.notices.retry.delay_after(notice.attempts)
+            retry_in = None if final else intake.notices.retry.delay_after(notice.attempts)
             event = NoticeDeliveryFailed(
                 notice_id=notice.notice_id,
                 case_id=notice.case_id,
@@ -249,9 +310,22 @@ async def _letter(intake: Intake, conn: asyncpg.Connection, principal: Principal
 
 
 async def letter_page(intake: Intake, principal: Principal, notice_id: str) -> str:
-    async with intake.pool.acquire() as conn:
+    """The printable letter, its envelope opened for this official: a read of the petitioner's name and
+    address, recorded (`IdentityViewed`); refused to the unit the petition complains about."""
+    async with intake.pool.acquire() as conn, conn.transaction():
         notice = await _letter(intake, conn, principal, notice_id)
-    return render_letter(notice, intake.notices.templates.sender, intake.timezone)
+        complaint = await conn.fetchval(
+            f"SELECT complaint_unit FROM {intake.schema}.petition_index WHERE case_id = $1", notice.case_id
+        )
+        if withheld_from(principal.role, principal.division, False, complaint) is not None:
+            raise Forbidden("this petition complains about your unit: its petitioner's identity is not shown to it")
+        [address] = await open_addresses(intake, conn, [notice])
+        if address is None:
+            address = ERASED
+        else:
+            await identity.record_view(intake, conn, principal, notice.case_id, "letter", ())
+    intake.poke()
+    return render_letter(notice._replace(address=address), intake.notices.templates.sender, intake.timezone)
 
 
 async def letter_printed(intake: Intake, principal: Principal, notice_id: str) -> NoticeRow:

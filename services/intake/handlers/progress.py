@@ -10,8 +10,9 @@ import structlog
 
 from services.intake.adapters import case_progress, merged_petitions, petition_index
 from services.intake.domain.progress import STREAMS, Fact
-from services.intake.domain.repeats import matter, phone_key
+from services.intake.domain.repeats import matter, nobody, phone_key
 from services.intake.handlers import cases, notices
+from services.intake.handlers.sealing import open_people, people_of
 from services.intake.handlers.service import Intake
 from shared.events import CaseMergeUndone, CasesMergedIn, Event, PetitionSubmitted
 from shared.messaging.consumer import BatchHandler, Consumed
@@ -111,9 +112,14 @@ async def backfill(intake: Intake) -> int:
                 submitted = first.event
                 assert isinstance(submitted, PetitionSubmitted)
                 s = submitted
-                new = matter(s.case_id, s.petitioner, s.category, s.division_code, s.title, s.content)
+                [opened] = await open_people(intake, conn, people_of(s)[:1])
+                blind = intake.sealer.blind
+                new = matter(s.case_id, opened.person, s.category, s.division_code, s.title, s.content, blind=blind)
                 at, anonymous = first.time, s.petitioner.anonymous
-                await petition_index.add(conn, intake.schema, new, s.tracking_code, s.access_code_hash, at, anonymous)
+                complaint = None if s.complaint_about is None else s.complaint_about.unit
+                await petition_index.add(
+                    conn, intake.schema, new, s.tracking_code, s.access_code_hash, at, anonymous, complaint
+                )
                 await cases.save(intake, conn, loaded.facts, loaded.lead)
         unphoned = await petition_index.unphoned(conn, intake.schema)
         for case_id in unphoned:
@@ -124,7 +130,11 @@ async def backfill(intake: Intake) -> int:
                 loaded = await cases.load(intake, conn, case_id)
                 submitted = loaded.facts[0].event
                 assert isinstance(submitted, PetitionSubmitted)
-                key, anonymous = phone_key(submitted.petitioner.phone), submitted.petitioner.anonymous
+                [opened] = await open_people(intake, conn, people_of(submitted)[:1])
+                key = nobody(case_id).phone_key
+                if opened.person is not None:
+                    key = phone_key(opened.person.phone, intake.sealer.blind)
+                anonymous = submitted.petitioner.anonymous
                 await petition_index.set_phone(conn, intake.schema, case_id, key, anonymous)
                 await cases.save(intake, conn, loaded.facts, loaded.lead)
     if missing or unphoned:

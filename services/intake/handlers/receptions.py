@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from services.intake.adapters import petition_index, reception_index
+from services.intake.adapters import identity_reads, personal_keys, petition_index, reception_index
+from services.intake.adapters.identity_reads import IdentityRead
 from services.intake.domain import codes
 from services.intake.domain.commands import SubmitPetition
 from services.intake.domain.receptions import (
@@ -31,18 +32,22 @@ from services.intake.domain.receptions import (
     decide_record,
     evolve,
     fold,
-    phone_key,
 )
+from services.intake.domain.repeats import phone_key
 from services.intake.handlers import cases
 from services.intake.handlers.petitioner import authenticate
+from services.intake.handlers.sealing import Opened as OpenedPerson
+from services.intake.handlers.sealing import booking_owner, open_people, seal_person
 from services.intake.handlers.service import Intake
 from services.intake.handlers.submit import Linked, submit_petition
 from shared.divisions import significant_prefix
 from shared.domain import Invalid, NotFound
 from shared.domain import fold as shared_fold
-from shared.events import REGISTRY, Event, Metadata, ReceivedByLeader, ReceptionScheduled
+from shared.events import REGISTRY, Event, IdentityViewed, Metadata, ReceivedByLeader, ReceptionScheduled
+from shared.events.intake import Petitioner
 from shared.eventstore.errors import ConcurrencyError
 from shared.http.auth import Principal
+from shared.sealing import ERASED, DataKey
 from shared.vocabulary import Channel, Role
 
 OFFICIAL_ROLES = (Role.OFFICIAL, Role.SUPERVISOR, Role.ADMIN)
@@ -126,15 +131,33 @@ async def one(intake: Intake, schedule_id: str) -> dict[str, Any]:
     return reception_index.public(state)
 
 
-async def book(intake: Intake, tz: ZoneInfo, schedule_id: str, command: BookReception) -> Booked:
-    """One seat, or a refusal; a race lost to another booking is decided again on what won."""
+async def _opened_bookings(intake: Intake, conn: asyncpg.Connection, state: Schedule) -> list[OpenedPerson]:
+    """The new matters' sealed people of the day, opened (erased or older ones stay closed)."""
+    people = [(booking_owner(b.booking_id), b.person) for b in state.bookings if b.person is not None]
+    return await open_people(intake, conn, people)
+
+
+async def book(
+    intake: Intake, tz: ZoneInfo, schedule_id: str, command: BookReception, key: DataKey | None = None
+) -> Booked:
+    """One seat, or a refusal; a race lost to another booking is decided again on what won.
+
+    `key`: the data key a new matter's person is sealed under, stored with the booking."""
     for attempt in range(BOOKING_ATTEMPTS):
         try:
             async with intake.pool.acquire() as conn, conn.transaction():
                 state = await _load(intake, conn, schedule_id)
+                if command.phone_key is not None:
+                    booked = await _opened_bookings(intake, conn, state)
+                    keys = frozenset(phone_key(o.person.phone, intake.sealer.blind) for o in booked if o.person)
+                    command = command.model_copy(update={"booked_phone_keys": keys})
                 events = decide_booking(state, command, _today(intake, tz))
                 actor = f"petitioner:{command.tracking_code}" if command.tracking_code else "petitioner"
                 state = await _append(intake, conn, schedule_id, state, events, actor, None)
+                if key is not None:
+                    await personal_keys.add(
+                        conn, intake.schema, intake.sealer, [(booking_owner(command.booking_id), key)]
+                    )
             intake.poke()
             return Booked(command.booking_id, reception_index.public(state))
         except ConcurrencyError:
@@ -154,25 +177,64 @@ async def book_with_codes(
 
 
 async def book_new_matter(intake: Intake, tz: ZoneInfo, schedule_id: str, name: str, phone: str, matter: str) -> Booked:
+    booking_id, key = str(uuid.uuid4()), intake.sealer.new_data_key()
+    person = seal_person(intake.sealer, key, booking_owner(booking_id), Petitioner(name=name, phone=phone))
     command = BookReception(
-        booking_id=str(uuid.uuid4()), name=name, phone=phone, phone_key=phone_key(phone), matter=matter
+        booking_id=booking_id, person=person, phone_key=phone_key(phone, intake.sealer.blind), matter=matter
     )
-    return await book(intake, tz, schedule_id, command)
+    return await book(intake, tz, schedule_id, command, key)
+
+
+def _booking_shown(booking: Booking, opened: OpenedPerson | None) -> dict[str, Any]:
+    shown = booking.model_dump(mode="json", exclude={"person"})
+    if opened is not None:
+        person = opened.person
+        erased = opened.state == "erased"
+        shown["name"] = ERASED if erased else None if person is None else person.name
+        shown["phone"] = ERASED if erased else None if person is None else person.phone
+    else:
+        shown["name"] = shown["phone"] = None
+    return shown
 
 
 async def bookings(intake: Intake, principal: Principal, schedule_id: str) -> dict[str, Any]:
-    """For officials of the place: the schedule with every booking (contact details included) and the records."""
+    """For officials of the place: the schedule with every booking (contact details opened, the read
+    recorded as `IdentityViewed` on the schedule's stream) and the records."""
     principal.require_role(*OFFICIAL_ROLES)
-    async with intake.pool.acquire() as conn:
+    async with intake.pool.acquire() as conn, conn.transaction():
         state = await _load(intake, conn, schedule_id)
-    if state.published is None:
-        raise ScheduleNotFound
-    principal.require_jurisdiction(state.published.division_code)
+        if state.published is None:
+            raise ScheduleNotFound
+        principal.require_jurisdiction(state.published.division_code)
+        opened = iter(await _opened_bookings(intake, conn, state))
+        shown = [_booking_shown(b, next(opened) if b.person is not None else None) for b in state.bookings]
+        if any(b.person is not None for b in state.bookings):
+            state = await _record_view(intake, conn, principal, state)
+    if any(b.person is not None for b in state.bookings):
+        intake.poke()
     return {
         **reception_index.public(state),
-        "bookings": [b.model_dump(mode="json") for b in state.bookings],
+        "bookings": shown,
         "held": [h.model_dump(mode="json") for h in state.held],
     }
+
+
+async def _record_view(intake: Intake, conn: asyncpg.Connection, principal: Principal, state: Schedule) -> Schedule:
+    published = state.published
+    assert published is not None
+    event = IdentityViewed(
+        schedule_id=published.schedule_id, what="bookings", viewer=principal.sub, role=principal.role.value,
+        viewer_division=principal.division,
+    )  # fmt: skip
+    metadata = Metadata(correlation_id=uuid.uuid4(), actor=principal.sub, actor_unit=principal.division)
+    [recorded] = await intake.store.append(
+        conn, reception_stream(published.schedule_id), state.version, [event], metadata, published.schedule_id
+    )
+    await identity_reads.add(conn, intake.schema, IdentityRead(
+        recorded.id, recorded.time, None, published.schedule_id, "bookings", principal.sub, principal.role.value,
+        principal.division, published.division_code, None,
+    ))  # fmt: skip
+    return shared_fold(evolve, [event], state)
 
 
 async def record(
@@ -257,6 +319,11 @@ def new_matter(command: SubmitPetition) -> NewMatter:
     return NewMatter(command)
 
 
-async def booking_of(intake: Intake, schedule_id: str, booking_id: str) -> Booking | None:
+async def booked_person(intake: Intake, schedule_id: str, booking_id: str) -> Petitioner | None:
+    """The name and phone a new matter was booked with, opened to open its petition (None: none, or erased)."""
     async with intake.pool.acquire() as conn:
-        return (await _load(intake, conn, schedule_id)).booking(booking_id)
+        booking = (await _load(intake, conn, schedule_id)).booking(booking_id)
+        if booking is None or booking.person is None:
+            return None
+        [opened] = await open_people(intake, conn, [(booking_owner(booking_id), booking.person)])
+    return opened.person

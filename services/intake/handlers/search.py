@@ -44,9 +44,13 @@ async def petitions_by_phone(intake: Intake, principal: Principal, phone: str) -
     principal.require_role(*SEARCHING_ROLES)
     anonymous_too = sees_identity(principal.role, anonymous=True)
     async with intake.pool.acquire() as conn:
-        rows = await petition_index.by_phone(conn, intake.schema, phone_key(phone), anonymous_too)
+        rows = await petition_index.by_phone(conn, intake.schema, phone_key(phone, intake.sealer.blind), anonymous_too)
+    # A petition complaining about the caller's own unit is not found by them (shared/privacy.withheld_from).
     in_scope = [
-        r for r in rows if any(principal.covers(code) for code in (r.division_code, r.handling_division) if code)
+        r
+        for r in rows
+        if any(principal.covers(code) for code in (r.division_code, r.handling_division) if code)
+        and r.complaint_unit != principal.division
     ]
     return FoundPetitions(
         petitions=[

@@ -13,7 +13,14 @@ from services.intake.handlers.notices import NoticeDesk
 from services.intake.handlers.submit import Submission, SubmitResult, write_submissions
 from shared.clock import Clock
 from shared.eventstore.port import EventStore
+from shared.sealing import DEV_MASTER_KEY, Sealer, master_key_text
 from shared.service import Context
+from shared.settings import Settings
+
+
+def sealer_of(settings: Settings) -> Sealer:
+    """The master key's sealer: the key file's, else PUJIANG_MASTER_KEY, else (dev) the development key."""
+    return Sealer.of_text(master_key_text(settings.pujiang_master_key, settings.pujiang_master_key_file))
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,8 @@ class Intake:
     poke: Callable[[], None]
     notices: NoticeDesk = field(default_factory=NoticeDesk.configured, compare=False)
     timezone: str = "Asia/Shanghai"
+    # Seals the petitioners' personal data and makes its keyed hashes (tests: the development key).
+    sealer: Sealer = field(default_factory=lambda: Sealer.of_text(DEV_MASTER_KEY), compare=False, repr=False)
     submissions: GroupCommit[Submission, SubmitResult] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -41,4 +50,7 @@ class Intake:
 
     @classmethod
     def of(cls, ctx: Context) -> Intake:
-        return cls(ctx.name, ctx.pool, ctx.store, ctx.clock, ctx.relay.poke, timezone=ctx.settings.pujiang_timezone)
+        return cls(
+            ctx.name, ctx.pool, ctx.store, ctx.clock, ctx.relay.poke,
+            timezone=ctx.settings.pujiang_timezone, sealer=sealer_of(ctx.settings),
+        )  # fmt: skip

@@ -7,7 +7,6 @@ whatever its size, and every submit is answered only once the group is durable.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING
 import asyncpg
 import orjson
 
-from services.intake.adapters import case_progress, idempotency, petition_index
+from services.intake.adapters import case_progress, idempotency, personal_keys, petition_index
 from services.intake.adapters.petition_index import Indexed
 from services.intake.domain import codes
 from services.intake.domain.commands import NewCase, SubmitPetition
@@ -25,9 +24,11 @@ from services.intake.domain.progress import fold_progress
 from services.intake.domain.repeats import Matter, PersonKeys, find_repeat, matter
 from services.intake.handlers import cases
 from services.intake.handlers.cases import own_facts
+from services.intake.handlers.sealing import Sealed, seal_people
 from shared.domain import Refusal
 from shared.events import Event, Metadata
 from shared.eventstore.port import Append
+from shared.sealing import Sealer
 
 if TYPE_CHECKING:
     from services.intake.handlers.service import Intake
@@ -70,15 +71,17 @@ class Submission:
     case: NewCase
     access_code: str
     matter: Matter
+    sealed: Sealed
     idempotency_key: str | None
     fingerprint: str | None
     recorder_unit: str | None
 
 
-def request_fingerprint(command: SubmitPetition) -> str:
-    """The hash a reused Idempotency-Key is compared by: the request body as checked."""
+def request_fingerprint(command: SubmitPetition, sealer: Sealer) -> str:
+    """The keyed hash a reused Idempotency-Key is compared by: the request body as checked (it holds the
+    petitioner's identity, so a plain hash of it would let a guess be confirmed)."""
     body = command.model_dump(mode="json", exclude={"recorded_by"})
-    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return sealer.blind("request:" + orjson.dumps(body, option=orjson.OPT_SORT_KEYS).decode())
 
 
 async def submit_petition(
@@ -91,14 +94,15 @@ async def submit_petition(
         tracking_code=tracking_code,
         access_code_hash=codes.hash_access_code(tracking_code, access_code),
     )
-    c = command
+    c, sealer = command, intake.sealer
     submission = Submission(
         command=c,
         case=case,
         access_code=access_code,
-        matter=matter(case.case_id, c.petitioner, c.category, c.division_code, c.title, c.content),
+        matter=matter(case.case_id, c.petitioner, c.category, c.division_code, c.title, c.content, blind=sealer.blind),
+        sealed=seal_people(sealer, case.case_id, c.people),
         idempotency_key=idempotency_key,
-        fingerprint=None if idempotency_key is None else request_fingerprint(c),
+        fingerprint=None if idempotency_key is None else request_fingerprint(c, sealer),
         recorder_unit=recorder_unit,
     )
     return await intake.submissions.run(submission)
@@ -169,12 +173,20 @@ async def _open(intake: Intake, conn: asyncpg.Connection, group: list[Submission
     for s in group:
         actor = s.command.recorded_by or f"petitioner:{s.case.tracking_code}"
         metadata = Metadata(correlation_id=uuid.uuid4(), actor=actor, actor_unit=s.recorder_unit)
-        events = decide_submit(Petition(), s.command, s.case)
+        events = decide_submit(Petition(), s.command, s.case, s.sealed.people)
         appends.append(Append(cases.petition_stream(s.case.case_id), 0, events, metadata, s.case.case_id))
         decided.append(events)
     recorded = await intake.store.append_batch(conn, appends)
+    await personal_keys.add(conn, intake.schema, intake.sealer, [k for s in group for k in s.sealed.keys])
     indexed = [
-        Indexed(s.matter, s.case.tracking_code, s.case.access_code_hash, r[0].time, s.command.petitioner.anonymous)
+        Indexed(
+            s.matter,
+            s.case.tracking_code,
+            s.case.access_code_hash,
+            r[0].time,
+            s.command.petitioner.anonymous,
+            None if s.command.complaint_about is None else s.command.complaint_about.unit,
+        )
         for s, r in zip(group, recorded, strict=True)
     ]
     await petition_index.add_many(conn, intake.schema, indexed)

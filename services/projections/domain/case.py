@@ -152,6 +152,11 @@ class CaseState(BaseModel):
     # it (each keeps its own petitioner and tracking code), a merged-in case names its lead.
     merged_cases: tuple[str, ...] = ()
     merged_into: str | None = None
+    # Personal data sealed (issue 14): erased once an erasure was approved (`PersonalDataErased`);
+    # the latest erasure request's state; the unit the petition complains about.
+    personal_data: str = "sealed"
+    erasure: str | None = None
+    complaint_about: str | None = None
     timeline: tuple[TimelineEntry, ...] = ()
 
     @property

@@ -21,6 +21,8 @@ from shared.events import (
     CaseReopenedForReview,
     CaseResolved,
     CollectivePetitionReported,
+    ErasureRefused,
+    ErasureRequested,
     Event,
     ExtensionGranted,
     FeedbackGiven,
@@ -29,6 +31,7 @@ from shared.events import (
     NoticeDelivered,
     NoticeDeliveryFailed,
     NoticeIssued,
+    PersonalDataErased,
     PetitionSubmitted,
     RecordedEvent,
     RepeatPetitionReceived,
@@ -69,6 +72,7 @@ def _(e: PetitionSubmitted, s: CaseState, r: RecordedEvent) -> Changes:
         "title": e.title,
         "anonymous": e.petitioner.anonymous,
         "headcount": e.headcount,
+        "complaint_about": None if e.complaint_about is None else e.complaint_about.unit,
         "submitted_at": r.time,
         "county_code": s.county_code or e.division_code[:6] + "000000",
     }
@@ -260,6 +264,24 @@ def _(_e: InformationAdded, s: CaseState, _r: RecordedEvent) -> Changes:
 @_changes.register
 def _(e: WithdrawalRecorded, _s: CaseState, _r: RecordedEvent) -> Changes:
     return {"withdrawn_by": e.by}
+
+
+# --- personal data sealed (issue 14): the petitioner's data erased, the case and its chain kept ---
+
+
+@_changes.register
+def _(_e: ErasureRequested, _s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"erasure": "requested"}
+
+
+@_changes.register
+def _(_e: ErasureRefused, _s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"erasure": "refused"}
+
+
+@_changes.register
+def _(_e: PersonalDataErased, _s: CaseState, _r: RecordedEvent) -> Changes:
+    return {"erasure": "approved", "personal_data": "erased"}
 
 
 # --- similar matters merged (並案, issue 11) --------------------------------------------------

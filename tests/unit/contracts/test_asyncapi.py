@@ -58,5 +58,5 @@ def test_the_topic_of_each_sla_event_is_the_one_sla_publishes_it_to() -> None:
 
 def test_the_payload_schemas_come_from_the_event_classes() -> None:
     schema = asyncapi.document()["components"]["schemas"]["PetitionSubmitted"]
-    assert schema["properties"]["petitioner"] == {"$ref": "#/components/schemas/Petitioner"}
+    assert schema["properties"]["petitioner"] == {"$ref": "#/components/schemas/SealedPetitioner"}
     assert "channel" in schema["required"]

@@ -106,3 +106,20 @@ def test_each_service_passes_the_production_guards_with_its_own_mounted_signing_
     keys = resources[("Secret", volume["secret"]["secretName"])]["stringData"]
     assert [item["path"] for item in volume["secret"]["items"]] == [key_file.name]
     assert {item["key"] for item in volume["secret"]["items"]} <= set(keys)
+
+
+def test_intake_mounts_its_master_key_read_only_from_a_secret_of_its_own(
+    resources: dict[tuple[str, str], dict[str, Any]],
+) -> None:
+    spec = resources[("Deployment", "intake")]["spec"]["template"]["spec"]
+    [container] = spec["containers"]
+    env = {e["name"]: e["value"] for e in container["env"] if "value" in e}
+    key_file = Path(env["PUJIANG_MASTER_KEY_FILE"])
+    [mount] = [m for m in container["volumeMounts"] if key_file.parent == Path(m["mountPath"])]
+    assert mount["readOnly"] is True
+    [volume] = [v for v in spec["volumes"] if v["name"] == mount["name"]]
+    assert volume["secret"]["secretName"] == "pujiang-master-key"
+    assert "master.key" in resources[("Secret", "pujiang-master-key")]["stringData"]
+    for other in ("routing", "sla", "projections", "web"):  # no other service holds it
+        [theirs] = resources[("Deployment", other)]["spec"]["template"]["spec"]["containers"]
+        assert "PUJIANG_MASTER_KEY_FILE" not in {e["name"] for e in theirs.get("env", [])}

@@ -5,7 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import orjson
+
+from services.intake.domain.notices import Recipient
 from services.intake.domain.progress import Fact
+from services.intake.handlers.notices import Addressee
+from services.intake.handlers.sealing import petitioner_owner, seal_person
 from shared.events import (
     CaseAccepted,
     CaseAssigned,
@@ -16,8 +21,29 @@ from shared.events import (
     PetitionSubmitted,
     RecordedEvent,
 )
-from shared.events.intake import Petitioner
+from shared.events.intake import Petitioner, SealedPetitioner
+from shared.sealing import DEV_MASTER_KEY, DataKey, Sealer
 from shared.vocabulary import Channel, Level
+
+SEALER = Sealer.of_text(DEV_MASTER_KEY)
+KEYS: dict[str, DataKey] = {}  # the data keys the tests sealed with, by owner (intake keeps them in a table)
+
+
+def sealed(case_id: str, signer: int, person: Petitioner) -> SealedPetitioner:
+    """`person` as an event carries them: sealed under a data key of their own, as intake seals them."""
+    owner = petitioner_owner(case_id, signer)
+    return seal_person(SEALER, KEYS.setdefault(owner, SEALER.new_data_key()), owner, person)
+
+
+def recipient_of(addressee: Addressee) -> Recipient:
+    """The addressee opened with the key it was sealed with (what `notices.recipients` does with intake's keys)."""
+    fields = orjson.loads(SEALER.open(KEYS[addressee.owner], addressee.owner, addressee.person.sealed))
+    person = Petitioner(**fields, anonymous=addressee.person.anonymous, notify_by=addressee.person.notify_by)
+    return Recipient(
+        tracking_code=addressee.tracking_code, petitioner=person, petition_channel=addressee.petition_channel,
+        key=addressee.key,
+    )  # fmt: skip
+
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 CASE = "c-1"
@@ -34,7 +60,9 @@ def submitted(anonymous: bool = False) -> PetitionSubmitted:
         category="neighbourhood_dispute",
         title="牆擋住了排水",
         content="The wall blocks it.",
-        petitioner=Petitioner(name="王芳", phone="13800000000", id_number="330726199001011234", anonymous=anonymous),
+        petitioner=sealed(
+            CASE, 0, Petitioner(name="王芳", phone="13800000000", id_number="330726199001011234", anonymous=anonymous)
+        ),
     )
 
 

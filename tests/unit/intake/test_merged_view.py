@@ -13,12 +13,12 @@ from services.intake.domain.document import petitioner_document
 from services.intake.domain.further import Withdraw, decide_withdraw
 from services.intake.domain.notices import decision_of, issue, load_templates
 from services.intake.domain.progress import Fact, fold_progress, fold_view
-from services.intake.handlers.notices import recipients
+from services.intake.handlers.notices import addressees
 from shared.domain import NotAllowed
 from shared.events import CaseAccepted, CaseClosed, CaseMergedInto, CaseUnmerged, PetitionSubmitted
 from shared.events.intake import Petitioner
 from shared.vocabulary import CaseStatus, Level
-from tests.unit.intake.facts import CASE, T0, VILLAGE, assigned, facts, resolved, submitted
+from tests.unit.intake.facts import CASE, T0, VILLAGE, assigned, facts, recipient_of, resolved, sealed, submitted
 
 pytestmark = pytest.mark.unit
 
@@ -103,9 +103,11 @@ def test_a_merged_petitioner_answers_nothing_of_the_lead_cases_own() -> None:
 def test_the_merged_petitioner_is_told_of_the_merge_under_their_own_code_and_nothing_of_anyone_else() -> None:
     lead_petitioner = Petitioner(name="李四", phone="13900000000")
     lead_submitted = PetitionSubmitted.model_validate(
-        {**submitted().model_dump(), "case_id": LEAD, "petitioner": lead_petitioner, "tracking_code": "MH999"}
-    )
-    (ours,) = recipients(merged_petition())
+        {**submitted().model_dump(), "case_id": LEAD, "petitioner": sealed(LEAD, 0, lead_petitioner),
+         "tracking_code": "MH999"}
+    )  # fmt: skip
+    (addressee,) = addressees(merged_petition())
+    ours = recipient_of(addressee)
     assert ours.tracking_code == "MH0123456789"
     merged = decision_of(CaseMergedInto(case_id=CASE, lead_case_id=LEAD, reason="同一堵墙"), None)
     assert merged is not None

@@ -17,7 +17,7 @@ from services.intake.domain.notices import (
     route_for,
 )
 from services.intake.domain.progress import Fact
-from services.intake.handlers.notices import recipients
+from services.intake.handlers.notices import addressees
 from shared.events import (
     CaseAccepted,
     CaseAssigned,
@@ -30,6 +30,7 @@ from shared.events import (
 )
 from shared.events.intake import Petitioner
 from shared.vocabulary import Channel, Level
+from tests.unit.intake.facts import recipient_of, sealed
 
 pytestmark = pytest.mark.unit
 
@@ -176,10 +177,14 @@ def test_each_signer_of_a_collective_petition_gets_their_own_notice_with_only_th
     submitted = PetitionSubmitted(
         case_id=CASE, tracking_code="MH123", access_code_hash="h", channel=Channel.ONLINE,
         division_code="330726001001", category="environment", title="t", content="c",
-        petitioner=Petitioner(name="王芳", phone="13800000000"), co_petitioners=others, headcount=3,
+        petitioner=sealed(CASE, 0, Petitioner(name="王芳", phone="13800000000")),
+        co_petitioners=tuple(sealed(CASE, i, p) for i, p in enumerate(others, start=1)), headcount=3,
     )  # fmt: skip
-    people = recipients([Fact("petition", 1, datetime(2026, 12, 1, tzinfo=UTC), submitted)])
-    assert [p.petitioner.phone for p in people] == ["13800000000", "13900000001", "13900000002"]
+    assert "13900000001" not in submitted.model_dump_json()  # the event carries them sealed
+    found = addressees([Fact("petition", 1, datetime(2026, 12, 1, tzinfo=UTC), submitted)])
+    assert [a.owner for a in found] == [f"petitioner|{CASE}|{i}" for i in range(3)]
+    people = [recipient_of(a) for a in found]
+    assert [p.petitioner.phone for p in people if p.petitioner] == ["13800000000", "13900000001", "13900000002"]
     decision = decision_of(CaseAccepted(case_id=CASE, unit_id="u", level=Level.TOWNSHIP), "浦阳街道")
     assert decision is not None
     issued = [issue(TEMPLATES, decision, p, CASE, "e-1") for p in people]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from services.intake.domain import codes
-from services.intake.domain.commands import NewCase, SubmitPetition
+from services.intake.domain.commands import NewCase, SealedPeople, SubmitPetition
 from services.intake.domain.petition import (
     Petition,
     PetitionAlreadyExists,
@@ -13,7 +13,7 @@ from services.intake.domain.petition import (
     fold,
 )
 from shared.events import PetitionSubmitted, RepeatPetitionReceived
-from shared.events.intake import Petitioner
+from shared.events.intake import Petitioner, SealedPetitioner
 from shared.vocabulary import Channel
 
 pytestmark = pytest.mark.unit
@@ -31,22 +31,24 @@ def a_command() -> SubmitPetition:
 
 
 CASE = NewCase(case_id="c-1", tracking_code="MH0123456789", access_code_hash="h")
+PEOPLE = SealedPeople(petitioner=SealedPetitioner(key_id="k-1", sealed="v1.ciphertext"))
 
 
 def test_a_new_petition_records_petition_submitted_with_everything_given() -> None:
-    (event,) = decide_submit(Petition(), a_command(), CASE)
+    (event,) = decide_submit(Petition(), a_command(), CASE, PEOPLE)
     assert isinstance(event, PetitionSubmitted)
-    assert event.model_dump() == {**a_command().model_dump(), **CASE.model_dump()}
+    assert event.model_dump() == {**a_command().model_dump(), **CASE.model_dump(), **PEOPLE.model_dump()}
+    assert "13900000000" not in event.model_dump_json()  # the command's plaintext is never recorded
     # Assembled without validating again, it is still exactly the event a reader decodes.
     assert PetitionSubmitted.model_validate(event.model_dump(mode="json")) == event
 
 
 def test_a_petition_is_recorded_once() -> None:
-    state = fold(decide_submit(Petition(), a_command(), CASE))
+    state = fold(decide_submit(Petition(), a_command(), CASE, PEOPLE))
     assert state.exists
     assert state.version == 1
     with pytest.raises(PetitionAlreadyExists):
-        decide_submit(state, a_command(), CASE)
+        decide_submit(state, a_command(), CASE, PEOPLE)
 
 
 def test_codes_are_readable_aloud_and_the_access_code_is_checked_by_hash() -> None:
@@ -61,13 +63,13 @@ def test_codes_are_readable_aloud_and_the_access_code_is_checked_by_hash() -> No
 
 
 def test_a_repeat_is_recorded_on_the_existing_petition_without_its_petitioner_again() -> None:
-    existing = fold(decide_submit(Petition(), a_command(), CASE))
+    existing = fold(decide_submit(Petition(), a_command(), CASE, PEOPLE))
     again = a_command().model_copy(update={"channel": Channel.VISIT, "recorded_by": "cadre-li"})
     (event,) = decide_repeat(existing, again)
     assert event == RepeatPetitionReceived(
         case_id="c-1", channel=Channel.VISIT, title="欠薪", content="Three months unpaid.", recorded_by="cadre-li"
     )
-    assert fold([*decide_submit(Petition(), a_command(), CASE), event]).version == 2
+    assert fold([*decide_submit(Petition(), a_command(), CASE, PEOPLE), event]).version == 2
     with pytest.raises(PetitionNotFound):
         decide_repeat(Petition(), again)
 

@@ -18,16 +18,20 @@ from services.intake.domain.receptions import (
     decide_record,
     evolve,
     fold,
-    phone_key,
 )
+from services.intake.domain.repeats import phone_key
+from services.intake.handlers.sealing import booking_owner, seal_person
 from shared.domain import Invalid, NotAllowed, NotFound
 from shared.events import ReceptionBooked, ReceptionHeld, ReceptionScheduled
+from shared.events.intake import Petitioner
+from shared.sealing import DEV_MASTER_KEY, Sealer
 from shared.vocabulary import Level
 
 pytestmark = pytest.mark.unit
 
 TODAY = date(2026, 12, 1)
 CENTRE = "330726105000"  # 杭坪镇 social governance centre
+SEALER = Sealer.of_text(DEV_MASTER_KEY)
 
 
 def published(capacity: int = 3, day: date = TODAY, **changes: object) -> PublishReception:
@@ -44,8 +48,11 @@ def schedule(capacity: int = 3, day: date = TODAY) -> Schedule:
 
 
 def by_phone(n: int) -> BookReception:
-    phone = f"1390000{n:04d}"
-    return BookReception(booking_id=f"b-{n}", name="王芳", phone=phone, phone_key=phone_key(phone), matter="征地补偿")
+    phone, booking_id = f"1390000{n:04d}", f"b-{n}"
+    person = seal_person(SEALER, SEALER.new_data_key(), booking_owner(booking_id), Petitioner(name="王芳", phone=phone))
+    return BookReception(
+        booking_id=booking_id, person=person, phone_key=phone_key(phone, SEALER.blind), matter="征地补偿"
+    )
 
 
 def by_case(case_id: str) -> BookReception:
@@ -88,7 +95,15 @@ def test_one_case_and_one_phone_book_once_and_a_past_day_is_closed() -> None:
         state = fold(decide_booking(state, booking, TODAY), state)
     with pytest.raises(NotAllowed, match="case already"):
         decide_booking(state, by_case("c-1").model_copy(update={"booking_id": "again"}), TODAY)
-    again = by_phone(1).model_copy(update={"booking_id": "again", "phone_key": phone_key("+86 139-0000-0001")})
+    # The handler opens the day's bookings and hands their phones' keyed hashes in.
+    booked = frozenset({phone_key("13900000001", SEALER.blind)})
+    again = by_phone(1).model_copy(
+        update={
+            "booking_id": "again",
+            "phone_key": phone_key("+86 139-0000-0001", SEALER.blind),
+            "booked_phone_keys": booked,
+        }
+    )
     with pytest.raises(NotAllowed, match="phone number already"):
         decide_booking(state, again, TODAY)
     with pytest.raises(NotAllowed, match="has passed"):

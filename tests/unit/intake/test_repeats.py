@@ -20,6 +20,7 @@ from services.intake.domain.repeats import (
     tokens,
 )
 from shared.events.intake import Petitioner
+from shared.sealing import DEV_MASTER_KEY, Sealer
 from shared.vocabulary import CaseStatus
 
 pytestmark = pytest.mark.unit
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.unit
 VILLAGE, NEXT_VILLAGE, TOWNSHIP, COUNTY = "330726101203", "330726101204", "330726101000", "330726000000"
 WANG = Petitioner(name="王芳", phone="13800000000")
 TITLE, CONTENT = "鄰居的牆擋住了排水", "The neighbour's new wall blocks the drain behind my house."
+BLIND = Sealer.of_text(DEV_MASTER_KEY).blind
 
 
 def a_matter(
@@ -34,7 +36,7 @@ def a_matter(
 ) -> Matter:
     fields = {"category": "neighbourhood_dispute", "division_code": VILLAGE, "title": TITLE, "content": CONTENT}
     fields.update(overrides)
-    return matter(case_id, petitioner, **fields).model_copy(update={"status": status})
+    return matter(case_id, petitioner, blind=BLIND, **fields).model_copy(update={"status": status})
 
 
 def test_chinese_is_compared_by_character_pairs_and_latin_by_words() -> None:
@@ -55,27 +57,38 @@ def test_jaccard_and_similarity() -> None:
 
 def test_a_person_is_their_id_number_when_both_give_one_else_their_phone_and_name() -> None:
     with_id = Petitioner(name="王芳", phone="13800000000", id_number="33072619900101123x")
-    assert same_person(person_keys(with_id), person_keys(WANG))
-    assert same_person(person_keys(Petitioner(name=" 王 芳", phone="+86 138-0000-0000")), person_keys(WANG))
+    assert same_person(person_keys(with_id, BLIND), person_keys(WANG, BLIND))
+    assert same_person(
+        person_keys(Petitioner(name=" 王 芳", phone="+86 138-0000-0000"), BLIND), person_keys(WANG, BLIND)
+    )
     same_id_new_phone = Petitioner(name="王芳", phone="13900000000", id_number="33072619900101123X")
-    assert same_person(person_keys(with_id), person_keys(same_id_new_phone))
+    assert same_person(person_keys(with_id, BLIND), person_keys(same_id_new_phone, BLIND))
     namesake = Petitioner(name="王芳", phone="13800000000", id_number="330726199202021234")
-    assert not same_person(person_keys(with_id), person_keys(namesake))
-    assert not same_person(person_keys(Petitioner(name="李明", phone="13800000000")), person_keys(WANG))
+    assert not same_person(person_keys(with_id, BLIND), person_keys(namesake, BLIND))
+    assert not same_person(person_keys(Petitioner(name="李明", phone="13800000000"), BLIND), person_keys(WANG, BLIND))
 
 
 def test_the_phone_key_is_the_number_however_it_was_written_and_not_the_name() -> None:
-    plain = person_keys(Petitioner(name="王芳", phone="13800000000")).phone_key
-    assert person_keys(Petitioner(name="李明", phone="+86 138-0000-0000")).phone_key == plain
-    assert phone_key("86 13800000000") == phone_key("138 0000 0000") == plain
-    assert phone_key("13800000001") != plain
+    plain = person_keys(Petitioner(name="王芳", phone="13800000000"), BLIND).phone_key
+    assert person_keys(Petitioner(name="李明", phone="+86 138-0000-0000"), BLIND).phone_key == plain
+    assert phone_key("86 13800000000", BLIND) == phone_key("138 0000 0000", BLIND) == plain
+    assert phone_key("13800000001", BLIND) != plain
     assert phone_digits("+86-571-8765-4321") == "57187654321"
 
 
 def test_keys_are_hashes_that_do_not_carry_the_person() -> None:
-    keys = person_keys(Petitioner(name="王芳", phone="13800000000", id_number="330726199001011234"))
+    keys = person_keys(Petitioner(name="王芳", phone="13800000000", id_number="330726199001011234"), BLIND)
     assert "13800000000" not in keys.model_dump_json()
     assert "王芳" not in keys.model_dump_json()
+
+
+def test_keys_are_keyed_so_nobody_without_the_master_key_can_hash_every_number_to_find_one() -> None:
+    import hashlib
+
+    keys = person_keys(Petitioner(name="王芳", phone="13800000000"), BLIND)
+    assert keys.phone_key != hashlib.sha256(b"phone:13800000000").hexdigest()  # what the index kept before
+    other_deployment = Sealer(bytes(32)).blind
+    assert person_keys(Petitioner(name="王芳", phone="13800000000"), other_deployment).phone_key != keys.phone_key
 
 
 @pytest.mark.parametrize(

@@ -115,3 +115,26 @@ def test_first_time_resolution_needs_a_settled_outcome() -> None:
     assert fold("c2", [accepted, resolved, happy]).first_time is True
     unhappy = happy.model_copy(update={"data": {**happy.data, "satisfied": False}})
     assert fold("c2", [accepted, resolved, unhappy]).first_time is False
+
+
+def test_an_erasure_reads_as_erased_in_a_fold_of_the_whole_log_as_a_rebuild_does() -> None:
+    from shared.events import ErasureRequested, PersonalDataErased
+    from shared.vocabulary import ErasureBasis, ErasureRequester
+
+    events = a_case(5)
+    case_id = events[0].subject
+    writer = CaseWriter(case_id, events[-1].time)
+    writer.heads = {e.stream_id: (e.version, e.hash) for e in events}
+    asked = writer.record("petition", ErasureRequested(
+        case_id=case_id, request_id="r-1", asked_by=ErasureRequester.PETITIONER,
+        legal_basis=ErasureBasis.CONSENT_WITHDRAWN, reason="申请", recorded_by="clerk",
+    ), events[0])  # fmt: skip
+    erased = writer.record("petition", PersonalDataErased(
+        case_id=case_id, request_id="r-1", approved_by="head", legal_basis=ErasureBasis.CONSENT_WITHDRAWN,
+        key_ids=("k",),
+    ), asked)  # fmt: skip
+    before = fold(case_id, events)
+    after = fold(case_id, [erased, *events, asked])
+    assert (before.personal_data, after.personal_data, after.erasure) == ("sealed", "erased", "approved")
+    assert after.status == before.status  # the case itself is untouched
+    assert document(fold(case_id, [*events, asked, erased])) == document(after)

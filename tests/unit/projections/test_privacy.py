@@ -43,3 +43,24 @@ def test_each_signer_of_a_collective_petition_is_anonymous_or_not_on_their_own()
     assert seen["data"]["co_petitioners"] == [{**hidden, "name": None, "phone": None}, shown]
     assert seen["redacted"] is True
     assert as_seen_by(Role.AUDITOR, event) == event
+
+
+def sealed_submitted(anonymous: bool) -> dict[str, object]:
+    who = {"key_id": "k-1", "sealed": "v1.abc", "anonymous": anonymous, "notify_by": None}
+    return {"type": "PetitionSubmitted", "hash": "h", "data": {"title": "噪音", "petitioner": who}}
+
+
+def test_an_anonymous_petitioners_ciphertext_is_taken_out_too() -> None:
+    seen = as_seen_by(Role.OFFICIAL, sealed_submitted(anonymous=True))
+    assert seen["data"]["petitioner"] == {"key_id": "k-1", "sealed": None, "anonymous": True, "notify_by": None}
+    assert as_seen_by(Role.OFFICIAL, sealed_submitted(anonymous=False)) == sealed_submitted(anonymous=False)
+
+
+def test_an_erased_petitioner_reads_as_erased_for_everyone_but_auditors_who_check_the_hashes() -> None:
+    seen = as_seen_by(Role.SUPERVISOR, sealed_submitted(anonymous=False), erased=True)
+    assert seen["data"]["petitioner"]["erased"] is True
+    assert seen["data"]["petitioner"]["sealed"] is None
+    assert seen["redacted"] is True
+    legacy = as_seen_by(Role.OFFICIAL, submitted(anonymous=False), erased=True)  # recorded before sealing
+    assert legacy["data"]["petitioner"]["name"] is None
+    assert as_seen_by(Role.AUDITOR, sealed_submitted(anonymous=False), erased=True) == sealed_submitted(False)

@@ -8,7 +8,7 @@ from services.routing.domain.assignment import Jurisdictions, Unit, decide_assig
 from services.routing.domain.case import Case, fold
 from shared.divisions import level_of
 from shared.events import CaseAssigned, CaseNotAccepted, PetitionSubmitted
-from shared.events.intake import Petitioner
+from shared.events.intake import SealedPetitioner
 from shared.jurisdiction.catalogue import parse_catalogue
 from shared.jurisdiction.collective import CollectivePolicy
 from shared.vocabulary import CaseStatus, Channel, Level
@@ -45,7 +45,7 @@ def petition(category: str, where: str = VILLAGE) -> PetitionSubmitted:
         category=category,
         title="t",
         content="c",
-        petitioner=Petitioner(name="n", phone="13800000000"),
+        petitioner=SealedPetitioner(),
     )
 
 

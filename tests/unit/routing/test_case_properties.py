@@ -27,7 +27,7 @@ from services.routing.domain.reactions import on_breach, on_feedback, on_review_
 from shared.divisions import is_division_code, level_of
 from shared.domain import Invalid, NotAllowed
 from shared.events import CaseNoteAdded, ClockBreached, Event, FeedbackGiven, PetitionSubmitted, ReviewRequested
-from shared.events.intake import Petitioner
+from shared.events.intake import SealedPetitioner
 from shared.jurisdiction.collective import CollectivePolicy
 from shared.vocabulary import Channel
 from tests.unit.routing.test_assignment import CATEGORIES
@@ -105,7 +105,7 @@ def test_any_sequence_keeps_the_case_consistent(category: str, actions: list[Com
         category=category,
         title="t",
         content="c",
-        petitioner=Petitioner(name="n", phone="13800000000"),
+        petitioner=SealedPetitioner(),
     )
     log = decide_assignment(Case(), petition, TREE)
     state = fold(log)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from services.routing.domain.assignment import decide_assignment
 from services.routing.domain.case import Case, fold
 from shared.events import CaseAssigned, CaseNotAccepted, CollectivePetitionReported
-from shared.events.intake import Petitioner
+from shared.events.intake import SealedPetitioner
 from shared.jurisdiction.collective import CollectivePolicy, parse_policy
 from shared.vocabulary import Level
 from tests.unit.routing.test_assignment import VILLAGE, Catalogue, petition
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.unit
 
 
 def collective(category: str, headcount: int, where: str = VILLAGE) -> list[object]:
-    signers = (Petitioner(name="李强", phone="13900000001"),)
+    signers = (SealedPetitioner(),)
     submitted = petition(category, where).model_copy(update={"headcount": headcount, "co_petitioners": signers})
     return list(decide_assignment(Case(), submitted, Catalogue()))
 

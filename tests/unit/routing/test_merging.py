@@ -19,7 +19,7 @@ from shared.events import (
     CaseUnmerged,
     PetitionSubmitted,
 )
-from shared.events.intake import Petitioner
+from shared.events.intake import SealedPetitioner
 from shared.vocabulary import CaseStatus, Channel
 from tests.unit.routing.test_aftercare import RULES
 from tests.unit.routing.test_case_properties import TREE
@@ -40,7 +40,7 @@ def routed(case_id: str, place: str = VILLAGE) -> Case:
         category="other",
         title="墙挡住了排水",
         content="c",
-        petitioner=Petitioner(name="n", phone="13800000000"),
+        petitioner=SealedPetitioner(),
     )
     return fold(decide_assignment(Case(), petition, TREE))
 

@@ -12,7 +12,7 @@ from services.routing.domain.commands import Accept, AddNote, Command, Resolve
 from services.routing.domain.lifecycle import decide
 from shared.domain import Invalid, NotAllowed
 from shared.events import REGISTRY, CaseClosed, CaseNoteAdded, PetitionSubmitted, status_after
-from shared.events.intake import Petitioner
+from shared.events.intake import SealedPetitioner
 from shared.vocabulary import CaseStatus, Channel
 from tests.unit.routing.test_case_properties import RULES, TREE, VILLAGE
 
@@ -29,7 +29,7 @@ def routed() -> Case:
         category="other",
         title="t",
         content="c",
-        petitioner=Petitioner(name="n", phone="13800000000"),
+        petitioner=SealedPetitioner(),
     )
     return fold(decide_assignment(Case(), petition, TREE))
 

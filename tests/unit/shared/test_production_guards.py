@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from shared.guards import production_problems, refusal
+from shared.sealing import DEV_MASTER_KEY
 from shared.settings import DEV_JWT_SECRET, Settings
 
 pytestmark = pytest.mark.unit
@@ -14,6 +17,9 @@ pytestmark = pytest.mark.unit
 SECRET = "a-province-secret-of-more-than-32-bytes"
 FIT: dict[str, Any] = {"pujiang_env": "prod", "pujiang_jwt_secret": SECRET,
                        "pujiang_checkpoint_key_file": "/run/secrets/intake-checkpoint.pem"}  # fmt: skip
+
+
+OWN_KEY = base64.b64encode(bytes(range(32))).decode()
 
 
 def problems(**changes: Any) -> list[str]:
@@ -66,3 +72,27 @@ def test_the_refusal_is_one_line_naming_the_environment_and_every_problem() -> N
     assert "\n" not in line
     assert line.startswith("PUJIANG_ENV=prod refuses development settings: PUJIANG_JWT_SECRET is the development")
     assert "; PUJIANG_CHECKPOINT_KEY_FILE is unset" in line
+
+
+def test_intake_needs_a_master_key_of_its_own(tmp_path: Path) -> None:
+    fit = Settings(**{**FIT, "pujiang_master_key": OWN_KEY})
+    assert production_problems(fit, seals_personal_data=True) == []
+    [unset] = production_problems(Settings(**FIT), seals_personal_data=True)
+    assert unset.startswith("PUJIANG_MASTER_KEY and PUJIANG_MASTER_KEY_FILE are unset")
+    assert production_problems(Settings(**FIT)) == []  # services that hold no data keys need none
+    dev = Settings(**{**FIT, "pujiang_master_key": DEV_MASTER_KEY})
+    assert production_problems(dev, seals_personal_data=True) == [
+        "PUJIANG_MASTER_KEY is the development master key (set base64 of 32 random bytes)"
+    ]
+    key_file = tmp_path / "master.key"
+    key_file.write_text(DEV_MASTER_KEY + "\n")
+    in_file = Settings(**{**FIT, "pujiang_master_key_file": str(key_file)})
+    assert production_problems(in_file, seals_personal_data=True) == [
+        "PUJIANG_MASTER_KEY_FILE is the development master key (set base64 of 32 random bytes)"
+    ]
+    key_file.write_text(OWN_KEY)
+    assert production_problems(in_file, seals_personal_data=True) == []
+    short = Settings(**{**FIT, "pujiang_master_key": "c2hvcnQ="})
+    [problem] = production_problems(short, seals_personal_data=True)
+    assert problem.startswith("PUJIANG_MASTER_KEY is unusable: the master key must be 32 bytes")
+    assert production_problems(Settings(pujiang_env="dev"), seals_personal_data=True) == []
