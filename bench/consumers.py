@@ -26,7 +26,7 @@ from aiokafka import ConsumerRecord
 
 from shared.clock import SystemClock
 from shared.events import ClockStarted, Event, PetitionSubmitted, RecordedEvent
-from shared.events.intake import Petitioner
+from shared.events.intake import SealedPetitioner
 from shared.events.routing import CaseAssigned
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
@@ -78,7 +78,7 @@ def petition(case_id: str) -> PetitionSubmitted:
         category="neighbourhood_dispute",
         title="牆擋住了排水",
         content="The new wall blocks the drain.",
-        petitioner=Petitioner(name="王芳", phone="13800000000"),
+        petitioner=SealedPetitioner(),  # a consumer reads it sealed; nothing here to open
     )
 
 
