@@ -23,7 +23,7 @@ from shared.events import (
     RepeatPetitionReceived,
     ReviewRequested,
 )
-from shared.events.intake import Petitioner
+from shared.events.intake import SealedPetitioner
 from shared.events.routing import (
     CaseSigned,
     ClosingReason,
@@ -51,7 +51,7 @@ class Case:
         self.petition = PetitionSubmitted(
             case_id=self.w.case_id, tracking_code=f"MH{uuid.uuid4().hex[:8]}", access_code_hash="0" * 64,
             channel=Channel.ONLINE, division_code=VILLAGE, category=category, title=title, content="…",
-            petitioner=Petitioner(name="王芳", phone="13800000000"),
+            petitioner=SealedPetitioner(),  # projections never opens it
         )  # fmt: skip
         self.last = self.w.record("petition", self.petition, None)
         self.clocks = 0
