@@ -14,6 +14,7 @@ import contextlib
 import statistics
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -33,83 +34,86 @@ ROUNDS = 3  # medians of three alternating pairs
 RUN_S = 8.0  # each run: several of the checkpointer's 1 s polls, so it signs during the run
 
 
+class _Log:
+    """A fresh schema's event store and group commit, written to by CALLERS writers until a deadline."""
+
+    def __init__(self, pool: asyncpg.Pool, batch: int) -> None:
+        self.pool = pool
+        self.schema = f"bench_ckpt_{uuid.uuid4().hex[:8]}"
+        self.store = PostgresEventStore(self.schema, "/pujiang/bench", SystemClock())
+        self._committer = GroupCommit(pool, self.store, max_group=batch)
+        self._meta = Metadata(correlation_id=uuid.uuid4(), actor="bench")
+        self._now = SystemClock().now()
+        self.appended = 0
+
+    async def create(self) -> None:
+        await migrate(self.pool, self.schema, tree_ddl(self.schema))
+
+    async def append_for(self, seconds: float) -> None:
+        ends = time.perf_counter() + seconds
+
+        async def caller() -> None:
+            while time.perf_counter() < ends:
+                i = self.appended
+                self.appended += 1
+                event = SystemClockMoved(offset_ms=i, now=self._now)
+                await self._committer.append(Append(f"s-{uuid.uuid4()}", 0, [event], self._meta, f"case-{i}"))
+
+        await asyncio.gather(*(caller() for _ in range(CALLERS)))
+
+    async def drop(self) -> None:
+        async with self.pool.acquire() as conn:
+            await conn.execute(f"DROP SCHEMA IF EXISTS {self.schema} CASCADE")
+
+    def checkpointer(self, db_url: str, publish: Callable[[str, dict[str, Any]], Awaitable[None]]) -> Checkpointer:
+        # A service's settings (every 1000 events, polled each second), a real Ed25519 key, and its
+        # own connection, not the writers'.
+        signer, trees = Signer.generate(), TreeStore(self.store)
+        return Checkpointer(lambda: asyncpg.connect(db_url), trees, signer, publish, every=1000, interval_s=60)
+
+
 async def _run(pool: asyncpg.Pool, db_url: str, batch: int, checkpoints: bool) -> tuple[float, int, int, float]:
     """Appends/s over RUN_S seconds, the checkpoints signed meanwhile, the events appended, and
     this process's CPU seconds per event (writers and checkpointer share it, as in a service)."""
-    schema = f"bench_ckpt_{uuid.uuid4().hex[:8]}"
-    await migrate(pool, schema, tree_ddl(schema))
-    store = PostgresEventStore(schema, "/pujiang/bench", SystemClock())
-    meta = Metadata(correlation_id=uuid.uuid4(), actor="bench")
-    now = SystemClock().now()
-    committer = GroupCommit(pool, store, max_group=batch)
-    published = appended = 0
+    log = _Log(pool, batch)
+    await log.create()
+    published = 0
 
     async def publish(_log: str, _record: dict[str, Any]) -> None:
         nonlocal published
         published += 1
 
-    async def connect() -> asyncpg.Connection:
-        return await asyncpg.connect(db_url)  # as in a service: its own connection, not the writers'
-
-    # A service's settings (every 1000 events, polled each second), a real Ed25519 key.
-    checkpointer = Checkpointer(connect, TreeStore(store), Signer.generate(), publish, every=1000, interval_s=60)
-    task = asyncio.create_task(checkpointer.run()) if checkpoints else None
+    task = asyncio.create_task(log.checkpointer(db_url, publish).run()) if checkpoints else None
     try:
         began, cpu = time.perf_counter(), time.process_time()
-        ends = began + RUN_S
-
-        async def caller() -> None:
-            nonlocal appended
-            while time.perf_counter() < ends:
-                i = appended
-                appended += 1
-                await committer.append(
-                    Append(f"s-{uuid.uuid4()}", 0, [SystemClockMoved(offset_ms=i, now=now)], meta, f"case-{i}")
-                )
-
-        await asyncio.gather(*(caller() for _ in range(CALLERS)))
+        await log.append_for(RUN_S)
         elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
     finally:
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        async with pool.acquire() as conn:
-            await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-    return appended / elapsed, published, appended, cpu / appended
+        await log.drop()
+    return log.appended / elapsed, published, log.appended, cpu / log.appended
 
 
 async def _signing_cpu(pool: asyncpg.Pool, db_url: str, batch: int) -> float:
     """The checkpointer alone: CPU seconds per event to sign what RUN_S / 2 seconds of appends stored."""
-    schema = f"bench_ckpt_{uuid.uuid4().hex[:8]}"
-    await migrate(pool, schema, tree_ddl(schema))
-    store = PostgresEventStore(schema, "/pujiang/bench", SystemClock())
-    meta = Metadata(correlation_id=uuid.uuid4(), actor="bench")
-    now = SystemClock().now()
-    committer = GroupCommit(pool, store, max_group=batch)
-    ends, appended = time.perf_counter() + RUN_S / 2, 0
-
-    async def caller() -> None:
-        nonlocal appended
-        while time.perf_counter() < ends:
-            appended += 1
-            await committer.append(Append(f"s-{uuid.uuid4()}", 0, [SystemClockMoved(offset_ms=0, now=now)], meta, "c"))
+    log = _Log(pool, batch)
+    await log.create()
 
     async def publish(_log: str, _record: dict[str, Any]) -> None:
         return None
 
     conn = await asyncpg.connect(db_url)
     try:
-        await asyncio.gather(*(caller() for _ in range(CALLERS)))
-        checkpointer = Checkpointer(
-            lambda: asyncpg.connect(db_url), TreeStore(store), Signer.generate(), publish, every=1000
-        )
+        await log.append_for(RUN_S / 2)
         cpu = time.process_time()
-        await checkpointer.step(conn, force=True)  # a fresh log's tree starts empty: one step signs it all
-        return (time.process_time() - cpu) / appended
+        await log.checkpointer(db_url, publish).step(conn, force=True)  # a fresh log's empty tree: one step signs all
+        return (time.process_time() - cpu) / log.appended
     finally:
-        await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         await conn.close()
+        await log.drop()
 
 
 async def measure(pool: asyncpg.Pool, db_url: str, batch: int = 250) -> dict[str, Any]:

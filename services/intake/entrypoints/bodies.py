@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from services.intake.domain.commands import SubmitPetition
 from shared.events.intake import Attachment, ComplaintAbout, Petitioner
@@ -20,6 +20,16 @@ class Body(BaseModel):
 
 # A phone as petitioners write it; officials search with the same form.
 PHONE_PATTERN = r"^\+?[0-9][0-9\- ]{4,19}$"
+
+
+def not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Filled = AfterValidator(not_blank)  # text that is more than white space, for every body's free text
+Reason = Annotated[str, Field(min_length=1, max_length=2000), Filled]
 
 
 class PetitionerIn(Body):
@@ -64,8 +74,8 @@ class PetitionIn(Body):
     channel: Channel
     division_code: DivisionCode
     category: str = Field(pattern=r"^[a-z][a-z_]{1,49}$")
-    title: str = Field(min_length=1, max_length=200)
-    content: str = Field(min_length=1, max_length=20_000)
+    title: Annotated[str, Field(min_length=1, max_length=200), Filled]
+    content: Annotated[str, Field(min_length=1, max_length=20_000), Filled]
     petitioner: PetitionerIn
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
     # A joint or group petition (聯名 / 集體訪, services/intake/README.md): the other named signers
@@ -100,13 +110,6 @@ class PetitionIn(Body):
             raise ValueError(f"must be one of the catalogue's categories: {', '.join(deployment_catalogue().keys())}")
         return value
 
-    @field_validator("title", "content")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
-
     def command(self, recorded_by: str | None) -> SubmitPetition:
         """The domain's command, made from what was just checked without checking it again."""
         return SubmitPetition.model_construct(
@@ -132,14 +135,7 @@ class FeedbackIn(Body):
 
 class ReviewIn(Body):
     access_code: str = Field(min_length=1, max_length=100)
-    reason: str = Field(min_length=1, max_length=2000)
-
-    @field_validator("reason")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
+    reason: Reason
 
 
 class WithdrawIn(Body):
@@ -149,12 +145,5 @@ class WithdrawIn(Body):
 
 class InformationIn(Body):
     access_code: str = Field(min_length=1, max_length=100)
-    text: str = Field(min_length=1, max_length=20_000)
+    text: Annotated[str, Field(min_length=1, max_length=20_000), Filled]
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value

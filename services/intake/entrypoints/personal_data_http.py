@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.intake.domain.erasure import DecideErasure, RequestErasure
-from services.intake.entrypoints.bodies import Body
+from services.intake.entrypoints.bodies import Body, Reason
 from services.intake.entrypoints.http import IntakeDep
 from services.intake.handlers import erasure, identity
 from services.intake.handlers.identity import PetitionerIdentity
@@ -23,14 +23,7 @@ router = APIRouter(prefix="/v1", tags=["personal data"])
 class ErasureRequestIn(Body):
     asked_by: ErasureRequester
     legal_basis: ErasureBasis
-    reason: str = Field(min_length=1, max_length=2000)
-
-    @field_validator("reason")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
+    reason: Reason
 
 
 class ErasureDecisionIn(Body):

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import Field, field_validator
 
 from services.intake.domain.receptions import PublishReception
-from services.intake.entrypoints.bodies import PHONE_PATTERN, Body, PetitionerIn, PetitionIn
+from services.intake.entrypoints.bodies import PHONE_PATTERN, Body, PetitionerIn, PetitionIn, not_blank
 from services.intake.handlers import Intake, receptions
 from services.intake.handlers.receptions import new_matter
 from shared.domain import Invalid
@@ -38,12 +38,6 @@ async def receptions_dep(request: Request) -> Receptions:
 ReceptionsDep = Annotated[Receptions, Depends(receptions_dep)]
 
 
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be blank")
-    return value
-
-
 class ReceptionIn(Body):
     kind: Literal["reception", "visit"] = "reception"
     leader: str = Field(min_length=1, max_length=100, pattern=r"^\S+$")
@@ -66,7 +60,7 @@ class ReceptionIn(Body):
     @field_validator("leader_name", "place")
     @classmethod
     def _filled(cls, value: str) -> str:
-        return _not_blank(value)
+        return not_blank(value)
 
 
 class BookingIn(Body):
