@@ -268,3 +268,72 @@ async def test_the_trend_charts_show_the_totals_of_the_trends(system: System, pa
     await page.evaluate("document.getElementById('lang').click()")
     caption = "document.querySelector('#trend-received figcaption').textContent"
     assert await page.evaluate(caption) == f"Received per day{'Total'} {totals['received']}"
+
+
+SCORE_ROWS = """(n => [...document.querySelectorAll('#scores tr[data-id]')].map(r => ({
+  id: r.dataset.id, rank: n(r.dataset.rank), tier: n(r.dataset.tier),
+  received: Number(r.querySelector('[data-figure=received]').textContent),
+  figures: Object.fromEntries([...r.querySelectorAll('td[data-change]')].map(td => [td.dataset.figure,
+    [n(td.dataset.value), n(td.dataset.change)]])),
+  text: [...r.cells].map(c => c.textContent)})))(v => v === '' ? null : Number(v))"""
+HEADLINE = ("handling_on_time", "first_time_resolution", "satisfaction")
+
+
+def score_rows(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows the card should show: the ranked places below, then departments, in the endpoint's order."""
+    return [
+        {
+            "id": card["id"],
+            "rank": card["rank"],
+            "tier": card["tier"],
+            "received": card["figures"]["received"]["value"],
+            "figures": {n: [card["figures"][n]["value"], card["figures"][n]["change"]] for n in HEADLINE},
+        }
+        for card in [*answer["places"], *answer["departments"]]
+        if card["tier"] is not None
+    ]
+
+
+async def test_the_scorecard_card_shows_the_peers_ranking_of_the_month(system: System, page: DevTools) -> None:
+    await open_dashboard_in_chinese(system, page, "document.querySelector('#scores tr[data-id]')")
+    with httpx.Client(timeout=10) as client:
+        submit(system, client)  # a township of the county received a case this month
+    deadline = time.monotonic() + 30
+    async with httpx.AsyncClient(timeout=10) as client:
+        while True:  # the page follows the live stream: compare once both have settled on one state
+            answer = (await client.get(
+                f"{system.url('projections')}/v1/scorecards",
+                params={"division": PUJIANG, "period": "month"},
+                headers=system.auth(Role.SUPERVISOR, PUJIANG),
+            )).json()  # fmt: skip
+            expected = score_rows(answer)
+            shown: list[dict[str, Any]] = await page.evaluate(SCORE_ROWS)
+            drawn = [{k: v for k, v in row.items() if k != "text"} for row in shown]
+            ranked = [row for row in expected if row["rank"] is not None]
+            if (drawn == expected and ranked) or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.5)
+    assert ranked, "a unit below the county was ranked this month"
+    assert drawn == expected
+    idle = [c for c in [*answer["places"], *answer["departments"]] if c["tier"] is None]
+    said = await page.evaluate("[...document.querySelectorAll('#scores p.idle')].map(r => r.textContent).join('')")
+    assert all(card["name"]["zh"] in said for card in idle), said  # the peers that received nothing, named
+    first = next(card for card in [*answer["places"], *answer["departments"]] if card["rank"] is not None)
+    row = next(r for r in shown if r["id"] == first["id"])
+    assert row["text"][0] == f"{first['rank']}/{first['peers_in_tier']}"
+    assert row["text"][1] == first["name"]["zh"]
+    label = "document.querySelector('#score-card h2').textContent"
+    assert await page.evaluate(label) == "本月排名"
+    period = await page.evaluate("document.getElementById('score-period').textContent")
+    assert period.startswith(f"{answer['period']['label']}，与上期 {answer['previous']['label']} 相比")
+    await page.screenshot(ARTIFACTS / "dashboard-scorecards.png", "#score-card")
+
+    await page.send("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=2, mobile=True)
+    # On a phone the table scrolls inside its card (a focusable region), the page itself does not widen.
+    assert await page.wait_for("document.documentElement.scrollWidth <= 390 && 1")
+    await page.screenshot(ARTIFACTS / "dashboard-scorecards-phone.png", "#score-card")
+    await page.send("Emulation.clearDeviceMetricsOverride")
+
+    await page.evaluate("document.getElementById('lang').click()")
+    assert await page.evaluate(label) == "This month's ranking"
+    assert await page.evaluate("document.querySelector('#scores th').textContent") == "Rank"

@@ -11,7 +11,7 @@ const OPEN_STATUSES = ["submitted", "assigned", "accepted", "resolved", "under_r
 const state = {
   lang: localStorage.getItem("pujiang.lang") || "zh", token: null, division: null, stats: null,
   lastEvent: null, source: null, refreshTimer: null, drill: null, caseId: null, hotWindow: "last_7d",
-  timezone: "Asia/Shanghai", workbench: false, trends: null, trendDay: {},
+  timezone: "Asia/Shanghai", workbench: false, trends: null, trendDay: {}, scores: null,
 };
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
@@ -277,6 +277,67 @@ async function loadTrends(today) {
   renderTrends();
 }
 
+// ---- scorecards: the peers below the division, ranked within their tiers this month ---------------
+const HEADLINE = [["handling_on_time", "score_handling"], ["first_time_resolution", "score_first_time"],
+  ["satisfaction", "score_satisfaction"]];
+const tierRange = (k) => `${10 ** (k - 1)}–${10 ** k - 1}`;
+const unitName = (card) => (card.name ? card.name[state.lang] ?? card.name.zh : card.id);
+
+// A rate with its change in points against the period before, coloured by whether it got better.
+function rateCell(name, figure) {
+  const { value, change } = figure;
+  const lower = name === "escalated" || name === "repeat_petitions";
+  const tone = !change ? "flat" : (change > 0) !== lower ? "better" : "worse";
+  const points = change == null ? "" : `${change > 0 ? "▲ +" : change < 0 ? "▼ " : ""}${(change * 100).toFixed(1)}`;
+  return el("td", { class: "n", "data-figure": name, "data-value": value ?? "", "data-change": change ?? "" },
+    pct(value), points ? el("small", { class: tone, title: t("score_change", { change: points }) }, points) : "");
+}
+
+function scoreRow(card) {
+  const rank = card.rank == null ? "—" : `${card.rank}/${card.peers_in_tier}`;
+  return el("tr", { "data-id": card.id, "data-rank": card.rank ?? "", "data-tier": card.tier ?? "" },
+    el("td", { class: "n" }, rank),
+    el("td", { title: card.id }, unitName(card)),
+    el("td", {}, tierRange(card.tier)),
+    el("td", { class: "n", "data-figure": "received" }, card.figures.received.value),
+    el("td", { class: "n", "data-figure": "score" }, pct(card.score)),
+    ...HEADLINE.map(([name]) => rateCell(name, card.figures[name])));
+}
+
+function renderScores() {
+  const box = $("scores"), sc = state.scores;
+  if (sc === "forbidden") { box.replaceChildren(el("p", { class: "muted" }, t("score_unavailable"))); return; }
+  if (!sc) return;
+  $("score-period").textContent = t("score_period", { period: sc.period.label, previous: sc.previous.label });
+  const columns = ["score_rank", "score_unit", "score_tier", "score_received", "score_score", ...HEADLINE.map(([, k]) => k)];
+  // Ranked peers one per row; those without a tier (no case received) named below the table.
+  const ranked = (cards) => cards.filter((c) => c.tier != null);
+  const group = (key, cards) => (ranked(cards).length
+    ? [el("tr", {}, el("th", { class: "group", colspan: columns.length, scope: "colgroup" }, t(key))), ...ranked(cards).map(scoreRow)] : []);
+  const idle = (key, cards) => {
+    const names = cards.filter((c) => c.tier == null).map(unitName);
+    return names.length ? [el("p", { class: "idle muted" }, el("b", {}, `${t(key)} · `), t("score_idle", { n: names.length }),
+      names.join(t("score_sep")))] : [];
+  };
+  const rows = [...group("score_places", sc.places), ...group("score_departments", sc.departments)];
+  const numeric = new Set(["score_rank", "score_received", "score_score", ...HEADLINE.map(([, k]) => k)]);
+  const table = rows.length ? [el("div", { class: "scroll", tabindex: "0", role: "region", "aria-labelledby": "score-caption" },
+    el("table", {}, el("caption", { id: "score-caption", class: "sr-only" }, t("score_table")),
+      el("tr", {}, ...columns.map((k) => el("th", { scope: "col", class: numeric.has(k) ? "n" : "" }, t(k)))), ...rows))] : [];
+  const rest = [...idle("score_places", sc.places), ...idle("score_departments", sc.departments)];
+  box.replaceChildren(...table, ...rest, ...(table.length || rest.length ? [] : [el("p", { class: "muted" }, t("score_none"))]));
+}
+
+async function loadScores() {
+  try {
+    state.scores = await api("/v1/scorecards", { division: state.division, period: "month" });
+  } catch (error) {
+    if (error.status !== 403) throw error;
+    state.scores = "forbidden";
+  }
+  renderScores();
+}
+
 function renderFreshness(f) {
   state.lastEvent = f.last_event_time;
   $("last-event").textContent = when(f.last_event_time);
@@ -296,7 +357,7 @@ async function refresh() {
   const stats = await api("/v1/stats", { division: state.division });
   state.stats = stats;
   render();
-  await Promise.all([renderLists(), loadTrends(stats.today)]);
+  await Promise.all([renderLists(), loadTrends(stats.today), loadScores()]);
   if (state.drill) await loadDrill(false);
   if (state.caseId) await showCase(state.caseId, false);
 }
@@ -305,7 +366,7 @@ function render() {
   const s = state.stats;
   if (!s) return;
   $("scope-name").textContent = `${placeName(s.division, s.name)} · ${word("level", s.level)}`;
-  renderCounters(s); renderPyramid(s); renderRates(s); renderWork(s); renderOpenGrid(s); renderHot(s); renderTrends();
+  renderCounters(s); renderPyramid(s); renderRates(s); renderWork(s); renderOpenGrid(s); renderHot(s); renderTrends(); renderScores();
   renderFreshness(s.freshness);
 }
 
@@ -406,7 +467,7 @@ function showLogin(message = "") {
 
 function setDivision(division) {
   state.division = division;
-  state.drill = null; state.caseId = null; state.trends = null; state.trendDay = {}; $("drill").hidden = true; $("case").hidden = true;
+  state.drill = null; state.caseId = null; state.trends = null; state.trendDay = {}; state.scores = null; $("drill").hidden = true; $("case").hidden = true;
   const url = new URL(location.href);
   url.searchParams.set("division", division);
   url.searchParams.delete("access_token");
@@ -441,6 +502,11 @@ for (const b of document.querySelectorAll("[data-close]")) {
     if (b.dataset.close === "drill") state.drill = null; else state.caseId = null;
   });
 }
+// A page kept in the back-forward cache would hold its stream open: browsers allow six connections
+// to a host, and a few such pages left the next one's requests waiting forever. Closed when the page
+// is hidden, opened again (with fresh figures) if it comes back.
+window.addEventListener("pagehide", () => { state.source?.close(); state.source = null; });
+window.addEventListener("pageshow", (e) => { if (e.persisted && state.division) { connect(); scheduleRefresh(); } });
 setInterval(tickFreshness, 1000);
 fetch("/auth/config").then(async (r) => {  // answered only by `web`
   state.workbench = r.ok;
