@@ -8,6 +8,7 @@ import itertools
 import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +58,16 @@ class DevTools:
             await asyncio.sleep(0.2)
         raise AssertionError(f"never true in the page: {expression}")
 
-    async def screenshot(self, path: Path) -> None:
-        shot = await self.send("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+    async def screenshot(self, path: Path, selector: str | None = None) -> None:
+        """The whole page, or only the element the selector names."""
+        clip: dict[str, Any] = {}
+        if selector is not None:
+            box = await self.evaluate(
+                f"(r => ({{x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height, scale: 1}}))"
+                f"(document.querySelector({orjson.dumps(selector).decode()}).getBoundingClientRect())"
+            )
+            clip = {"clip": box}
+        shot = await self.send("Page.captureScreenshot", format="png", captureBeyondViewport=True, **clip)
         await asyncio.to_thread(_save, path, base64.b64decode(shot["data"]))
 
 
@@ -187,3 +196,144 @@ async def test_the_work_between_units_shows_the_stats_figures(system: System, pa
     await page.send("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=2, mobile=True)
     await page.screenshot(ARTIFACTS / "dashboard-phone.png")
     await page.send("Emulation.clearDeviceMetricsOverride")
+
+
+async def open_dashboard_in_chinese(system: System, page: DevTools, ready: str) -> None:
+    url = f"{system.url('projections')}/dashboard?access_token={system.token(Role.SUPERVISOR, PUJIANG)}"
+    await page.send("Page.navigate", url=url)
+    await page.wait_for(ready)
+    await page.evaluate("localStorage.setItem('pujiang.lang', 'zh')")  # an earlier test may have left English
+    await page.send("Page.navigate", url=url)
+    await page.wait_for(f"document.documentElement.lang.startsWith('zh') && ({ready})")
+
+
+TREND_TOTALS = """Object.fromEntries([...document.querySelectorAll('#trends figure')].map(f => [f.dataset.series,
+  {total: f.dataset.total, sum: [...f.querySelectorAll('table tr td:last-child')]
+     .reduce((n, td) => n + (f.dataset.series === 'satisfaction' ? 0 : Number(td.textContent)), 0),
+   days: f.querySelectorAll('table tr td:first-child').length,
+   title: f.querySelector('svg title')?.textContent, shown: f.querySelector('figcaption b').textContent}]))"""
+
+
+async def test_the_trend_charts_show_the_totals_of_the_trends(system: System, page: DevTools) -> None:
+    await open_dashboard_in_chinese(system, page, "document.querySelector('#trend-received')?.dataset.total")
+    with httpx.Client(timeout=10) as client:
+        submit(system, client)  # at least one case received in the county today
+    deadline = time.monotonic() + 30
+    async with httpx.AsyncClient(timeout=10) as client:
+        while True:  # the page follows the live stream: compare once both have settled on one state
+            today = (await client.get(f"{system.url('projections')}/v1/stats", params={"division": PUJIANG},
+                                      headers=system.auth())).json()["today"]  # fmt: skip
+            first = (date.fromisoformat(today) - timedelta(days=29)).isoformat()
+            answer = await client.get(
+                f"{system.url('projections')}/v1/trends",
+                params={"division": PUJIANG, "from": first, "to": today},
+                headers=system.auth(Role.SUPERVISOR, PUJIANG),
+            )
+            totals = answer.json()["totals"]
+            expected = {
+                "received": str(totals["received"]),
+                "resolved": str(totals["resolved"]),
+                "overdue": str(totals["overdue"]),
+                "satisfaction": f"{totals['satisfied']}/{totals['answers']}",
+            }
+            charts: dict[str, dict[str, Any]] = await page.evaluate(TREND_TOTALS)
+            drawn = {series: chart["total"] for series, chart in charts.items()}
+            if (drawn == expected and totals["received"]) or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.5)
+    assert totals["received"] > 0, "the session's petitions were received in the county"
+    assert drawn == expected
+    for series in ("received", "resolved", "overdue"):  # the days drawn add up to the total
+        assert charts[series]["sum"] == totals[series], charts[series]
+    assert all(chart["days"] == 30 for chart in charts.values())
+    assert charts["received"]["shown"] == f"合计 {totals['received']}"
+    assert charts["received"]["title"].startswith(f"每日受理，{first} 至 {today}：合计 {totals['received']}")
+    await page.screenshot(ARTIFACTS / "dashboard-trends.png", "#trend-card")
+
+    # By keyboard: the chart takes the focus, the arrows pick a day and its figure is read out.
+    await page.send("Emulation.setFocusEmulationEnabled", enabled=True)  # a headless page is never focused
+    await page.evaluate("document.getElementById('trend-received').focus()")
+    day_shown = "document.getElementById('trend-received-day').textContent"
+    assert str(await page.evaluate(day_shown)).startswith(today)
+    await page.send("Input.dispatchKeyEvent", type="keyDown", key="ArrowLeft", code="ArrowLeft",
+                    windowsVirtualKeyCode=37)  # fmt: skip
+    yesterday = (date.fromisoformat(today) - timedelta(days=1)).isoformat()
+    assert str(await page.evaluate(day_shown)).startswith(yesterday)
+
+    await page.send("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=2, mobile=True)
+    assert await page.wait_for("document.getElementById('trend-received').getBoundingClientRect().right <= 390 && 1")
+    await page.screenshot(ARTIFACTS / "dashboard-trends-phone.png", "#trend-card")
+    await page.send("Emulation.clearDeviceMetricsOverride")
+
+    await page.evaluate("document.getElementById('lang').click()")
+    caption = "document.querySelector('#trend-received figcaption').textContent"
+    assert await page.evaluate(caption) == f"Received per day{'Total'} {totals['received']}"
+
+
+SCORE_ROWS = """(n => [...document.querySelectorAll('#scores tr[data-id]')].map(r => ({
+  id: r.dataset.id, rank: n(r.dataset.rank), tier: n(r.dataset.tier),
+  received: Number(r.querySelector('[data-figure=received]').textContent),
+  figures: Object.fromEntries([...r.querySelectorAll('td[data-change]')].map(td => [td.dataset.figure,
+    [n(td.dataset.value), n(td.dataset.change)]])),
+  text: [...r.cells].map(c => c.textContent)})))(v => v === '' ? null : Number(v))"""
+HEADLINE = ("handling_on_time", "first_time_resolution", "satisfaction")
+
+
+def score_rows(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows the card should show: the ranked places below, then departments, in the endpoint's order."""
+    return [
+        {
+            "id": card["id"],
+            "rank": card["rank"],
+            "tier": card["tier"],
+            "received": card["figures"]["received"]["value"],
+            "figures": {n: [card["figures"][n]["value"], card["figures"][n]["change"]] for n in HEADLINE},
+        }
+        for card in [*answer["places"], *answer["departments"]]
+        if card["tier"] is not None
+    ]
+
+
+async def test_the_scorecard_card_shows_the_peers_ranking_of_the_month(system: System, page: DevTools) -> None:
+    await open_dashboard_in_chinese(system, page, "document.querySelector('#scores tr[data-id]')")
+    with httpx.Client(timeout=10) as client:
+        submit(system, client)  # a township of the county received a case this month
+    deadline = time.monotonic() + 30
+    async with httpx.AsyncClient(timeout=10) as client:
+        while True:  # the page follows the live stream: compare once both have settled on one state
+            answer = (await client.get(
+                f"{system.url('projections')}/v1/scorecards",
+                params={"division": PUJIANG, "period": "month"},
+                headers=system.auth(Role.SUPERVISOR, PUJIANG),
+            )).json()  # fmt: skip
+            expected = score_rows(answer)
+            shown: list[dict[str, Any]] = await page.evaluate(SCORE_ROWS)
+            drawn = [{k: v for k, v in row.items() if k != "text"} for row in shown]
+            ranked = [row for row in expected if row["rank"] is not None]
+            if (drawn == expected and ranked) or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.5)
+    assert ranked, "a unit below the county was ranked this month"
+    assert drawn == expected
+    idle = [c for c in [*answer["places"], *answer["departments"]] if c["tier"] is None]
+    said = await page.evaluate("[...document.querySelectorAll('#scores p.idle')].map(r => r.textContent).join('')")
+    assert all(card["name"]["zh"] in said for card in idle), said  # the peers that received nothing, named
+    first = next(card for card in [*answer["places"], *answer["departments"]] if card["rank"] is not None)
+    row = next(r for r in shown if r["id"] == first["id"])
+    assert row["text"][0] == f"{first['rank']}/{first['peers_in_tier']}"
+    assert row["text"][1] == first["name"]["zh"]
+    label = "document.querySelector('#score-card h2').textContent"
+    assert await page.evaluate(label) == "本月排名"
+    period = await page.evaluate("document.getElementById('score-period').textContent")
+    assert period.startswith(f"{answer['period']['label']}，与上期 {answer['previous']['label']} 相比")
+    await page.screenshot(ARTIFACTS / "dashboard-scorecards.png", "#score-card")
+
+    await page.send("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=2, mobile=True)
+    # On a phone the table scrolls inside its card (a focusable region), the page itself does not widen.
+    assert await page.wait_for("document.documentElement.scrollWidth <= 390 && 1")
+    await page.screenshot(ARTIFACTS / "dashboard-scorecards-phone.png", "#score-card")
+    await page.send("Emulation.clearDeviceMetricsOverride")
+
+    await page.evaluate("document.getElementById('lang').click()")
+    assert await page.evaluate(label) == "This month's ranking"
+    assert await page.evaluate("document.querySelector('#scores th').textContent") == "Rank"

@@ -11,9 +11,10 @@ const OPEN_STATUSES = ["submitted", "assigned", "accepted", "resolved", "under_r
 const state = {
   lang: localStorage.getItem("pujiang.lang") || "zh", token: null, division: null, stats: null,
   lastEvent: null, source: null, refreshTimer: null, drill: null, caseId: null, hotWindow: "last_7d",
-  timezone: "Asia/Shanghai", workbench: false,
+  timezone: "Asia/Shanghai", workbench: false, trends: null, trendDay: {}, scores: null,
 };
 const $ = (id) => document.getElementById(id);
+const SVG = "http://www.w3.org/2000/svg";
 const fill = (text, vars) => text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
 const t = (key, vars = {}) => fill(T[state.lang].dashboard[key] ?? T.zh.dashboard[key] ?? key, vars);
 // A word of the shared vocabulary (status, level, channel, clock, event, category) in the page's language.
@@ -54,7 +55,7 @@ async function api(path, params = {}) {
   });
   if (response.status === 401) { showLogin(t("bad_token")); throw new Error("unauthorized"); }
   const body = await response.json();
-  if (!response.ok) throw new Error(body?.error?.message || response.statusText);
+  if (!response.ok) throw Object.assign(new Error(body?.error?.message || response.statusText), { status: response.status });
   return body;
 }
 
@@ -183,6 +184,160 @@ async function renderLists() {
   $("at-risk-list").replaceChildren(...caseRows(risky.cases));
 }
 
+// ---- trends: one small chart per series, drawn here as SVG (no library) -----------------------
+const TRENDS = [["received", "bars"], ["resolved", "bars"], ["overdue", "bars"], ["satisfaction", "line"]];
+const shift = (day, days) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86400000).toISOString().slice(0, 10);
+
+function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+// Bars of counts, or a line of a rate (0..1) through the days that have one; 100 × days units wide.
+function plot(kind, values) {
+  const top = kind === "line" ? 1 : Math.max(1, ...values);
+  const y = (v) => 100 - (v / top) * 96;
+  if (kind === "bars") {
+    return values.map((v, i) => svg("rect", { class: "bar-day", "data-i": i, x: i * 10 + 1, width: 8, y: y(v), height: 100 - y(v) }));
+  }
+  const points = values.map((v, i) => (v == null ? null : `${i * 10 + 5},${y(v)}`));
+  const runs = points.join(" ").split(/\s*null\s*/).filter(Boolean);  // a day without answers breaks the line
+  return [
+    ...runs.map((run) => svg("polyline", { class: "line", points: run })),
+    ...values.map((v, i) => (v == null ? null : svg("rect", { class: "dot-day", "data-i": i, x: i * 10 + 3, y: y(v) - 2, width: 4, height: 4 })))
+      .filter(Boolean),
+  ];
+}
+
+function trendChart(key, kind, tr) {
+  const name = t(`trend_${key}`), days = tr.days, totals = tr.totals;
+  const values = days.map((d) => d[key]);
+  const shown = (v) => (kind === "line" ? pct(v) : String(v));
+  const summary = kind === "line"
+    ? t("trend_rate", { part: totals.satisfied, whole: totals.answers, rate: pct(totals.satisfaction) })
+    : t("trend_total", { n: totals[key] });
+  const rates = values.filter((v) => v != null);
+  const best = kind === "line" ? (rates.length ? Math.max(...rates) : null) : Math.max(0, ...values);
+  const first = days[0]?.day ?? "", last = days.at(-1)?.day ?? "";
+  const label = t("trend_chart_label", { name, from: first, to: last, summary, max: shown(best) });
+  const id = `trend-${key}`;
+  const total = kind === "line" ? `${totals.satisfied}/${totals.answers}` : totals[key];
+  const readout = el("output", { id: `${id}-day`, "aria-live": "polite" });
+  const chart = svg("svg", { viewBox: `0 0 ${Math.max(1, days.length) * 10} 100`, preserveAspectRatio: "none", role: "img",
+    "aria-labelledby": `${id}-title` }, svg("title", { id: `${id}-title` }, label),
+    svg("line", { class: "baseline", x1: 0, x2: Math.max(1, days.length) * 10, y1: 99.5, y2: 99.5 }), ...plot(kind, values));
+  const figure = el("figure", { class: "chart", id, "data-series": key, "data-total": total, tabindex: "0",
+    "aria-label": label, "aria-describedby": `${id}-day` },
+    el("figcaption", {}, el("span", {}, name), el("b", { class: "total" }, summary)),
+    chart,
+    el("div", { class: "axis", "aria-hidden": "true" }, el("span", {}, first.slice(5)), el("span", {}, t("trend_max", { v: shown(best) })),
+      el("span", {}, last.slice(5))),
+    readout,
+    el("table", { class: "sr-only" }, el("caption", {}, t("trend_table", { name })),
+      el("tr", {}, el("th", {}, t("trend_day")), el("th", {}, name)),
+      ...days.map((d) => el("tr", {}, el("td", {}, d.day), el("td", { class: "n" },
+        kind === "line" ? `${pct(d.satisfaction)} (${d.satisfied}/${d.answers})` : d[key])))));
+  // By keyboard: focus the chart, arrows (Home/End) pick a day, its figure is read out and shown.
+  let picked = state.trendDay[key] ?? days.length - 1;
+  const pick = (i) => {
+    picked = state.trendDay[key] = Math.max(0, Math.min(days.length - 1, i));
+    for (const mark of chart.querySelectorAll("[data-i]")) mark.classList.toggle("picked", Number(mark.dataset.i) === picked);
+    const d = days[picked];
+    if (d) readout.textContent = `${d.day}: ${kind === "line" ? `${pct(d.satisfaction)} (${d.satisfied}/${d.answers})` : d[key]}`;
+  };
+  figure.addEventListener("keydown", (e) => {
+    const to = { ArrowLeft: picked - 1, ArrowRight: picked + 1, Home: 0, End: days.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    pick(to);
+  });
+  figure.addEventListener("focus", () => pick(picked));
+  chart.addEventListener("click", (e) => { if (e.target.dataset?.i) pick(Number(e.target.dataset.i)); });
+  return figure;
+}
+
+function renderTrends() {
+  const box = $("trends");
+  if (state.trends === "forbidden") { box.replaceChildren(el("p", { class: "muted" }, t("trend_unavailable"))); return; }
+  if (!state.trends) return;
+  const focused = box.contains(document.activeElement) ? document.activeElement.id : null;
+  box.replaceChildren(...TRENDS.map(([key, kind]) => trendChart(key, kind, state.trends)));
+  if (focused) $(focused)?.focus();  // a live refresh redraws the charts: the keyboard keeps its place
+}
+
+async function loadTrends(today) {
+  try {
+    state.trends = await api("/v1/trends", { division: state.division, from: shift(today, -29), to: today });
+  } catch (error) {
+    if (error.status !== 403) throw error;
+    state.trends = "forbidden";  // trends are for supervisors and admins; other roles still see the rest
+  }
+  renderTrends();
+}
+
+// ---- scorecards: the peers below the division, ranked within their tiers this month ---------------
+const HEADLINE = [["handling_on_time", "score_handling"], ["first_time_resolution", "score_first_time"],
+  ["satisfaction", "score_satisfaction"]];
+const tierRange = (k) => `${10 ** (k - 1)}–${10 ** k - 1}`;
+const unitName = (card) => (card.name ? card.name[state.lang] ?? card.name.zh : card.id);
+
+// A rate with its change in points against the period before, coloured by whether it got better.
+function rateCell(name, figure) {
+  const { value, change } = figure;
+  const lower = name === "escalated" || name === "repeat_petitions";
+  const tone = !change ? "flat" : (change > 0) !== lower ? "better" : "worse";
+  const points = change == null ? "" : `${change > 0 ? "▲ +" : change < 0 ? "▼ " : ""}${(change * 100).toFixed(1)}`;
+  return el("td", { class: "n", "data-figure": name, "data-value": value ?? "", "data-change": change ?? "" },
+    pct(value), points ? el("small", { class: tone, title: t("score_change", { change: points }) }, points) : "");
+}
+
+function scoreRow(card) {
+  const rank = card.rank == null ? "—" : `${card.rank}/${card.peers_in_tier}`;
+  return el("tr", { "data-id": card.id, "data-rank": card.rank ?? "", "data-tier": card.tier ?? "" },
+    el("td", { class: "n" }, rank),
+    el("td", { title: card.id }, unitName(card)),
+    el("td", {}, tierRange(card.tier)),
+    el("td", { class: "n", "data-figure": "received" }, card.figures.received.value),
+    el("td", { class: "n", "data-figure": "score" }, pct(card.score)),
+    ...HEADLINE.map(([name]) => rateCell(name, card.figures[name])));
+}
+
+function renderScores() {
+  const box = $("scores"), sc = state.scores;
+  if (sc === "forbidden") { box.replaceChildren(el("p", { class: "muted" }, t("score_unavailable"))); return; }
+  if (!sc) return;
+  $("score-period").textContent = t("score_period", { period: sc.period.label, previous: sc.previous.label });
+  const columns = ["score_rank", "score_unit", "score_tier", "score_received", "score_score", ...HEADLINE.map(([, k]) => k)];
+  // Ranked peers one per row; those without a tier (no case received) named below the table.
+  const ranked = (cards) => cards.filter((c) => c.tier != null);
+  const group = (key, cards) => (ranked(cards).length
+    ? [el("tr", {}, el("th", { class: "group", colspan: columns.length, scope: "colgroup" }, t(key))), ...ranked(cards).map(scoreRow)] : []);
+  const idle = (key, cards) => {
+    const names = cards.filter((c) => c.tier == null).map(unitName);
+    return names.length ? [el("p", { class: "idle muted" }, el("b", {}, `${t(key)} · `), t("score_idle", { n: names.length }),
+      names.join(t("score_sep")))] : [];
+  };
+  const rows = [...group("score_places", sc.places), ...group("score_departments", sc.departments)];
+  const numeric = new Set(["score_rank", "score_received", "score_score", ...HEADLINE.map(([, k]) => k)]);
+  const table = rows.length ? [el("div", { class: "scroll", tabindex: "0", role: "region", "aria-labelledby": "score-caption" },
+    el("table", {}, el("caption", { id: "score-caption", class: "sr-only" }, t("score_table")),
+      el("tr", {}, ...columns.map((k) => el("th", { scope: "col", class: numeric.has(k) ? "n" : "" }, t(k)))), ...rows))] : [];
+  const rest = [...idle("score_places", sc.places), ...idle("score_departments", sc.departments)];
+  box.replaceChildren(...table, ...rest, ...(table.length || rest.length ? [] : [el("p", { class: "muted" }, t("score_none"))]));
+}
+
+async function loadScores() {
+  try {
+    state.scores = await api("/v1/scorecards", { division: state.division, period: "month" });
+  } catch (error) {
+    if (error.status !== 403) throw error;
+    state.scores = "forbidden";
+  }
+  renderScores();
+}
+
 function renderFreshness(f) {
   state.lastEvent = f.last_event_time;
   $("last-event").textContent = when(f.last_event_time);
@@ -202,7 +357,7 @@ async function refresh() {
   const stats = await api("/v1/stats", { division: state.division });
   state.stats = stats;
   render();
-  await renderLists();
+  await Promise.all([renderLists(), loadTrends(stats.today), loadScores()]);
   if (state.drill) await loadDrill(false);
   if (state.caseId) await showCase(state.caseId, false);
 }
@@ -211,7 +366,8 @@ function render() {
   const s = state.stats;
   if (!s) return;
   $("scope-name").textContent = `${placeName(s.division, s.name)} · ${word("level", s.level)}`;
-  renderCounters(s); renderPyramid(s); renderRates(s); renderWork(s); renderOpenGrid(s); renderHot(s); renderFreshness(s.freshness);
+  renderCounters(s); renderPyramid(s); renderRates(s); renderWork(s); renderOpenGrid(s); renderHot(s); renderTrends(); renderScores();
+  renderFreshness(s.freshness);
 }
 
 function scheduleRefresh() {
@@ -311,7 +467,7 @@ function showLogin(message = "") {
 
 function setDivision(division) {
   state.division = division;
-  state.drill = null; state.caseId = null; $("drill").hidden = true; $("case").hidden = true;
+  state.drill = null; state.caseId = null; state.trends = null; state.trendDay = {}; state.scores = null; $("drill").hidden = true; $("case").hidden = true;
   const url = new URL(location.href);
   url.searchParams.set("division", division);
   url.searchParams.delete("access_token");
@@ -346,6 +502,11 @@ for (const b of document.querySelectorAll("[data-close]")) {
     if (b.dataset.close === "drill") state.drill = null; else state.caseId = null;
   });
 }
+// A page kept in the back-forward cache would hold its stream open: browsers allow six connections
+// to a host, and a few such pages left the next one's requests waiting forever. Closed when the page
+// is hidden, opened again (with fresh figures) if it comes back.
+window.addEventListener("pagehide", () => { state.source?.close(); state.source = null; });
+window.addEventListener("pageshow", (e) => { if (e.persisted && state.division) { connect(); scheduleRefresh(); } });
 setInterval(tickFreshness, 1000);
 fetch("/auth/config").then(async (r) => {  // answered only by `web`
   state.workbench = r.ok;
