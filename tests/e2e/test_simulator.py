@@ -43,6 +43,9 @@ BRISK = Behaviour(
     petitioners=PetitionerHabits(
         satisfied=0.55, satisfied_after_review=0.4, review_when_unsatisfied=0.9, re_review_when_unsatisfied=0.9,
         feedback_days=1.0, review_days=1.0,
+        # Issue 11's steps, often enough that a short run sees each: groups petitioning, petitioners
+        # withdrawing (and, with feedback at 85%, callbacks on the silent ones).
+        collective=0.2, withdraw=0.1,
     ),
     # Units that often work together and supervisors who often step in, each time with a leader's
     # instruction (a short run sees only a few supervisions: a chance of one would often miss).
@@ -125,6 +128,11 @@ async def test_a_short_seeded_run_reaches_every_status_channel_and_level(system:
     assert any(t["status"] != "requested" for d in docs for t in d["tasks"])
     assert any(s["answered"] for d in docs for s in d["supervisions"])
     assert any(d["instructions"] for d in docs)
+    # The petitioner's side (issue 11): callbacks, withdrawals, group petitions. (Merges need two
+    # matters of one category at one unit at once, rare at this rate: tests/unit/simulator/test_merging.py.)
+    assert {"callbacks", "withdraw"} <= set(first_run.commands), first_run.commands
+    assert any(d["collective"] for d in docs)
+    assert any(d["closed_reason"] == "withdrawn" for d in docs)
     # Leader reception days: booked with codes and by phone, some refused as full, recorded attended or
     # not; a booked petitioner who came has the receiving leader in personal charge of their case (包案).
     receptions = first_run.receptions
