@@ -38,6 +38,15 @@ from tests.support.event_store_contract import an_event, meta
 from tests.support.infra import Infra
 
 pytestmark = pytest.mark.integration
+# What an operator with a service's rights would try on an events table (`{s}` is the schema).
+EVENTS_TAMPERING = [
+    "UPDATE {s}.events SET actor = 'forger'",
+    "DELETE FROM {s}.events",
+    "TRUNCATE {s}.events",
+    "ALTER TABLE {s}.events DISABLE TRIGGER ALL",
+    "DROP TRIGGER events_append_only ON {s}.events",
+    "DROP TABLE {s}.events",
+]
 
 
 def as_role(database_url: str, role: str, password: str) -> str:
@@ -107,13 +116,8 @@ async def test_the_role_cannot_read_another_services_schema(roles: tuple[str, st
 @pytest.mark.parametrize(
     "sql",
     [
-        "UPDATE {s}.events SET actor = 'forger'",
-        "DELETE FROM {s}.events",
-        "TRUNCATE {s}.events",
-        "ALTER TABLE {s}.events DISABLE TRIGGER ALL",
+        *EVENTS_TAMPERING,
         "ALTER TABLE {s}.events DISABLE TRIGGER events_append_only",
-        "DROP TRIGGER events_append_only ON {s}.events",
-        "DROP TABLE {s}.events",
         "CREATE OR REPLACE FUNCTION {s}.refuse_change() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'",
     ],
 )
@@ -217,17 +221,7 @@ async def test_the_projections_role_cannot_read_or_write_the_other_services_sche
         await projections_pool.execute(f"INSERT INTO {service}.{table} DEFAULT VALUES")
 
 
-@pytest.mark.parametrize(
-    "sql",
-    [
-        "UPDATE {s}.events SET actor = 'forger'",
-        "DELETE FROM {s}.events",
-        "TRUNCATE {s}.events",
-        "ALTER TABLE {s}.events DISABLE TRIGGER ALL",
-        "DROP TRIGGER events_append_only ON {s}.events",
-        "DROP TABLE {s}.events",
-    ],
-)
+@pytest.mark.parametrize("sql", EVENTS_TAMPERING)
 @pytest.mark.parametrize("service", [*OTHERS, "projections"])
 async def test_the_projections_role_cannot_touch_any_services_events(
     projections_pool: asyncpg.Pool, service: str, sql: str
