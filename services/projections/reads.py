@@ -142,8 +142,8 @@ class Reads:
             schema = await serving(conn, self.base)
             now = await _visible_case(conn, schema, who, case_id)
             events = causal_order(await event_log.of_case(conn, schema, case_id, as_of))
-        # Erased now reads as erased in every past state too (the case as it stands says so).
-        erased = now.get("personal_data") == "erased"
+        # Erased now reads as erased in every past state too (the case as it stands says who is).
+        erased = now.get("personal_data") == "erased" or frozenset(now.get("erased_signers") or ())
         return CaseHistory(
             case_id,
             as_of.isoformat() if as_of else None,

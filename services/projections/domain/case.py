@@ -152,8 +152,12 @@ class CaseState(BaseModel):
     # it (each keeps its own petitioner and tracking code), a merged-in case names its lead.
     merged_cases: tuple[str, ...] = ()
     merged_into: str | None = None
-    # Personal data sealed (issue 14): erased once an erasure was approved (`PersonalDataErased`);
-    # the latest erasure request's state; the unit the petition complains about.
+    # Personal data sealed (issue 14): `erased` once every person the petition names (`signers`: the
+    # petitioner and co-petitioners) is erased, `partly_erased` while only some are (`erased_signers`,
+    # 0 the petitioner, i the i-th co-petitioner); the latest erasure request's state; the unit the
+    # petition complains about.
+    signers: int = 1
+    erased_signers: tuple[int, ...] = ()
     personal_data: str = "sealed"
     erasure: str | None = None
     complaint_about: str | None = None

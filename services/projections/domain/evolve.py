@@ -40,6 +40,7 @@ from shared.events import (
     WithdrawalRecorded,
     status_after,
 )
+from shared.events.intake import signers_covered
 from shared.events.routing import (
     CaseMergedInto,
     CaseMergeUndone,
@@ -72,6 +73,7 @@ def _(e: PetitionSubmitted, s: CaseState, r: RecordedEvent) -> Changes:
         "title": e.title,
         "anonymous": e.petitioner.anonymous,
         "headcount": e.headcount,
+        "signers": 1 + len(e.co_petitioners),
         "complaint_about": None if e.complaint_about is None else e.complaint_about.unit,
         "submitted_at": r.time,
         "county_code": s.county_code or e.division_code[:6] + "000000",
@@ -280,8 +282,11 @@ def _(_e: ErasureRefused, _s: CaseState, _r: RecordedEvent) -> Changes:
 
 
 @_changes.register
-def _(_e: PersonalDataErased, _s: CaseState, _r: RecordedEvent) -> Changes:
-    return {"erasure": "approved", "personal_data": "erased"}
+def _(e: PersonalDataErased, s: CaseState, _r: RecordedEvent) -> Changes:
+    erased = frozenset(s.erased_signers) | signers_covered(e.signers, s.signers)
+    whole = erased >= frozenset(range(s.signers))
+    return {"erasure": "approved", "erased_signers": tuple(sorted(erased)),
+            "personal_data": "erased" if whole else "partly_erased"}  # fmt: skip
 
 
 # --- similar matters merged (並案, issue 11) --------------------------------------------------
