@@ -58,9 +58,9 @@ def decide_request(state: Petition, command: RequestErasure, recorded_by: str) -
     if named is not None and (unknown := wanted - state.signers):
         last = len(state.signer_keys) - 1
         raise Invalid("signers", f"this petition has no signer {_listed(unknown)} (its signers are 0 to {last})")
-    if named is None and state.erased:
-        raise NotAllowed("this petition's personal data is erased already", "erased")
     if named is None:
+        if state.erased:
+            raise NotAllowed("this petition's personal data is erased already", "erased")
         wanted -= state.erased_signers  # every person: those not erased yet
     elif gone := wanted & state.erased_signers:
         raise NotAllowed(f"the personal data of signer {_listed(gone)} is erased already", "erased")
