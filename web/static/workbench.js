@@ -466,6 +466,7 @@ function petitionerCard() {
   else if (!event) body.push(el("p", { class: "muted" }, t("case.hidden")));
   else if (event.redacted && !data.petitioner?.erased) body.push(el("p", {}, t("case.anonymous")));
   else body.push(identityPanel());
+  if (state.doc?.personal_data === "partly_erased") body.push(el("p", { class: "erased" }, t("case.partly_erased")));
   if (state.doc?.complaint_about) body.push(el("p", { class: "muted" }, t("case.complaint_about")));
   if (data.content) body.push(el("h3", {}, t("case.content")), el("p", { class: "content" }, data.content));
   if (data.attachments?.length) {
