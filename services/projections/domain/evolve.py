@@ -124,8 +124,8 @@ def _(e: CaseNotAccepted, _s: CaseState, _r: RecordedEvent) -> Changes:
 
 
 @_changes.register
-def _(_e: CaseAccepted, _s: CaseState, _r: RecordedEvent) -> Changes:
-    return {}
+def _(_e: CaseAccepted, _s: CaseState, r: RecordedEvent) -> Changes:
+    return {"accepted_at": r.time}
 
 
 @_changes.register
@@ -161,13 +161,13 @@ def _(e: CaseResolved, _s: CaseState, r: RecordedEvent) -> Changes:
 
 @_changes.register
 def _(e: CaseReopenedForReview, s: CaseState, _r: RecordedEvent) -> Changes:
-    return {"round": e.round, "reviews": s.reviews + 1}
+    return {"round": e.round, "reviews": s.reviews + 1, "closed_at": None}
 
 
 @_changes.register
-def _(e: CaseClosed, s: CaseState, _r: RecordedEvent) -> Changes:
+def _(e: CaseClosed, s: CaseState, r: RecordedEvent) -> Changes:
     satisfied = s.satisfied if e.satisfied is None else e.satisfied
-    return {"closed_reason": e.reason, "satisfied": satisfied}
+    return {"closed_reason": e.reason, "satisfied": satisfied, "closed_at": r.time}
 
 
 @_changes.register
