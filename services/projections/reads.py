@@ -16,8 +16,8 @@ import asyncpg
 
 from services.projections.adapters import event_log, queries
 from services.projections.adapters.schema import serving
-from services.projections.domain.audit import StreamCheck, check_streams
 from services.projections.domain import case_export
+from services.projections.domain.audit import StreamCheck, check_streams
 from services.projections.domain.case import document
 from services.projections.domain.evolve import fold
 from services.projections.domain.order import causal_order

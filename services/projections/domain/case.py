@@ -25,7 +25,9 @@ def callback_satisfied(grade: str | None) -> bool:
     return grade in {"satisfied", "basically_satisfied"}
 
 
-def satisfaction_source_of(feedback_satisfied: int, feedback_unsatisfied: int, callback_grade: str | None) -> str | None:
+def satisfaction_source_of(
+    feedback_satisfied: int, feedback_unsatisfied: int, callback_grade: str | None
+) -> str | None:
     """Which answers the satisfaction rate counts for a case (the one home of that rule): the
     petitioner's own `feedback` when they gave any; otherwise the latest `callback` that reached them."""
     if feedback_satisfied or feedback_unsatisfied:

@@ -58,22 +58,28 @@ def test_a_closed_case_reads_with_names_codes_and_local_times() -> None:
     assert found["tracking_code"] == case.petition.tracking_code
     assert (found["status"], found["status_code"]) == ("已结案", "closed")
     assert (found["category"], found["category_code"]) == ("邻里纠纷", "neighbourhood_dispute")
-    assert found["division_code"] == VILLAGE and "村" in found["division"]
-    assert found["unit_id"] == VILLAGE and found["unit"] != ""
+    assert found["division_code"] == VILLAGE
+    assert "村" in found["division"]
+    assert found["unit_id"] == VILLAGE
+    assert found["unit"] != ""
     assert (found["level"], found["level_code"], found["channel_code"]) == ("村（社区）", "village", "online")
     assert found["submitted_at"] == "2026-11-02 10:30:00"  # the first event an hour after START, in Shanghai
-    assert found["accepted_at"] > found["submitted_at"] and found["closed_at"] > found["accepted_at"]
+    assert found["accepted_at"] > found["submitted_at"]
+    assert found["closed_at"] > found["accepted_at"]
     assert (found["due_at"], found["overdue"], found["at_risk"]) == ("", "否", "否")
     assert (found["satisfied"], found["unsatisfied"], found["satisfaction_source"]) == ("1", "0", "信访人评价")
     english = cells(as_listed(case), EN)
     assert (english["status"], english["status_code"], english["overdue"]) == ("closed", "closed", "no")
-    assert english["category"] != found["category"] and english["satisfaction_source"] == "the petitioner's feedback"
+    assert english["category"] != found["category"]
+    assert english["satisfaction_source"] == "the petitioner's feedback"
 
 
 def test_a_department_is_named_and_an_open_case_shows_its_soonest_official_deadline() -> None:
     found = cells(as_listed(transferred_to_a_department(START)), EN)
-    assert found["unit_id"] == LABOUR and "Human Resources" in found["unit"]
-    assert found["status_code"] == "resolved" and found["closed_at"] == ""
+    assert found["unit_id"] == LABOUR
+    assert "Human Resources" in found["unit"]
+    assert found["status_code"] == "resolved"
+    assert found["closed_at"] == ""
     assert (found["satisfied"], found["unsatisfied"]) == ("0", "1")
     clocks = [
         {"kind": "handling", "due": "2026-11-20T02:00:00Z", "stopped": False},
@@ -91,10 +97,11 @@ def test_a_callback_counts_when_the_petitioner_said_nothing() -> None:
     assert (found["satisfied"], found["unsatisfied"], found["satisfaction_source"]) == ("1", "0", "回访")
     untold = cells(as_listed(Case(START).assign(COUNTY)))
     assert (untold["satisfied"], untold["unsatisfied"], untold["satisfaction_source"]) == ("", "", "")
-    assert untold["accepted_at"] == "" and untold["status_code"] == "assigned"
+    assert untold["accepted_at"] == ""
+    assert untold["status_code"] == "assigned"
 
 
-@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+86 138", "-1+1", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x")', "+86 138", "-1+1", "@SUM(A1)", "\tx", "\rx"])
 def test_a_cell_a_spreadsheet_would_run_gets_an_apostrophe(text: str) -> None:
     assert guarded(text) == "'" + text
     doc = as_listed(Case(START, title=text).assign(VILLAGE))
@@ -108,7 +115,8 @@ def test_plain_cells_are_left_alone_and_quoting_survives_a_round_trip() -> None:
     text = lines([header(ZH), row(as_listed(Case(START, title=title).assign(VILLAGE)), ZH)])
     assert text.endswith("\r\n")
     back = list(csv.reader(io.StringIO(text)))
-    assert back[0] == header(ZH) and back[1][COLUMNS.index("title")] == title
+    assert back[0] == header(ZH)
+    assert back[1][COLUMNS.index("title")] == title
 
 
 def test_the_row_reads_no_personal_data_even_when_a_document_carried_some() -> None:
@@ -125,4 +133,5 @@ def test_the_file_is_named_by_division_and_day_with_an_ascii_fallback() -> None:
     header_value = content_disposition(name)
     assert header_value.startswith('attachment; filename="__-330726000000-2026-12-02.csv"; ')
     encoded = header_value.split("filename*=UTF-8''", 1)[1]
-    assert encoded.isascii() and unquote(encoded) == name
+    assert encoded.isascii()
+    assert unquote(encoded) == name
