@@ -7,11 +7,12 @@ needs CORS and a production deployment exposes one host. Only the public API is 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
-from starlette.background import BackgroundTask
 
 from shared.http.errors import ApiError
 from web.settings import UPSTREAMS, WebSettings
@@ -63,7 +64,13 @@ async def streamed(client: httpx.AsyncClient, outgoing: httpx.Request, service: 
     except httpx.HTTPError as error:
         log.warning("web.upstream_unavailable", service=service, error=repr(error))
         raise ApiError(503, "unavailable", f"{service} is unavailable; nothing was changed, try again") from error
+
+    async def body() -> AsyncIterator[bytes]:
+        try:
+            async for chunk in upstream.aiter_bytes():
+                yield chunk
+        finally:  # also when the browser goes away mid-answer
+            await upstream.aclose()
+
     headers = {k: v for k, v in upstream.headers.items() if k in FORWARDED_RESPONSE_HEADERS}
-    return StreamingResponse(
-        upstream.aiter_bytes(), upstream.status_code, headers, background=BackgroundTask(upstream.aclose)
-    )
+    return StreamingResponse(body(), upstream.status_code, headers)
