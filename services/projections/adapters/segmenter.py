@@ -2,9 +2,11 @@
 
 The one place jieba is called. Its dictionary (about 350,000 words, some 35 MB) is loaded once
 per process, from jieba's cache file after the first time (about 0.5 s; `warm` does it at start).
-Segmentation is jieba's precise mode without its HMM guesser of unknown words: a name or a place
-the dictionary does not know falls apart into single characters, which `salient` drops. A few
-words of petitions' own trade, missing from jieba's dictionary, are added to it. Titles repeat
+Segmentation is jieba's search mode (the precise cut, and the dictionary words inside each long
+word: 拖欠工资 gives 拖欠, 工资 and 拖欠工资, so it meets 拖欠农民工工资) without its HMM guesser
+of unknown words: a name or a place the dictionary does not know falls apart into single
+characters, which `salient` drops. A few words of petitions' own trade, missing from jieba's
+dictionary, are added to it. Titles repeat
 (the same template, the same registrar's wording), so a title's terms are memoised.
 
 A word's weight is its information in jieba's corpus, log(total / frequency): 问题 weighs 7,
@@ -25,7 +27,7 @@ from services.projections.domain.topics import salient
 # Words of petitions that jieba's dictionary cuts apart (占道经营 would become 经营 alone).
 PETITION_WORDS = (
     "占道经营", "违章搭建", "违建", "噪音扰民", "油烟扰民", "安置房", "安置费", "征地补偿", "拆迁安置", "物业费",
-    "停车位", "充电桩", "电动车", "垃圾分类", "排水沟", "化粪池", "宅基地", "低保", "欠薪", "拖欠工资", "社保",
+    "停车位", "充电桩", "电动车", "垃圾分类", "排水沟", "化粪池", "宅基地", "低保", "欠薪", "社保",
     "医保", "养老保险", "公职人员", "村干部", "村务公开", "网约车", "快递柜", "学区", "农民工", "小作坊",
 )  # fmt: skip
 
@@ -50,7 +52,7 @@ def title_terms(title: str | None) -> tuple[str, ...]:
     """The salient terms of a petition's title."""
     if not title:
         return ()
-    return salient(_tokenizer().lcut(title, HMM=False))
+    return salient(_tokenizer().lcut_for_search(title, HMM=False))
 
 
 def weight(term: str) -> float:

@@ -8,9 +8,9 @@ them with each case (`case_view.terms`); a period's topics are grouped from them
 1. Every term is scored by the open cases of the category that have it, times its weight (how
    rare the word is in general Chinese text: common words weigh little, see the segmenter).
 2. The best-scoring term that at least `MIN_CASES` open cases share founds a topic, with the
-   term that most of those cases also have (ties: the heavier, then the first in code point
-   order): the topic is the open cases with both, or with the first alone when no second term
-   is shared by `MIN_CASES` of them.
+   term that most of those cases also have, other than a part of the first or one it is part
+   of (ties: the heavier, then the first in code point order): the topic is the open cases
+   with both, or with the first alone when no second term is shared by `MIN_CASES` of them.
 3. Its cases are taken out, the scores move, and the next topic is founded, until no term is
    shared by `MIN_CASES` open cases.
 
@@ -137,7 +137,7 @@ def _grouped(category: str, cases: list[Petition], weight: Weight, ignore: froze
         score = len(open_cases) * weights[first]
         if len(open_cases) < MIN_CASES or score != -negative:
             continue  # an old score: the term's current one is in the heap too, if it still counts
-        shared = Counter(t for i in open_cases for t in terms[i] if t != first)
+        shared = Counter(t for i in open_cases for t in terms[i] if not _overlapping(t, first))
         companions = [t for t, n in shared.items() if n >= MIN_CASES]
         members = sorted(open_cases)
         if companions:
@@ -156,7 +156,18 @@ def _grouped(category: str, cases: list[Petition], weight: Weight, ignore: froze
 
 
 def _topic(category: str, cases: list[Petition], terms: list[tuple[str, ...]], weights: dict[str, float]) -> Topic:
-    """The topic's name: the terms most of its cases share (at least half of them), heaviest first among equals."""
+    """The topic's name: the terms most of its cases share (at least half of them), heaviest first among
+    equals, leaving out a part of a term already named (排水 beside 排水沟)."""
     shared = Counter(t for own in terms for t in own)
-    named = sorted((t for t, n in shared.items() if 2 * n >= len(cases)), key=lambda t: (-shared[t], -weights[t], t))
-    return Topic(category, tuple(named[:LABEL_TERMS]), tuple(cases))
+    named: list[str] = []
+    for term in sorted(
+        (t for t, n in shared.items() if 2 * n >= len(cases)), key=lambda t: (-shared[t], -weights[t], t)
+    ):
+        if len(named) < LABEL_TERMS and not any(_overlapping(term, other) for other in named):
+            named.append(term)
+    return Topic(category, tuple(named), tuple(cases))
+
+
+def _overlapping(term: str, other: str) -> bool:
+    """One is part of the other (排水 of 排水沟): the same word, as the segmenter gives its parts too."""
+    return term in other or other in term

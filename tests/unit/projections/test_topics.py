@@ -36,7 +36,8 @@ def test_a_title_is_cut_into_its_salient_words_and_a_persons_name_falls_apart() 
     terms = segmenter.title_terms("邻居王芳新砌围墙堵住排水沟，电话13800000000")
     assert {"邻居", "围墙", "排水沟"} <= set(terms)
     assert not {"王芳", "13800000000"} & set(terms)
-    assert segmenter.title_terms("占道经营影响通行")[0] == "占道经营"  # a word of the trade, kept whole
+    assert "占道经营" in segmenter.title_terms("占道经营影响通行")  # a word of the trade, kept whole
+    assert {"拖欠", "工资", "拖欠工资"} <= set(segmenter.title_terms("拖欠工资三个月"))  # and its parts
     assert segmenter.title_terms("") == segmenter.title_terms(None) == ()
     assert segmenter.weight("问题") < segmenter.weight("围墙") < segmenter.weight("排水沟")
 
@@ -97,6 +98,13 @@ def test_topics_name_the_terms_most_of_their_cases_share() -> None:
     (topic,) = topics.topics(cases, weight)
     assert isinstance(topic, Topic)
     assert set(topic.terms) == {"垃圾", "焚烧"}  # 夜间: in 2 of 5, less than half
+
+
+def test_the_parts_of_a_word_neither_found_a_topic_with_it_nor_repeat_it_in_the_label() -> None:
+    blocked = [petition(i, "urban_management", "排水", "水沟", "排水沟", "堵塞") for i in range(3)]
+    flooded = [petition(i, "urban_management", "排水", "水沟", "排水沟", "积水") for i in (3, 4)]
+    found = topics.topics([*blocked, *flooded], weight)
+    assert [(t.label, t.count) for t in found] == [("排水沟 · 堵塞", 3), ("排水沟 · 积水", 2)]
 
 
 def test_terms_are_stored_as_one_string_and_read_back() -> None:
