@@ -7,10 +7,13 @@ them with each case (`case_view.terms`); a period's topics are grouped from them
 
 1. Every term is scored by the open cases of the category that have it, times its weight (how
    rare the word is in general Chinese text: common words weigh little, see the segmenter).
-2. The best-scoring term that at least `MIN_CASES` open cases share founds a topic, with the
-   term that most of those cases also have, other than a part of the first or one it is part
-   of (ties: the heavier, then the first in code point order): the topic is the open cases
-   with both, or with the first alone when no second term is shared by `MIN_CASES` of them.
+2. The best-scoring term that at least `MIN_CASES` open cases share founds a topic: its open
+   cases. When a second term is in at least half of them (and in `MIN_CASES`), they raise
+   more than one problem (邻居 of 邻居的围墙堵住排水沟 and of 邻居装修噪音): the topic is
+   those with the second term too, the one most of them have (ties: the heavier, then the
+   first in code point order). A word's parts and the words it is part of are no second term
+   (占道 and 经营 of 占道经营: the same word). It would rather split one problem worded two
+   ways into two topics than join two problems that share a word.
 3. Its cases are taken out, the scores move, and the next topic is founded, until no term is
    shared by `MIN_CASES` open cases.
 
@@ -42,7 +45,8 @@ _STOP = """
     但是 而且 以及 或者 如果 可以 能够 需要 应该 认为 表示 发现 其他 其它 方面 工作 时间 事情 事项 诉求 信访
     投诉 举报 咨询 建议 帮助 尽快 及时 依法 调查 核实 说明 答复 回复 给予 予以 未果 无果 无效 不予 一下 东西
     地方 附近 周边 有人 什么 怎么 为什么 这样 那样 还是 就是 只是 不是 已有 持续 连续 部分 每天 本地 当地
-    区内 村里 社区 街道 小区 厘米 平方米 万元 元钱 公里 每亩 多辆 多名 多户 个月 天天 至今未 一些 这个 那个 迟迟
+    区内 村里 社区 街道 小区 厘米 平方米 万元 元钱 公里 每亩 多辆 多名 多户 个月 天天 至今未 一些 这个 那个
+    迟迟 多月 多日 多天
 """
 STOP_WORDS = frozenset(_STOP.split())
 
@@ -137,10 +141,12 @@ def _grouped(category: str, cases: list[Petition], weight: Weight, ignore: froze
         score = len(open_cases) * weights[first]
         if len(open_cases) < MIN_CASES or score != -negative:
             continue  # an old score: the term's current one is in the heap too, if it still counts
-        shared = Counter(t for i in open_cases for t in terms[i] if not _overlapping(t, first))
-        companions = [t for t, n in shared.items() if n >= MIN_CASES]
+        near = Counter(t for i in open_cases for t in terms[i])
+        family = _family(first, near)
+        shared = {t: n for t, n in near.items() if t not in family}
+        companions = [t for t, n in shared.items() if 2 * n >= len(open_cases) and n >= MIN_CASES]
         members = sorted(open_cases)
-        if companions:
+        if companions:  # its cases raise more than one problem: the one most of them raise
             second = min(companions, key=lambda t: (-shared[t], -weights[t], t))
             members = [i for i in members if second in terms[i]]
         found.append(_topic(category, [cases[i] for i in members], [terms[i] for i in members], weights))
@@ -156,16 +162,21 @@ def _grouped(category: str, cases: list[Petition], weight: Weight, ignore: froze
 
 
 def _topic(category: str, cases: list[Petition], terms: list[tuple[str, ...]], weights: dict[str, float]) -> Topic:
-    """The topic's name: the terms most of its cases share (at least half of them), heaviest first among
-    equals, leaving out a part of a term already named (排水 beside 排水沟)."""
+    """The topic's name: the terms most of its cases share (at least half of them), among equals the
+    longest, then the heaviest, leaving out a part of a term already named (占道 beside 占道经营)."""
     shared = Counter(t for own in terms for t in own)
     named: list[str] = []
-    for term in sorted(
-        (t for t, n in shared.items() if 2 * n >= len(cases)), key=lambda t: (-shared[t], -weights[t], t)
-    ):
+    most = [t for t, n in shared.items() if 2 * n >= len(cases)]
+    for term in sorted(most, key=lambda t: (-shared[t], -len(t), -weights[t], t)):
         if len(named) < LABEL_TERMS and not any(_overlapping(term, other) for other in named):
             named.append(term)
     return Topic(category, tuple(named), tuple(cases))
+
+
+def _family(term: str, near: Iterable[str]) -> set[str]:
+    """Among `near`, the term, the words it is part of, and their parts (占道: 占道经营, 经营): one word."""
+    wholes = [t for t in near if term in t]
+    return {t for t in near if any(_overlapping(t, whole) for whole in wholes)}
 
 
 def _overlapping(term: str, other: str) -> bool:
