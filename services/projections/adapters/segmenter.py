@@ -34,6 +34,9 @@ PETITION_WORDS = (
 )  # fmt: skip
 
 
+TITLE_CHARS = 32  # a title is a line (most are 10 to 25 characters); what is longer is cut, bounding its cost
+
+
 @cache
 def _tokenizer() -> jieba.Tokenizer:
     jieba.setLogLevel(logging.WARNING)  # its start-up notes are no service log lines
@@ -54,7 +57,7 @@ def title_terms(title: str | None) -> tuple[str, ...]:
     """The salient terms of a petition's title."""
     if not title:
         return ()
-    return salient(_words(_tokenizer(), title))
+    return salient(_words(_tokenizer(), title[:TITLE_CHARS]))
 
 
 def _words(tokenizer: jieba.Tokenizer, title: str) -> Iterator[str]:

@@ -39,6 +39,7 @@ def test_a_title_is_cut_into_its_salient_words_and_a_persons_name_falls_apart() 
     assert "占道经营" in segmenter.title_terms("占道经营影响通行")  # a word of the trade, kept whole
     assert {"拖欠", "工资", "拖欠工资"} <= set(segmenter.title_terms("拖欠工资三个月"))  # and its parts
     assert segmenter.title_terms("") == segmenter.title_terms(None) == ()
+    assert segmenter.title_terms("的" * segmenter.TITLE_CHARS + "排水沟") == ()  # a title is cut: its cost is bounded
     assert segmenter.weight("问题") < segmenter.weight("围墙") < segmenter.weight("排水沟")
 
 
