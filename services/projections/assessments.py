@@ -61,6 +61,7 @@ def peer_scopes(division: str) -> tuple[list[str], list[str]]:
     return places, departments
 
 
+TOPIC_CASES = 50_000  # petitions a period's topics are grouped from at most (the newest): a province's quarter
 PLACE_KINDS = ("自治县", "街道", "社区", "村", "镇", "乡", "县", "市", "区", "省")
 
 
@@ -156,7 +157,9 @@ class Assessments:
         until = datetime.combine(period.end + timedelta(days=1), time(), self.tz)
         async with self.pool.acquire() as conn:
             schema = await serving(conn, self.base)
-            petitions = await queries.petitions(conn, schema, division, since, until, category)
+            petitions = await queries.petitions(conn, schema, division, since, until, category, TOPIC_CASES + 1)
+            limited = len(petitions) > TOPIC_CASES
+            petitions = petitions[:TOPIC_CASES]
             found = topics.topics(petitions, segmenter.weight, place_names(), limit)
             titles = await queries.titles(conn, schema, [p.case_id for t in found for p in t.examples])
         place_of = place_below(division)
@@ -183,6 +186,8 @@ class Assessments:
             "name": division_names(division),
             "period": shaped_period(period),
             "category": category,
+            "cases": len(petitions),  # the petitions grouped (with terms)
+            "limited": limited,  # the period had more: the newest TOPIC_CASES were grouped
             "topics": [shaped(t) for t in found],
             "definitions": "docs/scorecards.md",
         }

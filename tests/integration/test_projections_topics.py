@@ -99,6 +99,7 @@ async def test_similar_petitions_of_two_townships_make_one_topic_as_the_event_lo
     assert answer["division"] == COUNTY
     assert answer["period"] == {"kind": "month", "from": "2026-03-01", "to": "2026-03-31", "label": "2026-03"}
     assert answer["category"] is None
+    assert (answer["cases"], answer["limited"]) == (15, False)  # March's in the county, all with terms
     assert answer["definitions"] == "docs/scorecards.md"
     drains = answer["topics"][0]
     assert drains["category"] == "urban_management"
@@ -138,6 +139,17 @@ async def test_topics_by_category_limit_and_place_are_for_supervisors_only(serve
     assert february["topics"] == []  # one petition is no recurring problem
     with pytest.raises(Forbidden):
         await assessments.topics(Principal(sub="o", role=Role.OFFICIAL, division=COUNTY), COUNTY, MARCH)
+
+
+async def test_a_period_with_more_cases_than_a_topics_answer_reads_groups_the_newest(
+    served: tuple[Assessments, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assessments, _ = served
+    monkeypatch.setattr("services.projections.assessments.TOPIC_CASES", 4)
+    answer = await assessments.topics(SUPERVISOR, COUNTY, MARCH)
+    assert (answer["cases"], answer["limited"]) == (4, True)
+    # the newest four: the two that share only a place, and the two about wages
+    assert [(t["category"], t["count"]) for t in answer["topics"]] == [("labour_wages", 2)]
 
 
 async def test_the_bulk_path_lands_on_the_same_terms_and_topics(

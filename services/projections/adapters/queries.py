@@ -102,9 +102,15 @@ async def last_event_time(conn: asyncpg.Connection, schema: str) -> datetime | N
 
 
 async def petitions(
-    conn: asyncpg.Connection, schema: str, division: str, since: datetime, until: datetime, category: str | None
+    conn: asyncpg.Connection,
+    schema: str,
+    division: str,
+    since: datetime,
+    until: datetime,
+    category: str | None,
+    most: int,
 ) -> list[Petition]:
-    """Cases of the division (and below) received in [since, until) that have terms, for the month's topics.
+    """The newest `most` cases of the division (and below) received in [since, until) that have terms.
 
     One range of the level column's (division, opened_at) index: the period's cases, never all of them.
     """
@@ -112,11 +118,13 @@ async def petitions(
     rows = await conn.fetch(
         f"""SELECT case_id, category, division, opened_at, terms FROM {schema}.case_view
             WHERE {column} = $1 AND opened_at >= $2 AND opened_at < $3 AND terms <> ''
-              AND ($4::text IS NULL OR category = $4)""",
+              AND ($4::text IS NULL OR category = $4)
+            ORDER BY opened_at DESC, case_id DESC LIMIT $5""",
         division,
         since,
         until,
         category,
+        most,
     )
     return [
         Petition(r["case_id"], r["category"] or "other", r["division"] or division, r["opened_at"], decoded(r["terms"]))
