@@ -268,15 +268,19 @@ function renderTrends() {
   if (focused) $(focused)?.focus();  // a live refresh redraws the charts: the keyboard keeps its place
 }
 
-async function loadTrends(today) {
+// Trends, rankings and topics are for supervisors and admins: for other roles their cards say so,
+// and the rest of the page is theirs.
+async function loadAssessed(key, path, params, render) {
   try {
-    state.trends = await api("/v1/trends", { division: state.division, from: shift(today, -29), to: today });
+    state[key] = await api(path, { division: state.division, ...params });
   } catch (error) {
     if (error.status !== 403) throw error;
-    state.trends = "forbidden";  // trends are for supervisors and admins; other roles still see the rest
+    state[key] = "forbidden";
   }
-  renderTrends();
+  render();
 }
+
+const loadTrends = (today) => loadAssessed("trends", "/v1/trends", { from: shift(today, -29), to: today }, renderTrends);
 
 // ---- scorecards: the peers below the division, ranked within their tiers this month ---------------
 const HEADLINE = [["handling_on_time", "score_handling"], ["first_time_resolution", "score_first_time"],
@@ -329,15 +333,7 @@ function renderScores() {
   box.replaceChildren(...table, ...rest, ...(table.length || rest.length ? [] : [el("p", { class: "muted" }, t("score_none"))]));
 }
 
-async function loadScores() {
-  try {
-    state.scores = await api("/v1/scorecards", { division: state.division, period: "month" });
-  } catch (error) {
-    if (error.status !== 403) throw error;
-    state.scores = "forbidden";
-  }
-  renderScores();
-}
+const loadScores = () => loadAssessed("scores", "/v1/scorecards", { period: "month" }, renderScores);
 
 // ---- the month's topics (每月一题): recurring problems, with where they come from and examples ------
 const localName = (name, fallback) => (name ? name[state.lang] ?? name.zh : fallback);
@@ -369,15 +365,7 @@ function renderTopics() {
   if (focused) box.querySelector(`[data-case="${CSS.escape(focused)}"]`)?.focus();  // a refresh keeps the keyboard's place
 }
 
-async function loadTopics() {
-  try {
-    state.topics = await api("/v1/topics", { division: state.division, period: "month" });
-  } catch (error) {
-    if (error.status !== 403) throw error;
-    state.topics = "forbidden";
-  }
-  renderTopics();
-}
+const loadTopics = () => loadAssessed("topics", "/v1/topics", { period: "month" }, renderTopics);
 
 function renderFreshness(f) {
   state.lastEvent = f.last_event_time;
