@@ -421,6 +421,34 @@ async function loadDrill(more) {
     el("tr", {}, ...["case", "status_col", "level_col", "category_col", "unit", "opened"].map((k) => el("th", {}, t(k)))),
     ...caseRows(d.cases));
   $("drill-more").hidden = !d.cursor;
+  const query = new URLSearchParams(Object.entries({ division: d.division, ...d.filter, lang: state.lang })
+    .filter(([, v]) => v != null && v !== ""));
+  $("drill-export").href = `/v1/cases.csv?${query}`;
+}
+
+// The drill-down's every case as CSV (GET /v1/cases.csv): fetched with the token, saved under the
+// name the answer gives (RFC 5987's filename*).
+async function downloadExport(event) {
+  event.preventDefault();
+  const link = event.currentTarget;
+  if (link.getAttribute("aria-busy") === "true") return;
+  link.setAttribute("aria-busy", "true");
+  try {
+    const response = await fetch(link.href, { headers: { Authorization: `Bearer ${state.token}` } });
+    if (response.status === 401) { showLogin(t("bad_token")); return; }
+    if (!response.ok) throw new Error((await response.json().catch(() => null))?.error?.message || response.statusText);
+    const named = /filename\*=UTF-8''([^;]+)/i.exec(response.headers.get("content-disposition") || "");
+    const url = URL.createObjectURL(await response.blob());
+    const save = el("a", { href: url, download: named ? decodeURIComponent(named[1]) : "cases.csv" });
+    document.body.append(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (error) {
+    $("drill-export-hint").textContent = error.message;
+  } finally {
+    link.removeAttribute("aria-busy");
+  }
 }
 
 async function showCase(caseId, scroll = true) {
@@ -524,6 +552,7 @@ $("scope").addEventListener("submit", (e) => { e.preventDefault(); setDivision($
 $("login-form").addEventListener("submit", (e) => { e.preventDefault(); start($("token").value.trim()); });
 $("hot-window").addEventListener("change", (e) => { state.hotWindow = e.target.value; render(); });
 $("drill-more").addEventListener("click", () => loadDrill(true).catch(console.error));
+$("drill-export").addEventListener("click", downloadExport);
 $("replay").addEventListener("click", () => replay().catch(console.error));
 $("verify").addEventListener("click", () => verify().catch(console.error));
 for (const b of document.querySelectorAll("[data-close]")) {
