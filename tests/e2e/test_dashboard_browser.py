@@ -337,3 +337,74 @@ async def test_the_scorecard_card_shows_the_peers_ranking_of_the_month(system: S
     await page.evaluate("document.getElementById('lang').click()")
     assert await page.evaluate(label) == "This month's ranking"
     assert await page.evaluate("document.querySelector('#scores th').textContent") == "Rank"
+
+
+TOPIC_ITEMS = """[...document.querySelectorAll('#topics li.topic')].map(li => ({
+  label: li.querySelector('.topic-label').textContent, count: Number(li.dataset.count),
+  category: li.dataset.category, places: li.querySelector('.topic-places').textContent,
+  examples: [...li.querySelectorAll('.topic-examples button')].map(b => b.dataset.case)}))"""
+
+
+def topic_items(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the card should list: each topic's label, count, places (named, with counts) and examples."""
+    return [
+        {
+            "label": topic["label"],
+            "count": topic["count"],
+            "category": topic["category"],
+            "places": "来自 " + "、".join(f"{p['name']['zh']} {p['count']}" for p in topic["places"]),
+            "examples": [e["case_id"] for e in topic["examples"]],
+        }
+        for topic in answer["topics"]
+    ]
+
+
+async def test_the_topics_card_lists_the_months_recurring_problems(system: System, page: DevTools) -> None:
+    await open_dashboard_in_chinese(system, page, "document.getElementById('topic-period')?.textContent")
+    with httpx.Client(timeout=10) as client:  # one problem raised in two townships of the county
+        for village in ("330726101203", "330726102201", "330726101203"):
+            submit(system, client, division_code=village, category="environment", title="菜市场油烟扰民严重")
+    deadline = time.monotonic() + 30
+    async with httpx.AsyncClient(timeout=10) as client:
+        while True:  # the page follows the live stream: compare once both have settled on one state
+            answer = (await client.get(
+                f"{system.url('projections')}/v1/topics", params={"division": PUJIANG, "period": "month"},
+                headers=system.auth(Role.SUPERVISOR, PUJIANG),
+            )).json()  # fmt: skip
+            expected = topic_items(answer)
+            shown: list[dict[str, Any]] = await page.evaluate(TOPIC_ITEMS)
+            ours = [t for t in expected if "油烟" in t["label"]]
+            if (shown == expected and ours) or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.5)
+    assert ours, "the three petitions made a topic"
+    assert shown == expected
+    assert ours[0]["count"] >= 3
+    assert "黄宅镇" in ours[0]["places"]
+    assert await page.evaluate("document.querySelector('#topic-card h2').textContent") == "每月一题"
+    period = await page.evaluate("document.getElementById('topic-period').textContent")
+    assert period.startswith(answer["period"]["label"])
+    await page.screenshot(ARTIFACTS / "dashboard-topics.png", "#topic-card")
+
+    # By keyboard: an example is a button; Enter opens its case.
+    await page.send("Emulation.setFocusEmulationEnabled", enabled=True)
+    example = ours[0]["examples"][0]
+    await page.evaluate(f"document.querySelector('#topics button[data-case=\"{example}\"]').focus()")
+    assert await page.evaluate("document.activeElement.dataset.case") == example
+    enter = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13}
+    await page.send("Input.dispatchKeyEvent", type="keyDown", text="\r", **enter)
+    await page.send("Input.dispatchKeyEvent", type="keyUp", **enter)
+    opened = "!document.getElementById('case').hidden && document.getElementById('case-id').textContent"
+    assert await page.wait_for(opened)
+
+    await page.send("Emulation.setDeviceMetricsOverride", width=390, height=844, deviceScaleFactor=2, mobile=True)
+    assert await page.wait_for("document.documentElement.scrollWidth <= 390 && 1")
+    assert await page.evaluate("document.querySelector('#topics li.topic').getBoundingClientRect().right <= 390")
+    await page.screenshot(ARTIFACTS / "dashboard-topics-phone.png", "#topic-card")
+    await page.send("Emulation.clearDeviceMetricsOverride")
+
+    await page.evaluate("document.getElementById('lang').click()")
+    assert await page.evaluate("document.querySelector('#topic-card h2').textContent") == "Topics of the month"
+    places = await page.evaluate("document.querySelector('#topics .topic-places').textContent")
+    assert places.startswith("From ")
+    await page.screenshot(ARTIFACTS / "dashboard-topics-en.png", "#topic-card")

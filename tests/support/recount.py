@@ -145,3 +145,37 @@ def in_area(division: str) -> InScope:
 
 def is_unit(unit_id: str) -> InScope:
     return lambda unit: unit == unit_id
+
+
+def recount_topic(
+    cases: Iterable[list[Event]],
+    category: str,
+    terms: Iterable[str],
+    inside: InScope,
+    start: date,
+    end: date,
+    tz: ZoneInfo,
+) -> Counter[str]:
+    """Cases of the period and scope whose title holds every one of `terms`, by where the matter is.
+
+    A plain reading of a topic: the category and place are the last ones the history names (an
+    assignment's or correction's `category`, an assignment's `location_code`, over the
+    petition's), the day the petition's. Equal to a topic's count when no earlier topic of the
+    category took some of those cases.
+    """
+    wanted = tuple(terms)
+    found: Counter[str] = Counter()
+    for events in cases:
+        petition = next((e for e in events if e["type"] == "PetitionSubmitted"), None)
+        if petition is None or not start <= _day(petition, tz) <= end:
+            continue
+        kind, place = petition["data"]["category"], petition["data"]["division_code"]
+        for e in events:
+            if e["type"] in {"CaseAssigned", "CaseNotAccepted", "CategoryCorrected"}:
+                kind = e["data"].get("category") or kind
+            if e["type"] == "CaseAssigned":
+                place = e["data"].get("location_code") or place
+        title = str(petition["data"]["title"])
+        if kind == category and inside(place) and all(term in title for term in wanted):
+            found[place] += 1
+    return found

@@ -1,4 +1,5 @@
-// The supervisor's live page: figures from /v1/stats, lists from /v1/cases, updates from /v1/stream.
+// The supervisor's live page: figures from /v1/stats, lists from /v1/cases, updates from /v1/stream,
+// trends, rankings and the month's topics from /v1/trends, /v1/scorecards and /v1/topics.
 // No framework and no build step: the page is served as is. Text from petitions only ever goes
 // through textContent, never innerHTML.
 // Every string comes from the pages' one catalogue (shared/i18n/strings.json, served beside this
@@ -11,7 +12,7 @@ const OPEN_STATUSES = ["submitted", "assigned", "accepted", "resolved", "under_r
 const state = {
   lang: localStorage.getItem("pujiang.lang") || "zh", token: null, division: null, stats: null,
   lastEvent: null, source: null, refreshTimer: null, drill: null, caseId: null, hotWindow: "last_7d",
-  timezone: "Asia/Shanghai", workbench: false, trends: null, trendDay: {}, scores: null,
+  timezone: "Asia/Shanghai", workbench: false, trends: null, trendDay: {}, scores: null, topics: null,
 };
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
@@ -267,15 +268,19 @@ function renderTrends() {
   if (focused) $(focused)?.focus();  // a live refresh redraws the charts: the keyboard keeps its place
 }
 
-async function loadTrends(today) {
+// Trends, rankings and topics are for supervisors and admins: for other roles their cards say so,
+// and the rest of the page is theirs.
+async function loadAssessed(key, path, params, render) {
   try {
-    state.trends = await api("/v1/trends", { division: state.division, from: shift(today, -29), to: today });
+    state[key] = await api(path, { division: state.division, ...params });
   } catch (error) {
     if (error.status !== 403) throw error;
-    state.trends = "forbidden";  // trends are for supervisors and admins; other roles still see the rest
+    state[key] = "forbidden";
   }
-  renderTrends();
+  render();
 }
+
+const loadTrends = (today) => loadAssessed("trends", "/v1/trends", { from: shift(today, -29), to: today }, renderTrends);
 
 // ---- scorecards: the peers below the division, ranked within their tiers this month ---------------
 const HEADLINE = [["handling_on_time", "score_handling"], ["first_time_resolution", "score_first_time"],
@@ -328,15 +333,39 @@ function renderScores() {
   box.replaceChildren(...table, ...rest, ...(table.length || rest.length ? [] : [el("p", { class: "muted" }, t("score_none"))]));
 }
 
-async function loadScores() {
-  try {
-    state.scores = await api("/v1/scorecards", { division: state.division, period: "month" });
-  } catch (error) {
-    if (error.status !== 403) throw error;
-    state.scores = "forbidden";
-  }
-  renderScores();
+const loadScores = () => loadAssessed("scores", "/v1/scorecards", { period: "month" }, renderScores);
+
+// ---- the month's topics (每月一题): recurring problems, with where they come from and examples ------
+const localName = (name, fallback) => (name ? name[state.lang] ?? name.zh : fallback);
+
+function topicItem(topic) {
+  const sep = t("topic_sep");
+  const places = topic.places.map((p) => `${localName(p.name, p.division)} ${p.count}`).join(sep);
+  const examples = topic.examples.flatMap((e, i) => [i ? sep : "",
+    el("button", { type: "button", class: "link", "data-case": e.case_id, onclick: () => showCase(e.case_id).catch(console.error) },
+      e.title || e.case_id.slice(0, 8))]);
+  return el("li", { class: "topic", "data-category": topic.category, "data-count": topic.count },
+    el("div", { class: "topic-head" },
+      el("b", { class: "topic-label" }, topic.label),
+      el("span", { class: "tag" }, localName(topic.category_name, word("category", topic.category))),
+      el("span", { class: "topic-count" }, t("topic_count", { n: topic.count }))),
+    el("div", { class: "topic-places muted" }, `${t("topic_places")} `, places),
+    el("div", { class: "topic-examples" }, `${t("topic_examples")} `, ...examples));
 }
+
+function renderTopics() {
+  const box = $("topics"), tp = state.topics;
+  if (tp === "forbidden") { box.replaceChildren(el("p", { class: "muted" }, t("topics_unavailable"))); return; }
+  if (!tp) return;
+  $("topic-period").textContent = t("topics_period", { period: tp.period.label });
+  const focused = box.contains(document.activeElement) ? document.activeElement.dataset.case : null;
+  box.replaceChildren(tp.topics.length
+    ? el("ol", { "aria-label": t("topics_list") }, ...tp.topics.map(topicItem))
+    : el("p", { class: "muted" }, t("topics_none")));
+  if (focused) box.querySelector(`[data-case="${CSS.escape(focused)}"]`)?.focus();  // a refresh keeps the keyboard's place
+}
+
+const loadTopics = () => loadAssessed("topics", "/v1/topics", { period: "month" }, renderTopics);
 
 function renderFreshness(f) {
   state.lastEvent = f.last_event_time;
@@ -357,7 +386,7 @@ async function refresh() {
   const stats = await api("/v1/stats", { division: state.division });
   state.stats = stats;
   render();
-  await Promise.all([renderLists(), loadTrends(stats.today), loadScores()]);
+  await Promise.all([renderLists(), loadTrends(stats.today), loadScores(), loadTopics()]);
   if (state.drill) await loadDrill(false);
   if (state.caseId) await showCase(state.caseId, false);
 }
@@ -367,6 +396,7 @@ function render() {
   if (!s) return;
   $("scope-name").textContent = `${placeName(s.division, s.name)} · ${word("level", s.level)}`;
   renderCounters(s); renderPyramid(s); renderRates(s); renderWork(s); renderOpenGrid(s); renderHot(s); renderTrends(); renderScores();
+  renderTopics();
   renderFreshness(s.freshness);
 }
 
@@ -495,7 +525,7 @@ function showLogin(message = "") {
 
 function setDivision(division) {
   state.division = division;
-  state.drill = null; state.caseId = null; state.trends = null; state.trendDay = {}; state.scores = null; $("drill").hidden = true; $("case").hidden = true;
+  state.drill = null; state.caseId = null; state.trends = null; state.trendDay = {}; state.scores = null; state.topics = null; $("drill").hidden = true; $("case").hidden = true;
   const url = new URL(location.href);
   url.searchParams.set("division", division);
   url.searchParams.delete("access_token");
