@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import structlog
 from fastapi import FastAPI
 
+from services.projections.adapters import segmenter
 from services.projections.adapters.schema import POINTER_DDL, ensure_read_model, upgrade_layout
 from services.projections.domain.evolve import CONSUMED
 from services.projections.entrypoints import assessments, audit, cases, dashboard, reports, stats, stream
@@ -24,6 +27,7 @@ def _handlers(ctx: Context) -> BatchHandler:
 
 
 async def _prepare(ctx: Context) -> None:
+    await asyncio.to_thread(segmenter.warm)  # the dictionary, before the first petition's title needs it
     schema = await ensure_read_model(ctx.pool, ctx.name)
     async with ctx.pool.acquire() as conn:
         if await upgrade_layout(conn, schema):

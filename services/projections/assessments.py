@@ -6,21 +6,24 @@ division is checked by the entry point); typed answers, refusals from `shared.do
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from services.projections.adapters import fact_queries
+from services.projections.adapters import fact_queries, queries, segmenter
 from services.projections.adapters.schema import serving
-from services.projections.domain import scorecards, trends
+from services.projections.domain import scorecards, topics, trends
 from services.projections.domain.periods import Period
 from services.projections.reads import division_names
 from shared.clock import Clock
+from shared.divisions import truncate_to
 from shared.http.auth import Principal
-from shared.jurisdiction.division_data import deployment_tree
+from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
 from shared.jurisdiction.divisions import level_of
 from shared.vocabulary import Level, Role
 
@@ -56,6 +59,35 @@ def peer_scopes(division: str) -> tuple[list[str], list[str]]:
     places = [f"area:{d.code}" for d in tree.children(division)]
     departments = [f"unit:{d.id}" for d in tree.departments(division)] if level_of(division) == Level.COUNTY else []
     return places, departments
+
+
+PLACE_KINDS = ("自治县", "街道", "社区", "村", "镇", "乡", "县", "市", "区", "省")
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """Every division's name, and without its kind (浦江县, 浦江): a place, not a problem, in a title."""
+    found: set[str] = set()
+    for division in deployment_tree():
+        found.add(division.name_zh)
+        kind = next((k for k in PLACE_KINDS if division.name_zh.endswith(k)), "")
+        if len(division.name_zh) - len(kind) >= 2:
+            found.add(division.name_zh.removesuffix(kind))
+    return frozenset(found)
+
+
+def place_below(division: str) -> Callable[[str], str]:
+    """Where below `division` a case's division is: its child division containing it (a village: itself)."""
+    level = level_of(division)
+    if level == Level.VILLAGE:
+        return lambda _code: division
+    below = list(Level)[level.rank - 1]
+    return lambda code: truncate_to(code, below)
+
+
+def category_names(key: str) -> dict[str, str] | None:
+    found = deployment_catalogue().get(key)
+    return {"zh": found.name_zh, "en": found.name_en} if found else None
 
 
 @dataclass(frozen=True)
@@ -113,4 +145,44 @@ class Assessments:
             "period": shaped_period(period),
             "category": category,
             **trends.series(rows, period.start, period.end),
+        }
+
+    async def topics(
+        self, who: Principal, division: str, period: Period, category: str | None = None, limit: int = 10
+    ) -> dict[str, Any]:
+        """The period's recurring problems in the division (每月一题): groups of similar petitions, largest first."""
+        who.require_role(*ASSESSORS)
+        since = datetime.combine(period.start, time(), self.tz)
+        until = datetime.combine(period.end + timedelta(days=1), time(), self.tz)
+        async with self.pool.acquire() as conn:
+            schema = await serving(conn, self.base)
+            petitions = await queries.petitions(conn, schema, division, since, until, category)
+            found = topics.topics(petitions, segmenter.weight, place_names(), limit)
+            titles = await queries.titles(conn, schema, [p.case_id for t in found for p in t.examples])
+        place_of = place_below(division)
+
+        def example(p: topics.Petition) -> dict[str, Any]:
+            title, received = titles.get(p.case_id), p.received_at.isoformat()
+            return {"case_id": p.case_id, "title": title, "division": p.division, "received_at": received}
+
+        def shaped(topic: topics.Topic) -> dict[str, Any]:
+            return {
+                "category": topic.category,
+                "category_name": category_names(topic.category),
+                "terms": list(topic.terms),
+                "label": topic.label,
+                "count": topic.count,
+                "places": [
+                    {"division": code, "name": division_names(code), "count": n} for code, n in topic.places(place_of)
+                ],
+                "examples": [example(p) for p in topic.examples],
+            }
+
+        return {
+            "division": division,
+            "name": division_names(division),
+            "period": shaped_period(period),
+            "category": category,
+            "topics": [shaped(t) for t in found],
+            "definitions": "docs/scorecards.md",
         }

@@ -10,6 +10,7 @@ import asyncpg
 import orjson
 
 from services.projections.adapters.schema import LEVEL_COLUMNS
+from services.projections.domain.topics import Petition, decoded
 from shared.divisions import level_of
 from shared.vocabulary import Level
 
@@ -103,3 +104,34 @@ async def hot_rows(
 async def last_event_time(conn: asyncpg.Connection, schema: str) -> datetime | None:
     value = await conn.fetchval(f"SELECT max(updated_at) FROM {schema}.case_view")
     return value if isinstance(value, datetime) else None
+
+
+async def petitions(
+    conn: asyncpg.Connection, schema: str, division: str, since: datetime, until: datetime, category: str | None
+) -> list[Petition]:
+    """Cases of the division (and below) received in [since, until) that have terms, for the month's topics.
+
+    One range of the level column's (division, opened_at) index: the period's cases, never all of them.
+    """
+    column = _COLUMN_OF[level_of(division)]
+    rows = await conn.fetch(
+        f"""SELECT case_id, category, division, opened_at, terms FROM {schema}.case_view
+            WHERE {column} = $1 AND opened_at >= $2 AND opened_at < $3 AND terms <> ''
+              AND ($4::text IS NULL OR category = $4)""",
+        division,
+        since,
+        until,
+        category,
+    )
+    return [
+        Petition(r["case_id"], r["category"] or "other", r["division"] or division, r["opened_at"], decoded(r["terms"]))
+        for r in rows
+    ]
+
+
+async def titles(conn: asyncpg.Connection, schema: str, case_ids: list[str]) -> dict[str, str | None]:
+    """Each case's title (by primary key: a topic's few examples)."""
+    rows = await conn.fetch(
+        f"SELECT case_id, doc->>'title' AS title FROM {schema}.case_view WHERE case_id = ANY($1::text[])", case_ids
+    )
+    return {r["case_id"]: r["title"] for r in rows}

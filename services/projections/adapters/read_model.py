@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import orjson
 
-from services.projections.adapters import event_log, facts
+from services.projections.adapters import event_log, facts, segmenter
 from services.projections.adapters.case_states import StateCache, stored_states
 from services.projections.adapters.schema import LEVEL_COLUMNS
+from services.projections.domain import topics
 from services.projections.domain.case import CaseState, document_json
 from services.projections.domain.evolve import PROJECTED, advance, fold, fold_decoded
 from services.projections.domain.rollup import Cell, Count, contribution, delta
@@ -32,9 +33,9 @@ from shared.messaging.consumer import Consumed
 
 CASE_COLUMNS = (
     "case_id, division, " + ", ".join(LEVEL_COLUMNS) + ", division_code, status, level, category, channel, "
-    "overdue, at_risk, opened_at, updated_at, doc, contrib, facts"
+    "overdue, at_risk, opened_at, updated_at, doc, contrib, facts, terms"
 )
-_CASE_TYPES = ["text"] * 12 + ["boolean", "boolean", "timestamptz", "timestamptz", "text", "text", "text"]
+_CASE_TYPES = ["text"] * 12 + ["boolean", "boolean", "timestamptz", "timestamptz", "text", "text", "text", "text"]
 
 
 @cache
@@ -70,6 +71,7 @@ def case_row(state: CaseState, counts: dict[Count, int], facts_json: str = "{}")
         document_json(state).decode(),
         orjson.dumps([[m, k, n] for (m, k), n in sorted(counts.items())]).decode(),
         facts_json,
+        topics.encoded(segmenter.title_terms(state.title)),  # what the month's topics group by
     ]
 
 

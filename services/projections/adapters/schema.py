@@ -90,7 +90,8 @@ CREATE TABLE {schema}.case_view (
     updated_at    timestamptz NOT NULL,
     doc           jsonb NOT NULL,
     contrib       jsonb NOT NULL,
-    facts         jsonb NOT NULL DEFAULT '{{}}'  -- the case's scorecard and trend facts (adapters/facts.py)
+    facts         jsonb NOT NULL DEFAULT '{{}}',  -- the case's scorecard and trend facts (adapters/facts.py)
+    terms         text NOT NULL DEFAULT ''  -- its title's salient terms, space-separated (domain/topics.py)
 );
 
 -- Counters per division at every level: (division, metric, key) -> n; parent for drill-down.
@@ -158,21 +159,30 @@ async def ensure_read_model(pool: asyncpg.Pool, base: str) -> str:
 
 
 async def upgrade_layout(conn: asyncpg.Connection, schema: str) -> bool:
-    """Add what a generation made by an older version lacks (the fact tables); True when it did.
+    """Add what a generation made by an older version lacks (the fact tables, the terms); True when it did.
 
-    Cases written before have no facts yet: each gets its own on its next change, and a rebuild
-    (`python -m services.projections.rebuild`) fills them all.
+    Cases written before have no facts or terms yet: each gets its own on its next change, and a
+    rebuild (`python -m services.projections.rebuild`) fills them all.
     """
-    if await conn.fetchval("SELECT to_regclass($1)", f"{schema}.unit_facts") is not None:
-        return False
-    await conn.execute(
-        f"ALTER TABLE {schema}.case_view ADD COLUMN IF NOT EXISTS facts jsonb NOT NULL DEFAULT '{{}}'"
-        + ";"
-        + TABLES_DDL.format(schema=schema)
+    upgraded = False
+    if await conn.fetchval("SELECT to_regclass($1)", f"{schema}.unit_facts") is None:
+        await conn.execute(
+            f"ALTER TABLE {schema}.case_view ADD COLUMN IF NOT EXISTS facts jsonb NOT NULL DEFAULT '{{}}'"
+            + ";"
+            + TABLES_DDL.format(schema=schema)
+        )
+        for statement in facts_index_ddl(schema):
+            await conn.execute(statement)
+        upgraded = True
+    has_terms = await conn.fetchval(
+        """SELECT EXISTS (SELECT 1 FROM information_schema.columns
+                          WHERE table_schema = $1 AND table_name = 'case_view' AND column_name = 'terms')""",
+        schema,
     )
-    for statement in facts_index_ddl(schema):
-        await conn.execute(statement)
-    return True
+    if not has_terms:
+        await conn.execute(f"ALTER TABLE {schema}.case_view ADD COLUMN terms text NOT NULL DEFAULT ''")
+        upgraded = True
+    return upgraded
 
 
 async def serving(conn: asyncpg.Connection, base: str) -> str:

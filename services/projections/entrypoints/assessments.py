@@ -1,7 +1,8 @@
-"""Supervisors' scorecards and trends of a division, for a period (docs/scorecards.md)."""
+"""Supervisors' scorecards, trends and the month's topics of a division, for a period (docs/scorecards.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date as date_type
 from typing import Annotated, Any
@@ -43,8 +44,11 @@ class Asked:
     start: Annotated[str | None, Query(alias="from", description="first day of a range, YYYY-MM-DD")] = None
     end: Annotated[str | None, Query(alias="to", description="last day of a range, YYYY-MM-DD")] = None
 
-    def checked(self, who: Principal, today: date_type, category: str | None = None) -> tuple[str, Period]:
-        problems: list[tuple[str, str]] = []
+    def checked(
+        self, who: Principal, today: date_type, category: str | None = None, also: Sequence[tuple[str, str]] = ()
+    ) -> tuple[str, Period]:
+        """The division (in the caller's jurisdiction) and period; one 422 naming these and `also`'s bad fields."""
+        problems: list[tuple[str, str]] = list(also)
         division = self.division or who.division
         if not is_division_code(division):
             problems.append(("division", "a 12-digit division code"))
@@ -77,3 +81,30 @@ async def trends(
     who = principal(request)
     division, period = asked.checked(who, assessments.today(), category)
     return await assessments.trends(who, division, period, category)
+
+
+TOPICS_LIMIT = 50
+
+
+def topics_limit(raw: str | None) -> tuple[int, list[tuple[str, str]]]:
+    """`limit=` of /v1/topics: 1 to 50, default 10; the problem with it, if any."""
+    if raw is None:
+        return 10, []
+    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= TOPICS_LIMIT:
+        return int(raw), []
+    return 10, [("limit", f"a whole number from 1 to {TOPICS_LIMIT}")]
+
+
+@router.get("/topics")
+async def topics(
+    request: Request,
+    assessments: AssessmentsDep,
+    asked: AskedDep,
+    category: str | None = None,
+    limit: Annotated[str | None, Query(description=f"topics at most, 1 to {TOPICS_LIMIT} (default 10)")] = None,
+) -> dict[str, Any]:
+    """The period's recurring problems in the division and below (每月一题): similar petitions, largest first."""
+    who = principal(request)
+    most, problems = topics_limit(limit)
+    division, period = asked.checked(who, assessments.today(), category, problems)
+    return await assessments.topics(who, division, period, category, most)
