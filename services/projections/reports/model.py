@@ -222,9 +222,7 @@ def _trends(tr: Mapping[str, Any], t: Mapping[str, Any]) -> Section:
     return Section("trends", t["trends"], t["sheet_trends"], (note,), (table,), charts=charts)
 
 
-def _topics(topics: Mapping[str, Any] | None, t: Mapping[str, Any], lang: str) -> Section:
-    if topics is None:
-        return Section("topics", t["topics"], t["sheet_topics"], (str(t["topics_unavailable"]),))
+def _topics(topics: Mapping[str, Any], t: Mapping[str, Any], lang: str) -> Section:
     if not topics["topics"]:
         return Section("topics", t["topics"], t["sheet_topics"], (str(t["no_topics"]),))
     keys = ("col_no", "col_category", "col_topic", "col_cases", "col_places", "col_examples")
@@ -233,7 +231,7 @@ def _topics(topics: Mapping[str, Any] | None, t: Mapping[str, Any], lang: str) -
         (Cell(i, "count"), Cell(_name(topic.get("category_name"), topic["category"], lang)), Cell(topic["label"]),
          Cell(topic["count"], "count"),
          Cell(sep.join(f"{_name(p.get('name'), p['division'], lang)} {p['count']}" for p in topic["places"])),
-         Cell(sep.join(str(e["title"]) for e in topic["examples"])))
+         Cell(sep.join(str(e["title"] or e["case_id"]) for e in topic["examples"])))
         for i, topic in enumerate(topics["topics"], start=1)
     )  # fmt: skip
     table = Table(tuple(Column(t[k]) for k in keys), rows)
@@ -244,11 +242,11 @@ def build(
     scorecards: Mapping[str, Any],
     trends: Mapping[str, Any],
     pyramid: Mapping[str, Any],
-    topics: Mapping[str, Any] | None,
+    topics: Mapping[str, Any],
     lang: str,
     generated_at: datetime,
 ) -> Report:
-    """The report of `scorecards`' division and month, in `lang` (`zh` or `en`); `topics` None: not available."""
+    """The report of `scorecards`' division and month, in `lang` (`zh` or `en`)."""
     table = strings()[lang]
     t = table["report"]
     division = str(scorecards["division"])

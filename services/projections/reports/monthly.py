@@ -76,13 +76,12 @@ class RenderedReport:
     media_type: str
 
 
-async def month_topics(assessments: Assessments, who: Principal, division: str, month: Period) -> dict[str, Any] | None:
-    """The month's topics (每月一题) from `Assessments.topics`; None where this build has no such method."""
-    topics = getattr(assessments, "topics", None)
-    if topics is None:
-        return None
-    found: dict[str, Any] = await topics(who, division, month, None, 10)
-    return found
+TOPICS = 10  # the month's topics a report lists
+
+
+async def month_topics(assessments: Assessments, who: Principal, division: str, month: Period) -> dict[str, Any]:
+    """The month's topics (每月一题), as `GET /v1/topics` answers them, every category."""
+    return await assessments.topics(who, division, month, None, TOPICS)
 
 
 @dataclass(frozen=True)
