@@ -27,9 +27,8 @@ def reports_of(request: Request) -> MonthlyReports:
     return found
 
 
-def attachment(filename: str) -> str:
-    """Content-Disposition with the UTF-8 name (RFC 5987/6266) and an ASCII one for old clients."""
-    plain = "".join(ch if ch.isascii() and ch not in '"\\' else "_" for ch in filename)
+def attachment(filename: str, plain: str) -> str:
+    """Content-Disposition with the UTF-8 name (RFC 5987/6266) and an ASCII one for older clients."""
     return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
@@ -54,5 +53,5 @@ async def monthly(
         found = await reports.rendered(who, asked)
     except FontMissing as error:
         raise ApiError(503, "unavailable", str(error)) from error
-    headers = {"content-disposition": attachment(found.filename), "cache-control": "no-store"}
+    headers = {"content-disposition": attachment(found.filename, found.ascii_filename), "cache-control": "no-store"}
     return Response(found.content, media_type=found.media_type, headers=headers)

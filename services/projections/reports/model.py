@@ -92,9 +92,10 @@ class Report:
     sections: tuple[Section, ...]
     texts: Mapping[str, Any]
 
-    def filename(self, fmt: str) -> str:
-        """`月报-330726000000-2026-11.pdf` (English: `monthly-report-…`)."""
-        return f"{self.texts['file']}-{self.division}-{self.month}.{fmt}"
+    def filename(self, fmt: str, lang: str | None = None) -> str:
+        """`月报-330726000000-2026-11.pdf` (English: `monthly-report-…`), in the report's language by default."""
+        word = strings()[lang]["report"]["file"] if lang else self.texts["file"]
+        return f"{word}-{self.division}-{self.month}.{fmt}"
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)

@@ -74,6 +74,7 @@ class RenderedReport:
     content: bytes
     filename: str
     media_type: str
+    ascii_filename: str  # for clients that cannot read a UTF-8 file name
 
 
 TOPICS = 10  # the month's topics a report lists
@@ -127,4 +128,5 @@ class MonthlyReports:
             content = await asyncio.to_thread(render_pdf, report, self.font)
         else:
             content = await asyncio.to_thread(render_xlsx, report)
-        return RenderedReport(content, report.filename(asked.format), MEDIA_TYPES[asked.format])
+        name, plain = report.filename(asked.format), report.filename(asked.format, "en")
+        return RenderedReport(content, name, MEDIA_TYPES[asked.format], plain)

@@ -112,7 +112,7 @@ def _section_title(pdf: _Document, section: Section) -> None:
     pdf.set_font(FAMILY, size=8.5)
     for note in section.notes:
         pdf.set_text_color(*MUTED)
-        pdf.multi_cell(0, 4.5, note, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 4.5, note, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*INK)
     pdf.ln(2)
 
@@ -249,7 +249,7 @@ def render_pdf(report: Report, font: Font) -> bytes:
     _load(pdf, font)
     pdf.add_page()
     pdf.set_font(FAMILY, size=20)
-    pdf.multi_cell(0, 11, report.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 11, report.title, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, size=9.5)
     pdf.set_text_color(*MUTED)
     for line in report.heading:

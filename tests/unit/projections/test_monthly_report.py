@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from shared.http.auth import Principal
 from shared.i18n import strings
 from shared.settings import Settings
 from shared.vocabulary import Role
+from tests.support.report_files import embedded_fonts, native_charts, pdf_text, save_pages
 
 pytestmark = pytest.mark.unit
 TZ = ZoneInfo("Asia/Shanghai")
@@ -31,7 +31,6 @@ COUNTY, TOWN_A, TOWN_B, TOWN_C = "330726000000", "330726001000", "330726002000",
 LABOUR = f"{COUNTY}:labour"
 MONTH = containing("month", date(2026, 11, 5))
 AT = datetime(2026, 12, 2, 9, 30, tzinfo=TZ)
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "reports"
 SETTINGS = Settings()
 FONT = Font(SETTINGS.pujiang_report_font, SETTINGS.pujiang_report_font_index)
 
@@ -260,12 +259,6 @@ def test_the_workbook_has_a_sheet_per_section_with_numbers_as_numbers_and_native
     assert topics[0][3] == 12
 
 
-def native_charts(content: bytes) -> list[str]:
-    """The XML of the workbook's charts (xlsxwriter's own, not pictures)."""
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        return [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart")]
-
-
 def test_a_title_that_looks_like_a_formula_stays_text() -> None:
     hostile = topics_answer()
     hostile["topics"][0]["examples"][0]["title"] = '=HYPERLINK("http://x","y")'
@@ -277,45 +270,6 @@ def test_a_title_that_looks_like_a_formula_stays_text() -> None:
 
 
 # ---- the PDF ---------------------------------------------------------------------------------------
-
-
-def pdf_text(content: bytes) -> tuple[int, str]:
-    """The pages' text as PDFium reads it. (pypdf 7.1 cannot: for a CID-keyed CFF font such as Noto
-    Sans CJK, fpdf2 writes the code-to-CID map as an embedded /Encoding CMap, which pypdf reads as
-    one-byte codes; pypdf checks the document's structure below.)"""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(content)
-    return len(document), "\n".join(page.get_textpage().get_text_range() for page in document)
-
-
-def embedded_fonts(content: bytes) -> list[tuple[str, bool]]:
-    """(base font name, embedded) of every font the pages use, read with pypdf."""
-    reader = pypdf.PdfReader(io.BytesIO(content))
-    found = set()
-    for page in reader.pages:
-        resources: Any = page["/Resources"]
-        for ref in resources["/Font"].values():
-            font = ref.get_object()
-            descendant = font["/DescendantFonts"][0].get_object()
-            descriptor = descendant["/FontDescriptor"].get_object()
-            found.add((str(font["/BaseFont"]), any(k in descriptor for k in ("/FontFile2", "/FontFile3"))))
-    assert reader.metadata is not None
-    return sorted(found)
-
-
-def save_pages(content: bytes, stem: str, pages: int = 3) -> list[Path]:
-    """The first pages as PNG in test-artifacts/reports/, to look at."""
-    import pypdfium2
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    document = pypdfium2.PdfDocument(content)
-    saved = []
-    for i in range(min(pages, len(document))):
-        path = ARTIFACTS / f"{stem}-page{i + 1}.png"
-        document[i].render(scale=1.6).to_pil().save(path)
-        saved.append(path)
-    return saved
 
 
 needs_font = pytest.mark.skipif(not Path(FONT.path).is_file(), reason="make deps installs fonts-noto-cjk")
