@@ -18,7 +18,7 @@ from web.settings import WebSettings
 
 log = structlog.get_logger()
 router = APIRouter(include_in_schema=False)
-_RESPONSE_HEADERS = ("content-type", "cache-control", "retry-after")
+_RESPONSE_HEADERS = ("content-type", "cache-control", "retry-after", "content-disposition")  # a report's file name
 
 
 async def relay(request: Request, path: str) -> StreamingResponse:

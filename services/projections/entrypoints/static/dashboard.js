@@ -304,8 +304,42 @@ function scoreRow(card) {
     ...HEADLINE.map(([name]) => rateCell(name, card.figures[name])));
 }
 
+// The month's report (月报) of the division shown, for the scorecards' month: fetched with the token
+// (a plain link would carry none) and handed to the browser as a download under the server's name.
+function reportUrl(format) {
+  const query = new URLSearchParams({ division: state.division, month: state.scores.period.label, format, lang: state.lang });
+  return `/v1/reports/monthly?${query}`;
+}
+
+function renderReportLinks() {
+  const shown = Boolean(state.scores) && state.scores !== "forbidden";
+  $("report-links").hidden = !shown;
+  if (shown) for (const a of [$("report-pdf"), $("report-xlsx")]) a.href = reportUrl(a.dataset.format);
+}
+
+async function downloadReport(event) {
+  event.preventDefault();
+  const link = event.currentTarget;
+  $("report-error").textContent = "";
+  const response = await fetch(link.href, { headers: { Authorization: `Bearer ${state.token}` } });
+  if (response.status === 401) { showLogin(t("bad_token")); return; }
+  if (!response.ok) {
+    const body = await response.json().catch(() => null);
+    $("report-error").textContent = `${t("report_failed")}: ${body?.error?.message ?? response.status}`;
+    return;
+  }
+  const named = /filename\*=UTF-8''([^;]+)/.exec(response.headers.get("content-disposition") || "");
+  const file = el("a", { href: URL.createObjectURL(await response.blob()),
+    download: named ? decodeURIComponent(named[1]) : `${state.division}-${state.scores.period.label}.${link.dataset.format}` });
+  document.body.append(file);
+  file.click();
+  file.remove();
+  setTimeout(() => URL.revokeObjectURL(file.href), 60_000);
+}
+
 function renderScores() {
   const box = $("scores"), sc = state.scores;
+  renderReportLinks();
   if (sc === "forbidden") { box.replaceChildren(el("p", { class: "muted" }, t("score_unavailable"))); return; }
   if (!sc) return;
   $("score-period").textContent = t("score_period", { period: sc.period.label, previous: sc.previous.label });
@@ -494,6 +528,7 @@ $("scope").addEventListener("submit", (e) => { e.preventDefault(); setDivision($
 $("login-form").addEventListener("submit", (e) => { e.preventDefault(); start($("token").value.trim()); });
 $("hot-window").addEventListener("change", (e) => { state.hotWindow = e.target.value; render(); });
 $("drill-more").addEventListener("click", () => loadDrill(true).catch(console.error));
+for (const a of [$("report-pdf"), $("report-xlsx")]) a.addEventListener("click", (e) => downloadReport(e).catch(console.error));
 $("replay").addEventListener("click", () => replay().catch(console.error));
 $("verify").addEventListener("click", () => verify().catch(console.error));
 for (const b of document.querySelectorAll("[data-close]")) {
