@@ -20,12 +20,11 @@ import pytest
 from services.projections.reports.model import FIGURES
 from shared.i18n import strings
 from shared.jurisdiction.division_data import deployment_tree
-from shared.vocabulary import Level, Role
-from tests.e2e.test_scorecards import act
+from shared.vocabulary import Role
+from tests.support.assessed import handled, quiet_county
 from tests.support.infra import ROOT
-from tests.support.petitions import a_petition, wait_for_case
 from tests.support.polling import eventually
-from tests.support.report_files import pdf_text, save_pages, sheet_rows
+from tests.support.report_files import HEADINGS_ZH, pdf_text, save_pages, sheet_rows
 from tests.support.system import System
 
 pytestmark = pytest.mark.e2e
@@ -34,41 +33,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NAMES = strings()["zh"]["report"]["figure"]
 
 
-def reported_county() -> tuple[str, str, str]:
-    """(county, township, village) of a county no other test petitions in: the one before the last
-    (test_scorecards takes the last)."""
-    tree = deployment_tree()
-    county = sorted(d.code for d in tree if d.level == Level.COUNTY)[-2]
-    township = tree.children(county)[0].code
-    return county, township, tree.children(township)[0].code
-
-
 @pytest.fixture(scope="module")
 def seeded(system: System) -> dict[str, Any]:
     """Three petitions at a village: two resolved there (one answered satisfied), one escalated."""
-    county, township, village = reported_county()
+    county, township, village = quiet_county(2)
     with httpx.Client(timeout=30) as client:
         for i in range(3):
-            body = a_petition(division_code=village, title=f"围墙挡住排水 {uuid.uuid4().hex[:4]}")
-            answer = client.post(f"{system.url('intake')}/v1/petitions", json=body).json()
-            case = wait_for_case(client, system.url("projections"), answer["case_id"], system.auth(),
-                                 until=lambda c: c["status"] == "assigned")  # fmt: skip
-            act(system, client, case, "sign")
-            if i == 2:
-                act(system, client, case, "escalate", reason="需要镇里协调")
-                continue
-            act(system, client, case, "accept")
-            act(system, client, case, "resolve", reply="已疏通")
-            if i == 0:
-                feedback = {"access_code": answer["access_code"], "satisfied": True, "comment": "好"}
-                url = f"{system.url('intake')}/v1/petitions/{answer['tracking_code']}/feedback"
-
-                def give(url: str = url, feedback: dict[str, Any] = feedback) -> int:
-                    return client.post(url, json=feedback).status_code
-
-                said = eventually(give, lambda s: s in (200, 201), timeout=60, every=0.5,
-                                  what="intake to take the feedback once it knows the reply")  # fmt: skip
-                assert said in (200, 201)
+            title = f"围墙挡住排水 {uuid.uuid4().hex[:4]}"
+            handled(system, client, village, title, escalate=i == 2, satisfied=True if i == 0 else None)
     return {"county": county, "township": township, "village": village}
 
 
@@ -145,14 +117,7 @@ def test_both_files_hold_the_scorecards_figures_and_the_months_631(system: Syste
             f"attachment; filename=\"monthly-report-{county}-{month}.pdf\"; filename*=UTF-8''{quote(name)}"
         )
         pages, text = pdf_text(pdf.content)
-        for heading in (
-            "信访工作月报",
-            "一、本月指标",
-            "二、“631”化解层级",
-            "三、下级单位排名",
-            "四、本月趋势",
-            "五、每月一题",
-        ):
+        for heading in ("信访工作月报", *HEADINGS_ZH):
             assert heading in text, heading
         assert f"统计月份：{month}" in text
         assert f"第 1 页 / 共 {pages} 页" in text

@@ -14,6 +14,8 @@ import pypdfium2
 from tests.support.infra import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts" / "reports"
+# The Chinese report's section headings, written out as its reader sees them.
+HEADINGS_ZH = ("一、本月指标", "二、“631”化解层级", "三、下级单位排名", "四、本月趋势", "五、每月一题")
 
 
 def pdf_text(content: bytes) -> tuple[int, str]:

@@ -23,7 +23,7 @@ from shared.http.auth import Principal
 from shared.i18n import strings
 from shared.settings import Settings
 from shared.vocabulary import Role
-from tests.support.report_files import embedded_fonts, native_charts, pdf_text, save_pages
+from tests.support.report_files import HEADINGS_ZH, embedded_fonts, native_charts, pdf_text, save_pages
 
 pytestmark = pytest.mark.unit
 TZ = ZoneInfo("Asia/Shanghai")
@@ -279,14 +279,7 @@ needs_font = pytest.mark.skipif(not Path(FONT.path).is_file(), reason="make deps
 def test_the_pdf_holds_the_headings_figures_and_page_numbers_in_chinese() -> None:
     content = render_pdf(report(), FONT)
     pages, text = pdf_text(content)
-    for heading in (
-        "浦江县信访工作月报",
-        "一、本月指标",
-        "二、“631”化解层级",
-        "三、下级单位排名",
-        "四、本月趋势",
-        "五、每月一题",
-    ):
+    for heading in ("浦江县信访工作月报", *HEADINGS_ZH):
         assert heading in text, heading
     assert "统计月份：2026-11" in text
     assert "生成时间：2026-12-02 09:30" in text
