@@ -5,23 +5,28 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pypdf
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from services.projections.domain import scorecards, stats, trends
 from services.projections.domain.periods import containing
+from services.projections.entrypoints import reports as reports_entrypoint
 from services.projections.reports.model import Cell, Report, build, shown
-from services.projections.reports.monthly import asked_report
+from services.projections.reports.monthly import MonthlyReports, ReportAsked, asked_report
 from services.projections.reports.pdf import Font, FontMissing, render_pdf
 from services.projections.reports.xlsx import render_xlsx
 from shared.domain import Invalid
-from shared.http.auth import Principal
+from shared.http.auth import Principal, issue_token
+from shared.http.errors import install_error_handlers
+from shared.http.tokens import TokenVerifier
 from shared.i18n import strings
-from shared.settings import Settings
+from shared.settings import DEV_JWT_SECRET, Settings
 from shared.vocabulary import Role
 from tests.support.report_files import HEADINGS_ZH, embedded_fonts, native_charts, pdf_text, save_pages
 
@@ -323,3 +328,54 @@ def test_a_cell_is_shown_as_the_pdf_writes_it() -> None:
     assert shown(Cell(0.05, "rate_change"), texts) == "+5.0 pt"
     assert shown(Cell(-3, "count_change"), texts) == "-3"
     assert shown(Cell(3, "tier"), texts) == "100-999 cases"
+
+
+# ---- the endpoint, on canned answers ---------------------------------------------------------------
+
+
+class Canned(MonthlyReports):
+    """The use case with the month's answers made by hand (no database)."""
+
+    def today(self) -> date:
+        return date(2026, 12, 2)
+
+    async def report(self, who: Principal, asked: ReportAsked, progress: Any = None) -> Report:
+        who.require_role(Role.SUPERVISOR, Role.ADMIN)
+        return report(asked.lang)
+
+
+def client_for(font: Font) -> TestClient:
+    app = FastAPI()
+    install_error_handlers(app)
+    app.include_router(reports_entrypoint.router)
+    app.state.tokens = TokenVerifier(DEV_JWT_SECRET)
+    app.dependency_overrides[reports_entrypoint.reports_of] = lambda: Canned(cast(Any, None), font)
+    return TestClient(app)
+
+
+def bearer(role: Role, division: str = COUNTY) -> dict[str, str]:
+    return {"Authorization": f"Bearer {issue_token(DEV_JWT_SECRET, 'tester', role, division)}"}
+
+
+def test_the_endpoint_answers_the_file_with_its_utf8_name_or_a_refusal_in_the_contracts_shape() -> None:
+    client = client_for(Font(str(Path("/nonexistent/font.ttc")), 2))
+    workbook = client.get("/v1/reports/monthly", params={"month": "2026-11", "format": "xlsx"},
+                          headers=bearer(Role.SUPERVISOR))  # fmt: skip
+    assert workbook.status_code == 200
+    assert workbook.headers["content-disposition"] == (
+        'attachment; filename="monthly-report-330726000000-2026-11.xlsx"; '
+        "filename*=UTF-8''%E6%9C%88%E6%8A%A5-330726000000-2026-11.xlsx"
+    )
+    assert workbook.headers["cache-control"] == "no-store"
+    no_font = client.get("/v1/reports/monthly", params={"month": "2026-11"}, headers=bearer(Role.SUPERVISOR))
+    assert no_font.status_code == 503
+    assert no_font.json()["error"]["code"] == "unavailable"
+    assert "/nonexistent/font.ttc" in no_font.json()["error"]["message"]
+    bad = client.get("/v1/reports/monthly", params={"division": "33", "month": "11-2026", "format": "svg"},
+                     headers=bearer(Role.SUPERVISOR))  # fmt: skip
+    assert bad.status_code == 422
+    assert {d["field"] for d in bad.json()["error"]["details"]} == {"division", "month", "format"}
+    outside = client.get("/v1/reports/monthly", params={"division": "330100000000"}, headers=bearer(Role.SUPERVISOR))
+    assert outside.status_code == 403
+    official = client.get("/v1/reports/monthly", headers=bearer(Role.OFFICIAL))
+    assert official.status_code == 403
