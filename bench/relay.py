@@ -5,7 +5,9 @@ per transaction), then
 - `read`: the relay's read of the log (read_all in batches of BATCH) alone, then with each
   event encoded to its Kafka record as the relay does, in events/s and in CPU µs per event of
   this process;
-- `publish`: the relay itself from its first checkpoint until Kafka acknowledged every event.
+- `publish`: the relay itself from its first checkpoint until Kafka acknowledged every event;
+- `publish_read_back`: the same with the read-back of every acknowledged record that services
+  run (shared/messaging/readback.py), until its checkpoint reached the last event.
 
 `python -m bench.relay` runs it alone (DATABASE_URL's server, KAFKA_BOOTSTRAP_SERVERS).
 """
@@ -30,6 +32,7 @@ from shared.clock import SystemClock
 from shared.eventstore.port import START, Append
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
+from shared.messaging.readback import ReadBack
 from shared.messaging.relay import BATCH, OutboxRelay, encode_batch
 from shared.settings import kafka_servers
 
@@ -60,17 +63,18 @@ async def _read(pool: asyncpg.Pool, store: PostgresEventStore, events: int, enco
 
 
 async def _publish(
-    pool: asyncpg.Pool, store: PostgresEventStore, kafka: str, topic: str, events: int
+    pool: asyncpg.Pool, store: PostgresEventStore, kafka: str, topic: str, events: int, read_back: bool
 ) -> dict[str, float]:
     producer = AIOKafkaProducer(bootstrap_servers=kafka_servers(kafka), enable_idempotence=True, linger_ms=5)
     await producer.start()
     try:
         async with pool.acquire() as conn:
             await conn.execute(f"DELETE FROM {store.schema}.relay_checkpoint")
-        relay = OutboxRelay(pool, store, producer, lambda _e: topic)
+        checker = ReadBack(kafka_servers(kafka)) if read_back else None
+        relay = OutboxRelay(pool, store, producer, lambda _e: topic, checker)
         cpu, began = time.process_time(), time.perf_counter()
         running = asyncio.create_task(relay.run())
-        while relay.published < events:
+        while relay.published < events or (checker is not None and checker.checked < events):
             await asyncio.sleep(0.005)
             if running.done():
                 running.result()
@@ -90,7 +94,7 @@ async def run_relay_bench(db_url: str, kafka: str, events: int = 20_000, repeats
     await admin.start()
     await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
     pool = await asyncpg.create_pool(db_url, min_size=2, max_size=4)
-    runs: dict[str, list[dict[str, float]]] = {"read": [], "read_encode": [], "publish": []}
+    runs: dict[str, list[dict[str, float]]] = {"read": [], "read_encode": [], "publish": [], "publish_read_back": []}
     try:
         await migrate(pool, schema)
         store = PostgresEventStore(schema, "/pujiang/bench", SystemClock())
@@ -98,7 +102,8 @@ async def run_relay_bench(db_url: str, kafka: str, events: int = 20_000, repeats
         for _ in range(repeats):
             runs["read"].append(await _read(pool, store, events, encode=False))
             runs["read_encode"].append(await _read(pool, store, events, encode=True))
-            runs["publish"].append(await _publish(pool, store, kafka, topic, events))
+            runs["publish"].append(await _publish(pool, store, kafka, topic, events, read_back=False))
+            runs["publish_read_back"].append(await _publish(pool, store, kafka, topic, events, read_back=True))
     finally:
         async with pool.acquire() as conn:
             await conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
@@ -130,7 +135,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("--repeats", type=int, default=3, help="runs of each phase; medians are reported (3)")
     result = asyncio.run(_standalone(p.parse_args(argv)))
     for phase, m in result["median"].items():
-        print(f"relay {phase:12s} {m['per_s']:>9,.0f} events/s  {m['cpu_us_per_event']:6.1f} µs CPU/event")
+        print(f"relay {phase:17s} {m['per_s']:>9,.0f} events/s  {m['cpu_us_per_event']:6.1f} µs CPU/event")
     print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
     return 0
 

@@ -46,6 +46,7 @@ from shared.http.tokens import TokenVerifier
 from shared.logs import configure_logging
 from shared.messaging.clock_follower import ClockFollower
 from shared.messaging.consumer import BatchHandler, Consumed, DeadLetters, EventConsumer
+from shared.messaging.readback import ReadBack
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.resume import ResumeFromStoredOffsets
 from shared.messaging.stall import StallWatch
@@ -306,7 +307,8 @@ async def _connect(spec: ServiceSpec, settings: Settings, pool: asyncpg.Pool, ur
         await producer.stop()
         raise
     topic_for = spec.topic_for or (lambda t, _e: t.of(spec.name))
-    relay = OutboxRelay(pool, store, producer, lambda event: topic_for(topics, event))
+    read_back = ReadBack(settings.kafka_servers) if settings.pujiang_relay_read_back else None
+    relay = OutboxRelay(pool, store, producer, lambda event: topic_for(topics, event), read_back)
     follower = ClockFollower(settings.kafka_bootstrap_servers, topics.clock, clock)
     ctx = Context(spec.name, settings, pool, store, clock, producer, topics, relay, follower)
     if settings.pujiang_checkpoints:

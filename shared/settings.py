@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     pujiang_checkpoint_interval_s: float = Field(default=60.0, gt=0, description="or this long with any new event")
     pujiang_checkpoint_dir: str | None = Field(default=None, description="also write each checkpoint here")
     pujiang_checkpoints: bool = Field(default=True, description="off only to measure what checkpointing costs")
+    pujiang_relay_read_back: bool = Field(
+        default=True, description="the relay reads each acknowledged batch back before its checkpoint passes it"
+    )
     # The master key that wraps each petitioner's data key (shared/sealing.py), base64 of 32 bytes,
     # inline or in a file (the file wins); never in the database. Unset: the development key, which
     # outside dev is refused (shared/guards.py). Only intake, which holds the data keys, reads it.

@@ -19,7 +19,7 @@ from services.projections.adapters import fact_queries, queries, segmenter
 from services.projections.adapters.schema import serving
 from services.projections.domain import scorecards, topics, trends
 from services.projections.domain.periods import Period
-from services.projections.reads import division_names
+from services.projections.reads import division_names, unit_names
 from shared.clock import Clock
 from shared.divisions import truncate_to
 from shared.http.auth import Principal
@@ -37,12 +37,10 @@ def shaped_period(period: Period) -> dict[str, Any]:
 def _names_of(scope: str) -> tuple[str, str, dict[str, str] | None]:
     """(kind, id, names) of a scope: a place's area, a place's own unit, or a department."""
     kind, _, name = scope.partition(":")
-    department = deployment_tree().department(name)
-    if department is not None:
-        return "department", name, {"zh": department.name_zh, "en": department.name_en}
+    if deployment_tree().department(name) is not None:
+        return "department", name, unit_names(name)
     if kind == "unit":
-        found = deployment_tree().get(name)
-        return "unit", name, {"zh": found.unit_name_zh, "en": found.unit_name_en} if found else None
+        return "unit", name, unit_names(name)
     return "place", name, division_names(name)
 
 

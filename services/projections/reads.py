@@ -6,7 +6,7 @@ shape HTTP; what may be seen and what is asked for is decided here.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +16,7 @@ import asyncpg
 
 from services.projections.adapters import event_log, queries
 from services.projections.adapters.schema import serving
+from services.projections.domain import case_export
 from services.projections.domain.audit import StreamCheck, check_streams
 from services.projections.domain.case import document
 from services.projections.domain.evolve import fold
@@ -26,10 +27,12 @@ from services.projections.domain.stats import figures, hot_spots, new_cases
 from shared.clock import Clock
 from shared.domain import Invalid, NotFound
 from shared.http.auth import Principal
-from shared.jurisdiction.division_data import deployment_tree
+from shared.i18n import strings
+from shared.jurisdiction.division_data import deployment_catalogue, deployment_tree
 from shared.jurisdiction.divisions import level_of
 from shared.vocabulary import Role
 
+EXPORT_CHUNK = 1000  # cases per read of an export: memory stays flat whatever the list's length
 AUDIT_SOURCE = "the projections' event log: a copy of the intake, routing and sla topics"
 
 
@@ -38,6 +41,14 @@ class CasePage:
     division: str
     cases: list[dict[str, Any]]
     next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class CaseExport:
+    """A case list as a CSV file: its name, and its bytes as they are read (BOM and header first)."""
+
+    file_name: str
+    body: AsyncIterator[bytes]
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,34 @@ class Reads:
             cases, last = await queries.case_page(conn, await serving(conn, self.base), where, limit, after)
         return CasePage(where.division, cases, encode_cursor(*last) if last else None)
 
+    async def export(self, where: queries.CaseFilter, lang: str) -> CaseExport:
+        """Every case the filter matches as CSV, newest first, read in keyset chunks of `EXPORT_CHUNK`
+        (a connection is held per chunk only, so a slow download holds none). The first chunk is read
+        before answering, so what fails fails before the first byte; each case comes once (the keys
+        do not change), but the chunks are not one snapshot: a case may move on while the file is read."""
+        labels = export_labels(lang, self.tz)
+        day = self.clock.now().astimezone(self.tz).date()
+        chunks = self._chunks(where)
+        first = await anext(chunks)
+
+        async def body() -> AsyncIterator[bytes]:
+            head = case_export.BOM + case_export.lines([case_export.header(labels)])
+            yield (head + case_export.lines(case_export.row(doc, labels) for doc in first)).encode()
+            async for docs in chunks:
+                yield case_export.lines(case_export.row(doc, labels) for doc in docs).encode()
+
+        return CaseExport(case_export.file_name(labels, where.division, day), body())
+
+    async def _chunks(self, where: queries.CaseFilter) -> AsyncIterator[list[dict[str, Any]]]:
+        """The filter's cases, one list per chunk (the first maybe empty), until the last."""
+        after: tuple[datetime, str] | None = None
+        while True:
+            async with self.pool.acquire() as conn:
+                cases, after = await queries.case_page(conn, await serving(conn, self.base), where, EXPORT_CHUNK, after)
+            yield cases
+            if after is None:
+                return
+
     async def history(self, who: Principal, case_id: str, as_of: datetime | None) -> CaseHistory:
         """The recorded events up to `as_of` in causal order, and the case folded from exactly those."""
         if as_of is not None and as_of.tzinfo is None:
@@ -142,8 +181,8 @@ class Reads:
             schema = await serving(conn, self.base)
             now = await _visible_case(conn, schema, who, case_id)
             events = causal_order(await event_log.of_case(conn, schema, case_id, as_of))
-        # Erased now reads as erased in every past state too (the case as it stands says so).
-        erased = now.get("personal_data") == "erased"
+        # Erased now reads as erased in every past state too (the case as it stands says who is).
+        erased = now.get("personal_data") == "erased" or frozenset(now.get("erased_signers") or ())
         return CaseHistory(
             case_id,
             as_of.isoformat() if as_of else None,
@@ -169,6 +208,28 @@ def division_names(code: str) -> dict[str, str] | None:
     """The division's names for a reader ({"zh", "en"}), if the deployment's tree has it."""
     found = deployment_tree().get(code)
     return {"zh": found.name_zh, "en": found.name_en} if found else None
+
+
+def unit_names(unit_id: str) -> dict[str, str] | None:
+    """A handling unit's names for a reader: a county department's, or a division's own unit's."""
+    tree = deployment_tree()
+    department = tree.department(unit_id)
+    if department is not None:
+        return {"zh": department.name_zh, "en": department.name_en}
+    found = tree.get(unit_id)
+    return {"zh": found.unit_name_zh, "en": found.unit_name_en} if found else None
+
+
+def export_labels(lang: str, tz: ZoneInfo) -> case_export.Labels:
+    """The export's words in `lang`: the pages' catalogue, the deployment's category, place and unit names."""
+    categories = {c.key: getattr(c, f"name_{lang}") for c in deployment_catalogue().categories}
+
+    def named(names: dict[str, str] | None) -> str | None:
+        return names[lang] if names else None
+
+    return case_export.Labels(
+        strings()[lang], categories, lambda code: named(division_names(code)), lambda unit: named(unit_names(unit)), tz
+    )
 
 
 async def _visible_case(conn: asyncpg.Connection, schema: str, who: Principal, case_id: str) -> dict[str, Any]:

@@ -237,8 +237,13 @@ class ReceivedByLeader(Event):
 # ---- personal data sealed (issue 14): erasure and who saw what, on the petition stream ---------
 
 
+def signers_covered(signers: tuple[int, ...] | None, everyone: int) -> frozenset[int]:
+    """The signers an erasure's `signers` names, of a petition naming `everyone` people (None: all)."""
+    return frozenset(range(everyone)) if signers is None else frozenset(signers)
+
+
 class ErasureRequested(Event):
-    """Someone asked for the petitioners' personal data of this case to be erased (PIPL art. 47);
+    """Someone asked for the personal data of people of this case to be erased (PIPL art. 47);
     an official records it, a supervisor or admin other than them decides."""
 
     case_id: str
@@ -247,6 +252,10 @@ class ErasureRequested(Event):
     legal_basis: ErasureBasis
     reason: str
     recorded_by: str
+    # Whose data, by signer as the petition numbers its people (0 the petitioner, i its i-th
+    # co-petitioner, as `GET /v1/cases/{id}/petitioner` shows them); None: every person of the
+    # petition not erased yet (and every request recorded before one signer could ask alone).
+    signers: tuple[int, ...] | None = None
 
 
 class ErasureRefused(Event):
@@ -258,13 +267,16 @@ class ErasureRefused(Event):
 
 class PersonalDataErased(Event):
     """The request was approved: the data keys named here are destroyed, so the sealed identity and
-    contact of this case's petitioners read as erased everywhere; the case and its chain stay."""
+    contact of the people erased read as erased everywhere; the case and its chain stay."""
 
     case_id: str
     request_id: str
     approved_by: str
     legal_basis: ErasureBasis
     key_ids: tuple[str, ...]
+    # The signers erased by this approval (numbered as in `ErasureRequested.signers`); None: every
+    # person of the petition (what each approval recorded before one signer could ask alone).
+    signers: tuple[int, ...] | None = None
 
 
 IdentityRead = Literal["petitioner", "letter", "bookings"]

@@ -3,8 +3,9 @@
 Only one instance per service publishes at a time (a PostgreSQL advisory lock); the others
 wait as standbys. The cycle is pipelined: while one batch is on its way to Kafka the next is
 read and handed to the producer (which keeps the order per partition). The checkpoint moves
-only to a batch Kafka acknowledged, in order, so a crash republishes at most what was in
-flight, and consumers drop the repeats by event id.
+only to a batch Kafka acknowledged, in order, and (with a `ReadBack`) that was found where the
+acknowledgement said, so a crash republishes at most what was in flight or unchecked, and
+consumers drop the repeats by event id.
 
 The relay wakes when a writer of this process pokes it after a commit (`poke`, or leaving
 `shared.runtime.committing`), and polls every IDLE_WAIT_S for what other instances committed.
@@ -16,6 +17,7 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -26,6 +28,7 @@ from shared.events.base import RecordedEvent
 from shared.eventstore.port import START, EventStore, Position
 from shared.messaging.codec import Record, record_of
 from shared.messaging.partitioning import partition_of
+from shared.messaging.readback import Placed, ReadBack
 
 log = structlog.get_logger()
 
@@ -41,11 +44,13 @@ class OutboxRelay:
         store: EventStore,
         producer: AIOKafkaProducer,
         topic_for: Callable[[RecordedEvent], str],
+        read_back: ReadBack | None = None,
     ) -> None:
         self._pool = pool
         self._store = store
         self._producer = producer
         self._topic_for = topic_for
+        self._read_back = read_back
         self._wakeup = asyncio.Event()
         self.published = 0
         self.is_leader = False
@@ -66,13 +71,17 @@ class OutboxRelay:
             self.is_leader = True
             log.info("relay.leader", schema=schema)
             try:
-                await self._follow(conn)
+                if self._read_back is None:
+                    await self._follow(conn, None)
+                else:
+                    async with self._read_back.started() as read_back:
+                        await self._follow(conn, read_back)
             finally:
                 self.is_leader = False
 
-    async def _follow(self, conn: asyncpg.Connection) -> None:
+    async def _follow(self, conn: asyncpg.Connection, read_back: ReadBack | None) -> None:
         read = saved = await self._checkpoint(conn)
-        in_flight: deque[tuple[Position, int, asyncio.Future[list[Any]]]] = deque()
+        in_flight: deque[tuple[Position, int, Sent]] = deque()
         bases: dict[tuple[str, int], int] = {}  # each partition's last acknowledged base offset
         try:
             while True:
@@ -97,26 +106,33 @@ class OutboxRelay:
                 # Settle acknowledged batches in order; wait for the oldest only when the pipe is
                 # full or there is nothing more to read.
                 acked = None
-                while in_flight and (in_flight[0][2].done() or len(in_flight) >= IN_FLIGHT or not batch):
-                    position, count, acks = in_flight.popleft()
+                placed: list[Placed] = []
+                while in_flight and (in_flight[0][2].acks.done() or len(in_flight) >= IN_FLIGHT or not batch):
+                    position, count, sent = in_flight.popleft()
                     # A failed send raises, and so does an acknowledgement that cannot be an
                     # append: the relay restarts from the saved checkpoint and sends again.
-                    appends = await acks
+                    appends = await sent.acks
                     self._check_appended(appends, bases)
+                    placed += [
+                        Placed(a.topic, a.partition, a.offset, ids)
+                        for a, ids in zip(appends, sent.contents, strict=True)
+                    ]
                     # With `relay.read`: where the records read up to `position` landed.
                     log.debug("relay.acked", last_tx=position.tx_id, last_position=position.position,
                               appends=[(a.topic, a.partition, a.offset) for a in appends])  # fmt: skip
                     self.published += count
                     acked = position
                 if acked is not None and acked != saved:
+                    if read_back is not None:
+                        await read_back.check(placed)  # raises when a batch is not where acknowledged
                     await self._save(conn, acked)
                     saved = acked
                 if not batch:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wakeup.wait(), IDLE_WAIT_S)
         finally:
-            for _, _, acks in in_flight:
-                acks.cancel()
+            for _, _, sent in in_flight:
+                sent.acks.cancel()
 
     def _check_appended(self, acks: list[Any], bases: dict[tuple[str, int], int]) -> None:
         """Raise on an acknowledgement whose base offset is not past the partition's last one.
@@ -134,7 +150,7 @@ class OutboxRelay:
                 raise AckNotAppended(f"{ack.topic}[{ack.partition}]: {problem}")
             bases[where] = ack.offset
 
-    async def _send(self, events: list[RecordedEvent]) -> asyncio.Future[list[Any]]:
+    async def _send(self, events: list[RecordedEvent]) -> Sent:
         """Hand a batch to the producer (in order); the future settles when Kafka acknowledged all of it.
 
         The records are put into one record batch per partition here (aiokafka's batch API), not
@@ -145,8 +161,9 @@ class OutboxRelay:
         """
         producer = self._producer
         partitions: dict[str, list[int]] = {}
-        open_batches: dict[tuple[str, int], Any] = {}
+        open_batches: dict[tuple[str, int], tuple[Any, list[str]]] = {}  # the partition's batch, its events
         acks: list[asyncio.Future[Any]] = []
+        contents: list[tuple[str, ...]] = []
         for event in events:
             topic = self._topic_for(event)
             known = partitions.get(topic)
@@ -154,19 +171,23 @@ class OutboxRelay:
                 known = partitions[topic] = sorted(await producer.partitions_for(topic))
             key, value, headers = record_of(event)
             where = (topic, partition_of(key, known))
-            batch = open_batches.get(where)
-            if batch is None:
-                batch = open_batches[where] = producer.create_batch()
-            elif batch.append(timestamp=None, key=key, value=value, headers=headers) is not None:
-                continue
-            else:  # full: send it, and start the partition's next one
+            found = open_batches.get(where)
+            if found is not None:
+                batch, ids = found
+                if batch.append(timestamp=None, key=key, value=value, headers=headers) is not None:
+                    ids.append(str(event.id))
+                    continue
+                # full: send it, and start the partition's next one
                 acks.append(await self._submit(batch, where))
-                batch = open_batches[where] = producer.create_batch()
+                contents.append(tuple(ids))
+            batch = producer.create_batch()
+            open_batches[where] = (batch, [str(event.id)])
             if batch.append(timestamp=None, key=key, value=value, headers=headers) is None:
                 raise ValueError(f"event {event.id} does not fit in a Kafka record batch")
-        for where, batch in open_batches.items():
+        for where, (batch, ids) in open_batches.items():
             acks.append(await self._submit(batch, where))
-        return asyncio.gather(*acks)
+            contents.append(tuple(ids))
+        return Sent(asyncio.gather(*acks), contents)
 
     async def _submit(self, batch: Any, where: tuple[str, int]) -> asyncio.Future[Any]:
         batch.close()  # closed: sent at once, not left to linger for more records
@@ -192,6 +213,14 @@ class OutboxRelay:
         """Events committed but not yet published (for readiness and lag reporting)."""
         async with self._pool.acquire() as conn:
             return await self._store.count_after(conn, await self._checkpoint(conn))
+
+
+@dataclass(frozen=True)
+class Sent:
+    """Record batches handed to the producer: their acknowledgements, in order, and each one's events."""
+
+    acks: asyncio.Future[list[Any]]
+    contents: list[tuple[str, ...]]
 
 
 class AckNotAppended(RuntimeError):

@@ -92,6 +92,9 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("sla", "GET", "/admin/clock"): Rule("public", "the system's time"),
     ("sla", "POST", "/admin/clock"): Rule("not_called", "moves the whole session's simulated time; no division data"),
     ("projections", "GET", "/v1/cases"): Rule("division_query", "a page of cases of the asked division"),
+    ("projections", "GET", "/v1/cases.csv"): Rule(
+        "division_query", "every case of the asked division, as CSV", must_see=True
+    ),
     ("projections", "GET", "/v1/stats"): Rule("division_query", "figures of the asked division"),
     ("projections", "GET", "/v1/stream"): Rule("stream", "live changes of the asked division"),
     ("projections", "GET", "/v1/scorecards"): Rule("division_query", "handling units' figures of the asked division"),

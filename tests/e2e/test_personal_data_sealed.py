@@ -1,7 +1,8 @@
 """Personal data sealed (issue 14) end to end: nothing in PostgreSQL or Kafka holds a petitioner's phone
 or id number in clear, officials read identities through intake (each read recorded for auditors),
 the unit a petition complains about never sees who complained, and an approved erasure reads as
-erased everywhere, also after a rebuild, while the case and its chain still verify."""
+erased everywhere, also after a rebuild, while the case and its chain still verify; one signer of a
+collective petition can be erased alone, the others staying readable."""
 
 from __future__ import annotations
 
@@ -246,3 +247,111 @@ def test_an_approved_erasure_reads_as_erased_everywhere_and_the_chain_still_veri
         view = client.get(f"{system.url('intake')}/v1/petitions/{case['tracking_code']}",
                           params={"access_code": case["access_code"]})  # fmt: skip
         assert view.status_code == 200
+
+
+def test_one_signer_of_a_collective_petition_is_erased_alone_and_the_others_stay_readable(system: System) -> None:
+    with httpx.Client(timeout=15) as client:
+        people = [person(), person(), person()]  # the petitioner and two co-petitioners: signers 0, 1 and 2
+        case = submit(client, system, a_petition(petitioner=people[0], co_petitioners=people[1:], headcount=3))
+        case_id = case["case_id"]
+        # A collective petition starts at the township.
+        eventually(lambda: worklist(system, client, PUJIANG_TOWNSHIP), lambda ids: case_id in ids)
+        clerk_sub = f"clerk-{uuid.uuid4().hex[:6]}"
+        clerk = system.auth(Role.OFFICIAL, PUJIANG_TOWNSHIP, clerk_sub)
+        head = system.auth(Role.SUPERVISOR, PUJIANG_TOWNSHIP, "head-zhao")
+        shown = identity(client, system, case_id, role=Role.OFFICIAL, division=PUJIANG_TOWNSHIP).json()
+        assert [(p["signer"], p["state"], p["phone"]) for p in shown["petitioners"]] == [
+            (i, "shown", p["phone"]) for i, p in enumerate(people)
+        ]
+
+        requests = f"{system.url('intake')}/v1/cases/{case_id}/erasure-requests"
+        body = {
+            "asked_by": "co_petitioner",
+            "legal_basis": "consent_withdrawn",
+            "reason": "联名人之一书面申请删除本人信息",
+        }
+        unknown = client.post(requests, json={**body, "signers": [7]}, headers=clerk)
+        assert unknown.status_code == 422, unknown.text
+        assert [d["field"] for d in unknown.json()["error"]["details"]] == ["signers"]
+        asked = client.post(requests, json={**body, "signers": [1]}, headers=clerk)
+        assert asked.status_code == 201, asked.text
+        [pending] = asked.json()["requests"]
+        assert (pending["status"], pending["signers"]) == ("pending", [1])
+        overlapping = client.post(requests, json={**body, "signers": [1, 2]}, headers=clerk)
+        assert overlapping.status_code == 409
+        assert overlapping.json()["error"]["details"] == [{"current_status": "erasure_pending"}]
+        approved = client.post(f"{requests}/{pending['request_id']}/decision", json={"approve": True}, headers=head)
+        assert approved.status_code == 200, approved.text
+        assert (approved.json()["erased"], approved.json()["erased_signers"]) == (False, [1])
+        again = client.post(requests, json={**body, "signers": [1]}, headers=clerk)
+        assert again.status_code == 409
+        assert again.json()["error"]["details"] == [{"current_status": "erased"}]
+
+        # Intake: signer 1 reads as erased, the other two as they gave themselves.
+        after = identity(client, system, case_id, role=Role.OFFICIAL, division=PUJIANG_TOWNSHIP).json()
+        assert after["erased"] is False
+        assert [(p["state"], p["name"], p["phone"], p["id_number"]) for p in after["petitioners"]] == [
+            ("shown", people[0]["name"], people[0]["phone"], people[0]["id_number"]),
+            ("erased", ERASED, ERASED, None),
+            ("shown", people[2]["name"], people[2]["phone"], people[2]["id_number"]),
+        ]
+        found = client.get(f"{system.url('intake')}/v1/petitions", params={"phone": people[0]["phone"]},
+                           headers=clerk)  # fmt: skip
+        assert [p["case_id"] for p in found.json()["petitions"]] == [case_id]  # the petitioner is still found
+
+        # Projections: the read model and the history say who is erased; the chain verifies.
+        projections = system.url("projections")
+        doc = eventually(
+            lambda: client.get(f"{projections}/v1/cases/{case_id}", headers=system.auth()).json(),
+            lambda d: d.get("erased_signers") == [1],
+            what="the read model showing signer 1 erased",
+        )
+        assert (doc["personal_data"], doc["signers"], doc["status"]) == ("partly_erased", 3, "assigned")
+        history = client.get(f"{projections}/v1/cases/{case_id}/history", headers=system.auth()).json()
+        [submitted] = [e for e in history["events"] if e["type"] == "PetitionSubmitted"]
+        first, (gone, third) = submitted["data"]["petitioner"], submitted["data"]["co_petitioners"]
+        assert (gone["erased"], gone["sealed"]) == (True, None)
+        assert (first["sealed"][:3], third["sealed"][:3]) == ("v1.", "v1.")  # still sealed, still there to open
+        assert "erased" not in first
+        assert "erased" not in third
+        [erased_event] = [e for e in history["events"] if e["type"] == "PersonalDataErased"]
+        assert (erased_event["actor"], erased_event["data"]["signers"]) == ("head-zhao", [1])
+        verified = client.get(f"{projections}/v1/audit/verify", params={"case_id": case_id},
+                              headers=system.auth(Role.AUDITOR, "330726000000")).json()  # fmt: skip
+        assert verified["ok"] is True
+
+        # Notices: the acceptance reaches signers 0 and 2; signer 1's is recorded as undeliverable.
+        assert act(system, client, case_id, "accept", division=PUJIANG_TOWNSHIP).status_code == 200
+        for kept in (people[0], people[2]):
+            eventually(partial(sms_to, system, kept["phone"]), lambda m: len(m) >= 1, what="the SMS of a kept signer")
+        told = eventually(
+            lambda: client.get(f"{projections}/v1/cases/{case_id}", headers=system.auth()).json(),
+            lambda d: len([n for n in d["notices"] if n["kind"] == "accepted"]) == 3,
+            what="the three acceptance notices in the read model",
+        )
+        accepted = [n for n in told["notices"] if n["kind"] == "accepted"]
+        assert sorted((n["channel"], n["undelivered_reason"]) for n in accepted) == [
+            ("none", "personal_data_erased"), ("sms", None), ("sms", None),
+        ]  # fmt: skip
+        assert sms_to(system, people[1]["phone"]) == []
+
+        # The others ask too (no signers named: everyone not erased yet): now the whole petition is erased.
+        rest = client.post(requests, json=body, headers=clerk)
+        assert rest.status_code == 201, rest.text
+        [_, last] = rest.json()["requests"]
+        assert last["signers"] is None
+        done = client.post(f"{requests}/{last['request_id']}/decision", json={"approve": True}, headers=head).json()
+        assert (done["erased"], done["erased_signers"]) == (True, [0, 1, 2])
+        everyone = identity(client, system, case_id, role=Role.OFFICIAL, division=PUJIANG_TOWNSHIP).json()
+        assert [p["state"] for p in everyone["petitioners"]] == ["erased"] * 3
+        eventually(
+            lambda: client.get(f"{projections}/v1/cases/{case_id}", headers=system.auth()).json(),
+            lambda d: d.get("personal_data") == "erased",
+            what="the read model showing the whole petition erased",
+        )
+        found = client.get(f"{system.url('intake')}/v1/petitions", params={"phone": people[0]["phone"]},
+                           headers=clerk)  # fmt: skip
+        assert found.json()["petitions"] == []
+        verified = client.get(f"{projections}/v1/audit/verify", params={"case_id": case_id},
+                              headers=system.auth(Role.AUDITOR, "330726000000")).json()  # fmt: skip
+        assert verified["ok"] is True

@@ -1,4 +1,5 @@
-"""The outbox relay on real Kafka and PostgreSQL: nothing skipped, per-stream order kept, a restart repeats at most."""
+"""The outbox relay on real Kafka and PostgreSQL: nothing skipped, per-stream order kept, a restart repeats at most;
+what Kafka acknowledged is read back before the checkpoint passes it."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from shared.clock import SystemClock
 from shared.eventstore.schema import migrate
 from shared.eventstore.store import PostgresEventStore
 from shared.messaging.codec import decode
+from shared.messaging.readback import NotWhereAcknowledged, Placed, ReadBack
 from shared.messaging.relay import OutboxRelay
 from shared.runtime import committing
 from tests.support.event_store_contract import an_event, meta
@@ -51,7 +53,8 @@ async def test_the_relay_publishes_every_late_commit_in_stream_order_across_a_re
     store = PostgresEventStore(schema, "/pujiang/test", SystemClock())
     producer = AIOKafkaProducer(bootstrap_servers=infra.kafka, enable_idempotence=True, linger_ms=5)
     await producer.start()
-    relay = OutboxRelay(pg_pool, store, producer, lambda _e: topic)
+    read_back = ReadBack([infra.kafka])
+    relay = OutboxRelay(pg_pool, store, producer, lambda _e: topic, read_back)
     writers, per_writer = 8, 30
 
     async def writer(w: int) -> None:
@@ -84,3 +87,29 @@ async def test_the_relay_publishes_every_late_commit_in_stream_order_across_a_re
         firsts = list(dict.fromkeys(versions))
         assert firsts == sorted(firsts), "a stream's events reached Kafka out of order"
     assert await relay.pending() == 0  # the checkpoint reached the end
+    assert read_back.checked > 0  # it got there past batches read back where Kafka put them
+
+
+async def test_read_back_finds_a_batch_where_acknowledged_and_names_one_that_is_not(infra: Infra) -> None:
+    topic = f"readback{uuid.uuid4().hex[:8]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka)
+    await admin.start()
+    await admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=1)])
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka, enable_idempotence=True)
+    await producer.start()
+    try:
+        acks = [await producer.send_and_wait(topic, b"v", headers=[("ce_id", f"e{i}".encode())]) for i in range(3)]
+        async with ReadBack([infra.kafka]).started() as read_back:
+            await read_back.check(
+                [Placed(topic, 0, acks[0].offset, ("e0", "e1")), Placed(topic, 0, acks[2].offset, ("e2",))]
+            )
+            assert read_back.checked == 3
+            with pytest.raises(NotWhereAcknowledged, match=f"{topic}\\[0\\]@1 holds event e1, not e2"):
+                await read_back.check([Placed(topic, 0, 1, ("e2",))])  # a batch deduplicated against another
+        async with ReadBack([infra.kafka]).started() as read_back:
+            with pytest.raises(NotWhereAcknowledged, match="holds no record"):
+                await read_back.check([Placed(topic, 0, 2, ("e2", "e3"))])  # acknowledged, yet past the log's end
+    finally:
+        await producer.stop()
+        await admin.delete_topics([topic])
+        await admin.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,12 +19,13 @@ from services.projections.bulk import BulkLoad
 from services.projections.domain.order import causal_order
 from services.projections.domain.periods import Period, containing
 from services.projections.handlers import Projections
-from services.projections.synthetic import histories
+from services.projections.synthetic import decoded_cases, histories
 from shared.clock import FixedClock
 from shared.domain import Forbidden
 from shared.http.auth import Principal
+from shared.jurisdiction.division_data import deployment_tree
 from shared.messaging.consumer import Consumed
-from shared.vocabulary import Role
+from shared.vocabulary import Level, Role
 from tests.integration.test_projections_read_model import feed, interleaved
 from tests.support.recount import in_area, is_unit, recount
 from tests.unit.projections.assessed_cases import COUNTY, LABOUR, TOWNSHIP, VILLAGE, assessed_histories
@@ -31,6 +33,7 @@ from tests.unit.projections.assessed_cases import COUNTY, LABOUR, TOWNSHIP, VILL
 pytestmark = pytest.mark.integration
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 2, 20, tzinfo=UTC)
+PROVINCE_VILLAGES = sorted(d.code for d in deployment_tree() if d.level == Level.VILLAGE)  # as bench/scale.py
 SUPERVISOR = Principal(sub="s", role=Role.SUPERVISOR, division=COUNTY)
 FIGURE_PARTS = {
     "sign_off": ("signoff.met", ("signoff.met", "signoff.missed")),
@@ -169,3 +172,32 @@ async def test_the_bulk_path_lands_on_the_same_fact_tables(
         bulk = await pg_pool.fetch(f"SELECT * FROM {bare}.{table} ORDER BY {key}")
         assert bulk == await pg_pool.fetch(f"SELECT * FROM {live}.{table} ORDER BY {key}")
         assert bulk
+
+
+async def test_the_scale_benchs_synthetic_load_fills_the_fact_tables_as_the_live_path(
+    pg_pool: asyncpg.Pool, schema: str
+) -> None:
+    """bench/scale.py copies synthetic cases with their payloads as built (nothing decoded): the
+    scorecard and trend tables it fills are the live consumer's for the same events, and not empty."""
+    cases = list(islice(decoded_cases(START, seed=11, villages=PROVINCE_VILLAGES, days=60), 150))
+    await ensure_read_model(pg_pool, schema)
+    await feed(pg_pool, Projections(schema, TZ), [event for case in cases for event, _ in case])
+    async with pg_pool.acquire() as conn:
+        live = await serving(conn, schema)
+        bare = await create_generation(conn, schema, indexed=False)
+    load = BulkLoad(pg_pool, bare, TZ)
+    await load.prepare()
+    for case in cases:
+        for event, payload in case:
+            await load.add(Consumed(event, payload))
+    await load.finish()
+    for table, key in {"unit_facts": "scope, day, metric", "trend": "division, day, category, metric"}.items():
+        bulk = await pg_pool.fetch(f"SELECT * FROM {bare}.{table} ORDER BY {key}")
+        assert bulk == await pg_pool.fetch(f"SELECT * FROM {live}.{table} ORDER BY {key}")
+    metrics = {r["metric"] for r in await pg_pool.fetch(f"SELECT DISTINCT metric FROM {bare}.unit_facts")}
+    # What the synthetic lifecycles record: receipts, acceptance and handling clocks, first-time
+    # outcomes, satisfaction, supervision after a breach, overdue (no sign-off, callbacks or repeats).
+    assert {"received", "acceptance.met", "handling.met", "first_time.yes", "satisfaction.yes"} <= metrics
+    assert {"supervised", "overdue"} <= metrics
+    trend = {r["metric"] for r in await pg_pool.fetch(f"SELECT DISTINCT metric FROM {bare}.trend")}
+    assert {"received", "resolved", "satisfied", "overdue"} <= trend

@@ -6,19 +6,14 @@ Projections serves the page and the API it reads; here both are relayed as they 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
-import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from shared.http.errors import ApiError
+from web.entrypoints.proxy import streamed
 from web.settings import WebSettings
 
-log = structlog.get_logger()
 router = APIRouter(include_in_schema=False)
-_RESPONSE_HEADERS = ("content-type", "cache-control", "retry-after", "content-disposition")  # a report's file name
 
 
 async def relay(request: Request, path: str) -> StreamingResponse:
@@ -29,21 +24,7 @@ async def relay(request: Request, path: str) -> StreamingResponse:
     timeout = httpx.Timeout(settings.pujiang_web_upstream_timeout_s, read=None)
     url = f"{settings.upstream('projections')}/{path}"
     upstream_request = client.build_request("GET", url, params=request.url.query, headers=headers, timeout=timeout)
-    try:
-        upstream = await client.send(upstream_request, stream=True)
-    except httpx.HTTPError as error:
-        log.warning("web.upstream_unavailable", service="projections", error=repr(error))
-        raise ApiError(503, "unavailable", "projections is unavailable; try again") from error
-
-    async def body() -> AsyncIterator[bytes]:
-        try:
-            async for chunk in upstream.aiter_bytes():
-                yield chunk
-        finally:
-            await upstream.aclose()
-
-    kept = {k: v for k, v in upstream.headers.items() if k in _RESPONSE_HEADERS}
-    return StreamingResponse(body(), status_code=upstream.status_code, headers=kept)
+    return await streamed(client, upstream_request, "projections")
 
 
 @router.get("/dashboard")

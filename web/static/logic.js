@@ -150,6 +150,30 @@ export function matchesFilters(doc, filters, nowMs) {
 }
 
 /**
+ * The query of `GET /v1/cases.csv` for the jurisdiction's list as filtered: what the list API can
+ * filter on (status, else every open status; level; category; the overdue and at-risk flags), in
+ * the page's language. The other flags and the search box narrow the page only.
+ */
+export function exportQuery(division, filters, lang) {
+  const query = new URLSearchParams({ division, status: filters.status || "open" });
+  if (filters.level) query.set("level", filters.level);
+  if (filters.category) query.set("category", filters.category);
+  if (filters.flag === "overdue" || filters.flag === "at_risk") query.set(filters.flag, "true");
+  query.set("lang", lang);
+  return query;
+}
+
+/** The file name of a Content-Disposition header (RFC 5987's `filename*` first), or `fallback`. */
+export function attachmentName(header, fallback) {
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(header || "");
+  if (encoded) {
+    try { return decodeURIComponent(encoded[1]); } catch { /* a malformed name: try the plain one */ }
+  }
+  const plain = /filename="([^"]+)"/i.exec(header || "");
+  return plain ? plain[1] : fallback;
+}
+
+/**
  * An error answer of the API split for the form: messages by field name, and what is left for
  * the form as a whole. A field is named by its path in the body ("petitioner.phone").
  */

@@ -5,8 +5,8 @@ import {
   showErrors, syncClock, t, when,
 } from "./core.js";
 import {
-  caseFlags, clockState, conflictStatus, countdownText, isUnsigned, jwtClaims, looksLikePhone, matchesFilters,
-  nextClock, officialsClock, sortCases, tokenUsable,
+  attachmentName, caseFlags, clockState, conflictStatus, countdownText, exportQuery, isUnsigned, jwtClaims,
+  looksLikePhone, matchesFilters, nextClock, officialsClock, sortCases, tokenUsable,
 } from "./logic.js";
 import { showReceptionDay, showReceptionDays } from "./workbench_receptions.js";
 import { DivisionPicker } from "./picker.js";
@@ -88,11 +88,13 @@ async function call(service, path, options = {}) {
   try {
     return await api(service, path, { ...options, token: state.token });
   } catch (failure) {
-    if (failure instanceof ApiFailure && failure.status === 401) {
-      signOut(tokenUsable(state.claims, Date.now()) ? "signin.invalid" : "signin.expired");
-    }
+    if (failure instanceof ApiFailure && failure.status === 401) refused();
     throw failure;
   }
+}
+
+function refused() {
+  signOut(tokenUsable(state.claims, Date.now()) ? "signin.invalid" : "signin.expired");
 }
 
 function renderWho() {
@@ -298,6 +300,7 @@ function phoneRows() {
 }
 
 function renderList() {
+  renderExport();
   const attention = state.mode === "notices" && !state.phone;
   $("#cases").hidden = attention;
   $("#attention-box").hidden = !attention;
@@ -330,6 +333,46 @@ function renderList() {
   const empty = phone ? "" : t("worklist.empty");
   body.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 6, class: "muted" }, empty))]));
   $("#more").hidden = phone || !(state.mode === "scope" && state.cursor);
+}
+
+// ---- the list as CSV (projections' GET /v1/cases.csv, docs/case-export.md) ----------------------
+function renderExport() {
+  const box = $("#export");
+  box.hidden = state.mode !== "scope" || Boolean(state.phone) || !state.claims;
+  if (box.hidden) return;
+  $("#export-csv").href = `/api/projections/v1/cases.csv?${exportQuery(state.claims.division, filters(), page.lang)}`;
+}
+
+/** The link fetched with the official's token (a plain link would carry none), saved under its own name. */
+async function downloadExport(event) {
+  event.preventDefault();
+  const link = event.currentTarget;
+  if (link.getAttribute("aria-busy") === "true") return;
+  link.setAttribute("aria-busy", "true");
+  link.textContent = t("worklist.exporting");
+  $("#list-error").replaceChildren();
+  try {
+    let response;
+    try {
+      response = await fetch(link.href, { headers: { authorization: `Bearer ${state.token}` } });
+    } catch {
+      throw new ApiFailure(0, { error: { code: "network", message: t("common.network"), details: [] } });
+    }
+    if (!response.ok) throw new ApiFailure(response.status, await response.json().catch(() => null));
+    const name = attachmentName(response.headers.get("content-disposition"), "cases.csv");
+    const url = URL.createObjectURL(await response.blob());
+    const save = el("a", { href: url, download: name, hidden: true });
+    document.body.append(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (failure) {
+    if (failure.status === 401) refused();
+    else $("#list-error").replaceChildren(el("p", {}, t("common.api_says") + failure.message));
+  } finally {
+    link.removeAttribute("aria-busy");
+    link.textContent = t("worklist.export");
+  }
 }
 
 // ---- one case --------------------------------------------------------------------------------
@@ -466,6 +509,7 @@ function petitionerCard() {
   else if (!event) body.push(el("p", { class: "muted" }, t("case.hidden")));
   else if (event.redacted && !data.petitioner?.erased) body.push(el("p", {}, t("case.anonymous")));
   else body.push(identityPanel());
+  if (state.doc?.personal_data === "partly_erased") body.push(el("p", { class: "erased" }, t("case.partly_erased")));
   if (state.doc?.complaint_about) body.push(el("p", { class: "muted" }, t("case.complaint_about")));
   if (data.content) body.push(el("h3", {}, t("case.content")), el("p", { class: "content" }, data.content));
   if (data.attachments?.length) {
@@ -786,6 +830,7 @@ async function start() {
   for (const id of ["f-status", "f-level", "f-category", "f-flag", "f-sort"]) $(`#${id}`).addEventListener("input", renderList);
   for (const radio of document.querySelectorAll("input[name=mode]")) radio.addEventListener("change", () => loadList());
   $("#more").addEventListener("click", () => loadList(true));
+  $("#export-csv").addEventListener("click", downloadExport);
   window.addEventListener("hashchange", route);
   await route();
   document.body.dataset.ready = "yes";

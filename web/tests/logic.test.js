@@ -4,7 +4,7 @@ import { test } from "node:test";
 
 import { STRINGS } from "../static/i18n.js";
 import {
-  caseFlags, clockState, conflictStatus, countdown, countdownText, jwtClaims, matchesFilters, nextClock,
+  attachmentName, caseFlags, clockState, conflictStatus, countdown, exportQuery, countdownText, jwtClaims, matchesFilters, nextClock,
   looksLikePhone, searchDivisions, sortCases, splitErrors, stepText, tokenUsable, translate,
 } from "../static/logic.js";
 
@@ -140,4 +140,21 @@ test("a place is found by its Chinese or English name or code, exact and prefix 
   assert.deepEqual(searchDivisions(places, "杭坪").map((d) => d.code), ["330726105000", "330726105001"]);
   assert.deepEqual(searchDivisions(places, "pujiang").map((d) => d.code), ["330726000000"]);
   assert.deepEqual(searchDivisions(places, "  "), []);
+});
+
+test("the export asks for the list as filtered, in the page's language", () => {
+  const all = { status: "", level: "", category: "", flag: "", search: "MH1" };
+  assert.equal(exportQuery("330726000000", all, "zh").toString(), "division=330726000000&status=open&lang=zh");
+  const narrow = { status: "accepted", level: "township", category: "labour_wages", flag: "overdue", search: "" };
+  assert.equal(exportQuery("330726000000", narrow, "en").toString(),
+    "division=330726000000&status=accepted&level=township&category=labour_wages&overdue=true&lang=en");
+  assert.equal(exportQuery("330726000000", { ...all, flag: "at_risk" }, "zh").get("at_risk"), "true");
+  assert.equal(exportQuery("330726000000", { ...all, flag: "leader" }, "zh").has("leader"), false);
+});
+
+test("an attachment's name comes from filename* first, then filename, then the fallback", () => {
+  const both = "attachment; filename=\"__-330726000000.csv\"; filename*=UTF-8''%E6%A1%88%E4%BB%B6-330726000000.csv";
+  assert.equal(attachmentName(both, "x.csv"), "案件-330726000000.csv");
+  assert.equal(attachmentName('attachment; filename="cases.csv"', "x.csv"), "cases.csv");
+  assert.equal(attachmentName(null, "x.csv"), "x.csv");
 });

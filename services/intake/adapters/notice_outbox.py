@@ -233,6 +233,13 @@ async def in_state(conn: asyncpg.Connection, schema: str, state: str, limit: int
     ]
 
 
-async def forget_addresses(conn: asyncpg.Connection, schema: str, case_id: str) -> None:
-    """Erasure: the case's notices keep what they said, not even the sealed address."""
-    await conn.execute(f"UPDATE {schema}.notice_outbox SET address = '' WHERE case_id = $1", case_id)
+async def forget_addresses(conn: asyncpg.Connection, schema: str, case_id: str, key_ids: Sequence[str]) -> None:
+    """Erasure: the notices sealed under these keys keep what they said, not even the sealed address.
+
+    Rows without a key (from before sealing: nothing opens them, so none is ever delivered) go too."""
+    await conn.execute(
+        f"""UPDATE {schema}.notice_outbox SET address = ''
+            WHERE case_id = $1 AND (key_id = ANY($2::text[]) OR key_id IS NULL) AND address <> ''""",
+        case_id,
+        list(key_ids),
+    )

@@ -68,12 +68,15 @@ async def held(conn: asyncpg.Connection, schema: str, sealer: Sealer, key_ids: S
     }
 
 
-async def destroy(conn: asyncpg.Connection, schema: str, owner: str, erasure_id: str) -> list[str]:
-    """Destroy every key of `owner` not yet destroyed; answers their ids."""
+async def destroy(
+    conn: asyncpg.Connection, schema: str, owner: str, erasure_id: str, key_ids: Sequence[str]
+) -> list[str]:
+    """Destroy these keys of `owner` not yet destroyed; answers their ids."""
     rows = await conn.fetch(
         f"""UPDATE {schema}.personal_keys SET wrapped = NULL, erased_at = clock_timestamp(), erasure_id = $2
-            WHERE owner = $1 AND wrapped IS NOT NULL RETURNING key_id""",
+            WHERE owner = $1 AND key_id = ANY($3::text[]) AND wrapped IS NOT NULL RETURNING key_id""",
         owner,
         erasure_id,
+        list(key_ids),
     )
     return sorted(r["key_id"] for r in rows)

@@ -16,10 +16,11 @@ from shared.events import (
     PetitionSubmitted,
     RepeatPetitionReceived,
 )
+from shared.events.intake import signers_covered
 
 
 class ErasureRequest(BaseModel):
-    """One request to erase the petitioners' personal data, as it stands (domain/erasure.py)."""
+    """One request to erase personal data of the petition's people, as it stands (domain/erasure.py)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -36,11 +37,20 @@ class Petition(BaseModel):
     tracking_code: str | None = None
     access_code_hash: str | None = None
     version: int = 0
+    # Each of the petition's people by signer (0 the petitioner, i the i-th co-petitioner): the id of
+    # their data key (None: recorded before sealing), and those whose data is erased.
+    signer_keys: tuple[str | None, ...] = ()
+    erased_signers: frozenset[int] = frozenset()
     erasure_requests: tuple[ErasureRequest, ...] = ()
 
     @property
     def erased(self) -> bool:
-        return any(r.status == "approved" for r in self.erasure_requests)
+        """Every person of the petition erased (one signer erased alone leaves the others readable)."""
+        return bool(self.signer_keys) and self.erased_signers >= self.signers
+
+    @property
+    def signers(self) -> frozenset[int]:
+        return frozenset(range(len(self.signer_keys)))
 
     @property
     def exists(self) -> bool:
@@ -92,6 +102,7 @@ def _(event: PetitionSubmitted, state: Petition) -> Petition:
             "case_id": event.case_id,
             "tracking_code": event.tracking_code,
             "access_code_hash": event.access_code_hash,
+            "signer_keys": tuple(p.key_id for p in (event.petitioner, *event.co_petitioners)),
             "version": state.version + 1,
         }
     )
@@ -120,7 +131,9 @@ def _(event: ErasureRefused, state: Petition) -> Petition:
 
 @evolve.register
 def _(event: PersonalDataErased, state: Petition) -> Petition:
-    return _decided(state, event.request_id, "approved", event.approved_by, "")
+    decided = _decided(state, event.request_id, "approved", event.approved_by, "")
+    erased = state.erased_signers | signers_covered(event.signers, len(state.signer_keys))
+    return decided.model_copy(update={"erased_signers": erased})
 
 
 def fold(events: list[Event]) -> Petition:

@@ -30,6 +30,7 @@ def not_blank(value: str) -> str:
 
 Filled = AfterValidator(not_blank)  # text that is more than white space, for every body's free text
 Reason = Annotated[str, Field(min_length=1, max_length=2000), Filled]
+MAX_CO_PETITIONERS = 100  # the other named signers one petition may carry
 
 
 class PetitionerIn(Body):
@@ -80,7 +81,7 @@ class PetitionIn(Body):
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
     # A joint or group petition (聯名 / 集體訪, services/intake/README.md): the other named signers
     # and how many people in all; without them the petition is one person's, as before.
-    co_petitioners: list[PetitionerIn] = Field(default_factory=list, max_length=100)
+    co_petitioners: list[PetitionerIn] = Field(default_factory=list, max_length=MAX_CO_PETITIONERS)
     headcount: int | None = Field(default=None, ge=1, le=100_000)
     # A complaint about a unit or one of its officials (issue 14): that unit never sees who complained.
     complaint_about: ComplaintAboutIn | None = None

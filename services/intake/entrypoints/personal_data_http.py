@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.intake.domain.erasure import DecideErasure, RequestErasure
-from services.intake.entrypoints.bodies import Body, Reason
+from services.intake.entrypoints.bodies import MAX_CO_PETITIONERS, Body, Reason
 from services.intake.entrypoints.http import IntakeDep
 from services.intake.handlers import erasure, identity
 from services.intake.handlers.identity import PetitionerIdentity
@@ -24,6 +24,11 @@ class ErasureRequestIn(Body):
     asked_by: ErasureRequester
     legal_basis: ErasureBasis
     reason: Reason
+    # Whose data: signers as the identity read numbers them (0 the petitioner, i the i-th
+    # co-petitioner); left out: every person of the petition not erased yet.
+    signers: list[Annotated[int, Field(ge=0)]] | None = Field(
+        default=None, min_length=1, max_length=1 + MAX_CO_PETITIONERS
+    )
 
 
 class ErasureDecisionIn(Body):
@@ -63,7 +68,9 @@ async def erasure_requests(case_id: str, principal: CurrentPrincipal, intake: In
 async def request_erasure(
     case_id: str, body: ErasureRequestIn, principal: CurrentPrincipal, intake: IntakeDep
 ) -> erasure.Erasures:
-    command = RequestErasure(request_id=erasure.new_request_id(), **body.model_dump())
+    fields = body.model_dump(exclude={"signers"})
+    signers = None if body.signers is None else tuple(body.signers)
+    command = RequestErasure(request_id=erasure.new_request_id(), signers=signers, **fields)
     return await erasure.request_erasure(intake, principal, case_id, command)
 
 

@@ -1,8 +1,9 @@
-"""Erasure of a petition's personal data: the request, and its decision, which destroys the data keys.
+"""Erasure of personal data of a petition's people: the request, and its decision, which destroys data keys.
 
-Approval runs in one transaction: `PersonalDataErased` appended on the petition stream, every data
-key of the case destroyed, the index's keyed hashes of the petitioner and the notices' sealed
-addresses cleared. The events keep their ciphertext, so every hash chain and checkpoint still holds.
+Approval runs in one transaction: `PersonalDataErased` appended on the petition stream, the data keys
+of the signers it covers destroyed, the notices sealed under those keys cleared of their addresses,
+and, when the petitioner (signer 0) is among them, the index's keyed hashes of the petitioner. The
+events keep their ciphertext, so every hash chain and checkpoint still holds.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from services.intake.domain.repeats import nobody
 from services.intake.handlers import cases
 from services.intake.handlers.identity import places_of
 from shared.domain import Forbidden
+from shared.events import PersonalDataErased
+from shared.events.intake import signers_covered
 from shared.http.auth import Principal
 from shared.vocabulary import ERASURE_APPROVERS, ERASURE_REQUESTERS, Role
 
@@ -42,6 +45,7 @@ class ErasureShown(BaseModel):
     recorded_by: str
     decided_by: str | None
     decision_reason: str
+    signers: list[int] | None  # as asked; None: every person of the petition not erased yet
 
     @classmethod
     def of(cls, r: ErasureRequest) -> ErasureShown:
@@ -50,6 +54,7 @@ class ErasureShown(BaseModel):
             request_id=q.request_id, case_id=q.case_id, status=r.status, asked_by=q.asked_by.value,
             legal_basis=q.legal_basis.value, reason=q.reason, recorded_by=q.recorded_by,
             decided_by=r.decided_by, decision_reason=r.decision_reason,
+            signers=None if q.signers is None else list(q.signers),
         )  # fmt: skip
 
 
@@ -57,7 +62,8 @@ class Erasures(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     case_id: str
-    erased: bool
+    erased: bool  # every person of the petition erased
+    erased_signers: list[int]
     requests: list[ErasureShown]
 
 
@@ -86,28 +92,25 @@ async def request_erasure(intake: Intake, principal: Principal, case_id: str, as
 
 
 async def decide_erasure(intake: Intake, principal: Principal, case_id: str, decision: DecideErasure) -> Erasures:
-    """Approve (destroying the data keys) or refuse a pending request."""
+    """Approve (destroying the data keys of the signers it covers) or refuse a pending request."""
     _require(principal, ERASURE_APPROVERS, "deciding an erasure request")
     async with intake.pool.acquire() as conn, conn.transaction():
         loaded = await _scoped(intake, conn, principal, case_id)
-        erasure_id = decision.request_id
-        destroyed: tuple[str, ...] = ()
-        if decision.approve:
-            # Decided on the state first (a refusal raises before anything is destroyed), then the keys go.
-            decide_decision(loaded.petition, decision, principal.sub, ())
-            destroyed = tuple(await personal_keys.destroy(conn, intake.schema, case_id, erasure_id))
-        events = decide_decision(loaded.petition, decision, principal.sub, destroyed)
+        events = decide_decision(loaded.petition, decision, principal.sub)
         loaded = await cases.append(intake, conn, loaded, events, loaded.caused_by(principal.sub, principal.division))
-        if decision.approve:
-            gone = nobody(case_id)
-            await conn.execute(
-                f"""UPDATE {intake.schema}.petition_index SET id_key = NULL, contact_key = $2, phone_key = $3
-                    WHERE case_id = $1""",
-                case_id,
-                gone.contact_key,
-                gone.phone_key,
-            )
-            await notice_outbox.forget_addresses(conn, intake.schema, case_id)
+        for erased in (e for e in events if isinstance(e, PersonalDataErased)):
+            await personal_keys.destroy(conn, intake.schema, case_id, decision.request_id, erased.key_ids)
+            await notice_outbox.forget_addresses(conn, intake.schema, case_id, erased.key_ids)
+            if 0 in signers_covered(erased.signers, len(loaded.petition.signer_keys)):
+                # The index compares and finds the petitioner (signer 0) only: they match no one now.
+                gone = nobody(case_id)
+                await conn.execute(
+                    f"""UPDATE {intake.schema}.petition_index SET id_key = NULL, contact_key = $2, phone_key = $3
+                        WHERE case_id = $1""",
+                    case_id,
+                    gone.contact_key,
+                    gone.phone_key,
+                )
     intake.poke()
     return _shown(case_id, loaded)
 
@@ -127,6 +130,7 @@ def _shown(case_id: str, loaded: cases.Loaded) -> Erasures:
     return Erasures(
         case_id=case_id,
         erased=loaded.petition.erased,
+        erased_signers=sorted(loaded.petition.erased_signers),
         requests=[ErasureShown.of(r) for r in loaded.petition.erasure_requests],
     )
 

@@ -59,7 +59,7 @@ class PetitionerIdentity(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     case_id: str
-    erased: bool
+    erased: bool  # every person erased (each one's own `state` says who is)
     complaint: bool  # the petition complains about a unit (ComplaintAbout)
     petitioners: list[PersonShown]
 
@@ -97,7 +97,7 @@ async def petitioner_identity(intake: Intake, principal: Principal, case_id: str
         shown: list[PersonShown] = []
         for signer, o in enumerate(opened):
             withheld = withheld_from(principal.role, principal.division, o.anonymous, places.complaint_unit)
-            if o.state == "erased":
+            if o.state == "erased" or signer in loaded.petition.erased_signers:
                 shown.append(
                     PersonShown(signer=signer, state="erased", anonymous=o.anonymous, name=ERASED, phone=ERASED)
                 )

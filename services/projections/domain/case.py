@@ -25,6 +25,29 @@ def callback_satisfied(grade: str | None) -> bool:
     return grade in {"satisfied", "basically_satisfied"}
 
 
+def satisfaction_source_of(
+    feedback_satisfied: int, feedback_unsatisfied: int, callback_grade: str | None
+) -> str | None:
+    """Which answers the satisfaction rate counts for a case (the one home of that rule): the
+    petitioner's own `feedback` when they gave any; otherwise the latest `callback` that reached them."""
+    if feedback_satisfied or feedback_unsatisfied:
+        return "feedback"
+    return None if callback_grade is None else "callback"
+
+
+def counted_satisfaction_of(
+    feedback_satisfied: int, feedback_unsatisfied: int, callback_grade: str | None
+) -> tuple[int, int]:
+    """(satisfied, unsatisfied) answers the satisfaction rate counts for a case, by
+    `satisfaction_source_of` (滿意 and 基本滿意 count as satisfied)."""
+    source = satisfaction_source_of(feedback_satisfied, feedback_unsatisfied, callback_grade)
+    if source == "feedback":
+        return feedback_satisfied, feedback_unsatisfied
+    if source is None:
+        return 0, 0
+    return (1, 0) if callback_satisfied(callback_grade) else (0, 1)
+
+
 def petitioner_clock(kind: str) -> bool:
     """The request windows run against the petitioner, not against an official's deadline."""
     return kind.endswith("_request_window")
@@ -110,6 +133,8 @@ class CaseState(BaseModel):
     resolved_level: Level | None = None
     resolved_round: str | None = None
     resolved_at: datetime | None = None
+    accepted_at: datetime | None = None  # the latest acceptance (a review round is accepted anew)
+    closed_at: datetime | None = None
     review_requests: int = 0
     reviews: int = 0
     repeats: int = 0
@@ -152,8 +177,12 @@ class CaseState(BaseModel):
     # it (each keeps its own petitioner and tracking code), a merged-in case names its lead.
     merged_cases: tuple[str, ...] = ()
     merged_into: str | None = None
-    # Personal data sealed (issue 14): erased once an erasure was approved (`PersonalDataErased`);
-    # the latest erasure request's state; the unit the petition complains about.
+    # Personal data sealed (issue 14): `erased` once every person the petition names (`signers`: the
+    # petitioner and co-petitioners) is erased, `partly_erased` while only some are (`erased_signers`,
+    # 0 the petitioner, i the i-th co-petitioner); the latest erasure request's state; the unit the
+    # petition complains about.
+    signers: int = 1
+    erased_signers: tuple[int, ...] = ()
     personal_data: str = "sealed"
     erasure: str | None = None
     complaint_about: str | None = None
@@ -187,22 +216,13 @@ class CaseState(BaseModel):
 
     @property
     def satisfaction_source(self) -> str | None:
-        """Which answers the satisfaction rate counts for this case (the one home of that rule): the
-        petitioner's own `feedback` when they gave any; otherwise the latest `callback` that reached them."""
-        if self.feedback_satisfied or self.feedback_unsatisfied:
-            return "feedback"
-        return None if self.callback_satisfaction is None else "callback"
+        """Which answers the satisfaction rate counts for this case: `satisfaction_source_of`."""
+        return satisfaction_source_of(self.feedback_satisfied, self.feedback_unsatisfied, self.callback_satisfaction)
 
     @property
     def counted_satisfaction(self) -> tuple[int, int]:
-        """(satisfied, unsatisfied) answers the satisfaction rate counts for this case, by
-        `satisfaction_source` (滿意 and 基本滿意 count as satisfied)."""
-        source = self.satisfaction_source
-        if source == "feedback":
-            return self.feedback_satisfied, self.feedback_unsatisfied
-        if source is None:
-            return 0, 0
-        return (0, 1) if not callback_satisfied(self.callback_satisfaction) else (1, 0)
+        """(satisfied, unsatisfied) answers the satisfaction rate counts for this case: `counted_satisfaction_of`."""
+        return counted_satisfaction_of(self.feedback_satisfied, self.feedback_unsatisfied, self.callback_satisfaction)
 
     @property
     def first_time(self) -> bool | None:

@@ -40,6 +40,7 @@ from shared.events import (
     WithdrawalRecorded,
     status_after,
 )
+from shared.events.intake import signers_covered
 from shared.events.routing import (
     CaseMergedInto,
     CaseMergeUndone,
@@ -72,6 +73,7 @@ def _(e: PetitionSubmitted, s: CaseState, r: RecordedEvent) -> Changes:
         "title": e.title,
         "anonymous": e.petitioner.anonymous,
         "headcount": e.headcount,
+        "signers": 1 + len(e.co_petitioners),
         "complaint_about": None if e.complaint_about is None else e.complaint_about.unit,
         "submitted_at": r.time,
         "county_code": s.county_code or e.division_code[:6] + "000000",
@@ -122,8 +124,8 @@ def _(e: CaseNotAccepted, _s: CaseState, _r: RecordedEvent) -> Changes:
 
 
 @_changes.register
-def _(_e: CaseAccepted, _s: CaseState, _r: RecordedEvent) -> Changes:
-    return {}
+def _(_e: CaseAccepted, _s: CaseState, r: RecordedEvent) -> Changes:
+    return {"accepted_at": r.time}
 
 
 @_changes.register
@@ -159,13 +161,13 @@ def _(e: CaseResolved, _s: CaseState, r: RecordedEvent) -> Changes:
 
 @_changes.register
 def _(e: CaseReopenedForReview, s: CaseState, _r: RecordedEvent) -> Changes:
-    return {"round": e.round, "reviews": s.reviews + 1}
+    return {"round": e.round, "reviews": s.reviews + 1, "closed_at": None}
 
 
 @_changes.register
-def _(e: CaseClosed, s: CaseState, _r: RecordedEvent) -> Changes:
+def _(e: CaseClosed, s: CaseState, r: RecordedEvent) -> Changes:
     satisfied = s.satisfied if e.satisfied is None else e.satisfied
-    return {"closed_reason": e.reason, "satisfied": satisfied}
+    return {"closed_reason": e.reason, "satisfied": satisfied, "closed_at": r.time}
 
 
 @_changes.register
@@ -280,8 +282,11 @@ def _(_e: ErasureRefused, _s: CaseState, _r: RecordedEvent) -> Changes:
 
 
 @_changes.register
-def _(_e: PersonalDataErased, _s: CaseState, _r: RecordedEvent) -> Changes:
-    return {"erasure": "approved", "personal_data": "erased"}
+def _(e: PersonalDataErased, s: CaseState, _r: RecordedEvent) -> Changes:
+    erased = frozenset(s.erased_signers) | signers_covered(e.signers, s.signers)
+    whole = erased >= frozenset(range(s.signers))
+    return {"erasure": "approved", "erased_signers": tuple(sorted(erased)),
+            "personal_data": "erased" if whole else "partly_erased"}  # fmt: skip
 
 
 # --- similar matters merged (並案, issue 11) --------------------------------------------------

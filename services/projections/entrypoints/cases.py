@@ -1,13 +1,16 @@
-"""Cases for supervisors: one case now, a page of cases, one case's history as of any moment."""
+"""Cases for supervisors: one case now, a page of cases, every case of a list as CSV, one case's history
+as of any moment."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
 
 from services.projections.adapters import queries
+from services.projections.domain import case_export
 from services.projections.entrypoints.common import ReadsDep, principal, scoped_division
 from shared.domain import Invalid
 from shared.vocabulary import CaseStatus, Channel, Level
@@ -31,10 +34,8 @@ def _statuses(status: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(wanted))
 
 
-@router.get("/cases")
-async def list_cases(
+def case_filter(
     request: Request,
-    reads: ReadsDep,
     division: str | None = None,
     status: str | None = None,
     level: Level | None = None,
@@ -43,12 +44,10 @@ async def list_cases(
     resolved_level: Level | None = None,
     overdue: bool | None = None,
     at_risk: bool | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: str | None = None,
-) -> dict[str, Any]:
-    who = principal(request)
-    where = queries.CaseFilter(
-        division=scoped_division(who, division),
+) -> queries.CaseFilter:
+    """The case list's filters, the division checked against the caller (the list and its export)."""
+    return queries.CaseFilter(
+        division=scoped_division(principal(request), division),
         statuses=_statuses(status),
         level=level.value if level else None,
         category=category,
@@ -57,7 +56,37 @@ async def list_cases(
         overdue=overdue,
         at_risk=at_risk,
     )
+
+
+CaseFilterDep = Annotated[queries.CaseFilter, Depends(case_filter)]
+
+
+@router.get("/cases")
+async def list_cases(
+    reads: ReadsDep,
+    where: CaseFilterDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: str | None = None,
+) -> dict[str, Any]:
     return vars(await reads.page(where, limit, cursor))
+
+
+@router.get(
+    "/cases.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}, "description": "every case of the list, as CSV"}},
+)
+async def export_cases(
+    reads: ReadsDep,
+    where: CaseFilterDep,
+    lang: Annotated[Literal["zh", "en"], Query(description="the header's and the names' language")] = "zh",
+) -> StreamingResponse:
+    """Every case `GET /v1/cases` would page through with these filters, as one CSV file (docs/case-export.md)."""
+    export = await reads.export(where, lang)
+    disposition = case_export.content_disposition(export.file_name)
+    return StreamingResponse(
+        export.body, media_type=case_export.MEDIA_TYPE, headers={"Content-Disposition": disposition}
+    )
 
 
 @router.get("/cases/{case_id}")

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from services.projections.domain.case import document
 from services.projections.domain.evolve import PROJECTED, fold
 from services.projections.domain.order import causal_order
+from services.projections.domain.privacy import as_seen_by
 from services.projections.domain.rollup import contribution
 from services.projections.synthetic import CaseWriter, case_history
 from shared.events import (
@@ -22,10 +23,14 @@ from shared.events import (
     ClockStarted,
     ClockStopped,
     ClockWarned,
+    ErasureRequested,
     FeedbackGiven,
+    PersonalDataErased,
+    PetitionSubmitted,
     RecordedEvent,
 )
-from shared.vocabulary import CaseStatus, Level
+from shared.events.intake import SealedPetitioner
+from shared.vocabulary import CaseStatus, Channel, ErasureBasis, ErasureRequester, Level, Role
 
 pytestmark = pytest.mark.unit
 START = datetime(2025, 3, 3, 9, tzinfo=UTC)
@@ -118,9 +123,6 @@ def test_first_time_resolution_needs_a_settled_outcome() -> None:
 
 
 def test_an_erasure_reads_as_erased_in_a_fold_of_the_whole_log_as_a_rebuild_does() -> None:
-    from shared.events import ErasureRequested, PersonalDataErased
-    from shared.vocabulary import ErasureBasis, ErasureRequester
-
     events = a_case(5)
     case_id = events[0].subject
     writer = CaseWriter(case_id, events[-1].time)
@@ -133,8 +135,52 @@ def test_an_erasure_reads_as_erased_in_a_fold_of_the_whole_log_as_a_rebuild_does
         case_id=case_id, request_id="r-1", approved_by="head", legal_basis=ErasureBasis.CONSENT_WITHDRAWN,
         key_ids=("k",),
     ), asked)  # fmt: skip
+    # As stored before one signer could ask alone: no `signers`, read as every person of the case.
+    erased = erased.model_copy(update={"data": {k: v for k, v in erased.data.items() if k != "signers"}})
     before = fold(case_id, events)
     after = fold(case_id, [erased, *events, asked])
     assert (before.personal_data, after.personal_data, after.erasure) == ("sealed", "erased", "approved")
+    assert after.erased_signers == (0,)
     assert after.status == before.status  # the case itself is untouched
     assert document(fold(case_id, [*events, asked, erased])) == document(after)
+
+
+def a_collective_case(signers: int) -> tuple[CaseWriter, RecordedEvent]:
+    """A petition naming `signers` people (the petitioner and co-petitioners), each sealed on their own."""
+    w = CaseWriter("c-group", START)
+    people = [SealedPetitioner(key_id=f"k-{i}", sealed=f"v1.sealed-{i}") for i in range(signers)]
+    submitted = w.record("petition", PetitionSubmitted(
+        case_id="c-group", tracking_code="MH00000001", access_code_hash="0" * 64, channel=Channel.VISIT,
+        division_code="330726101203", category="neighbourhood_dispute", title="排水", content="联名",
+        petitioner=people[0], co_petitioners=tuple(people[1:]), headcount=signers,
+    ), None)  # fmt: skip
+    return w, submitted
+
+
+def erasure_of(w: CaseWriter, request_id: str, signers: tuple[int, ...], cause: RecordedEvent) -> RecordedEvent:
+    asked = w.record("petition", ErasureRequested(
+        case_id=w.case_id, request_id=request_id, asked_by=ErasureRequester.CO_PETITIONER,
+        legal_basis=ErasureBasis.CONSENT_WITHDRAWN, reason="本人申请", recorded_by="clerk", signers=signers,
+    ), cause)  # fmt: skip
+    return w.record("petition", PersonalDataErased(
+        case_id=w.case_id, request_id=request_id, approved_by="head", legal_basis=ErasureBasis.CONSENT_WITHDRAWN,
+        key_ids=tuple(f"k-{s}" for s in signers), signers=signers,
+    ), asked)  # fmt: skip
+
+
+def test_one_signer_erased_reads_as_erased_alone_in_any_fold_and_all_of_them_make_the_case_erased() -> None:
+    w, submitted = a_collective_case(3)
+    first = erasure_of(w, "r-1", (1,), submitted)
+    events = [e for _, e in w.recorded]
+    state = fold("c-group", events)
+    assert (state.signers, state.erased_signers, state.personal_data) == (3, (1,), "partly_erased")
+    assert document(fold("c-group", events[::-1])) == document(state)  # a rebuild folds the same
+    history = as_seen_by(Role.OFFICIAL, submitted.model_dump(mode="json"), frozenset(state.erased_signers))
+    petitioner = history["data"]["petitioner"]
+    erased, other = history["data"]["co_petitioners"]
+    assert (petitioner["sealed"], other["sealed"]) == ("v1.sealed-0", "v1.sealed-2")  # still there to open
+    assert (erased["sealed"], erased["erased"]) == (None, True)
+    assert "erased" not in petitioner
+    erasure_of(w, "r-2", (0, 2), first)
+    everyone = fold("c-group", [e for _, e in w.recorded])
+    assert (everyone.erased_signers, everyone.personal_data) == ((0, 1, 2), "erased")

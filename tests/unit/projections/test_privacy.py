@@ -64,3 +64,21 @@ def test_an_erased_petitioner_reads_as_erased_for_everyone_but_auditors_who_chec
     legacy = as_seen_by(Role.OFFICIAL, submitted(anonymous=False), erased=True)  # recorded before sealing
     assert legacy["data"]["petitioner"]["name"] is None
     assert as_seen_by(Role.AUDITOR, sealed_submitted(anonymous=False), erased=True) == sealed_submitted(False)
+
+
+def test_an_erased_signer_of_a_collective_petition_reads_as_erased_the_others_as_recorded() -> None:
+    event = sealed_submitted(anonymous=False)
+    signer = {"key_id": "k-2", "sealed": "v1.def", "anonymous": False, "notify_by": None}
+    hidden = {"key_id": "k-3", "sealed": "v1.ghi", "anonymous": True, "notify_by": None}
+    event["data"] = {**event["data"], "co_petitioners": [signer, hidden]}  # type: ignore[dict-item]
+    seen = as_seen_by(Role.SUPERVISOR, event, erased=frozenset({1}))
+    assert seen["data"]["petitioner"] == sealed_submitted(anonymous=False)["data"]["petitioner"]  # type: ignore[index]
+    assert seen["data"]["co_petitioners"] == [
+        {**signer, "sealed": None, "erased": True},
+        {**hidden, "sealed": None},  # anonymous, not erased
+    ]
+    petitioner_gone = as_seen_by(Role.OFFICIAL, event, erased=frozenset({0}))
+    assert petitioner_gone["data"]["petitioner"]["erased"] is True
+    assert petitioner_gone["data"]["co_petitioners"][0] == signer
+    assert as_seen_by(Role.OFFICIAL, event, erased=frozenset({0, 1, 2})) == as_seen_by(Role.OFFICIAL, event, True)
+    assert as_seen_by(Role.AUDITOR, event, erased=frozenset({1})) == event

@@ -1,9 +1,10 @@
-"""An acknowledged batch must start past the partition's previous one (shared/messaging/relay.py)."""
+"""What the relay refuses: an ack not past the previous batch, a record not where acknowledged (shared/messaging)."""
 
 from __future__ import annotations
 
 import pytest
 
+from shared.messaging.readback import misplaced
 from shared.messaging.relay import ack_problem
 
 pytestmark = pytest.mark.unit
@@ -22,3 +23,12 @@ def test_an_offset_that_does_not_move_on_cannot_be_a_new_append() -> None:
 def test_an_acknowledgement_without_an_offset_is_refused() -> None:
     assert ack_problem(None, -1) == "acknowledged without an offset (-1)"
     assert ack_problem(3, None) == "acknowledged without an offset (None)"
+
+
+def test_the_event_read_back_where_acknowledged_is_in_place() -> None:
+    assert misplaced("t", 1, 40, "e1", "e1") is None
+
+
+def test_an_event_missing_or_another_where_acknowledged_is_named() -> None:
+    assert misplaced("t", 1, 40, "e1", None) == "t[1]@40 holds no record"
+    assert misplaced("t", 1, 40, "e1", "e9") == "t[1]@40 holds event e9, not e1"

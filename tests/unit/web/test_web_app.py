@@ -20,12 +20,17 @@ from web.settings import WebSettings
 pytestmark = pytest.mark.unit
 PRODUCTION_SECRET = "a-province-secret-of-more-than-32-bytes"
 seen: list[httpx.Request] = []
+CSV = "\ufeff查询码,案件编号\r\n".encode() + b"MH1,c1\r\n" * 20_000
 
 
 def _upstreams(request: httpx.Request) -> httpx.Response:
     seen.append(request)
     if request.url.host == "down.invalid":
         raise httpx.ConnectError("refused", request=request)
+    if request.url.path.endswith("/cases.csv"):
+        disposition = "attachment; filename*=UTF-8''%E6%A1%88%E4%BB%B6.csv"
+        headers = {"content-type": "text/csv; charset=utf-8", "content-disposition": disposition, "x-internal": "1"}
+        return httpx.Response(200, content=CSV, headers=headers)
     if request.url.path.endswith("/conflict"):
         body = {"error": {"code": "conflict", "message": "cannot accept", "details": [{"current_status": "accepted"}]}}
         return httpx.Response(409, json=body)
@@ -58,6 +63,15 @@ def test_the_proxy_forwards_path_query_body_and_token_and_answers_as_the_service
     conflict = client.post("/api/routing/v1/cases/c1/conflict", json={})
     assert conflict.status_code == 409
     assert conflict.json()["error"]["details"] == [{"current_status": "accepted"}]
+
+
+def test_a_file_comes_through_whole_with_its_name(client: TestClient) -> None:
+    answer = client.get("/api/projections/v1/cases.csv", params={"lang": "zh"}, headers={"authorization": "Bearer a"})
+    assert answer.status_code == 200
+    assert answer.content == CSV
+    assert answer.headers["content-type"] == "text/csv; charset=utf-8"
+    assert answer.headers["content-disposition"] == "attachment; filename*=UTF-8''%E6%A1%88%E4%BB%B6.csv"
+    assert "x-internal" not in answer.headers
 
 
 def test_only_the_public_api_is_forwarded(client: TestClient) -> None:

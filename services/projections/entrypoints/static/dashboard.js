@@ -304,8 +304,7 @@ function scoreRow(card) {
     ...HEADLINE.map(([name]) => rateCell(name, card.figures[name])));
 }
 
-// The month's report (月报) of the division shown, for the scorecards' month: fetched with the token
-// (a plain link would carry none) and handed to the browser as a download under the server's name.
+// The month's report (月报) of the division shown, for the scorecards' month (downloadWithToken).
 function reportUrl(format) {
   const query = new URLSearchParams({ division: state.division, month: state.scores.period.label, format, lang: state.lang });
   return `/v1/reports/monthly?${query}`;
@@ -317,24 +316,10 @@ function renderReportLinks() {
   if (shown) for (const a of [$("report-pdf"), $("report-xlsx")]) a.href = reportUrl(a.dataset.format);
 }
 
-async function downloadReport(event) {
-  event.preventDefault();
-  const link = event.currentTarget;
+function downloadReport(event) {
   $("report-error").textContent = "";
-  const response = await fetch(link.href, { headers: { Authorization: `Bearer ${state.token}` } });
-  if (response.status === 401) { showLogin(t("bad_token")); return; }
-  if (!response.ok) {
-    const body = await response.json().catch(() => null);
-    $("report-error").textContent = `${t("report_failed")}: ${body?.error?.message ?? response.status}`;
-    return;
-  }
-  const named = /filename\*=UTF-8''([^;]+)/.exec(response.headers.get("content-disposition") || "");
-  const file = el("a", { href: URL.createObjectURL(await response.blob()),
-    download: named ? decodeURIComponent(named[1]) : `${state.division}-${state.scores.period.label}.${link.dataset.format}` });
-  document.body.append(file);
-  file.click();
-  file.remove();
-  setTimeout(() => URL.revokeObjectURL(file.href), 60_000);
+  return downloadWithToken(event, `${state.division}-${state.scores.period.label}.${event.currentTarget.dataset.format}`,
+    "report-error");
 }
 
 function renderScores() {
@@ -425,7 +410,39 @@ async function loadDrill(more) {
     el("tr", {}, ...["case", "status_col", "level_col", "category_col", "unit", "opened"].map((k) => el("th", {}, t(k)))),
     ...caseRows(d.cases));
   $("drill-more").hidden = !d.cursor;
+  const query = new URLSearchParams(Object.entries({ division: d.division, ...d.filter, lang: state.lang })
+    .filter(([, v]) => v != null && v !== ""));
+  $("drill-export").href = `/v1/cases.csv?${query}`;
 }
+
+// The drill-down's every case as CSV (GET /v1/cases.csv): fetched with the token, saved under the
+// name the answer gives (RFC 5987's filename*).
+// A file of the API fetched with the page's token (a plain link would carry none) and handed to the
+// browser as a download under the server's name; a refusal's message shown in `hint`.
+async function downloadWithToken(event, fallback, hint) {
+  event.preventDefault();
+  const link = event.currentTarget;
+  if (link.getAttribute("aria-busy") === "true") return;
+  link.setAttribute("aria-busy", "true");
+  try {
+    const response = await fetch(link.href, { headers: { Authorization: `Bearer ${state.token}` } });
+    if (response.status === 401) { showLogin(t("bad_token")); return; }
+    if (!response.ok) throw new Error((await response.json().catch(() => null))?.error?.message || response.statusText);
+    const named = /filename\*=UTF-8''([^;]+)/i.exec(response.headers.get("content-disposition") || "");
+    const url = URL.createObjectURL(await response.blob());
+    const save = el("a", { href: url, download: named ? decodeURIComponent(named[1]) : fallback });
+    document.body.append(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (error) {
+    $(hint).textContent = error.message;
+  } finally {
+    link.removeAttribute("aria-busy");
+  }
+}
+
+const downloadExport = (event) => downloadWithToken(event, "cases.csv", "drill-export-hint");
 
 async function showCase(caseId, scroll = true) {
   state.caseId = caseId;
@@ -528,7 +545,8 @@ $("scope").addEventListener("submit", (e) => { e.preventDefault(); setDivision($
 $("login-form").addEventListener("submit", (e) => { e.preventDefault(); start($("token").value.trim()); });
 $("hot-window").addEventListener("change", (e) => { state.hotWindow = e.target.value; render(); });
 $("drill-more").addEventListener("click", () => loadDrill(true).catch(console.error));
-for (const a of [$("report-pdf"), $("report-xlsx")]) a.addEventListener("click", (e) => downloadReport(e).catch(console.error));
+for (const a of [$("report-pdf"), $("report-xlsx")]) a.addEventListener("click", downloadReport);
+$("drill-export").addEventListener("click", downloadExport);
 $("replay").addEventListener("click", () => replay().catch(console.error));
 $("verify").addEventListener("click", () => verify().catch(console.error));
 for (const b of document.querySelectorAll("[data-close]")) {
