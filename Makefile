@@ -21,6 +21,7 @@ deps:  ## the Python environment, exactly as locked
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
 	@$(UV) sync --frozen --quiet
 	@scripts/web-deps.sh
+	@scripts/fonts.sh
 
 test: deps  ## the whole suite: unit, integration, end-to-end (starts what is not running)
 	@scripts/infra.sh up

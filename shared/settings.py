@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     pujiang_intake_url: str = "http://127.0.0.1:8001"
     pujiang_routing_url: str = "http://127.0.0.1:8002"
     pujiang_sla_url: str = "http://127.0.0.1:8003"
+    # The monthly report's CJK font (services/projections/reports/pdf.py): a TTF or OTF file, or a
+    # collection (TTC) and the index of its face. Default: Debian's fonts-noto-cjk, face 2 = Noto Sans CJK SC.
+    pujiang_report_font: str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+    pujiang_report_font_index: int = Field(default=2, ge=0, description="the face of a font collection (TTC)")
 
     @model_validator(mode="after")
     def _insync_fits_replicas(self) -> Settings:

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from services.projections.adapters import segmenter
 from services.projections.adapters.schema import POINTER_DDL, ensure_read_model, upgrade_layout
 from services.projections.domain.evolve import CONSUMED
-from services.projections.entrypoints import assessments, audit, cases, dashboard, stats, stream
+from services.projections.entrypoints import assessments, audit, cases, dashboard, reports, stats, stream
 from services.projections.handlers import projections_of
 from services.projections.replica import StalenessHeaders, sample_replica_lag
 from shared.eventstore.roles import service_url
@@ -44,7 +44,15 @@ async def _listen(ctx: Context) -> None:
 
 SPEC = ServiceSpec(
     name="projections",
-    routers=[cases.router, stats.router, assessments.router, audit.router, stream.router, dashboard.router],
+    routers=[
+        cases.router,
+        stats.router,
+        assessments.router,
+        reports.router,
+        audit.router,
+        stream.router,
+        dashboard.router,
+    ],
     consumes=["intake", "routing", "sla"],
     handlers=_handlers,
     extra_ddl=[INBOX_DDL, POINTER_DDL],

@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from shared.jurisdiction.division_data import deployment_tree
-from shared.vocabulary import Level, Role
-from tests.support.petitions import a_petition, wait_for_case
+from shared.vocabulary import Role
+from tests.support.assessed import handled, quiet_county
 from tests.support.polling import eventually
 from tests.support.recount import in_area, recount
 from tests.support.system import System
@@ -30,52 +29,13 @@ PARTS = {
 }
 
 
-def quiet_county() -> tuple[str, str, str]:
-    """(county, township, village) of a county no other test petitions in: the last one the tree names."""
-    tree = deployment_tree()
-    county = sorted(d.code for d in tree if d.level == Level.COUNTY)[-1]
-    township = tree.children(county)[0].code
-    return county, township, tree.children(township)[0].code
-
-
-def act(system: System, client: httpx.Client, case: dict[str, Any], action: str, **body: Any) -> None:
-    unit = str(case["unit_id"]).partition(":")[0]
-    answer = client.post(
-        f"{system.url('routing')}/v1/cases/{case['case_id']}/{action}",
-        json=body, headers=system.auth(Role.OFFICIAL, unit, "cadre-score"),
-    )  # fmt: skip
-    assert answer.status_code == 200, answer.text
-
-
 @pytest.fixture(scope="module")
 def assessed(system: System) -> dict[str, Any]:
     county, township, village = quiet_county()
     with httpx.Client(timeout=30) as client:
         for i in range(4):
-            body = a_petition(division_code=village, title=f"排水沟堵塞 {uuid.uuid4().hex[:4]}")
-            answer = client.post(f"{system.url('intake')}/v1/petitions", json=body).json()
-            case = wait_for_case(client, system.url("projections"), answer["case_id"], system.auth(),
-                                 until=lambda c: c["status"] == "assigned")  # fmt: skip
-            act(system, client, case, "sign")
-            if i == 3:
-                act(system, client, case, "escalate", reason="需要镇里协调")
-                continue
-            act(system, client, case, "accept")
-            act(system, client, case, "resolve", reply="已疏通")
-            feedback = {"access_code": answer["access_code"], "satisfied": i != 1, "comment": "好"}
-            url = f"{system.url('intake')}/v1/petitions/{answer['tracking_code']}/feedback"
-
-            def give(url: str = url, feedback: dict[str, Any] = feedback) -> int:
-                return client.post(url, json=feedback).status_code
-
-            said = eventually(
-                give,
-                lambda status: status in (200, 201),
-                timeout=60,
-                every=0.5,
-                what="intake to take the feedback once it knows the reply",
-            )
-            assert said in (200, 201)
+            title = f"排水沟堵塞 {uuid.uuid4().hex[:4]}"
+            handled(system, client, village, title, escalate=i == 3, satisfied=None if i == 3 else i != 1)
     return {"county": county, "township": township, "village": village}
 
 

@@ -17,6 +17,11 @@ from shared.vocabulary import Level
 _COLUMN_OF = dict(zip(reversed(list(Level)), LEVEL_COLUMNS, strict=True))
 
 
+def level_column(division: str) -> str:
+    """The case_view column holding the division's code on every case under it (indexed with opened_at)."""
+    return _COLUMN_OF[level_of(division)]
+
+
 @dataclass(frozen=True)
 class CaseFilter:
     division: str
@@ -38,7 +43,7 @@ async def case_page(
     conn: asyncpg.Connection, schema: str, f: CaseFilter, limit: int, after: tuple[datetime, str] | None
 ) -> tuple[list[dict[str, Any]], tuple[datetime, str] | None]:
     """Newest first; the next page starts after the returned key (None on the last page)."""
-    column = _COLUMN_OF[level_of(f.division)]
+    column = level_column(f.division)
     rows = await conn.fetch(
         f"""SELECT doc - 'timeline' AS doc, opened_at, case_id FROM {schema}.case_view
             WHERE {column} = $1

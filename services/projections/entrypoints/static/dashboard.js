@@ -309,8 +309,27 @@ function scoreRow(card) {
     ...HEADLINE.map(([name]) => rateCell(name, card.figures[name])));
 }
 
+// The month's report (月报) of the division shown, for the scorecards' month (downloadWithToken).
+function reportUrl(format) {
+  const query = new URLSearchParams({ division: state.division, month: state.scores.period.label, format, lang: state.lang });
+  return `/v1/reports/monthly?${query}`;
+}
+
+function renderReportLinks() {
+  const shown = Boolean(state.scores) && state.scores !== "forbidden";
+  $("report-links").hidden = !shown;
+  if (shown) for (const a of [$("report-pdf"), $("report-xlsx")]) a.href = reportUrl(a.dataset.format);
+}
+
+function downloadReport(event) {
+  $("report-error").textContent = "";
+  return downloadWithToken(event, `${state.division}-${state.scores.period.label}.${event.currentTarget.dataset.format}`,
+    "report-error");
+}
+
 function renderScores() {
   const box = $("scores"), sc = state.scores;
+  renderReportLinks();
   if (sc === "forbidden") { box.replaceChildren(el("p", { class: "muted" }, t("score_unavailable"))); return; }
   if (!sc) return;
   $("score-period").textContent = t("score_period", { period: sc.period.label, previous: sc.previous.label });
@@ -428,7 +447,9 @@ async function loadDrill(more) {
 
 // The drill-down's every case as CSV (GET /v1/cases.csv): fetched with the token, saved under the
 // name the answer gives (RFC 5987's filename*).
-async function downloadExport(event) {
+// A file of the API fetched with the page's token (a plain link would carry none) and handed to the
+// browser as a download under the server's name; a refusal's message shown in `hint`.
+async function downloadWithToken(event, fallback, hint) {
   event.preventDefault();
   const link = event.currentTarget;
   if (link.getAttribute("aria-busy") === "true") return;
@@ -439,17 +460,19 @@ async function downloadExport(event) {
     if (!response.ok) throw new Error((await response.json().catch(() => null))?.error?.message || response.statusText);
     const named = /filename\*=UTF-8''([^;]+)/i.exec(response.headers.get("content-disposition") || "");
     const url = URL.createObjectURL(await response.blob());
-    const save = el("a", { href: url, download: named ? decodeURIComponent(named[1]) : "cases.csv" });
+    const save = el("a", { href: url, download: named ? decodeURIComponent(named[1]) : fallback });
     document.body.append(save);
     save.click();
     save.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
   } catch (error) {
-    $("drill-export-hint").textContent = error.message;
+    $(hint).textContent = error.message;
   } finally {
     link.removeAttribute("aria-busy");
   }
 }
+
+const downloadExport = (event) => downloadWithToken(event, "cases.csv", "drill-export-hint");
 
 async function showCase(caseId, scroll = true) {
   state.caseId = caseId;
@@ -552,6 +575,7 @@ $("scope").addEventListener("submit", (e) => { e.preventDefault(); setDivision($
 $("login-form").addEventListener("submit", (e) => { e.preventDefault(); start($("token").value.trim()); });
 $("hot-window").addEventListener("change", (e) => { state.hotWindow = e.target.value; render(); });
 $("drill-more").addEventListener("click", () => loadDrill(true).catch(console.error));
+for (const a of [$("report-pdf"), $("report-xlsx")]) a.addEventListener("click", downloadReport);
 $("drill-export").addEventListener("click", downloadExport);
 $("replay").addEventListener("click", () => replay().catch(console.error));
 $("verify").addEventListener("click", () => verify().catch(console.error));
