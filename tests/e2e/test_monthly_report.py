@@ -36,7 +36,7 @@ NAMES = strings()["zh"]["report"]["figure"]
 @pytest.fixture(scope="module")
 def seeded(system: System) -> dict[str, Any]:
     """Three petitions at a village: two resolved there (one answered satisfied), one escalated."""
-    county, township, village = quiet_county(2)
+    county, township, village = quiet_county(4)
     with httpx.Client(timeout=30) as client:
         for i in range(3):
             title = f"围墙挡住排水 {uuid.uuid4().hex[:4]}"

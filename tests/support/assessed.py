@@ -15,7 +15,7 @@ from tests.support.system import System
 
 def quiet_county(from_last: int = 1) -> tuple[str, str, str]:
     """(county, township, village) of a county no other test petitions in: counted from the last one the
-    tree names (test_scorecards takes the last, test_monthly_report the one before)."""
+    tree names (test_scorecards takes the last, test_case_export the two before, test_monthly_report the 4th)."""
     tree = deployment_tree()
     county = sorted(d.code for d in tree if d.level == Level.COUNTY)[-from_last]
     township = tree.children(county)[0].code

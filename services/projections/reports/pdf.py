@@ -8,6 +8,7 @@ refusal (HTTP 503, the command's exit code 78), never a stack trace.
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ FAMILY = "cjk"
 INK, MUTED, RULE = (33, 37, 41), (108, 117, 125), (206, 212, 218)
 ACCENT, TARGET, SOFT, STRIPE = (31, 94, 168), (200, 55, 45), (232, 238, 247), (246, 248, 251)
 MARGIN = 15.0  # mm
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # its subsetter tells every table it prunes, at info
 
 
 class FontMissing(Exception):
