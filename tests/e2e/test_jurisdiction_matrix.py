@@ -99,7 +99,9 @@ RULES: dict[tuple[str, str, str], Rule] = {
     ("projections", "GET", "/v1/stream"): Rule("stream", "live changes of the asked division"),
     ("projections", "GET", "/v1/scorecards"): Rule("division_query", "handling units' figures of the asked division"),
     ("projections", "GET", "/v1/trends"): Rule("division_query", "daily series of the asked division"),
-    ("projections", "GET", "/v1/topics"): Rule("division_query", "the month's recurring problems of the asked division"),
+    ("projections", "GET", "/v1/topics"): Rule(
+        "division_query", "the month's recurring problems of the asked division"
+    ),
     ("projections", "GET", "/v1/reports/monthly"): Rule("division_query", "the monthly report of the asked division"),
     ("projections", "GET", "/v1/freshness"): Rule("public", "how far behind the read model is: no case data"),
     **{(s, "GET", "/v1/audit/proofs"): Rule("case", "the seeded case's events and proofs") for s in SERVICES[:3]},
